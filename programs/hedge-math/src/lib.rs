@@ -1,0 +1,40 @@
+//! # hedge-math: the hedge vault's fixed-point pricing engine
+//!
+//! One pure, `no_std` crate that the on-chain program, the keeper, the backtester and
+//! the tests all call. It depends only on [`fixed`] and `core`; every function returns a
+//! typed [`MathError`] instead of panicking.
+//!
+//! All real-valued quantities are [`Fix`] = `I80F48`: 80 integer bits (range ±6.0e23)
+//! and 48 fractional bits (resolution 2⁻⁴⁸ ≈ 3.55e-15).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`primitives`] | `exp`, `ln`, `sqrt`, `cbrt`, standard normal `pdf` / `cdf` |
+//! | [`bs`] | Black–Scholes–Merton price, delta, gamma, vega, theta |
+//! | [`band`] | Whalley–Wilmott band width and the delta-band check |
+//! | [`shares`] | integer share / asset conversion and fee math with vault-favouring rounding |
+//! | [`time`] | seconds → years conversion (365-day year) |
+//!
+//! Accuracy is measured against an mpmath reference (`scripts/gen_vectors.py`); the
+//! figures are in `docs/accuracy.md`.
+#![cfg_attr(not(test), no_std)]
+#![deny(missing_docs)]
+
+pub mod band;
+pub mod bs;
+mod error;
+pub mod ops;
+pub mod primitives;
+pub mod shares;
+pub mod time;
+
+pub use band::{delta_band_check, whalley_wilmott_half_width, BandCheck};
+pub use bs::{bs_greeks, BsInputs, Greeks, OptionKind};
+pub use error::MathError;
+pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, sqrt};
+
+/// The fixed-point number type used throughout: `I80F48`.
+pub type Fix = fixed::types::I80F48;
+
+/// Result type of every fallible function in this crate.
+pub type MathResult<T> = core::result::Result<T, MathError>;

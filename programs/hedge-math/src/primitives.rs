@@ -1,0 +1,283 @@
+//! Elementary functions in I80F48.
+//!
+//! Every function documents its domain and the worst error measured against the 50-digit
+//! mpmath reference in `tests/data/primitives.csv` (`cargo test -p hedge-math --test
+//! accuracy -- --nocapture` prints the table). One ulp of I80F48 is 2⁻⁴⁸ ≈ 3.55e-15.
+//!
+//! Cost model: on sBPF a 128-bit division is the expensive operation (≈1,200 CU for an
+//! I80F48 division), a multiplication ≈60 CU. The algorithms below are chosen for few
+//! divisions: `exp` has none, `ln` one, `norm_cdf_pair` one (below |x| = 7.07).
+
+use crate::ops::{add, div, horner, mul, neg, sub};
+use crate::{Fix, MathError, MathResult};
+
+/// Largest accepted argument of [`exp`]: e⁵⁴ ≈ 2.8e23 fits I80F48 (max ≈ 6.0e23).
+pub const EXP_MAX: Fix = Fix::lit("54");
+/// Below this argument [`exp`] returns 0: e⁻³⁴ ≈ 1.7e-15 is under half an ulp.
+pub const EXP_MIN: Fix = Fix::lit("-34");
+
+/// ln 2 in Q96 (96 fractional bits), for exact range reduction: round(ln 2 · 2⁹⁶).
+const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
+/// log₂ e.
+const LOG2_E: Fix = Fix::lit("1.442695040888963407359924681001892137");
+/// √2.
+const SQRT2: Fix = Fix::lit("1.414213562373095048801688724209698079");
+/// 1/√(2π).
+pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868");
+
+/// Taylor coefficients 1/n! for n = 13..=0 (highest degree first). On the reduced
+/// interval |r| ≤ ln2/2 the truncation error is below 1e-18.
+const EXP_COEFFS: [Fix; 14] = [
+    Fix::lit("0.000000000160590438368216145993923771"),
+    Fix::lit("0.000000002087675698786809897921009032"),
+    Fix::lit("0.000000025052108385441718775052108385"),
+    Fix::lit("0.000000275573192239858906525573192240"),
+    Fix::lit("0.000002755731922398589065255731922399"),
+    Fix::lit("0.000024801587301587301587301587301587"),
+    Fix::lit("0.000198412698412698412698412698412698"),
+    Fix::lit("0.001388888888888888888888888888888889"),
+    Fix::lit("0.008333333333333333333333333333333333"),
+    Fix::lit("0.041666666666666666666666666666666667"),
+    Fix::lit("0.166666666666666666666666666666666667"),
+    Fix::lit("0.5"),
+    Fix::ONE,
+    Fix::ONE,
+];
+
+/// Coefficients 1/(2n+1) for n = 10..=0 of the atanh series used by [`ln`].
+const LN_COEFFS: [Fix; 11] = [
+    Fix::lit("0.047619047619047619047619047619047619"),
+    Fix::lit("0.052631578947368421052631578947368421"),
+    Fix::lit("0.058823529411764705882352941176470588"),
+    Fix::lit("0.066666666666666666666666666666666667"),
+    Fix::lit("0.076923076923076923076923076923076923"),
+    Fix::lit("0.090909090909090909090909090909090909"),
+    Fix::lit("0.111111111111111111111111111111111111"),
+    Fix::lit("0.142857142857142857142857142857142857"),
+    Fix::lit("0.2"),
+    Fix::lit("0.333333333333333333333333333333333333"),
+    Fix::ONE,
+];
+
+/// `n · ln 2` rounded to I80F48, computed from the Q96 constant so that range reduction
+/// adds at most half an ulp whatever `n` is.
+#[inline]
+fn n_ln2(n: i32) -> Fix {
+    // |n| ≤ 127 here, so |n · LN2_Q96| < 2^103: no overflow.
+    let wide = i128::from(n) * LN2_Q96;
+    Fix::from_bits((wide + (1i128 << 47)) >> 48)
+}
+
+/// e^x.
+///
+/// * Domain: x ≤ [`EXP_MAX`] (= 54); larger x returns [`MathError::ExpOverflow`].
+///   Below [`EXP_MIN`] (= −34) the result rounds to 0.
+/// * Method: x = k·ln2 + r with |r| ≤ ln2/2, degree-13 Taylor polynomial on r, then a
+///   shift by k. No division.
+/// * Measured worst relative error on [−34, 54]: see `docs/accuracy.md` (≈1e-14 where
+///   the result is ≥ 1; below 1 the error is at most a few ulps absolute).
+pub fn exp(x: Fix) -> MathResult<Fix> {
+    if x > EXP_MAX {
+        return Err(MathError::ExpOverflow);
+    }
+    if x < EXP_MIN {
+        return Ok(Fix::ZERO);
+    }
+    // |x·log2e| ≤ 78, so the conversion cannot fail.
+    let k: i32 = mul(x, LOG2_E)?.round().to_num();
+    let r = sub(x, n_ln2(k))?;
+    let p = horner(r, &EXP_COEFFS)?.to_bits();
+    let bits = if k >= 0 {
+        // p < 1.42·2⁴⁸ and k ≤ 78 keep the shift below 2¹²⁷.
+        p.checked_shl(k.unsigned_abs())
+            .filter(|v| v >> k.unsigned_abs() == p)
+            .ok_or(MathError::Overflow)?
+    } else {
+        let s = k.unsigned_abs();
+        (p + (1i128 << (s - 1))) >> s
+    };
+    Ok(Fix::from_bits(bits))
+}
+
+/// Natural logarithm.
+///
+/// * Domain: x > 0; otherwise [`MathError::LnOfNonPositive`].
+/// * Method: x = 2^e · m with m ∈ [√2/2, √2), then ln m = 2·atanh(s), s = (m−1)/(m+1),
+///   |s| ≤ 0.172, by an 11-term odd series. One division.
+/// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
+pub fn ln(x: Fix) -> MathResult<Fix> {
+    if x <= Fix::ZERO {
+        return Err(MathError::LnOfNonPositive);
+    }
+    let bits = x.to_bits();
+    // Position of the most significant bit: 0..=126 for a positive i128.
+    let msb = 127 - i32::try_from(bits.leading_zeros()).map_err(|_| MathError::Overflow)?;
+    let mut e = msb - 48;
+    let scale = |e: i32| -> i128 {
+        if e >= 0 {
+            bits >> e.unsigned_abs()
+        } else {
+            bits << e.unsigned_abs()
+        }
+    };
+    let mut m = Fix::from_bits(scale(e));
+    if m > SQRT2 {
+        e += 1;
+        m = Fix::from_bits(scale(e));
+    }
+    let s = div(sub(m, Fix::ONE)?, add(m, Fix::ONE)?)?;
+    let z = mul(s, s)?;
+    let series = horner(z, &LN_COEFFS)?;
+    let ln_m = mul(mul(s, series)?, Fix::from_num(2))?;
+    add(n_ln2(e), ln_m)
+}
+
+/// Square root, rounded down to the ulp.
+///
+/// * Domain: x ≥ 0; otherwise [`MathError::SqrtOfNegative`].
+/// * Method: the exact integer square root of `fixed`; error < 1 ulp.
+pub fn sqrt(x: Fix) -> MathResult<Fix> {
+    x.checked_sqrt().ok_or(MathError::SqrtOfNegative)
+}
+
+/// Cube root, defined for every real x (cbrt(−x) = −cbrt(x)).
+///
+/// * Method: exp(ln|x| / 3). One division (inside `ln`) plus one integer division by 3.
+/// * Measured worst relative error: see `docs/accuracy.md` (≈1e-13).
+pub fn cbrt(x: Fix) -> MathResult<Fix> {
+    if x == Fix::ZERO {
+        return Ok(Fix::ZERO);
+    }
+    let a = x.saturating_abs();
+    let third = ln(a)?.checked_div_int(3).ok_or(MathError::Overflow)?;
+    let y = exp(third)?;
+    if x < Fix::ZERO {
+        neg(y)
+    } else {
+        Ok(y)
+    }
+}
+
+/// Standard normal density φ(x) = e^(−x²/2) / √(2π).
+///
+/// * Domain: all x (returns 0 for |x| > 40, where φ underflows I80F48 anyway).
+/// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
+pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
+    let a = x.saturating_abs();
+    if a > Fix::lit("40") {
+        return Ok(Fix::ZERO);
+    }
+    let half_sq = mul(a, a)?.checked_div_int(2).ok_or(MathError::Overflow)?;
+    mul(exp(neg(half_sq)?)?, INV_SQRT_2PI)
+}
+
+// Hart (1968) algorithm 5666 for the normal tail, as laid out by G. West,
+// "Better approximations to cumulative normal functions" (2005): rational function
+// times e^(−x²/2) for |x| < 7.07, a continued fraction beyond. In exact arithmetic its
+// absolute error is below 5e-17 (checked with mpmath in scripts/gen_vectors.py).
+const CDF_P: [Fix; 7] = [
+    Fix::lit("0.0352624965998911"),
+    Fix::lit("0.700383064443688"),
+    Fix::lit("6.37396220353165"),
+    Fix::lit("33.912866078383"),
+    Fix::lit("112.079291497871"),
+    Fix::lit("221.213596169931"),
+    Fix::lit("220.206867912376"),
+];
+const CDF_Q: [Fix; 8] = [
+    Fix::lit("0.0883883476483184"),
+    Fix::lit("1.75566716318264"),
+    Fix::lit("16.064177579207"),
+    Fix::lit("86.7807322029461"),
+    Fix::lit("296.564248779674"),
+    Fix::lit("637.333633378831"),
+    Fix::lit("793.826512519948"),
+    Fix::lit("440.413735824752"),
+];
+const CDF_SPLIT: Fix = Fix::lit("7.07106781186547");
+
+/// Standard normal CDF at x and at −x: returns `(N(x), N(−x))`.
+///
+/// Both come from one evaluation of the tail, which is computed directly (not as
+/// `1 − N`), so `N(−x)` keeps its absolute accuracy in either tail.
+///
+/// * Domain: all x (the tail is 0 beyond |x| = 40).
+/// * Method: Hart 5666; one division for |x| < 7.07, five beyond.
+/// * Measured worst absolute error: see `docs/accuracy.md` (≈1e-15).
+pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
+    let a = x.saturating_abs();
+    let tail = if a > Fix::lit("40") {
+        Fix::ZERO
+    } else {
+        let half_sq = mul(a, a)?.checked_div_int(2).ok_or(MathError::Overflow)?;
+        let e = exp(neg(half_sq)?)?;
+        if a < CDF_SPLIT {
+            div(mul(e, horner(a, &CDF_P)?)?, horner(a, &CDF_Q)?)?
+        } else {
+            let mut b = add(a, Fix::lit("0.65"))?;
+            for c in [4, 3, 2, 1] {
+                b = add(a, div(Fix::from_num(c), b)?)?;
+            }
+            div(mul(e, INV_SQRT_2PI)?, b)?
+        }
+    };
+    let body = sub(Fix::ONE, tail)?;
+    Ok(if x >= Fix::ZERO {
+        (body, tail)
+    } else {
+        (tail, body)
+    })
+}
+
+/// Standard normal CDF N(x). See [`norm_cdf_pair`].
+pub fn norm_cdf(x: Fix) -> MathResult<Fix> {
+    Ok(norm_cdf_pair(x)?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(x: f64) -> Fix {
+        Fix::from_num(x)
+    }
+
+    #[test]
+    fn exp_known_values() {
+        assert_eq!(exp(Fix::ZERO).unwrap(), Fix::ONE);
+        assert!((exp(Fix::ONE).unwrap().to_num::<f64>() - core::f64::consts::E).abs() < 1e-14);
+        assert_eq!(exp(f(-40.0)).unwrap(), Fix::ZERO);
+        assert_eq!(exp(f(54.5)), Err(MathError::ExpOverflow));
+        assert!(exp(EXP_MAX).is_ok());
+    }
+
+    #[test]
+    fn ln_domain_and_values() {
+        assert_eq!(ln(Fix::ZERO), Err(MathError::LnOfNonPositive));
+        assert_eq!(ln(f(-1.0)), Err(MathError::LnOfNonPositive));
+        assert_eq!(ln(Fix::ONE).unwrap(), Fix::ZERO);
+        assert!((ln(f(2.0)).unwrap().to_num::<f64>() - core::f64::consts::LN_2).abs() < 1e-14);
+        assert!(ln(Fix::DELTA).is_ok());
+        assert!(ln(Fix::MAX).is_ok());
+    }
+
+    #[test]
+    fn sqrt_and_cbrt() {
+        assert_eq!(sqrt(f(-1.0)), Err(MathError::SqrtOfNegative));
+        assert_eq!(sqrt(f(4.0)).unwrap(), f(2.0));
+        assert!((cbrt(f(27.0)).unwrap().to_num::<f64>() - 3.0).abs() < 1e-12);
+        assert!((cbrt(f(-8.0)).unwrap().to_num::<f64>() + 2.0).abs() < 1e-12);
+        assert_eq!(cbrt(Fix::ZERO).unwrap(), Fix::ZERO);
+    }
+
+    #[test]
+    fn cdf_symmetry_and_extremes() {
+        let (p, q) = norm_cdf_pair(Fix::ZERO).unwrap();
+        assert!((p.to_num::<f64>() - 0.5).abs() < 1e-15);
+        assert_eq!(p, q);
+        assert_eq!(norm_cdf(f(50.0)).unwrap(), Fix::ONE);
+        assert_eq!(norm_cdf(f(-50.0)).unwrap(), Fix::ZERO);
+        assert_eq!(norm_cdf(Fix::MIN).unwrap(), Fix::ZERO);
+        assert_eq!(norm_pdf(Fix::MAX).unwrap(), Fix::ZERO);
+    }
+}

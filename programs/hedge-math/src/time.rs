@@ -1,0 +1,36 @@
+//! Time conversion for on-chain callers.
+
+use crate::{Fix, MathError, MathResult};
+
+/// Seconds in the 365-day year used to annualise on-chain time.
+pub const SECONDS_PER_YEAR: i64 = 31_536_000;
+
+/// Converts a duration in seconds into years of 365 days.
+///
+/// Uses an integer division (exact to the last bit of I80F48) rather than a multiplication
+/// by `1/31_536_000`, whose I80F48 representation would carry a 1e-7 relative error.
+pub fn seconds_to_years(seconds: i64) -> MathResult<Fix> {
+    Fix::checked_from_num(seconds)
+        .ok_or(MathError::Overflow)?
+        .checked_div_int(i128::from(SECONDS_PER_YEAR))
+        .ok_or(MathError::Overflow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_year_is_one() {
+        assert_eq!(seconds_to_years(SECONDS_PER_YEAR).unwrap(), Fix::ONE);
+        assert_eq!(seconds_to_years(0).unwrap(), Fix::ZERO);
+        assert!(seconds_to_years(-SECONDS_PER_YEAR).unwrap() == -Fix::ONE);
+    }
+
+    #[test]
+    fn one_hour_is_exact_to_an_ulp() {
+        let h = seconds_to_years(3600).unwrap();
+        let exact = 3600.0f64 / 31_536_000.0;
+        assert!((h.to_num::<f64>() - exact).abs() < 4e-15);
+    }
+}
