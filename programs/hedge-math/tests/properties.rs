@@ -1,0 +1,122 @@
+//! Property tests of the pricing engine and the share accounting.
+
+use hedge_math::shares::{assets_for_shares, shares_for_deposit, shares_for_withdraw};
+use hedge_math::{bs_greeks, BsInputs, Fix, Greeks, OptionKind};
+use proptest::prelude::*;
+
+fn f(x: f64) -> Fix {
+    Fix::from_num(x)
+}
+
+/// Inputs drawn from the documented accuracy domain.
+fn domain() -> impl Strategy<Value = (f64, f64, f64, f64, f64, f64)> {
+    (
+        (0.1f64.ln()..200_000f64.ln()).prop_map(f64::exp),
+        0.5f64..2.0,
+        0.05f64..2.5,
+        ((1.0f64 / 8760.0).ln()..2f64.ln()).prop_map(f64::exp),
+        -0.02f64..0.15,
+        -0.05f64..0.12,
+    )
+}
+
+fn greeks(kind: OptionKind, s: f64, k: f64, vol: f64, t: f64, r: f64, q: f64) -> Greeks {
+    bs_greeks(
+        kind,
+        &BsInputs {
+            spot: f(s),
+            strike: f(k),
+            vol: f(vol),
+            t_years: f(t),
+            r: f(r),
+            q: f(q),
+        },
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn put_call_parity((s, m, vol, t, r, q) in domain()) {
+        let k = s * m;
+        let c = greeks(OptionKind::Call, s, k, vol, t, r, q);
+        let p = greeks(OptionKind::Put, s, k, vol, t, r, q);
+        let parity = s * (-q * t).exp() - k * (-r * t).exp();
+        let lhs = c.price.to_num::<f64>() - p.price.to_num::<f64>();
+        prop_assert!((lhs - parity).abs() <= 1e-9 * s, "C-P={lhs} parity={parity}");
+        // Delta parity: Δc − Δp = e^(−qT); gamma and vega are shared.
+        let dd = c.delta.to_num::<f64>() - p.delta.to_num::<f64>();
+        prop_assert!((dd - (-q * t).exp()).abs() <= 1e-9);
+        prop_assert_eq!(c.gamma, p.gamma);
+        prop_assert_eq!(c.vega, p.vega);
+    }
+
+    #[test]
+    fn delta_bounds_and_gamma_sign((s, m, vol, t, r, q) in domain()) {
+        let dq = f((-q * t).exp());
+        let c = greeks(OptionKind::Call, s, s * m, vol, t, r, q);
+        let p = greeks(OptionKind::Put, s, s * m, vol, t, r, q);
+        let slack = f(1e-12);
+        prop_assert!(c.delta >= Fix::ZERO && c.delta <= dq + slack);
+        prop_assert!(p.delta <= Fix::ZERO && p.delta >= -dq - slack);
+        prop_assert!(c.gamma >= Fix::ZERO);
+        prop_assert!(c.vega >= Fix::ZERO);
+        prop_assert!(c.price >= Fix::ZERO && p.price >= Fix::ZERO);
+    }
+
+    #[test]
+    fn monotone_in_spot_and_vol((s, m, vol, t, r, q) in domain(), bump in 1.001f64..1.5) {
+        let k = s * m;
+        let tol = f(1e-12 * s);
+        let c0 = greeks(OptionKind::Call, s, k, vol, t, r, q);
+        let c1 = greeks(OptionKind::Call, s * bump, k, vol, t, r, q);
+        let p0 = greeks(OptionKind::Put, s, k, vol, t, r, q);
+        let p1 = greeks(OptionKind::Put, s * bump, k, vol, t, r, q);
+        prop_assert!(c1.price + tol >= c0.price);
+        prop_assert!(p1.price <= p0.price + tol);
+        let cv = greeks(OptionKind::Call, s, k, (vol * bump).min(2.5), t, r, q);
+        let pv = greeks(OptionKind::Put, s, k, (vol * bump).min(2.5), t, r, q);
+        prop_assert!(cv.price + tol >= c0.price);
+        prop_assert!(pv.price + tol >= p0.price);
+    }
+
+    #[test]
+    fn delta_and_gamma_match_finite_differences((s, m, vol, t, r, q) in domain()) {
+        // Away from expiry, so the central differences are well conditioned.
+        prop_assume!(vol * t.sqrt() > 0.05);
+        let k = s * m;
+        let h = s * 1e-4;
+        for kind in [OptionKind::Call, OptionKind::Put] {
+            let g0 = greeks(kind, s, k, vol, t, r, q);
+            let up = greeks(kind, s + h, k, vol, t, r, q).price.to_num::<f64>();
+            let dn = greeks(kind, s - h, k, vol, t, r, q).price.to_num::<f64>();
+            let mid = g0.price.to_num::<f64>();
+            let fd_delta = (up - dn) / (2.0 * h);
+            let fd_gamma = (up - 2.0 * mid + dn) / (h * h);
+            let gamma_scale = 1.0 / (s * vol * t.sqrt());
+            prop_assert!((fd_delta - g0.delta.to_num::<f64>()).abs() < 1e-6, "{kind:?} delta");
+            prop_assert!((fd_gamma - g0.gamma.to_num::<f64>()).abs() < 1e-3 * gamma_scale, "{kind:?} gamma");
+        }
+    }
+
+    #[test]
+    fn deposit_then_redeem_never_profits(
+        ta in 0u64..1_000_000_000_000,
+        extra in 0u64..1_000_000_000,
+        deposit in 1u64..1_000_000_000_000,
+    ) {
+        // Any supply consistent with a share price of at least the virtual ratio.
+        let ts = ta.saturating_sub(extra);
+        let minted = shares_for_deposit(deposit, ta, ts).unwrap();
+        let back = assets_for_shares(minted, ta + deposit, ts + minted).unwrap();
+        prop_assert!(back <= deposit);
+        // Burning for an exact amount never costs fewer shares than minting gives.
+        let burn = shares_for_withdraw(deposit, ta, ts).unwrap();
+        prop_assert!(burn >= minted);
+        // And the round trip loses at most one share's worth (+1 unit) to rounding.
+        let share_value = (ta + deposit) / (ts + minted + 1_000) + 1;
+        prop_assert!(deposit - back <= share_value + 1, "lost {} > {}", deposit - back, share_value + 1);
+    }
+}
