@@ -19,8 +19,12 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("bsm");
     g.throughput(Throughput::Elements(1));
     let p = inputs();
-    g.bench_function("greeks_call", |b| b.iter(|| bs_greeks(OptionKind::Call, black_box(&p))));
-    g.bench_function("greeks_put", |b| b.iter(|| bs_greeks(OptionKind::Put, black_box(&p))));
+    g.bench_function("greeks_call", |b| {
+        b.iter(|| bs_greeks(OptionKind::Call, black_box(&p)))
+    });
+    g.bench_function("greeks_put", |b| {
+        b.iter(|| bs_greeks(OptionKind::Put, black_box(&p)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("primitives");

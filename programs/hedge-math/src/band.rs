@@ -72,10 +72,7 @@ pub fn delta_band_check(net: Fix, target: Fix, half_width: Fix) -> MathResult<Ba
     }
     let deviation = sub(target, net)?;
     let breached = deviation.saturating_abs() > half_width;
-    Ok(BandCheck {
-        deviation,
-        breached,
-    })
+    Ok(BandCheck { deviation, breached })
 }
 
 #[cfg(test)]
@@ -125,7 +122,11 @@ mod tests {
         let c = delta_band_check(f(1.0), f(0.0), f(1.0)).unwrap();
         assert!(!c.breached);
         assert_eq!(c.deviation, f(-1.0));
-        assert!(delta_band_check(f(1.0) + Fix::DELTA, f(0.0), f(1.0)).unwrap().breached);
+        assert!(
+            delta_band_check(f(1.0) + Fix::DELTA, f(0.0), f(1.0))
+                .unwrap()
+                .breached
+        );
         assert!(delta_band_check(f(-2.0), f(0.0), f(1.0)).unwrap().breached);
         assert_eq!(delta_band_check(z(), z(), f(-1.0)), Err(MathError::NegativeBand));
     }

@@ -197,14 +197,7 @@ fn expiry_greeks(kind: OptionKind, s: Fix, k: Fix) -> Greeks {
 }
 
 /// The σ → 0 limit: the payoff of the discounted forward.
-fn zero_vol_greeks(
-    kind: OptionKind,
-    sdq: Fix,
-    kdr: Fix,
-    df_q: Fix,
-    r: Fix,
-    q: Fix,
-) -> MathResult<Greeks> {
+fn zero_vol_greeks(kind: OptionKind, sdq: Fix, kdr: Fix, df_q: Fix, r: Fix, q: Fix) -> MathResult<Greeks> {
     // Call value S·e^(−qT) − K·e^(−rT) if positive; its time decay is q·S·e^(−qT) − r·K·e^(−rT).
     let fwd = sub(sdq, kdr)?;
     let fwd_theta = sub(mul(q, sdq)?, mul(r, kdr)?)?;
@@ -245,11 +238,41 @@ mod tests {
     fn rejects_bad_inputs() {
         let ok = inputs(100.0, 100.0, 0.2, 1.0, 0.0, 0.0);
         let cases = [
-            (BsInputs { spot: Fix::ZERO, ..ok }, MathError::NonPositiveSpot),
-            (BsInputs { spot: -Fix::ONE, ..ok }, MathError::NonPositiveSpot),
-            (BsInputs { strike: Fix::ZERO, ..ok }, MathError::NonPositiveStrike),
-            (BsInputs { vol: -Fix::DELTA, ..ok }, MathError::NegativeVol),
-            (BsInputs { t_years: -Fix::DELTA, ..ok }, MathError::NegativeTime),
+            (
+                BsInputs {
+                    spot: Fix::ZERO,
+                    ..ok
+                },
+                MathError::NonPositiveSpot,
+            ),
+            (
+                BsInputs {
+                    spot: -Fix::ONE,
+                    ..ok
+                },
+                MathError::NonPositiveSpot,
+            ),
+            (
+                BsInputs {
+                    strike: Fix::ZERO,
+                    ..ok
+                },
+                MathError::NonPositiveStrike,
+            ),
+            (
+                BsInputs {
+                    vol: -Fix::DELTA,
+                    ..ok
+                },
+                MathError::NegativeVol,
+            ),
+            (
+                BsInputs {
+                    t_years: -Fix::DELTA,
+                    ..ok
+                },
+                MathError::NegativeTime,
+            ),
         ];
         for (p, e) in cases {
             assert_eq!(bs_greeks(OptionKind::Call, &p), Err(e));

@@ -145,7 +145,10 @@ mod tests {
     #[test]
     fn first_deposit_is_one_to_one() {
         assert_eq!(shares_for_deposit(1_000_000, 0, 0).unwrap(), 1_000_000);
-        assert_eq!(assets_for_shares(1_000_000, 1_000_000, 1_000_000).unwrap(), 1_000_000);
+        assert_eq!(
+            assets_for_shares(1_000_000, 1_000_000, 1_000_000).unwrap(),
+            1_000_000
+        );
     }
 
     #[test]
@@ -172,7 +175,10 @@ mod tests {
     fn fees_round_up() {
         // 1 % per year on 1e9 for one second is 0.317 → 1.
         assert_eq!(management_fee(1_000_000_000, 100, 1).unwrap(), 1);
-        assert_eq!(management_fee(1_000_000_000, 100, SECONDS_PER_YEAR).unwrap(), 10_000_000);
+        assert_eq!(
+            management_fee(1_000_000_000, 100, SECONDS_PER_YEAR).unwrap(),
+            10_000_000
+        );
         assert_eq!(management_fee(1_000_000_000, 100, -5).unwrap(), 0);
         let one = 1u128 << 64;
         assert_eq!(performance_fee(1_000, one, one, 2_000).unwrap(), 0);

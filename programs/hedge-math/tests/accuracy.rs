@@ -38,7 +38,8 @@ impl Worst {
 
 #[test]
 fn black_scholes_greeks_meet_the_normalised_error_target() {
-    let mut rdr = csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bs_vectors.csv")).unwrap();
+    let mut rdr =
+        csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bs_vectors.csv")).unwrap();
     let names = ["price", "delta", "gamma", "vega", "theta"];
     let mut worst: [Worst; 5] = Default::default();
     let mut rows = 0usize;
@@ -58,7 +59,14 @@ fn black_scholes_greeks_meet_the_normalised_error_target() {
             q: fix(&r[6]),
         };
         let g = bs_greeks(kind, &inp).unwrap_or_else(|e| panic!("row {i}: {e}"));
-        let (s, k, vol, t, rr, q) = (num(&r[1]), num(&r[2]), num(&r[3]), num(&r[4]), num(&r[5]), num(&r[6]));
+        let (s, k, vol, t, rr, q) = (
+            num(&r[1]),
+            num(&r[2]),
+            num(&r[3]),
+            num(&r[4]),
+            num(&r[5]),
+            num(&r[6]),
+        );
         let sqrt_t = t.sqrt();
         let scales = [
             s,
@@ -94,7 +102,8 @@ fn black_scholes_greeks_meet_the_normalised_error_target() {
 
 #[test]
 fn primitives_meet_their_documented_error_bounds() {
-    let mut rdr = csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/primitives.csv")).unwrap();
+    let mut rdr =
+        csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/primitives.csv")).unwrap();
     // (function, error measure, documented bound)
     let bounds: [(&str, &str, f64); 6] = [
         ("exp", "relative (abs/max(y,1))", 2e-14),
@@ -108,7 +117,10 @@ fn primitives_meet_their_documented_error_bounds() {
     let mut seen = [0usize; 6];
     for (i, rec) in rdr.records().enumerate() {
         let r = rec.unwrap();
-        let idx = bounds.iter().position(|b| b.0 == &r[0]).expect("unknown function");
+        let idx = bounds
+            .iter()
+            .position(|b| b.0 == &r[0])
+            .expect("unknown function");
         let x = fix(&r[1]);
         let y = num(&r[2]);
         let ours = match &r[0] {
@@ -126,7 +138,14 @@ fn primitives_meet_their_documented_error_bounds() {
             "absolute" => (ours - y).abs(),
             _ => (ours - y).abs() / y.abs().max(1.0),
         };
-        assert!(err <= bounds[idx].2, "line {} {}({}): error {err:.3e} > {:.3e}", i + 2, &r[0], &r[1], bounds[idx].2);
+        assert!(
+            err <= bounds[idx].2,
+            "line {} {}({}): error {err:.3e} > {:.3e}",
+            i + 2,
+            &r[0],
+            &r[1],
+            bounds[idx].2
+        );
         worst[idx].update(err, i + 2);
         seen[idx] += 1;
     }
@@ -135,5 +154,8 @@ fn primitives_meet_their_documented_error_bounds() {
     for ((name, measure, bound), w) in bounds.iter().zip(&worst) {
         println!("| {name} | {measure} | {:.2e} | {bound:.1e} |", w.err);
     }
-    assert!(seen.iter().all(|&n| n >= 1000), "reference file truncated: {seen:?}");
+    assert!(
+        seen.iter().all(|&n| n >= 1000),
+        "reference file truncated: {seen:?}"
+    );
 }

@@ -1,4 +1,91 @@
+//! # hedge-vault
+//!
+//! An on-chain hedging vault: depositors put in collateral (an LST or any SPL mint) and
+//! receive shares; governance sets a delta target, a band and a synthetic option book;
+//! the program prices the book with the fixed-point engine in `hedge-math` and checks the
+//! portfolio's delta against the band with Pyth prices.
+//!
+//! Layout: `instructions/{admin,user,keeper}` (one instruction per file), `state/` (one
+//! file per account), `oracle.rs`, `pricing.rs`, `constraints.rs`, `events.rs`,
+//! `error.rs`. See the README for accounts, roles, the NAV formula, fees and bounds.
+#![allow(clippy::result_large_err)]
+
 use anchor_lang::prelude::*;
-declare_id!("HVau1t1111111111111111111111111111111111111");
+
+pub mod constants;
+pub mod constraints;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod oracle;
+pub mod pricing;
+pub mod state;
+
+pub use instructions::*;
+
+declare_id!("HVau1tZk8ZXjVrjwS7t6Ws3ixGNHykzRwkqfS7pMcsLa");
+
 #[program]
-pub mod hedge_vault {}
+pub mod hedge_vault {
+    use super::*;
+
+    pub fn initialize_vault(ctx: Context<InitializeVault>, args: InitializeVaultArgs) -> Result<()> {
+        InitializeVault::handler(ctx, args)
+    }
+
+    pub fn queue_params(ctx: Context<QueueParams>, args: QueueParamsArgs) -> Result<()> {
+        QueueParams::handler(ctx, args)
+    }
+
+    pub fn apply_params(ctx: Context<ApplyParams>) -> Result<()> {
+        ApplyParams::handler(ctx)
+    }
+
+    pub fn cancel_params(ctx: Context<CancelParams>) -> Result<()> {
+        CancelParams::handler(ctx)
+    }
+
+    pub fn extend_timelock(ctx: Context<ExtendTimelock>, args: ExtendTimelockArgs) -> Result<()> {
+        ExtendTimelock::handler(ctx, args)
+    }
+
+    pub fn propose_authority(ctx: Context<ProposeAuthority>, args: ProposeAuthorityArgs) -> Result<()> {
+        ProposeAuthority::handler(ctx, args)
+    }
+
+    pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
+        AcceptAuthority::handler(ctx)
+    }
+
+    pub fn set_pause(ctx: Context<SetPause>, args: SetPauseArgs) -> Result<()> {
+        SetPause::handler(ctx, args)
+    }
+
+    pub fn deposit(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
+        Deposit::handler(ctx, args)
+    }
+
+    pub fn request_withdraw(ctx: Context<RequestWithdraw>, args: RequestWithdrawArgs) -> Result<()> {
+        RequestWithdraw::handler(ctx, args)
+    }
+
+    pub fn complete_withdraw(ctx: Context<CompleteWithdraw>) -> Result<()> {
+        CompleteWithdraw::handler(ctx)
+    }
+
+    pub fn cancel_withdraw(ctx: Context<CancelWithdraw>) -> Result<()> {
+        CancelWithdraw::handler(ctx)
+    }
+
+    pub fn check_delta(ctx: Context<CheckDelta>) -> Result<()> {
+        CheckDelta::handler(ctx)
+    }
+
+    pub fn update_vol(ctx: Context<UpdateVol>, args: UpdateVolArgs) -> Result<()> {
+        UpdateVol::handler(ctx, args)
+    }
+
+    pub fn claim_fees(ctx: Context<ClaimFees>) -> Result<()> {
+        ClaimFees::handler(ctx)
+    }
+}

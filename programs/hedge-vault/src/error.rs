@@ -1,0 +1,171 @@
+//! Every failure of the vault program, each with its own code and message.
+use anchor_lang::prelude::*;
+use hedge_math::MathError;
+
+#[error_code]
+pub enum VaultError {
+    // ---- Access control ----
+    #[msg("Signer is not the vault authority")]
+    NotAuthority,
+    #[msg("Signer is not the pending authority")]
+    NotPendingAuthority,
+    #[msg("No authority transfer is pending")]
+    NoPendingAuthority,
+    #[msg("Signer is neither the guardian nor the authority")]
+    NotGuardianOrAuthority,
+    #[msg("The guardian may only add pause flags, never clear them")]
+    GuardianCannotUnpause,
+    #[msg("Signer is not the vol updater")]
+    NotVolUpdater,
+    #[msg("Signer does not own this withdrawal request")]
+    NotRequestOwner,
+
+    // ---- Pause ----
+    #[msg("This instruction is paused")]
+    InstructionPaused,
+    #[msg("The vault is in withdraw-only mode")]
+    WithdrawOnly,
+    #[msg("Unknown pause flag bits")]
+    InvalidPauseBits,
+
+    // ---- Parameters ----
+    #[msg("Timelock outside [60 s, 30 days]")]
+    TimelockOutOfBounds,
+    #[msg("A shorter timelock must go through the timelock queue")]
+    TimelockShortening,
+    #[msg("Management fee above 5 % per year")]
+    ManagementFeeTooHigh,
+    #[msg("Performance fee above 30 %")]
+    PerformanceFeeTooHigh,
+    #[msg("Withdrawal delay above 7 days")]
+    WithdrawalDelayTooLong,
+    #[msg("Minimum deposit must be > 0 and not above the deposit cap")]
+    InvalidDepositLimits,
+    #[msg("Delta target outside [-100 %, +200 %]")]
+    DeltaTargetOutOfBounds,
+    #[msg("Delta band outside [0.01 %, 50 %]")]
+    DeltaBandOutOfBounds,
+    #[msg("Rebalance cooldown above one day")]
+    CooldownTooLong,
+    #[msg("Maximum rebalance size must be > 0")]
+    ZeroMaxRebalance,
+    #[msg("Maximum slippage above 5 %")]
+    SlippageTooHigh,
+    #[msg("Rate or carry outside ±50 % per year")]
+    RateOutOfBounds,
+    #[msg("Vol bounds invalid: need 1 % <= min <= max <= 500 % and a positive step")]
+    InvalidVolBounds,
+    #[msg("Oracle limits invalid: age 1..3600 s, confidence 1..500 bps, EMA divergence 1..5000 bps")]
+    InvalidOracleLimits,
+    #[msg("Too many option legs")]
+    TooManyLegs,
+    #[msg("Option leg strike must be > 0")]
+    LegStrikeNotPositive,
+    #[msg("Option leg quantity must be non-zero")]
+    LegQuantityZero,
+    #[msg("Option leg expiry must be in the future and at most two years out")]
+    LegExpiryOutOfBounds,
+    #[msg("Option leg vol outside [1 %, 500 %] (0 means: use the vault's sigma)")]
+    LegVolOutOfBounds,
+    #[msg("Book gamma exposure above its limit")]
+    GammaLimitExceeded,
+    #[msg("Book vega above its limit")]
+    VegaLimitExceeded,
+    #[msg("Book theta above its limit")]
+    ThetaLimitExceeded,
+    #[msg("The timelock has not elapsed")]
+    TimelockNotElapsed,
+    #[msg("The pending change belongs to another vault")]
+    PendingVaultMismatch,
+    #[msg("Role keys must be set (not the default pubkey)")]
+    InvalidRole,
+
+    // ---- Oracle ----
+    #[msg("Oracle account has the wrong owner")]
+    OracleWrongOwner,
+    #[msg("Oracle account is not the configured one")]
+    OracleWrongAccount,
+    #[msg("Oracle account data is invalid")]
+    OracleInvalidAccount,
+    #[msg("Oracle feed id does not match the configured feed")]
+    OracleWrongFeed,
+    #[msg("Oracle update is not fully verified")]
+    OracleNotFullyVerified,
+    #[msg("Oracle price is stale")]
+    OracleStale,
+    #[msg("Oracle price is zero or negative")]
+    OracleNonPositivePrice,
+    #[msg("Oracle confidence interval too wide")]
+    OracleConfidenceTooWide,
+    #[msg("Oracle price diverges too far from its EMA")]
+    OracleEmaDivergence,
+    #[msg("Legacy oracle price is not in Trading status")]
+    OracleNotTrading,
+    #[msg("Oracle exponent out of range")]
+    OracleBadExponent,
+    #[msg("A collateral price feed is configured but its account was not passed")]
+    OracleMissingCollateralFeed,
+
+    // ---- Deposits and withdrawals ----
+    #[msg("Amount must be > 0")]
+    ZeroAmount,
+    #[msg("Deposit below the minimum")]
+    DepositTooSmall,
+    #[msg("Deposit would exceed the vault's cap")]
+    DepositCapExceeded,
+    #[msg("Fewer shares than min_shares_out")]
+    SlippageExceeded,
+    #[msg("Deposit too small to mint a share")]
+    ZeroSharesMinted,
+    #[msg("Withdrawal delay has not elapsed")]
+    WithdrawalNotReady,
+    #[msg("Redemption is worth zero collateral")]
+    ZeroAssetsOut,
+    #[msg("The vault's collateral is insufficient for this payout")]
+    InsufficientCollateral,
+    #[msg("The same account was passed twice where distinct accounts are required")]
+    DuplicateAccounts,
+    #[msg("Collateral mint has a transfer fee larger than the deposit")]
+    TransferFeeTooLarge,
+
+    // ---- Vol ----
+    #[msg("Sigma outside the governance bounds")]
+    SigmaOutOfBounds,
+    #[msg("Sigma change larger than the allowed step")]
+    SigmaStepTooLarge,
+    #[msg("Sigma updated too recently")]
+    SigmaUpdateTooSoon,
+
+    // ---- Accounting and math ----
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("Division by zero")]
+    DivisionByZero,
+    #[msg("Pricing input outside the engine's domain")]
+    PricingDomain,
+    #[msg("Vault invariant violated")]
+    InvariantViolated,
+}
+
+impl From<MathError> for VaultError {
+    fn from(e: MathError) -> Self {
+        match e {
+            MathError::Overflow | MathError::ExpOverflow => VaultError::MathOverflow,
+            MathError::DivisionByZero => VaultError::DivisionByZero,
+            MathError::LnOfNonPositive
+            | MathError::SqrtOfNegative
+            | MathError::NonPositiveSpot
+            | MathError::NonPositiveStrike
+            | MathError::NegativeVol
+            | MathError::NegativeTime
+            | MathError::NonPositiveRiskAversion
+            | MathError::NegativeCost
+            | MathError::NegativeBand => VaultError::PricingDomain,
+        }
+    }
+}
+
+/// Maps a [`MathError`] into the program's error type.
+pub fn math_err(e: MathError) -> Error {
+    error!(VaultError::from(e))
+}

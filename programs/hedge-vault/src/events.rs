@@ -1,0 +1,156 @@
+//! Events: one per state change, plus `DeltaChecked`.
+//!
+//! Values typed `i128` and named `*_fx` are raw I80F48 bits: divide by 2⁴⁸.
+use anchor_lang::prelude::*;
+
+use crate::state::VaultParams;
+
+#[event]
+pub struct VaultInitialized {
+    pub vault: Pubkey,
+    pub authority: Pubkey,
+    pub collateral_mint: Pubkey,
+    pub share_mint: Pubkey,
+    pub vault_id: u64,
+}
+
+#[event]
+pub struct Deposited {
+    pub vault: Pubkey,
+    pub user: Pubkey,
+    /// Collateral credited (base units, net of any transfer fee).
+    pub assets: u64,
+    /// Shares minted (base units).
+    pub shares: u64,
+    /// NAV after the deposit (collateral base units).
+    pub total_assets: u64,
+    /// Share supply after the deposit, including accrued fee shares.
+    pub total_shares: u64,
+}
+
+#[event]
+pub struct WithdrawRequested {
+    pub vault: Pubkey,
+    pub user: Pubkey,
+    /// Shares escrowed (base units).
+    pub shares: u64,
+    /// Their value now (collateral base units).
+    pub assets_at_request: u64,
+    /// Earliest completion (unix seconds).
+    pub unlock_at: i64,
+}
+
+#[event]
+pub struct WithdrawCompleted {
+    pub vault: Pubkey,
+    pub user: Pubkey,
+    /// Shares burned (base units).
+    pub shares: u64,
+    /// Collateral paid (base units): min(value at request, value now).
+    pub assets: u64,
+}
+
+#[event]
+pub struct WithdrawCancelled {
+    pub vault: Pubkey,
+    pub user: Pubkey,
+    /// Shares returned (base units).
+    pub shares: u64,
+}
+
+#[event]
+pub struct ParamsQueued {
+    pub vault: Pubkey,
+    /// Earliest apply time (unix seconds).
+    pub eta: i64,
+    pub params: VaultParams,
+}
+
+#[event]
+pub struct ParamsApplied {
+    pub vault: Pubkey,
+    pub params: VaultParams,
+}
+
+#[event]
+pub struct ParamsCancelled {
+    pub vault: Pubkey,
+}
+
+#[event]
+pub struct TimelockExtended {
+    pub vault: Pubkey,
+    /// Previous and new timelock (seconds).
+    pub old_secs: u32,
+    pub new_secs: u32,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub vault: Pubkey,
+    pub current: Pubkey,
+    pub proposed: Pubkey,
+}
+
+#[event]
+pub struct AuthorityAccepted {
+    pub vault: Pubkey,
+    pub old_authority: Pubkey,
+    pub new_authority: Pubkey,
+}
+
+#[event]
+pub struct PauseChanged {
+    pub vault: Pubkey,
+    pub by: Pubkey,
+    pub paused: u16,
+    pub withdraw_only: bool,
+}
+
+#[event]
+pub struct VolUpdated {
+    pub vault: Pubkey,
+    /// Previous and new σ (bps).
+    pub old_sigma_bps: u32,
+    pub new_sigma_bps: u32,
+}
+
+#[event]
+pub struct FeesClaimed {
+    pub vault: Pubkey,
+    pub recipient: Pubkey,
+    /// Fee shares minted (base units).
+    pub shares: u64,
+}
+
+/// Emitted by `check_delta` (and later by `rebalance`): the full risk picture.
+#[event]
+pub struct DeltaChecked {
+    pub vault: Pubkey,
+    /// Underlying price (quote per whole token), I80F48 bits.
+    pub price_fx: i128,
+    /// Oracle confidence (quote), I80F48 bits.
+    pub conf_fx: i128,
+    /// Underlying units per collateral unit, I80F48 bits.
+    pub collateral_rate_fx: i128,
+    /// Net delta of collateral + hedge (underlying base units), I80F48 bits.
+    pub net_delta_fx: i128,
+    /// Target delta (underlying base units), I80F48 bits.
+    pub target_delta_fx: i128,
+    /// Band half-width (underlying base units), I80F48 bits.
+    pub band_fx: i128,
+    /// True when |net − target| > band.
+    pub breached: bool,
+    /// Book gamma (whole underlying units per quote unit), I80F48 bits.
+    pub book_gamma_fx: i128,
+    /// Book vega (quote per 1.00 vol), I80F48 bits.
+    pub book_vega_fx: i128,
+    /// Book theta (quote per year), I80F48 bits.
+    pub book_theta_fx: i128,
+    /// Dollar gamma: change of the book's delta value for a 1 % move (quote), I80F48 bits.
+    pub gamma_exposure_fx: i128,
+    /// Live legs priced.
+    pub live_legs: u8,
+    /// Unix time of the check.
+    pub timestamp: i64,
+}

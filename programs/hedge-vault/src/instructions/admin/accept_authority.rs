@@ -1,0 +1,33 @@
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+use crate::events::AuthorityAccepted;
+use crate::state::Vault;
+
+#[derive(Accounts)]
+pub struct AcceptAuthority<'info> {
+    pub new_authority: Signer<'info>,
+    #[account(mut)]
+    pub vault: Box<Account<'info, Vault>>,
+}
+
+impl AcceptAuthority<'_> {
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let vault = &mut ctx.accounts.vault;
+        require!(vault.pending_authority != Pubkey::default(), VaultError::NoPendingAuthority);
+        require_keys_eq!(
+            ctx.accounts.new_authority.key(),
+            vault.pending_authority,
+            VaultError::NotPendingAuthority
+        );
+        let old = vault.authority;
+        vault.authority = vault.pending_authority;
+        vault.pending_authority = Pubkey::default();
+        emit!(AuthorityAccepted {
+            vault: vault.key(),
+            old_authority: old,
+            new_authority: vault.authority,
+        });
+        Ok(())
+    }
+}

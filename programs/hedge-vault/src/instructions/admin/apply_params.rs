@@ -1,0 +1,58 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::PENDING_SEED;
+use crate::error::VaultError;
+use crate::events::ParamsApplied;
+use crate::oracle::load_market;
+use crate::pricing::{check_book_limits, compute_delta_report};
+use crate::state::{PendingParams, Vault};
+
+#[derive(Accounts)]
+pub struct ApplyParams<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ VaultError::NotAuthority)]
+    pub vault: Box<Account<'info, Vault>>,
+    #[account(
+        mut,
+        close = authority,
+        seeds = [PENDING_SEED, vault.key().as_ref()],
+        bump = pending.bump,
+        has_one = vault @ VaultError::PendingVaultMismatch,
+    )]
+    pub pending: Box<Account<'info, PendingParams>>,
+    /// CHECK: validated by `oracle::load_price` (owner, feed id / address, freshness).
+    pub underlying_oracle: UncheckedAccount<'info>,
+    /// CHECK: as above; required when the vault values collateral with a second feed.
+    pub collateral_oracle: Option<UncheckedAccount<'info>>,
+}
+
+impl ApplyParams<'_> {
+    /// Applies the queued change once its timelock has elapsed. The new book is priced at
+    /// the current oracle price and must respect the new gamma / vega / theta limits.
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let now = crate::constraints::now()?;
+        let pending = &ctx.accounts.pending;
+        require!(pending.is_ready(now), VaultError::TimelockNotElapsed);
+        let params = pending.params;
+        // Legs may have expired while queued.
+        params.validate(now)?;
+        let vault = &mut ctx.accounts.vault;
+        vault.params = params;
+        vault.sigma_bps = vault.sigma_bps.clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
+        let market = load_market(
+            &vault.oracle,
+            &vault.params.oracle,
+            &ctx.accounts.underlying_oracle,
+            ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
+            now,
+        )?;
+        let report = compute_delta_report(vault, &market, now)?;
+        check_book_limits(vault, &report)?;
+        emit!(ParamsApplied {
+            vault: vault.key(),
+            params,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::PENDING_SEED;
+use crate::error::VaultError;
+use crate::events::ParamsCancelled;
+use crate::state::{PendingParams, Vault};
+
+#[derive(Accounts)]
+pub struct CancelParams<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ VaultError::NotAuthority)]
+    pub vault: Box<Account<'info, Vault>>,
+    #[account(
+        mut,
+        close = authority,
+        seeds = [PENDING_SEED, vault.key().as_ref()],
+        bump = pending.bump,
+        has_one = vault @ VaultError::PendingVaultMismatch,
+    )]
+    pub pending: Box<Account<'info, PendingParams>>,
+}
+
+impl CancelParams<'_> {
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        emit!(ParamsCancelled {
+            vault: ctx.accounts.vault.key(),
+        });
+        Ok(())
+    }
+}

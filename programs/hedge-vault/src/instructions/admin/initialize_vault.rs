@@ -1,0 +1,134 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use crate::constants::*;
+use crate::error::VaultError;
+use crate::events::VaultInitialized;
+use crate::state::{OracleConfig, OracleSource, PriceFeedConfig, Vault, VaultParams};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializeVaultArgs {
+    /// Creator-chosen id (PDA seed), so one collateral mint can back several vaults.
+    pub vault_id: u64,
+    /// Price feeds.
+    pub oracle: OracleConfig,
+    /// Initial parameters (validated against the hard bounds).
+    pub params: VaultParams,
+    /// Initial σ (bps), within `params.vol`.
+    pub initial_sigma_bps: u32,
+}
+
+#[derive(Accounts)]
+#[instruction(args: InitializeVaultArgs)]
+pub struct InitializeVault<'info> {
+    /// Pays for the accounts and becomes the governance authority.
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(
+        init,
+        payer = authority,
+        space = Vault::SPACE,
+        seeds = [VAULT_SEED, collateral_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
+        bump,
+    )]
+    pub vault: Box<Account<'info, Vault>>,
+    #[account(mint::token_program = token_program)]
+    pub collateral_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = authority,
+        seeds = [SHARE_MINT_SEED, vault.key().as_ref()],
+        bump,
+        mint::decimals = collateral_mint.decimals,
+        mint::authority = vault,
+        mint::token_program = token_program,
+    )]
+    pub share_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = authority,
+        seeds = [COLLATERAL_SEED, vault.key().as_ref()],
+        bump,
+        token::mint = collateral_mint,
+        token::authority = vault,
+        token::token_program = token_program,
+    )]
+    pub collateral_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        init,
+        payer = authority,
+        seeds = [ESCROW_SEED, vault.key().as_ref()],
+        bump,
+        token::mint = share_mint,
+        token::authority = vault,
+        token::token_program = token_program,
+    )]
+    pub share_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
+    match feed.source {
+        OracleSource::PythPull => require!(feed.feed_id != [0u8; 32], VaultError::OracleWrongFeed),
+        OracleSource::PythLegacy => {
+            require!(feed.account != Pubkey::default(), VaultError::OracleWrongAccount)
+        }
+    }
+    Ok(())
+}
+
+impl InitializeVault<'_> {
+    pub fn handler(ctx: Context<Self>, args: InitializeVaultArgs) -> Result<()> {
+        let now = crate::constraints::now()?;
+        args.params.validate(now)?;
+        validate_feed(&args.oracle.underlying)?;
+        if let Some(c) = &args.oracle.collateral {
+            validate_feed(c)?;
+        }
+        require!(
+            (args.params.vol.min_sigma_bps..=args.params.vol.max_sigma_bps).contains(&args.initial_sigma_bps),
+            VaultError::SigmaOutOfBounds
+        );
+        let vault = &mut ctx.accounts.vault;
+        vault.set_inner(Vault {
+            version: VAULT_VERSION,
+            bump: ctx.bumps.vault,
+            share_mint_bump: ctx.bumps.share_mint,
+            collateral_bump: ctx.bumps.collateral_vault,
+            escrow_bump: ctx.bumps.share_escrow,
+            decimals: ctx.accounts.collateral_mint.decimals,
+            vault_id: args.vault_id,
+            authority: ctx.accounts.authority.key(),
+            pending_authority: Pubkey::default(),
+            collateral_mint: ctx.accounts.collateral_mint.key(),
+            token_program: ctx.accounts.token_program.key(),
+            share_mint: ctx.accounts.share_mint.key(),
+            collateral_vault: ctx.accounts.collateral_vault.key(),
+            share_escrow: ctx.accounts.share_escrow.key(),
+            oracle: args.oracle,
+            params: args.params,
+            sigma_bps: args.initial_sigma_bps,
+            sigma_updated_at: now,
+            total_collateral: 0,
+            escrowed_shares: 0,
+            accrued_fee_shares: 0,
+            fees_accrued_at: now,
+            high_water_mark_q64: 1u128 << 64,
+            hedge_position: 0,
+            paused: 0,
+            withdraw_only: false,
+            last_rebalance_at: 0,
+            sequence: 0,
+        });
+        vault.invariant(0, 0, 0)?;
+        emit!(VaultInitialized {
+            vault: vault.key(),
+            authority: vault.authority,
+            collateral_mint: vault.collateral_mint,
+            share_mint: vault.share_mint,
+            vault_id: vault.vault_id,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+use anchor_lang::prelude::*;
+
+use crate::error::VaultError;
+use crate::events::AuthorityProposed;
+use crate::state::Vault;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct ProposeAuthorityArgs {
+    /// The proposed authority; it must sign `accept_authority`. Default pubkey cancels.
+    pub new_authority: Pubkey,
+}
+
+#[derive(Accounts)]
+pub struct ProposeAuthority<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ VaultError::NotAuthority)]
+    pub vault: Box<Account<'info, Vault>>,
+}
+
+impl ProposeAuthority<'_> {
+    pub fn handler(ctx: Context<Self>, args: ProposeAuthorityArgs) -> Result<()> {
+        let vault = &mut ctx.accounts.vault;
+        vault.pending_authority = args.new_authority;
+        emit!(AuthorityProposed {
+            vault: vault.key(),
+            current: vault.authority,
+            proposed: args.new_authority,
+        });
+        Ok(())
+    }
+}

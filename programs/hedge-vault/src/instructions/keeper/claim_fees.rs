@@ -1,0 +1,67 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{self, Mint, MintTo, TokenAccount, TokenInterface};
+
+use crate::constraints::{check_invariant, now};
+use crate::error::VaultError;
+use crate::events::FeesClaimed;
+use crate::state::{pause, Vault};
+
+#[derive(Accounts)]
+pub struct ClaimFees<'info> {
+    #[account(
+        mut,
+        has_one = share_mint,
+        has_one = collateral_vault,
+        has_one = share_escrow,
+        has_one = token_program,
+    )]
+    pub vault: Box<Account<'info, Vault>>,
+    #[account(mut)]
+    pub share_mint: Box<InterfaceAccount<'info, Mint>>,
+    pub collateral_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub share_escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Share account of the configured fee recipient.
+    #[account(
+        mut,
+        token::mint = share_mint,
+        token::authority = vault.params.fee_recipient,
+        token::token_program = token_program,
+    )]
+    pub recipient_shares: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimFees<'_> {
+    /// Accrues fees to now and mints the accrued fee shares to the fee recipient.
+    /// Permissionless: the shares can only go to the configured recipient.
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        a.vault.require_not_paused(pause::CLAIM_FEES)?;
+        a.vault.accrue_fees(now()?, a.share_mint.supply)?;
+        let shares = a.vault.accrued_fee_shares;
+        require!(shares > 0, VaultError::ZeroAmount);
+        a.vault.accrued_fee_shares = 0;
+        let seeds = a.vault.signer_seeds();
+        token_interface::mint_to(
+            CpiContext::new_with_signer(
+                a.token_program.key(),
+                MintTo {
+                    mint: a.share_mint.to_account_info(),
+                    to: a.recipient_shares.to_account_info(),
+                    authority: a.vault.to_account_info(),
+                },
+                &[&seeds],
+            ),
+            shares,
+        )?;
+        let mut collateral = a.collateral_vault.clone();
+        let mut escrow = a.share_escrow.clone();
+        check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut escrow)?;
+        emit!(FeesClaimed {
+            vault: a.vault.key(),
+            recipient: a.vault.params.fee_recipient,
+            shares,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,8 @@
+//! Permissionless cranks and the vol updater.
+pub mod check_delta;
+pub mod claim_fees;
+pub mod update_vol;
+
+pub use check_delta::*;
+pub use claim_fees::*;
+pub use update_vol::*;

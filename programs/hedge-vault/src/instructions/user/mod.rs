@@ -1,0 +1,10 @@
+//! Depositors.
+pub mod cancel_withdraw;
+pub mod complete_withdraw;
+pub mod deposit;
+pub mod request_withdraw;
+
+pub use cancel_withdraw::*;
+pub use complete_withdraw::*;
+pub use deposit::*;
+pub use request_withdraw::*;

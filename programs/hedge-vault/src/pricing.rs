@@ -1,0 +1,146 @@
+//! The on-chain risk computation: portfolio delta against the target, the band, and the
+//! book's Greeks. A pure function of the vault state and a market snapshot, so the keeper
+//! runs exactly the same code off-chain to decide whether a rebalance is due.
+use anchor_lang::prelude::*;
+use hedge_math::{bs_greeks, delta_band_check, time::seconds_to_years, BsInputs, Fix, OptionKind};
+
+use crate::constants::BPS;
+use crate::error::{math_err, VaultError};
+use crate::oracle::MarketSnapshot;
+use crate::state::{LegKind, Vault};
+
+/// Result of pricing the vault. Delta quantities are in underlying base units (collateral
+/// decimals); Greeks are per whole underlying token, in quote units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeltaReport {
+    /// Underlying price (quote per whole token).
+    pub price: Fix,
+    /// Oracle confidence (quote).
+    pub conf: Fix,
+    /// Underlying units per collateral unit.
+    pub collateral_rate: Fix,
+    /// Collateral expressed in underlying base units.
+    pub collateral_underlying: Fix,
+    /// Collateral + hedge delta (underlying base units).
+    pub net_delta: Fix,
+    /// Target delta: `delta_target_bps` of the collateral plus Σ legs (underlying base units).
+    pub target_delta: Fix,
+    /// Band half-width (underlying base units).
+    pub band: Fix,
+    /// `target − net` (underlying base units): the trade that would close the gap.
+    pub deviation: Fix,
+    /// |net − target| > band.
+    pub breached: bool,
+    /// Σ qty·Γ (whole underlying per quote unit).
+    pub book_gamma: Fix,
+    /// Σ qty·vega (quote per 1.00 vol).
+    pub book_vega: Fix,
+    /// Σ qty·theta (quote per year).
+    pub book_theta: Fix,
+    /// Γ·S²·1 % (quote per 1 % move).
+    pub gamma_exposure: Fix,
+    /// Legs with expiry after `now` that were priced.
+    pub live_legs: u8,
+}
+
+fn bps_of(x: Fix, bps: i64) -> Result<Fix> {
+    x.checked_mul_int(i128::from(bps))
+        .and_then(|v| v.checked_div_int(i128::from(BPS)))
+        .ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
+fn add(a: Fix, b: Fix) -> Result<Fix> {
+    a.checked_add(b).ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
+fn mul(a: Fix, b: Fix) -> Result<Fix> {
+    a.checked_mul(b).ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
+/// Prices the vault at `now`.
+pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) -> Result<DeltaReport> {
+    let p = &vault.params;
+    let s = market.underlying.price;
+    let unit = 10i128.pow(u32::from(vault.decimals));
+    let collateral_underlying = mul(Fix::from_num(vault.total_assets()), market.collateral_rate)?;
+    let net_delta = add(collateral_underlying, Fix::from_num(vault.hedge_position))?;
+
+    let mut target = bps_of(collateral_underlying, i64::from(p.risk.delta_target_bps))?;
+    let (mut gamma, mut vega, mut theta) = (Fix::ZERO, Fix::ZERO, Fix::ZERO);
+    let mut live = 0u8;
+    let r = Fix::from_num(p.risk.rate_bps)
+        .checked_div_int(i128::from(BPS))
+        .ok_or(VaultError::MathOverflow)?;
+    let q = Fix::from_num(p.risk.carry_bps)
+        .checked_div_int(i128::from(BPS))
+        .ok_or(VaultError::MathOverflow)?;
+    for leg in p.live_legs() {
+        if leg.expiry <= now {
+            continue;
+        }
+        let vol_bps = if leg.vol_bps == 0 { vault.sigma_bps } else { leg.vol_bps };
+        let inputs = BsInputs {
+            spot: s,
+            strike: Fix::from_num(leg.strike_e6)
+                .checked_div_int(1_000_000)
+                .ok_or(VaultError::MathOverflow)?,
+            vol: Fix::from_num(vol_bps)
+                .checked_div_int(i128::from(BPS))
+                .ok_or(VaultError::MathOverflow)?,
+            t_years: seconds_to_years(leg.expiry.saturating_sub(now)).map_err(math_err)?,
+            r,
+            q,
+        };
+        let kind = match leg.kind {
+            LegKind::Call => OptionKind::Call,
+            LegKind::Put => OptionKind::Put,
+        };
+        let g = bs_greeks(kind, &inputs).map_err(math_err)?;
+        let qty = Fix::from_num(leg.quantity);
+        let qty_whole = qty.checked_div_int(unit).ok_or(VaultError::MathOverflow)?;
+        target = add(target, mul(qty, g.delta)?)?;
+        gamma = add(gamma, mul(qty_whole, g.gamma)?)?;
+        vega = add(vega, mul(qty_whole, g.vega)?)?;
+        theta = add(theta, mul(qty_whole, g.theta)?)?;
+        live = live.saturating_add(1);
+    }
+    let band = bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?;
+    let check = delta_band_check(net_delta, target, band).map_err(math_err)?;
+    let gamma_exposure = mul(mul(gamma, mul(s, s)?)?, Fix::lit("0.01"))?;
+    Ok(DeltaReport {
+        price: s,
+        conf: market.underlying.conf,
+        collateral_rate: market.collateral_rate,
+        collateral_underlying,
+        net_delta,
+        target_delta: target,
+        band,
+        deviation: check.deviation,
+        breached: check.breached,
+        book_gamma: gamma,
+        book_vega: vega,
+        book_theta: theta,
+        gamma_exposure,
+        live_legs: live,
+    })
+}
+
+/// Checks the book's Greeks against the governance limits.
+pub fn check_book_limits(vault: &Vault, report: &DeltaReport) -> Result<()> {
+    let e6 = |x: Fix| -> Result<u128> {
+        let v = x.saturating_abs().checked_mul_int(1_000_000).ok_or(VaultError::MathOverflow)?;
+        Ok(v.to_num::<u128>())
+    };
+    let r = &vault.params.risk;
+    require!(
+        e6(report.gamma_exposure)? <= u128::from(r.max_gamma_exposure_e6),
+        VaultError::GammaLimitExceeded
+    );
+    require!(e6(report.book_vega)? <= u128::from(r.max_vega_e6), VaultError::VegaLimitExceeded);
+    let theta_per_day = report.book_theta.checked_div_int(365).ok_or(VaultError::MathOverflow)?;
+    require!(
+        e6(theta_per_day)? <= u128::from(r.max_theta_per_day_e6),
+        VaultError::ThetaLimitExceeded
+    );
+    Ok(())
+}

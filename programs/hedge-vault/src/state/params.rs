@@ -1,0 +1,219 @@
+//! Governable parameters. Every change goes through `queue_params` → timelock →
+//! `apply_params`, and every field is checked against the hard bounds in
+//! [`crate::constants`] by [`VaultParams::validate`].
+use anchor_lang::prelude::*;
+
+use crate::constants::*;
+use crate::error::VaultError;
+
+/// Risk target and hedging limits.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct RiskParams {
+    /// Target net delta, as signed bps of the collateral's underlying exposure, before the
+    /// option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure.
+    pub delta_target_bps: i32,
+    /// Half-width of the no-trade band around the target, bps of the collateral's
+    /// underlying exposure.
+    pub delta_band_bps: u32,
+    /// Limit on |book gamma exposure|: quote units of delta-value change per 1 % move,
+    /// scaled by 1e6 (`Γ · S² · 0.01 · 1e6`). 0 = no legs with gamma allowed.
+    pub max_gamma_exposure_e6: u64,
+    /// Limit on |book vega|: quote units per 1.00 of vol, scaled by 1e6.
+    pub max_vega_e6: u64,
+    /// Limit on |book theta|: quote units per day, scaled by 1e6.
+    pub max_theta_per_day_e6: u64,
+    /// Minimum time between two rebalances (seconds).
+    pub rebalance_cooldown_secs: u32,
+    /// Largest hedge trade per rebalance (underlying base units, collateral decimals).
+    pub max_rebalance_units: u64,
+    /// Largest accepted execution price deviation from the oracle (bps).
+    pub max_slippage_bps: u16,
+    /// Paid to the keeper per successful rebalance (collateral base units).
+    pub keeper_reward: u64,
+    /// Risk-free rate r used in pricing (bps per year, continuously compounded).
+    pub rate_bps: i32,
+    /// Carry / yield q of the underlying used in pricing (bps per year).
+    pub carry_bps: i32,
+}
+
+/// Fee schedule.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct FeeParams {
+    /// Management fee (bps of NAV per year), accrued continuously as fee shares.
+    pub management_fee_bps: u16,
+    /// Performance fee (bps of the gain in NAV per share above the high-water mark).
+    pub performance_fee_bps: u16,
+}
+
+/// Deposit and withdrawal limits.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct DepositLimits {
+    /// Largest NAV the vault accepts deposits up to (collateral base units).
+    pub deposit_cap: u64,
+    /// Smallest deposit (collateral base units), > 0.
+    pub min_deposit: u64,
+    /// Time between `request_withdraw` and `complete_withdraw` (seconds).
+    pub withdrawal_delay_secs: u32,
+}
+
+/// Bounds on the vol updater.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct VolParams {
+    /// Lowest accepted σ (bps, 10 000 = 100 %).
+    pub min_sigma_bps: u32,
+    /// Highest accepted σ (bps).
+    pub max_sigma_bps: u32,
+    /// Largest change per update (bps of vol, absolute).
+    pub max_step_bps: u32,
+    /// Minimum time between updates (seconds).
+    pub min_interval_secs: u32,
+}
+
+/// Oracle acceptance thresholds.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct OracleLimits {
+    /// Oldest accepted publish time, seconds before now.
+    pub max_age_secs: u32,
+    /// Largest accepted confidence / price (bps).
+    pub max_conf_bps: u16,
+    /// Largest accepted |price − EMA price| / EMA price (bps).
+    pub max_ema_divergence_bps: u16,
+}
+
+/// Kind of a synthetic option leg.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub enum LegKind {
+    /// Call option.
+    #[default]
+    Call,
+    /// Put option.
+    Put,
+}
+
+/// One synthetic option leg of the target book.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct OptionLeg {
+    /// Call or put.
+    pub kind: LegKind,
+    /// Strike (quote currency, scaled by 1e6: 150 USD = 150_000_000).
+    pub strike_e6: u64,
+    /// Expiry (unix seconds).
+    pub expiry: i64,
+    /// Signed quantity (underlying base units, collateral decimals); > 0 long, < 0 short.
+    pub quantity: i64,
+    /// Implied vol (bps); 0 = use the vault's current σ.
+    pub vol_bps: u32,
+}
+
+/// Everything governance can change, validated as a whole.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct VaultParams {
+    /// Risk target and limits.
+    pub risk: RiskParams,
+    /// Fees.
+    pub fees: FeeParams,
+    /// Deposit and withdrawal limits.
+    pub limits: DepositLimits,
+    /// Vol updater bounds.
+    pub vol: VolParams,
+    /// Oracle thresholds.
+    pub oracle: OracleLimits,
+    /// Guardian: may pause instructions and set withdraw-only mode at once.
+    pub guardian: Pubkey,
+    /// May call `update_vol`.
+    pub vol_updater: Pubkey,
+    /// Owner of the share account that receives fee shares.
+    pub fee_recipient: Pubkey,
+    /// Delay between queueing and applying a change (seconds).
+    pub timelock_secs: u32,
+    /// Number of used entries in `legs`.
+    pub leg_count: u8,
+    /// The synthetic option book (first `leg_count` entries are live).
+    pub legs: [OptionLeg; MAX_LEGS],
+}
+
+impl VaultParams {
+    /// The live legs.
+    pub fn live_legs(&self) -> &[OptionLeg] {
+        &self.legs[..usize::from(self.leg_count).min(MAX_LEGS)]
+    }
+
+    /// Checks every field against the hard bounds. `now` is used for leg expiries.
+    pub fn validate(&self, now: i64) -> Result<()> {
+        let r = &self.risk;
+        require!(
+            (MIN_TIMELOCK_SECS..=MAX_TIMELOCK_SECS).contains(&self.timelock_secs),
+            VaultError::TimelockOutOfBounds
+        );
+        require!(
+            self.fees.management_fee_bps <= MAX_MANAGEMENT_FEE_BPS,
+            VaultError::ManagementFeeTooHigh
+        );
+        require!(
+            self.fees.performance_fee_bps <= MAX_PERFORMANCE_FEE_BPS,
+            VaultError::PerformanceFeeTooHigh
+        );
+        require!(
+            self.limits.withdrawal_delay_secs <= MAX_WITHDRAWAL_DELAY_SECS,
+            VaultError::WithdrawalDelayTooLong
+        );
+        require!(
+            self.limits.min_deposit > 0 && self.limits.min_deposit <= self.limits.deposit_cap,
+            VaultError::InvalidDepositLimits
+        );
+        require!(
+            (MIN_DELTA_TARGET_BPS..=MAX_DELTA_TARGET_BPS).contains(&r.delta_target_bps),
+            VaultError::DeltaTargetOutOfBounds
+        );
+        require!(
+            (MIN_DELTA_BAND_BPS..=MAX_DELTA_BAND_BPS).contains(&r.delta_band_bps),
+            VaultError::DeltaBandOutOfBounds
+        );
+        require!(
+            r.rebalance_cooldown_secs <= MAX_REBALANCE_COOLDOWN_SECS,
+            VaultError::CooldownTooLong
+        );
+        require!(r.max_rebalance_units > 0, VaultError::ZeroMaxRebalance);
+        require!(r.max_slippage_bps <= MAX_SLIPPAGE_BPS, VaultError::SlippageTooHigh);
+        require!(
+            r.rate_bps.abs() <= MAX_ABS_RATE_BPS && r.carry_bps.abs() <= MAX_ABS_RATE_BPS,
+            VaultError::RateOutOfBounds
+        );
+        let v = &self.vol;
+        require!(
+            v.min_sigma_bps >= MIN_SIGMA_BPS
+                && v.min_sigma_bps <= v.max_sigma_bps
+                && v.max_sigma_bps <= MAX_SIGMA_BPS
+                && v.max_step_bps > 0,
+            VaultError::InvalidVolBounds
+        );
+        let o = &self.oracle;
+        require!(
+            (1..=MAX_ORACLE_AGE_SECS).contains(&o.max_age_secs)
+                && (1..=MAX_ORACLE_CONF_BPS).contains(&o.max_conf_bps)
+                && (1..=MAX_ORACLE_EMA_DIVERGENCE_BPS).contains(&o.max_ema_divergence_bps),
+            VaultError::InvalidOracleLimits
+        );
+        require!(
+            self.guardian != Pubkey::default()
+                && self.vol_updater != Pubkey::default()
+                && self.fee_recipient != Pubkey::default(),
+            VaultError::InvalidRole
+        );
+        require!(usize::from(self.leg_count) <= MAX_LEGS, VaultError::TooManyLegs);
+        let latest_expiry = now.checked_add(MAX_LEG_TENOR_SECS).ok_or(VaultError::MathOverflow)?;
+        for leg in self.live_legs() {
+            require!(leg.strike_e6 > 0, VaultError::LegStrikeNotPositive);
+            require!(leg.quantity != 0, VaultError::LegQuantityZero);
+            require!(
+                leg.expiry > now && leg.expiry <= latest_expiry,
+                VaultError::LegExpiryOutOfBounds
+            );
+            require!(
+                leg.vol_bps == 0 || (MIN_SIGMA_BPS..=MAX_SIGMA_BPS).contains(&leg.vol_bps),
+                VaultError::LegVolOutOfBounds
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,272 @@
+//! The vault account and its state transitions.
+use anchor_lang::prelude::*;
+use hedge_math::shares;
+
+use crate::constants::*;
+use crate::error::{math_err, VaultError};
+use crate::state::VaultParams;
+
+/// Which Pyth account format a feed uses.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum OracleSource {
+    /// Pyth pull oracle: a `PriceUpdateV2` account owned by the Pyth receiver program,
+    /// matched by feed id (any account carrying that feed is accepted).
+    PythPull,
+    /// Legacy push-format price account (forks and local validators), matched by address
+    /// and owned by `OracleConfig::legacy_program`.
+    PythLegacy,
+}
+
+/// One price feed.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct PriceFeedConfig {
+    /// Account format.
+    pub source: OracleSource,
+    /// Pull: the 32-byte Pyth feed id. Legacy: unused (zero).
+    pub feed_id: [u8; 32],
+    /// Legacy: the price account address. Pull: unused (default).
+    pub account: Pubkey,
+}
+
+/// How the vault prices its underlying and values its collateral.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct OracleConfig {
+    /// Underlying / quote (e.g. SOL/USD). Drives the Greeks and the delta check.
+    pub underlying: PriceFeedConfig,
+    /// Collateral / quote (e.g. jitoSOL/USD). `None`: the collateral *is* the underlying
+    /// (rate 1). `Some`: one collateral unit is worth collateral_px / underlying_px
+    /// underlying units.
+    pub collateral: Option<PriceFeedConfig>,
+    /// Owner program of legacy price accounts (ignored for pull feeds).
+    pub legacy_program: Pubkey,
+}
+
+/// Pause flags (bitmask in [`Vault::paused`]).
+pub mod pause {
+    /// `deposit`.
+    pub const DEPOSIT: u16 = 1 << 0;
+    /// `request_withdraw`.
+    pub const REQUEST_WITHDRAW: u16 = 1 << 1;
+    /// `complete_withdraw`.
+    pub const COMPLETE_WITHDRAW: u16 = 1 << 2;
+    /// `rebalance` (hedge trades).
+    pub const REBALANCE: u16 = 1 << 3;
+    /// `update_vol`.
+    pub const UPDATE_VOL: u16 = 1 << 4;
+    /// `claim_fees`.
+    pub const CLAIM_FEES: u16 = 1 << 5;
+    /// Every defined flag.
+    pub const ALL: u16 = (1 << 6) - 1;
+}
+
+/// A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.
+///
+/// NAV (collateral base units) = `total_collateral` + hedge equity (0 until a perp venue
+/// is configured). Share price = NAV / (share supply + `accrued_fee_shares`), with the
+/// virtual offset of [`hedge_math::shares`]. Tokens sent to the collateral account
+/// outside `deposit` are not counted (donations cannot move the share price).
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Vault {
+    /// Layout version ([`VAULT_VERSION`]).
+    pub version: u8,
+    /// Canonical bump of the vault PDA.
+    pub bump: u8,
+    /// Canonical bump of the share mint PDA.
+    pub share_mint_bump: u8,
+    /// Canonical bump of the collateral token account PDA.
+    pub collateral_bump: u8,
+    /// Canonical bump of the share escrow PDA.
+    pub escrow_bump: u8,
+    /// Decimals of both the collateral and the share mint.
+    pub decimals: u8,
+    /// Creator-chosen id, so one collateral mint can back several vaults.
+    pub vault_id: u64,
+    /// Governance authority.
+    pub authority: Pubkey,
+    /// Proposed new authority (default pubkey = none).
+    pub pending_authority: Pubkey,
+    /// Collateral mint.
+    pub collateral_mint: Pubkey,
+    /// Token program of the collateral and share mints (Token or Token-2022).
+    pub token_program: Pubkey,
+    /// Share mint (PDA).
+    pub share_mint: Pubkey,
+    /// Collateral token account (PDA, authority = vault).
+    pub collateral_vault: Pubkey,
+    /// Share escrow token account (PDA, authority = vault).
+    pub share_escrow: Pubkey,
+    /// Oracle feeds.
+    pub oracle: OracleConfig,
+    /// Governable parameters.
+    pub params: VaultParams,
+    /// Current σ used for legs without their own vol and for the band (bps).
+    pub sigma_bps: u32,
+    /// When σ was last updated (unix seconds).
+    pub sigma_updated_at: i64,
+    /// Collateral credited to the vault by deposits, less payouts (collateral base units).
+    pub total_collateral: u64,
+    /// Shares held in the withdrawal escrow (share base units).
+    pub escrowed_shares: u64,
+    /// Fee shares accrued but not yet minted (share base units). Counted in the supply.
+    pub accrued_fee_shares: u64,
+    /// Last fee accrual (unix seconds).
+    pub fees_accrued_at: i64,
+    /// High-water mark of the share price (collateral per share, Q64.64).
+    pub high_water_mark_q64: u128,
+    /// Perp hedge position (underlying base units, signed; negative = short). Moved by
+    /// `rebalance` through the venue CPI.
+    pub hedge_position: i64,
+    /// Pause flags, see [`pause`].
+    pub paused: u16,
+    /// Withdraw-only mode: deposits and hedge increases are refused.
+    pub withdraw_only: bool,
+    /// Last successful rebalance (unix seconds).
+    pub last_rebalance_at: i64,
+    /// Incremented by every state-changing hedge operation; keepers pass the value they
+    /// saw so that racing keepers fail fast.
+    pub sequence: u64,
+}
+
+impl Vault {
+    /// Account size including the discriminator.
+    pub const SPACE: usize = 8 + Vault::INIT_SPACE;
+
+    /// Signer seeds of the vault PDA.
+    pub fn signer_seeds(&self) -> [&[u8]; 4] {
+        [
+            VAULT_SEED,
+            self.collateral_mint.as_ref(),
+            bytemuck::bytes_of(&self.vault_id),
+            core::slice::from_ref(&self.bump),
+        ]
+    }
+
+    /// NAV in collateral base units.
+    pub fn total_assets(&self) -> u64 {
+        self.total_collateral
+    }
+
+    /// Shares for pricing: minted supply plus fee shares not yet minted.
+    pub fn total_shares(&self, share_supply: u64) -> Result<u64> {
+        share_supply
+            .checked_add(self.accrued_fee_shares)
+            .ok_or_else(|| error!(VaultError::MathOverflow))
+    }
+
+    /// Fails if any bit of `flag` is paused.
+    pub fn require_not_paused(&self, flag: u16) -> Result<()> {
+        require!(self.paused & flag == 0, VaultError::InstructionPaused);
+        Ok(())
+    }
+
+    /// Accrues management and performance fees up to `now` as fee shares.
+    /// Must run before any share conversion. Returns the fee shares added.
+    pub fn accrue_fees(&mut self, now: i64, share_supply: u64) -> Result<u64> {
+        let elapsed = now.saturating_sub(self.fees_accrued_at);
+        if elapsed <= 0 {
+            return Ok(0);
+        }
+        self.fees_accrued_at = now;
+        let assets = self.total_assets();
+        let supply = self.total_shares(share_supply)?;
+        if supply == 0 {
+            // Nothing to charge; restart the high-water mark at the current price.
+            self.high_water_mark_q64 = shares::price_per_share_q64(assets, 0).map_err(math_err)?;
+            return Ok(0);
+        }
+        let mgmt = shares::management_fee(assets, self.params.fees.management_fee_bps, elapsed)
+            .map_err(math_err)?;
+        let pps = shares::price_per_share_q64(assets, supply).map_err(math_err)?;
+        let perf = shares::performance_fee(
+            supply,
+            pps,
+            self.high_water_mark_q64,
+            self.params.fees.performance_fee_bps,
+        )
+        .map_err(math_err)?;
+        let fee_assets = mgmt
+            .checked_add(perf)
+            .ok_or(VaultError::MathOverflow)?
+            .min(assets / 2);
+        let minted = shares::fee_shares(fee_assets, assets, supply).map_err(math_err)?;
+        self.accrued_fee_shares = self
+            .accrued_fee_shares
+            .checked_add(minted)
+            .ok_or(VaultError::MathOverflow)?;
+        let new_supply = supply.checked_add(minted).ok_or(VaultError::MathOverflow)?;
+        let new_pps = shares::price_per_share_q64(assets, new_supply).map_err(math_err)?;
+        self.high_water_mark_q64 = self.high_water_mark_q64.max(new_pps);
+        Ok(minted)
+    }
+
+    /// Records a deposit of `assets` credited and `shares` minted.
+    pub fn on_deposit(&mut self, assets: u64) -> Result<()> {
+        self.total_collateral = self
+            .total_collateral
+            .checked_add(assets)
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(())
+    }
+
+    /// Records shares moved into the withdrawal escrow.
+    pub fn on_request_withdraw(&mut self, shares: u64) -> Result<()> {
+        self.escrowed_shares = self
+            .escrowed_shares
+            .checked_add(shares)
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(())
+    }
+
+    /// Records escrowed shares returned to their owner.
+    pub fn on_cancel_withdraw(&mut self, shares: u64) -> Result<()> {
+        self.escrowed_shares = self
+            .escrowed_shares
+            .checked_sub(shares)
+            .ok_or(VaultError::InvariantViolated)?;
+        Ok(())
+    }
+
+    /// Records escrowed shares burned for `assets` paid out.
+    pub fn on_complete_withdraw(&mut self, shares: u64, assets: u64) -> Result<()> {
+        self.on_cancel_withdraw(shares)?;
+        self.total_collateral = self
+            .total_collateral
+            .checked_sub(assets)
+            .ok_or(VaultError::InsufficientCollateral)?;
+        Ok(())
+    }
+
+    /// Checks the vault's internal consistency against its token accounts. Called at the
+    /// end of every mutating instruction.
+    ///
+    /// * tracked collateral is backed: `total_collateral ≤ collateral account balance`;
+    /// * the escrow holds exactly the escrowed shares, and they are part of the supply;
+    /// * flags, σ and the book are within their bounds.
+    pub fn invariant(&self, collateral_balance: u64, share_supply: u64, escrow_balance: u64) -> Result<()> {
+        require!(
+            self.total_collateral <= collateral_balance,
+            VaultError::InvariantViolated
+        );
+        require!(
+            self.escrowed_shares == escrow_balance && self.escrowed_shares <= share_supply,
+            VaultError::InvariantViolated
+        );
+        self.invariant_params()
+    }
+
+    /// The part of [`Vault::invariant`] that needs no token accounts: flags, σ and the
+    /// book within bounds. Used by instructions that touch no token account.
+    pub fn invariant_params(&self) -> Result<()> {
+        require!(self.paused & !pause::ALL == 0, VaultError::InvariantViolated);
+        require!(
+            (self.params.vol.min_sigma_bps..=self.params.vol.max_sigma_bps).contains(&self.sigma_bps),
+            VaultError::InvariantViolated
+        );
+        require!(
+            usize::from(self.params.leg_count) <= MAX_LEGS,
+            VaultError::InvariantViolated
+        );
+        Ok(())
+    }
+}
