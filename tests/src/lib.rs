@@ -1,1 +1,232 @@
-//! Integration test harness.
+//! Test harness for the hedge vault on solana-program-test (native `processor!` mode).
+//!
+//! Everything here builds instructions from the program's own Anchor types
+//! (`hedge_vault::accounts::*`, `hedge_vault::instruction::*`): no hand-written
+//! discriminators or layouts.
+pub mod bridge;
+pub mod events;
+pub mod fixture;
+pub mod pyth;
+
+use std::result::Result;
+
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_instruction_error::InstructionError;
+use anchor_lang::{AccountDeserialize, InstructionData, ToAccountMetas};
+use anchor_spl::token::spl_token;
+use anchor_spl::token_2022::spl_token_2022;
+use solana_account::{Account, AccountSharedData};
+use solana_clock::Clock;
+use solana_keypair::Keypair;
+use solana_program_option::COption;
+use solana_program_pack::Pack;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+pub use solana_transaction::TransactionError;
+
+/// Anchor's entry uses one lifetime for all arguments; `processor!` wants them free.
+fn vault_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    // SAFETY: the references only live for this call; the transmutes unify lifetimes
+    // (the layouts are identical) so that Anchor's single-lifetime `entry` accepts them.
+    unsafe {
+        let program_id: &'static Pubkey = std::mem::transmute(program_id);
+        let accounts: &'static [AccountInfo<'static>] = std::mem::transmute(accounts);
+        let data: &'static [u8] = std::mem::transmute(data);
+        hedge_vault::entry(program_id, accounts, data)
+    }
+}
+
+/// A running in-process chain with the vault program loaded.
+pub struct Env {
+    pub ctx: ProgramTestContext,
+}
+
+/// Outcome of a transaction: its logs, or the error.
+pub type TxResult = Result<Vec<String>, TransactionError>;
+
+impl Env {
+    /// Starts a chain with the vault program and SPL Token / Token-2022.
+    pub async fn new() -> Self {
+        let mut pt = ProgramTest::default();
+        pt.prefer_bpf(false);
+        pt.add_program("hedge_vault", hedge_vault::ID, processor!(vault_entry));
+        let ctx = pt.start_with_context().await;
+        bridge::install();
+        let mut env = Env { ctx };
+        env.set_time(1_750_000_000).await;
+        env
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.ctx.payer
+    }
+
+    /// Current unix time of the bank's Clock.
+    pub async fn now(&mut self) -> i64 {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap().unix_timestamp
+    }
+
+    /// Sets the Clock's unix time (and moves to a fresh blockhash so identical
+    /// transactions can be resent).
+    pub async fn set_time(&mut self, unix: i64) {
+        let mut clock: Clock = self.ctx.banks_client.get_sysvar().await.unwrap();
+        clock.unix_timestamp = unix;
+        self.ctx.set_sysvar(&clock);
+        self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
+    }
+
+    /// Moves the clock forward.
+    pub async fn advance(&mut self, secs: i64) {
+        let now = self.now().await;
+        self.set_time(now + secs).await;
+    }
+
+    /// Writes an account directly.
+    pub fn set_account(&mut self, address: &Pubkey, owner: &Pubkey, data: Vec<u8>) {
+        let lamports = 1_000_000_000u64.max(data.len() as u64 * 10_000);
+        let acc = Account {
+            lamports,
+            data,
+            owner: *owner,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.ctx.set_account(address, &AccountSharedData::from(acc));
+    }
+
+    /// A funded keypair.
+    pub async fn funded_keypair(&mut self) -> Keypair {
+        let kp = Keypair::new();
+        self.set_account(&kp.pubkey(), &anchor_lang::system_program::ID, vec![]);
+        kp
+    }
+
+    /// Creates a mint owned by `token_program` with `authority` as mint authority.
+    pub fn create_mint(&mut self, decimals: u8, authority: &Pubkey, token_program: &Pubkey) -> Pubkey {
+        let mint = Pubkey::new_unique();
+        let state = spl_token::state::Mint {
+            mint_authority: COption::Some(*authority),
+            supply: 0,
+            decimals,
+            is_initialized: true,
+            freeze_authority: COption::None,
+        };
+        let mut data = vec![0u8; spl_token::state::Mint::LEN];
+        state.pack_into_slice(&mut data);
+        self.set_account(&mint, token_program, data);
+        mint
+    }
+
+    /// Creates a token account holding `amount` (the mint's supply is not adjusted; use
+    /// [`Env::mint_to`] when supply matters).
+    pub fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64, token_program: &Pubkey) -> Pubkey {
+        let address = Pubkey::new_unique();
+        let state = spl_token::state::Account {
+            mint: *mint,
+            owner: *owner,
+            amount,
+            delegate: COption::None,
+            state: spl_token::state::AccountState::Initialized,
+            is_native: COption::None,
+            delegated_amount: 0,
+            close_authority: COption::None,
+        };
+        let mut data = vec![0u8; spl_token::state::Account::LEN];
+        state.pack_into_slice(&mut data);
+        self.set_account(&address, token_program, data);
+        address
+    }
+
+    /// Mints tokens through the token program (keeps supply consistent).
+    pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64, token_program: &Pubkey) {
+        let ix = if *token_program == spl_token_2022::ID {
+            spl_token_2022::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount).unwrap()
+        } else {
+            spl_token::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount).unwrap()
+        };
+        self.send(&[ix], &[authority]).await.expect("mint_to");
+    }
+
+    /// Token balance of a token account (0 if it does not exist).
+    pub async fn balance(&mut self, token_account: &Pubkey) -> u64 {
+        match self.ctx.banks_client.get_account(*token_account).await.unwrap() {
+            Some(acc) => spl_token::state::Account::unpack_from_slice(&acc.data[..165]).unwrap().amount,
+            None => 0,
+        }
+    }
+
+    /// Supply of a mint.
+    pub async fn supply(&mut self, mint: &Pubkey) -> u64 {
+        let acc = self.ctx.banks_client.get_account(*mint).await.unwrap().unwrap();
+        spl_token::state::Mint::unpack_from_slice(&acc.data[..82]).unwrap().supply
+    }
+
+    /// Raw account, if it exists.
+    pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(*address).await.unwrap()
+    }
+
+    /// Deserializes an Anchor account.
+    pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
+        let acc = self.account(address).await.unwrap_or_else(|| panic!("account {address} missing"));
+        T::try_deserialize(&mut &acc.data[..]).expect("deserialize")
+    }
+
+    /// Signs (payer + `signers`) and processes a transaction; returns its logs.
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let payer = self.ctx.payer.insecure_clone();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
+        let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
+        // Fresh blockhash so that a byte-identical retry is a new transaction.
+        self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
+        match res {
+            Ok(r) => {
+                let logs = r.metadata.map(|m| m.log_messages).unwrap_or_default();
+                match r.result {
+                    Ok(()) => Ok(logs),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(BanksClientError::TransactionError(e)) => Err(e),
+            Err(BanksClientError::SimulationError { err, .. }) => Err(err),
+            Err(e) => panic!("banks client: {e}"),
+        }
+    }
+}
+
+/// Builds an instruction of the vault program from its Anchor accounts and data types.
+pub fn vault_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: hedge_vault::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// The custom error code carried by a failed transaction, if any.
+pub fn custom_code(res: &TxResult) -> Option<u32> {
+    match res {
+        Err(TransactionError::InstructionError(_, InstructionError::Custom(c))) => Some(*c),
+        _ => None,
+    }
+}
+
+/// Asserts that `res` failed with the vault error `e`.
+#[track_caller]
+pub fn assert_vault_err(res: &TxResult, e: hedge_vault::error::VaultError) {
+    let want: u32 = e.into();
+    assert_eq!(custom_code(res), Some(want), "expected {e:?} ({want}), got {res:?}");
+}
+
+/// Asserts that `res` failed with the Anchor framework error `e`.
+#[track_caller]
+pub fn assert_anchor_err(res: &TxResult, e: anchor_lang::error::ErrorCode) {
+    let want: u32 = e.into();
+    assert_eq!(custom_code(res), Some(want), "expected {e:?} ({want}), got {res:?}");
+}

@@ -154,3 +154,16 @@ pub struct DeltaChecked {
     /// Unix time of the check.
     pub timestamp: i64,
 }
+
+/// Logs an event as `Program data: <base64>` (Anchor's format).
+///
+/// On-chain this is Anchor's `emit!`. Natively (tests, the in-process chain), Anchor's
+/// `sol_log_data` is a no-op, so the data goes through the syscall-stub registry
+/// instead, where the harness records it in the transaction log.
+pub fn emit<E: anchor_lang::Event>(event: &E) {
+    let data = event.data();
+    #[cfg(target_os = "solana")]
+    anchor_lang::solana_program::log::sol_log_data(&[&data]);
+    #[cfg(not(target_os = "solana"))]
+    solana_sysvar::program_stubs::sol_log_data(&[&data]);
+}

@@ -23,7 +23,7 @@ impl AcceptAuthority<'_> {
         let old = vault.authority;
         vault.authority = vault.pending_authority;
         vault.pending_authority = Pubkey::default();
-        emit!(AuthorityAccepted {
+        crate::events::emit(&AuthorityAccepted {
             vault: vault.key(),
             old_authority: old,
             new_authority: vault.authority,

@@ -49,7 +49,7 @@ impl ApplyParams<'_> {
         )?;
         let report = compute_delta_report(vault, &market, now)?;
         check_book_limits(vault, &report)?;
-        emit!(ParamsApplied {
+        crate::events::emit(&ParamsApplied {
             vault: vault.key(),
             params,
         });

@@ -23,7 +23,7 @@ pub struct CancelParams<'info> {
 
 impl CancelParams<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        emit!(ParamsCancelled {
+        crate::events::emit(&ParamsCancelled {
             vault: ctx.accounts.vault.key(),
         });
         Ok(())

@@ -26,7 +26,7 @@ impl ExtendTimelock<'_> {
         require!(args.timelock_secs >= old, VaultError::TimelockShortening);
         require!(args.timelock_secs <= MAX_TIMELOCK_SECS, VaultError::TimelockOutOfBounds);
         vault.params.timelock_secs = args.timelock_secs;
-        emit!(TimelockExtended {
+        crate::events::emit(&TimelockExtended {
             vault: vault.key(),
             old_secs: old,
             new_secs: args.timelock_secs,

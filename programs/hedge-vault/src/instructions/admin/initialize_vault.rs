@@ -122,7 +122,7 @@ impl InitializeVault<'_> {
             sequence: 0,
         });
         vault.invariant(0, 0, 0)?;
-        emit!(VaultInitialized {
+        crate::events::emit(&VaultInitialized {
             vault: vault.key(),
             authority: vault.authority,
             collateral_mint: vault.collateral_mint,

@@ -21,7 +21,7 @@ impl ProposeAuthority<'_> {
     pub fn handler(ctx: Context<Self>, args: ProposeAuthorityArgs) -> Result<()> {
         let vault = &mut ctx.accounts.vault;
         vault.pending_authority = args.new_authority;
-        emit!(AuthorityProposed {
+        crate::events::emit(&AuthorityProposed {
             vault: vault.key(),
             current: vault.authority,
             proposed: args.new_authority,

@@ -42,7 +42,7 @@ impl QueueParams<'_> {
             eta,
             params: args.params,
         });
-        emit!(ParamsQueued {
+        crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
             params: args.params,

@@ -33,7 +33,7 @@ impl SetPause<'_> {
         }
         vault.paused = args.paused;
         vault.withdraw_only = args.withdraw_only;
-        emit!(PauseChanged {
+        crate::events::emit(&PauseChanged {
             vault: vault.key(),
             by: signer,
             paused: vault.paused,

@@ -28,7 +28,7 @@ impl CheckDelta<'_> {
             now,
         )?;
         let r = compute_delta_report(vault, &market, now)?;
-        emit!(DeltaChecked {
+        crate::events::emit(&DeltaChecked {
             vault: vault.key(),
             price_fx: r.price.to_bits(),
             conf_fx: r.conf.to_bits(),

@@ -57,7 +57,7 @@ impl ClaimFees<'_> {
         let mut collateral = a.collateral_vault.clone();
         let mut escrow = a.share_escrow.clone();
         check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut escrow)?;
-        emit!(FeesClaimed {
+        crate::events::emit(&FeesClaimed {
             vault: a.vault.key(),
             recipient: a.vault.params.fee_recipient,
             shares,

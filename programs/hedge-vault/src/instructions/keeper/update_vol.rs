@@ -41,7 +41,7 @@ impl UpdateVol<'_> {
         vault.sigma_bps = args.sigma_bps;
         vault.sigma_updated_at = now;
         vault.invariant_params()?;
-        emit!(VolUpdated {
+        crate::events::emit(&VolUpdated {
             vault: vault.key(),
             old_sigma_bps: old,
             new_sigma_bps: args.sigma_bps,

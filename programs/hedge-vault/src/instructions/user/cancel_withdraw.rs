@@ -67,7 +67,7 @@ impl CancelWithdraw<'_> {
         a.vault.on_cancel_withdraw(shares)?;
         let mut collateral = a.collateral_vault.clone();
         check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
-        emit!(WithdrawCancelled {
+        crate::events::emit(&WithdrawCancelled {
             vault: a.vault.key(),
             user: a.owner.key(),
             shares,

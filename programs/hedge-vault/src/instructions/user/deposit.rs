@@ -102,7 +102,7 @@ impl Deposit<'_> {
 
         let mut escrow = a.share_escrow.clone();
         check_invariant(&a.vault, &mut a.collateral_vault, &mut a.share_mint, &mut escrow)?;
-        emit!(Deposited {
+        crate::events::emit(&Deposited {
             vault: a.vault.key(),
             user: a.user.key(),
             assets: received,

@@ -88,7 +88,7 @@ impl RequestWithdraw<'_> {
 
         let mut collateral = a.collateral_vault.clone();
         check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
-        emit!(WithdrawRequested {
+        crate::events::emit(&WithdrawRequested {
             vault: a.vault.key(),
             user: a.owner.key(),
             shares: args.shares,
