@@ -40,6 +40,18 @@ fn vault_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Pr
     }
 }
 
+/// Program-test logs every instruction at debug level; keep test output readable unless
+/// the caller asked for logs with RUST_LOG.
+fn quiet_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_none() {
+            // SAFETY: called once, before the chain (and its threads) start reading env.
+            unsafe { std::env::set_var("RUST_LOG", "error") };
+        }
+    });
+}
+
 /// A running in-process chain with the vault program loaded.
 pub struct Env {
     pub ctx: ProgramTestContext,
@@ -51,6 +63,7 @@ pub type TxResult = Result<Vec<String>, TransactionError>;
 impl Env {
     /// Starts a chain with the vault program and SPL Token / Token-2022.
     pub async fn new() -> Self {
+        quiet_logs();
         let mut pt = ProgramTest::default();
         pt.prefer_bpf(false);
         pt.add_program("hedge_vault", hedge_vault::ID, processor!(vault_entry));
