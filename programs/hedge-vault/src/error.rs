@@ -123,8 +123,6 @@ pub enum VaultError {
     ZeroAssetsOut,
     #[msg("The vault's collateral is insufficient for this payout")]
     InsufficientCollateral,
-    #[msg("The same account was passed twice where distinct accounts are required")]
-    DuplicateAccounts,
     #[msg("Collateral mint has a transfer fee larger than the deposit")]
     TransferFeeTooLarge,
 

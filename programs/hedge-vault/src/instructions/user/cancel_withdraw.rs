@@ -37,7 +37,6 @@ pub struct CancelWithdraw<'info> {
         mut,
         token::mint = share_mint,
         token::token_program = token_program,
-        constraint = owner_shares.key() != share_escrow.key() @ VaultError::DuplicateAccounts,
     )]
     pub owner_shares: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,

@@ -41,7 +41,6 @@ pub struct CompleteWithdraw<'info> {
         mut,
         token::mint = collateral_mint,
         token::token_program = token_program,
-        constraint = owner_collateral.key() != collateral_vault.key() @ VaultError::DuplicateAccounts,
     )]
     pub owner_collateral: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
