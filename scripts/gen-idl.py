@@ -9,6 +9,7 @@ generates and assembles their output exactly as anchor-cli (anchor-lang-idl's
     python3 scripts/gen-idl.py --check    # fail if the committed IDL is stale (CI)
 """
 import json
+import re
 import os
 import subprocess
 import sys
@@ -63,11 +64,25 @@ def build(package):
     for t in idl.get("types", []):
         types[t["name"]] = t
     idl["types"] = [types[k] for k in sorted(types)]
+    idl = convert_module_paths(idl)
+    for k in ("accounts", "constants", "events", "instructions", "types"):
+        idl[k] = sorted(idl.get(k, []), key=lambda x: x["name"])
     # Drop empty optional fields the way anchor-cli's serializer does.
-    for k in ("constants", "events", "errors"):
+    for k in ("accounts", "constants", "events", "errors", "types"):
         if not idl[k]:
             del idl[k]
     return idl
+
+
+def convert_module_paths(idl):
+    """anchor-lang-idl's convert_module_paths: `a::b::Name` -> `Name` unless ambiguous."""
+    text = json.dumps(idl)
+    for m in set(re.finditer(r'"((?:\w+::)+)(\w+)"', text)):
+        path, name = m.group(0), m.group(2)
+        replaced = text.replace(path, f'"{name}"')
+        if not re.search(r'"(\w+::)+' + re.escape(name) + '"', replaced):
+            text = replaced
+    return json.loads(text)
 
 
 def main():

@@ -7,7 +7,10 @@ use base64::Engine;
 pub fn decode<T: AnchorDeserialize + Discriminator>(logs: &[String]) -> Vec<T> {
     let b64 = base64::engine::general_purpose::STANDARD;
     logs.iter()
-        .filter_map(|l| l.strip_prefix("Program data: ").or_else(|| l.strip_prefix("Program log: data: ")))
+        .filter_map(|l| {
+            l.strip_prefix("Program data: ")
+                .or_else(|| l.strip_prefix("Program log: data: "))
+        })
         .filter_map(|d| b64.decode(d.split(' ').next()?).ok())
         .filter(|bytes| bytes.starts_with(T::DISCRIMINATOR))
         .map(|bytes| T::try_from_slice(&bytes[T::DISCRIMINATOR.len()..]).expect("event layout"))

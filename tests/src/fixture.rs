@@ -1,14 +1,14 @@
 //! A ready vault with roles, a collateral mint, a pull-oracle feed, and instruction
 //! builders for every vault instruction.
-use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
-use anchor_spl::token::spl_token;
 use ::hedge_vault::constants::*;
 use ::hedge_vault::state::*;
 use ::hedge_vault::{
-    accounts as acc, instruction as ixd, DepositArgs, ExtendTimelockArgs, InitializeVaultArgs, ProposeAuthorityArgs,
-    QueueParamsArgs, RequestWithdrawArgs, SetPauseArgs, UpdateVolArgs,
+    accounts as acc, instruction as ixd, DepositArgs, ExtendTimelockArgs, InitializeVaultArgs,
+    ProposeAuthorityArgs, QueueParamsArgs, RequestWithdrawArgs, SetPauseArgs, UpdateVolArgs,
 };
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_spl::token::spl_token;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -27,8 +27,10 @@ pub struct VaultPdas {
 impl VaultPdas {
     pub fn derive(collateral_mint: &Pubkey, vault_id: u64) -> Self {
         let p = &::hedge_vault::ID;
-        let (vault, _) =
-            Pubkey::find_program_address(&[VAULT_SEED, collateral_mint.as_ref(), &vault_id.to_le_bytes()], p);
+        let (vault, _) = Pubkey::find_program_address(
+            &[VAULT_SEED, collateral_mint.as_ref(), &vault_id.to_le_bytes()],
+            p,
+        );
         let (share_mint, _) = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p);
         let (collateral_vault, _) = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p);
         let (share_escrow, _) = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p);
@@ -108,7 +110,9 @@ impl Fixture {
     pub async fn with_token_program(token_program: Pubkey) -> Self {
         let mut fx = Self::bare(token_program).await;
         let args = fx.init_args();
-        let res = fx.send(&[fx.init_ix(args)], &[&fx.authority.insecure_clone()]).await;
+        let res = fx
+            .send(&[fx.init_ix(args)], &[&fx.authority.insecure_clone()])
+            .await;
         res.expect("initialize_vault");
         fx
     }
@@ -228,8 +232,12 @@ impl Fixture {
     pub async fn user(&mut self, collateral: u64) -> User {
         let kp = self.env.funded_keypair().await;
         let tp = self.token_program;
-        let c = self.env.create_token_account(&self.collateral_mint, &kp.pubkey(), 0, &tp);
-        let s = self.env.create_token_account(&self.pdas.share_mint, &kp.pubkey(), 0, &tp);
+        let c = self
+            .env
+            .create_token_account(&self.collateral_mint, &kp.pubkey(), 0, &tp);
+        let s = self
+            .env
+            .create_token_account(&self.pdas.share_mint, &kp.pubkey(), 0, &tp);
         if collateral > 0 {
             let (mint, auth) = (self.collateral_mint, self.mint_authority.insecure_clone());
             self.env.mint_to(&mint, &c, &auth, collateral, &tp).await;
@@ -259,7 +267,10 @@ impl Fixture {
         vault_ix(
             self.deposit_accounts(u),
             ixd::Deposit {
-                args: DepositArgs { amount, min_shares_out },
+                args: DepositArgs {
+                    amount,
+                    min_shares_out,
+                },
             },
         )
     }
@@ -270,7 +281,11 @@ impl Fixture {
     }
 
     pub fn request_pda(&self, owner: &Pubkey) -> Pubkey {
-        Pubkey::find_program_address(&[WITHDRAW_SEED, self.pdas.vault.as_ref(), owner.as_ref()], &::hedge_vault::ID).0
+        Pubkey::find_program_address(
+            &[WITHDRAW_SEED, self.pdas.vault.as_ref(), owner.as_ref()],
+            &::hedge_vault::ID,
+        )
+        .0
     }
 
     pub fn request_accounts(&self, u: &User) -> acc::RequestWithdraw {
@@ -437,7 +452,10 @@ impl Fixture {
                 vault: self.pdas.vault,
             },
             ixd::SetPause {
-                args: SetPauseArgs { paused, withdraw_only },
+                args: SetPauseArgs {
+                    paused,
+                    withdraw_only,
+                },
             },
         )
     }

@@ -13,12 +13,12 @@ use std::result::Result;
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::Instruction;
-use solana_instruction_error::InstructionError;
 use anchor_lang::{AccountDeserialize, InstructionData, ToAccountMetas};
 use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022;
 use solana_account::{Account, AccountSharedData};
 use solana_clock::Clock;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_program_option::COption;
 use solana_program_pack::Pack;
@@ -80,7 +80,12 @@ impl Env {
 
     /// Current unix time of the bank's Clock.
     pub async fn now(&mut self) -> i64 {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap().unix_timestamp
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .unwrap()
+            .unix_timestamp
     }
 
     /// Sets the Clock's unix time (and moves to a fresh blockhash so identical
@@ -136,7 +141,13 @@ impl Env {
 
     /// Creates a token account holding `amount` (the mint's supply is not adjusted; use
     /// [`Env::mint_to`] when supply matters).
-    pub fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64, token_program: &Pubkey) -> Pubkey {
+    pub fn create_token_account(
+        &mut self,
+        mint: &Pubkey,
+        owner: &Pubkey,
+        amount: u64,
+        token_program: &Pubkey,
+    ) -> Pubkey {
         let address = Pubkey::new_unique();
         let state = spl_token::state::Account {
             mint: *mint,
@@ -155,11 +166,20 @@ impl Env {
     }
 
     /// Mints tokens through the token program (keeps supply consistent).
-    pub async fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64, token_program: &Pubkey) {
+    pub async fn mint_to(
+        &mut self,
+        mint: &Pubkey,
+        to: &Pubkey,
+        authority: &Keypair,
+        amount: u64,
+        token_program: &Pubkey,
+    ) {
         let ix = if *token_program == spl_token_2022::ID {
-            spl_token_2022::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount).unwrap()
+            spl_token_2022::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount)
+                .unwrap()
         } else {
-            spl_token::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount).unwrap()
+            spl_token::instruction::mint_to(token_program, mint, to, &authority.pubkey(), &[], amount)
+                .unwrap()
         };
         self.send(&[ix], &[authority]).await.expect("mint_to");
     }
@@ -167,7 +187,11 @@ impl Env {
     /// Token balance of a token account (0 if it does not exist).
     pub async fn balance(&mut self, token_account: &Pubkey) -> u64 {
         match self.ctx.banks_client.get_account(*token_account).await.unwrap() {
-            Some(acc) => spl_token::state::Account::unpack_from_slice(&acc.data[..165]).unwrap().amount,
+            Some(acc) => {
+                spl_token::state::Account::unpack_from_slice(&acc.data[..165])
+                    .unwrap()
+                    .amount
+            }
             None => 0,
         }
     }
@@ -175,7 +199,9 @@ impl Env {
     /// Supply of a mint.
     pub async fn supply(&mut self, mint: &Pubkey) -> u64 {
         let acc = self.ctx.banks_client.get_account(*mint).await.unwrap().unwrap();
-        spl_token::state::Mint::unpack_from_slice(&acc.data[..82]).unwrap().supply
+        spl_token::state::Mint::unpack_from_slice(&acc.data[..82])
+            .unwrap()
+            .supply
     }
 
     /// Raw account, if it exists.
@@ -185,7 +211,10 @@ impl Env {
 
     /// Deserializes an Anchor account.
     pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
-        let acc = self.account(address).await.unwrap_or_else(|| panic!("account {address} missing"));
+        let acc = self
+            .account(address)
+            .await
+            .unwrap_or_else(|| panic!("account {address} missing"));
         T::try_deserialize(&mut &acc.data[..]).expect("deserialize")
     }
 
@@ -194,7 +223,8 @@ impl Env {
         let payer = self.ctx.payer.insecure_clone();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
+        let tx =
+            Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
         // Fresh blockhash so that a byte-identical retry is a new transaction.
         self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
@@ -234,12 +264,20 @@ pub fn custom_code(res: &TxResult) -> Option<u32> {
 #[track_caller]
 pub fn assert_vault_err(res: &TxResult, e: hedge_vault::error::VaultError) {
     let want: u32 = e.into();
-    assert_eq!(custom_code(res), Some(want), "expected {e:?} ({want}), got {res:?}");
+    assert_eq!(
+        custom_code(res),
+        Some(want),
+        "expected {e:?} ({want}), got {res:?}"
+    );
 }
 
 /// Asserts that `res` failed with the Anchor framework error `e`.
 #[track_caller]
 pub fn assert_anchor_err(res: &TxResult, e: anchor_lang::error::ErrorCode) {
     let want: u32 = e.into();
-    assert_eq!(custom_code(res), Some(want), "expected {e:?} ({want}), got {res:?}");
+    assert_eq!(
+        custom_code(res),
+        Some(want),
+        "expected {e:?} ({want}), got {res:?}"
+    );
 }

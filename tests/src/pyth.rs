@@ -59,7 +59,11 @@ pub fn price_update_data(feed_id: [u8; 32], q: Quote) -> Vec<u8> {
 
 /// Writes a pull-oracle price account owned by the Pyth receiver program.
 pub fn set_pull_price(env: &mut Env, account: &Pubkey, feed_id: [u8; 32], q: Quote) {
-    env.set_account(account, &pyth_solana_receiver_sdk::ID, price_update_data(feed_id, q));
+    env.set_account(
+        account,
+        &pyth_solana_receiver_sdk::ID,
+        price_update_data(feed_id, q),
+    );
 }
 
 /// Serialized legacy (push-format) price account.
@@ -74,6 +78,10 @@ pub fn legacy_price_data(q: Quote, trading: bool) -> Vec<u8> {
     acc.ema_price.val = q.ema_price;
     acc.agg.price = q.price;
     acc.agg.conf = q.conf;
-    acc.agg.status = if trading { PriceStatus::Trading } else { PriceStatus::Halted };
+    acc.agg.status = if trading {
+        PriceStatus::Trading
+    } else {
+        PriceStatus::Halted
+    };
     bytemuck::bytes_of(&acc).to_vec()
 }

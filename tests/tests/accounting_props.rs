@@ -38,7 +38,10 @@ async fn check_books(fx: &mut Fixture, users: &[User]) {
     }
     assert_eq!(supply, held + escrow, "total shares = holdings + escrow");
     v.invariant(collateral, supply, escrow).expect("Vault::invariant");
-    assert_eq!(v.total_collateral, collateral, "no donations here: tracked = actual");
+    assert_eq!(
+        v.total_collateral, collateral,
+        "no donations here: tracked = actual"
+    );
 }
 
 async fn run(ops: Vec<Op>) {
@@ -86,7 +89,8 @@ async fn run(ops: Vec<Op>) {
     let total_shares = supply + v.accrued_fee_shares;
     for (i, u) in users.iter().enumerate() {
         let shares = fx.env.balance(&u.shares).await;
-        let redeemable = hedge_math::shares::assets_for_shares(shares, v.total_assets(), total_shares).unwrap();
+        let redeemable =
+            hedge_math::shares::assets_for_shares(shares, v.total_assets(), total_shares).unwrap();
         assert!(
             withdrawn[i] + redeemable <= deposited[i],
             "user {i}: withdrew {} + holds {} > deposited {}",

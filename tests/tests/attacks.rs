@@ -72,7 +72,11 @@ async fn reinitialisation() {
     let a = fx.authority.insecure_clone();
     let res = fx.send(&[ix], &[&a]).await;
     assert!(res.is_err(), "re-init must fail: {res:?}");
-    assert_eq!(fx.env.account(&fx.pdas.vault).await.unwrap().data, before, "state untouched");
+    assert_eq!(
+        fx.env.account(&fx.pdas.vault).await.unwrap().data,
+        before,
+        "state untouched"
+    );
 }
 
 #[tokio::test]
@@ -104,12 +108,21 @@ async fn duplicate_mutable_accounts() {
     let i = ix.accounts.iter().position(|m| m.pubkey == u.collateral).unwrap();
     ix.accounts[i].pubkey = fx.pdas.collateral_vault;
     // Anchor rejects the same writable account in two mutable slots before any handler runs.
-    assert_anchor_err(&fx.send(&[ix], &[&u.kp]).await, Anchor::ConstraintDuplicateMutableAccount);
+    assert_anchor_err(
+        &fx.send(&[ix], &[&u.kp]).await,
+        Anchor::ConstraintDuplicateMutableAccount,
+    );
     // Return escrowed shares into the escrow itself.
-    let mut cancel = hedge_vault_tests::vault_ix(fx.cancel_accounts(&u), hedge_vault::instruction::CancelWithdraw {});
+    let mut cancel = hedge_vault_tests::vault_ix(
+        fx.cancel_accounts(&u),
+        hedge_vault::instruction::CancelWithdraw {},
+    );
     let i = cancel.accounts.iter().position(|m| m.pubkey == u.shares).unwrap();
     cancel.accounts[i].pubkey = fx.pdas.share_escrow;
-    assert_anchor_err(&fx.send(&[cancel], &[&u.kp]).await, Anchor::ConstraintDuplicateMutableAccount);
+    assert_anchor_err(
+        &fx.send(&[cancel], &[&u.kp]).await,
+        Anchor::ConstraintDuplicateMutableAccount,
+    );
     assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, 5 * SOL);
 }
 
@@ -121,7 +134,9 @@ async fn non_canonical_bump() {
     let (_, canonical) = Pubkey::find_program_address(&seeds, &hedge_vault::ID);
     let other = (0..canonical)
         .rev()
-        .find_map(|b| Pubkey::create_program_address(&[seeds[0], seeds[1], seeds[2], &[b]], &hedge_vault::ID).ok())
+        .find_map(|b| {
+            Pubkey::create_program_address(&[seeds[0], seeds[1], seeds[2], &[b]], &hedge_vault::ID).ok()
+        })
         .expect("a non-canonical bump exists");
     let mut ix = fx.init_ix(fx.init_args());
     ix.accounts[1].pubkey = other;
@@ -145,7 +160,9 @@ async fn pda_sharing_between_vaults() {
     fx.pdas = VaultPdas::derive(&fx.collateral_mint, 2);
     let a = fx.authority.insecure_clone();
     fx.send(&[fx.init_ix(second)], &[&a]).await.unwrap();
-    let u2_shares = fx.env.create_token_account(&fx.pdas.share_mint, &u.kp.pubkey(), 0, &spl_token::ID);
+    let u2_shares = fx
+        .env
+        .create_token_account(&fx.pdas.share_mint, &u.kp.pubkey(), 0, &spl_token::ID);
     let u2 = hedge_vault_tests::fixture::User {
         kp: u.kp.insecure_clone(),
         collateral: u.collateral,
@@ -156,12 +173,20 @@ async fn pda_sharing_between_vaults() {
     fx.advance(3_600).await;
     // Complete on vault 2 but drain vault 1's collateral account.
     let mut ix = fx.complete_ix(&u2);
-    let i = ix.accounts.iter().position(|m| m.pubkey == fx.pdas.collateral_vault).unwrap();
+    let i = ix
+        .accounts
+        .iter()
+        .position(|m| m.pubkey == fx.pdas.collateral_vault)
+        .unwrap();
     ix.accounts[i].pubkey = first.collateral_vault;
     assert_anchor_err(&fx.send(&[ix], &[&u.kp]).await, Anchor::ConstraintHasOne);
     // Vault 1's share mint with vault 2.
     let mut ix = fx.deposit_ix(&u2, SOL, 0);
-    let i = ix.accounts.iter().position(|m| m.pubkey == fx.pdas.share_mint).unwrap();
+    let i = ix
+        .accounts
+        .iter()
+        .position(|m| m.pubkey == fx.pdas.share_mint)
+        .unwrap();
     ix.accounts[i].pubkey = first.share_mint;
     assert_anchor_err(&fx.send(&[ix], &[&u.kp]).await, Anchor::ConstraintHasOne);
     assert_eq!(fx.env.balance(&first.collateral_vault).await, 10 * SOL);
@@ -176,8 +201,11 @@ async fn closing_and_revival() {
     fx.advance(3_600).await;
     let request = fx.request_pda(&u.kp.pubkey());
     // Complete, refund the closed account's rent in the same transaction, complete again.
-    let revive = anchor_lang::solana_program::system_instruction::transfer(&u.kp.pubkey(), &request, 10_000_000);
-    let res = fx.send(&[fx.complete_ix(&u), revive, fx.complete_ix(&u)], &[&u.kp]).await;
+    let revive =
+        anchor_lang::solana_program::system_instruction::transfer(&u.kp.pubkey(), &request, 10_000_000);
+    let res = fx
+        .send(&[fx.complete_ix(&u), revive, fx.complete_ix(&u)], &[&u.kp])
+        .await;
     assert!(
         matches!(
             custom_code(&res),
@@ -185,10 +213,15 @@ async fn closing_and_revival() {
         ),
         "{res:?}"
     );
-    assert_eq!(fx.env.balance(&u.collateral).await, 5 * SOL, "nothing paid twice (whole tx reverted)");
+    assert_eq!(
+        fx.env.balance(&u.collateral).await,
+        5 * SOL,
+        "nothing paid twice (whole tx reverted)"
+    );
     // Close for real, then revive with lamports in a later transaction.
     fx.complete(&u).await.unwrap();
-    let revive = anchor_lang::solana_program::system_instruction::transfer(&u.kp.pubkey(), &request, 10_000_000);
+    let revive =
+        anchor_lang::solana_program::system_instruction::transfer(&u.kp.pubkey(), &request, 10_000_000);
     fx.send(&[revive], &[&u.kp]).await.unwrap();
     // The revived account belongs to the system program, not the vault program.
     let res = fx.complete(&u).await;
@@ -211,12 +244,22 @@ async fn sysvar_spoofing() {
         ..Default::default()
     };
     let data = bincode_clock(&clock);
-    fx.env.set_account(&forged, &"Sysvar1111111111111111111111111111111111111".parse::<Pubkey>().unwrap(), data);
+    fx.env.set_account(
+        &forged,
+        &"Sysvar1111111111111111111111111111111111111"
+            .parse::<Pubkey>()
+            .unwrap(),
+        data,
+    );
     let mut ix = fx.complete_ix(&u);
     ix.accounts.push(AccountMeta::new_readonly(forged, false));
-    ix.accounts.push(AccountMeta::new_readonly(solana_sysvar_v3::clock::ID, false));
+    ix.accounts
+        .push(AccountMeta::new_readonly(solana_sysvar_v3::clock::ID, false));
     assert_vault_err(&fx.send(&[ix], &[&u.kp]).await, VaultError::WithdrawalNotReady);
-    assert_vault_err(&fx.send(&[fx.check_delta_ix_with(forged, None)], &[]).await, VaultError::OracleWrongOwner);
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix_with(forged, None)], &[]).await,
+        VaultError::OracleWrongOwner,
+    );
     // No vault instruction lists a sysvar among its accounts.
     for metas in [
         fx.complete_ix(&u).accounts,

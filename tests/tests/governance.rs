@@ -26,7 +26,10 @@ async fn queue_apply_after_timelock() {
     let ev: ParamsApplied = events::one(&fx.apply().await.unwrap());
     assert_eq!(ev.params.risk.delta_band_bps, 250);
     assert_eq!(fx.vault().await.params, p);
-    assert!(fx.env.account(&fx.pending_pda()).await.is_none(), "pending closed");
+    assert!(
+        fx.env.account(&fx.pending_pda()).await.is_none(),
+        "pending closed"
+    );
 }
 
 #[tokio::test]
@@ -38,7 +41,8 @@ async fn cancel_drops_the_pending_change() {
     let a = fx.authority.insecure_clone();
     let stranger = fx.env.funded_keypair().await;
     assert_vault_err(
-        &fx.send(&[fx.cancel_params_ix(&stranger.pubkey())], &[&stranger]).await,
+        &fx.send(&[fx.cancel_params_ix(&stranger.pubkey())], &[&stranger])
+            .await,
         VaultError::NotAuthority,
     );
     fx.send(&[fx.cancel_params_ix(&a.pubkey())], &[&a]).await.unwrap();
@@ -80,43 +84,152 @@ async fn every_bound_is_enforced() {
     };
     type Edit = Box<dyn Fn(&mut VaultParams)>;
     let cases: Vec<(Edit, VaultError)> = vec![
-        (Box::new(|p| p.timelock_secs = 59), VaultError::TimelockOutOfBounds),
-        (Box::new(|p| p.timelock_secs = 30 * 86_400 + 1), VaultError::TimelockOutOfBounds),
-        (Box::new(|p| p.fees.management_fee_bps = 501), VaultError::ManagementFeeTooHigh),
-        (Box::new(|p| p.fees.performance_fee_bps = 3_001), VaultError::PerformanceFeeTooHigh),
-        (Box::new(|p| p.limits.withdrawal_delay_secs = 7 * 86_400 + 1), VaultError::WithdrawalDelayTooLong),
-        (Box::new(|p| p.limits.min_deposit = 0), VaultError::InvalidDepositLimits),
-        (Box::new(|p| p.limits.min_deposit = p.limits.deposit_cap + 1), VaultError::InvalidDepositLimits),
-        (Box::new(|p| p.risk.delta_target_bps = -10_001), VaultError::DeltaTargetOutOfBounds),
-        (Box::new(|p| p.risk.delta_target_bps = 20_001), VaultError::DeltaTargetOutOfBounds),
-        (Box::new(|p| p.risk.delta_band_bps = 0), VaultError::DeltaBandOutOfBounds),
-        (Box::new(|p| p.risk.delta_band_bps = 5_001), VaultError::DeltaBandOutOfBounds),
-        (Box::new(|p| p.risk.rebalance_cooldown_secs = 86_401), VaultError::CooldownTooLong),
-        (Box::new(|p| p.risk.max_rebalance_units = 0), VaultError::ZeroMaxRebalance),
-        (Box::new(|p| p.risk.max_slippage_bps = 501), VaultError::SlippageTooHigh),
-        (Box::new(|p| p.risk.rate_bps = 5_001), VaultError::RateOutOfBounds),
-        (Box::new(|p| p.risk.carry_bps = -5_001), VaultError::RateOutOfBounds),
-        (Box::new(|p| p.vol.min_sigma_bps = 99), VaultError::InvalidVolBounds),
-        (Box::new(|p| p.vol.max_sigma_bps = 50_001), VaultError::InvalidVolBounds),
-        (Box::new(|p| p.vol.min_sigma_bps = p.vol.max_sigma_bps + 1), VaultError::InvalidVolBounds),
-        (Box::new(|p| p.vol.max_step_bps = 0), VaultError::InvalidVolBounds),
-        (Box::new(|p| p.oracle.max_age_secs = 0), VaultError::InvalidOracleLimits),
-        (Box::new(|p| p.oracle.max_age_secs = 3_601), VaultError::InvalidOracleLimits),
-        (Box::new(|p| p.oracle.max_conf_bps = 501), VaultError::InvalidOracleLimits),
-        (Box::new(|p| p.oracle.max_ema_divergence_bps = 5_001), VaultError::InvalidOracleLimits),
-        (Box::new(|p| p.guardian = Default::default()), VaultError::InvalidRole),
-        (Box::new(|p| p.vol_updater = Default::default()), VaultError::InvalidRole),
-        (Box::new(|p| p.fee_recipient = Default::default()), VaultError::InvalidRole),
-        (Box::new(|p| p.leg_count = (MAX_LEGS + 1) as u8), VaultError::TooManyLegs),
-        (Box::new(move |p| set_leg(p, OptionLeg { strike_e6: 0, ..leg })), VaultError::LegStrikeNotPositive),
-        (Box::new(move |p| set_leg(p, OptionLeg { quantity: 0, ..leg })), VaultError::LegQuantityZero),
-        (Box::new(move |p| set_leg(p, OptionLeg { expiry: now, ..leg })), VaultError::LegExpiryOutOfBounds),
         (
-            Box::new(move |p| set_leg(p, OptionLeg { expiry: now + 2 * 31_536_000 + 1, ..leg })),
+            Box::new(|p| p.timelock_secs = 59),
+            VaultError::TimelockOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.timelock_secs = 30 * 86_400 + 1),
+            VaultError::TimelockOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.fees.management_fee_bps = 501),
+            VaultError::ManagementFeeTooHigh,
+        ),
+        (
+            Box::new(|p| p.fees.performance_fee_bps = 3_001),
+            VaultError::PerformanceFeeTooHigh,
+        ),
+        (
+            Box::new(|p| p.limits.withdrawal_delay_secs = 7 * 86_400 + 1),
+            VaultError::WithdrawalDelayTooLong,
+        ),
+        (
+            Box::new(|p| p.limits.min_deposit = 0),
+            VaultError::InvalidDepositLimits,
+        ),
+        (
+            Box::new(|p| p.limits.min_deposit = p.limits.deposit_cap + 1),
+            VaultError::InvalidDepositLimits,
+        ),
+        (
+            Box::new(|p| p.risk.delta_target_bps = -10_001),
+            VaultError::DeltaTargetOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.risk.delta_target_bps = 20_001),
+            VaultError::DeltaTargetOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.risk.delta_band_bps = 0),
+            VaultError::DeltaBandOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.risk.delta_band_bps = 5_001),
+            VaultError::DeltaBandOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.risk.rebalance_cooldown_secs = 86_401),
+            VaultError::CooldownTooLong,
+        ),
+        (
+            Box::new(|p| p.risk.max_rebalance_units = 0),
+            VaultError::ZeroMaxRebalance,
+        ),
+        (
+            Box::new(|p| p.risk.max_slippage_bps = 501),
+            VaultError::SlippageTooHigh,
+        ),
+        (Box::new(|p| p.risk.rate_bps = 5_001), VaultError::RateOutOfBounds),
+        (
+            Box::new(|p| p.risk.carry_bps = -5_001),
+            VaultError::RateOutOfBounds,
+        ),
+        (
+            Box::new(|p| p.vol.min_sigma_bps = 99),
+            VaultError::InvalidVolBounds,
+        ),
+        (
+            Box::new(|p| p.vol.max_sigma_bps = 50_001),
+            VaultError::InvalidVolBounds,
+        ),
+        (
+            Box::new(|p| p.vol.min_sigma_bps = p.vol.max_sigma_bps + 1),
+            VaultError::InvalidVolBounds,
+        ),
+        (Box::new(|p| p.vol.max_step_bps = 0), VaultError::InvalidVolBounds),
+        (
+            Box::new(|p| p.oracle.max_age_secs = 0),
+            VaultError::InvalidOracleLimits,
+        ),
+        (
+            Box::new(|p| p.oracle.max_age_secs = 3_601),
+            VaultError::InvalidOracleLimits,
+        ),
+        (
+            Box::new(|p| p.oracle.max_conf_bps = 501),
+            VaultError::InvalidOracleLimits,
+        ),
+        (
+            Box::new(|p| p.oracle.max_ema_divergence_bps = 5_001),
+            VaultError::InvalidOracleLimits,
+        ),
+        (
+            Box::new(|p| p.guardian = Default::default()),
+            VaultError::InvalidRole,
+        ),
+        (
+            Box::new(|p| p.vol_updater = Default::default()),
+            VaultError::InvalidRole,
+        ),
+        (
+            Box::new(|p| p.fee_recipient = Default::default()),
+            VaultError::InvalidRole,
+        ),
+        (
+            Box::new(|p| p.leg_count = (MAX_LEGS + 1) as u8),
+            VaultError::TooManyLegs,
+        ),
+        (
+            Box::new(move |p| set_leg(p, OptionLeg { strike_e6: 0, ..leg })),
+            VaultError::LegStrikeNotPositive,
+        ),
+        (
+            Box::new(move |p| set_leg(p, OptionLeg { quantity: 0, ..leg })),
+            VaultError::LegQuantityZero,
+        ),
+        (
+            Box::new(move |p| set_leg(p, OptionLeg { expiry: now, ..leg })),
             VaultError::LegExpiryOutOfBounds,
         ),
-        (Box::new(move |p| set_leg(p, OptionLeg { vol_bps: 99, ..leg })), VaultError::LegVolOutOfBounds),
-        (Box::new(move |p| set_leg(p, OptionLeg { vol_bps: 50_001, ..leg })), VaultError::LegVolOutOfBounds),
+        (
+            Box::new(move |p| {
+                set_leg(
+                    p,
+                    OptionLeg {
+                        expiry: now + 2 * 31_536_000 + 1,
+                        ..leg
+                    },
+                )
+            }),
+            VaultError::LegExpiryOutOfBounds,
+        ),
+        (
+            Box::new(move |p| set_leg(p, OptionLeg { vol_bps: 99, ..leg })),
+            VaultError::LegVolOutOfBounds,
+        ),
+        (
+            Box::new(move |p| {
+                set_leg(
+                    p,
+                    OptionLeg {
+                        vol_bps: 50_001,
+                        ..leg
+                    },
+                )
+            }),
+            VaultError::LegVolOutOfBounds,
+        ),
     ];
     for (edit, err) in cases {
         let mut p = base;
@@ -161,9 +274,18 @@ async fn book_limits_are_checked_when_legs_are_applied() {
         },
     );
     for (edit, err) in [
-        ((|p: &mut VaultParams| p.risk.max_gamma_exposure_e6 = 1) as fn(&mut VaultParams), VaultError::GammaLimitExceeded),
-        (|p: &mut VaultParams| p.risk.max_vega_e6 = 1, VaultError::VegaLimitExceeded),
-        (|p: &mut VaultParams| p.risk.max_theta_per_day_e6 = 1, VaultError::ThetaLimitExceeded),
+        (
+            (|p: &mut VaultParams| p.risk.max_gamma_exposure_e6 = 1) as fn(&mut VaultParams),
+            VaultError::GammaLimitExceeded,
+        ),
+        (
+            |p: &mut VaultParams| p.risk.max_vega_e6 = 1,
+            VaultError::VegaLimitExceeded,
+        ),
+        (
+            |p: &mut VaultParams| p.risk.max_theta_per_day_e6 = 1,
+            VaultError::ThetaLimitExceeded,
+        ),
     ] {
         let mut q = p;
         edit(&mut q);
@@ -206,10 +328,13 @@ async fn timelock_lengthens_at_once_but_shortens_only_through_the_queue() {
         VaultError::TimelockShortening,
     );
     assert_vault_err(
-        &fx.send(&[fx.extend_timelock_ix(&a.pubkey(), 30 * 86_400 + 1)], &[&a]).await,
+        &fx.send(&[fx.extend_timelock_ix(&a.pubkey(), 30 * 86_400 + 1)], &[&a])
+            .await,
         VaultError::TimelockOutOfBounds,
     );
-    fx.send(&[fx.extend_timelock_ix(&a.pubkey(), 86_400)], &[&a]).await.unwrap();
+    fx.send(&[fx.extend_timelock_ix(&a.pubkey(), 86_400)], &[&a])
+        .await
+        .unwrap();
     assert_eq!(fx.vault().await.params.timelock_secs, 86_400);
     // Shortening: queue it, and it takes the *current* (long) timelock to apply.
     let mut p = fx.vault().await.params;
@@ -232,16 +357,30 @@ async fn two_step_authority_transfer() {
         &fx.send(&[fx.accept_authority_ix(&next.pubkey())], &[&next]).await,
         VaultError::NoPendingAuthority,
     );
-    fx.send(&[fx.propose_authority_ix(&a.pubkey(), next.pubkey())], &[&a]).await.unwrap();
-    assert_eq!(fx.vault().await.authority, a.pubkey(), "nothing changes until accepted");
+    fx.send(&[fx.propose_authority_ix(&a.pubkey(), next.pubkey())], &[&a])
+        .await
+        .unwrap();
+    assert_eq!(
+        fx.vault().await.authority,
+        a.pubkey(),
+        "nothing changes until accepted"
+    );
     assert_vault_err(
-        &fx.send(&[fx.accept_authority_ix(&stranger.pubkey())], &[&stranger]).await,
+        &fx.send(&[fx.accept_authority_ix(&stranger.pubkey())], &[&stranger])
+            .await,
         VaultError::NotPendingAuthority,
     );
-    let ev: AuthorityAccepted = events::one(&fx.send(&[fx.accept_authority_ix(&next.pubkey())], &[&next]).await.unwrap());
+    let ev: AuthorityAccepted = events::one(
+        &fx.send(&[fx.accept_authority_ix(&next.pubkey())], &[&next])
+            .await
+            .unwrap(),
+    );
     assert_eq!((ev.old_authority, ev.new_authority), (a.pubkey(), next.pubkey()));
     let v = fx.vault().await;
-    assert_eq!((v.authority, v.pending_authority), (next.pubkey(), Default::default()));
+    assert_eq!(
+        (v.authority, v.pending_authority),
+        (next.pubkey(), Default::default())
+    );
     // The old authority is out.
     assert_vault_err(&fx.queue(v.params).await, VaultError::NotAuthority);
 }
@@ -253,28 +392,50 @@ async fn guardian_pauses_at_once_but_only_the_authority_unpauses() {
     let a = fx.authority.insecure_clone();
     let stranger = fx.env.funded_keypair().await;
     assert_vault_err(
-        &fx.send(&[fx.set_pause_ix(&stranger.pubkey(), pause::DEPOSIT, false)], &[&stranger]).await,
+        &fx.send(
+            &[fx.set_pause_ix(&stranger.pubkey(), pause::DEPOSIT, false)],
+            &[&stranger],
+        )
+        .await,
         VaultError::NotGuardianOrAuthority,
     );
     assert_vault_err(
-        &fx.send(&[fx.set_pause_ix(&g.pubkey(), 1 << 9, false)], &[&g]).await,
+        &fx.send(&[fx.set_pause_ix(&g.pubkey(), 1 << 9, false)], &[&g])
+            .await,
         VaultError::InvalidPauseBits,
     );
     let ev: PauseChanged = events::one(
-        &fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT | pause::REBALANCE, true)], &[&g]).await.unwrap(),
+        &fx.send(
+            &[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT | pause::REBALANCE, true)],
+            &[&g],
+        )
+        .await
+        .unwrap(),
     );
-    assert_eq!((ev.paused, ev.withdraw_only), (pause::DEPOSIT | pause::REBALANCE, true));
+    assert_eq!(
+        (ev.paused, ev.withdraw_only),
+        (pause::DEPOSIT | pause::REBALANCE, true)
+    );
     // Guardian may add, never remove.
     assert_vault_err(
-        &fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT, true)], &[&g]).await,
+        &fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT, true)], &[&g])
+            .await,
         VaultError::GuardianCannotUnpause,
     );
     assert_vault_err(
-        &fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT | pause::REBALANCE, false)], &[&g]).await,
+        &fx.send(
+            &[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT | pause::REBALANCE, false)],
+            &[&g],
+        )
+        .await,
         VaultError::GuardianCannotUnpause,
     );
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::ALL, true)], &[&g]).await.unwrap();
-    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, false)], &[&a]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::ALL, true)], &[&g])
+        .await
+        .unwrap();
+    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, false)], &[&a])
+        .await
+        .unwrap();
     let v = fx.vault().await;
     assert_eq!((v.paused, v.withdraw_only), (0, false));
 }
@@ -286,18 +447,40 @@ async fn vol_updates_respect_role_bounds_step_and_interval() {
     let stranger = Keypair::new();
     fx.advance(60).await;
     assert_vault_err(
-        &fx.send(&[fx.update_vol_ix(&stranger.pubkey(), 8_500)], &[&stranger]).await,
+        &fx.send(&[fx.update_vol_ix(&stranger.pubkey(), 8_500)], &[&stranger])
+            .await,
         VaultError::NotVolUpdater,
     );
-    assert_vault_err(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 999)], &[&vu]).await, VaultError::SigmaOutOfBounds);
-    assert_vault_err(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 30_001)], &[&vu]).await, VaultError::SigmaOutOfBounds);
-    assert_vault_err(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 10_001)], &[&vu]).await, VaultError::SigmaStepTooLarge);
-    let ev: VolUpdated = events::one(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 10_000)], &[&vu]).await.unwrap());
+    assert_vault_err(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 999)], &[&vu]).await,
+        VaultError::SigmaOutOfBounds,
+    );
+    assert_vault_err(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 30_001)], &[&vu]).await,
+        VaultError::SigmaOutOfBounds,
+    );
+    assert_vault_err(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 10_001)], &[&vu]).await,
+        VaultError::SigmaStepTooLarge,
+    );
+    let ev: VolUpdated = events::one(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 10_000)], &[&vu])
+            .await
+            .unwrap(),
+    );
     assert_eq!((ev.old_sigma_bps, ev.new_sigma_bps), (8_000, 10_000));
-    assert_vault_err(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 9_000)], &[&vu]).await, VaultError::SigmaUpdateTooSoon);
+    assert_vault_err(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 9_000)], &[&vu]).await,
+        VaultError::SigmaUpdateTooSoon,
+    );
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::UPDATE_VOL, false)], &[&g]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::UPDATE_VOL, false)], &[&g])
+        .await
+        .unwrap();
     fx.advance(60).await;
-    assert_vault_err(&fx.send(&[fx.update_vol_ix(&vu.pubkey(), 9_000)], &[&vu]).await, VaultError::InstructionPaused);
+    assert_vault_err(
+        &fx.send(&[fx.update_vol_ix(&vu.pubkey(), 9_000)], &[&vu]).await,
+        VaultError::InstructionPaused,
+    );
     assert_eq!(fx.vault().await.sigma_bps, 10_000);
 }

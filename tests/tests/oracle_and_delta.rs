@@ -105,33 +105,81 @@ async fn pull_oracle_faults_each_have_their_error() {
     let good = Quote::usd(150.0, now);
     check_with_quote(&mut fx, good).await.unwrap();
 
-    let stale = Quote { publish_time: now - 61, ..good };
+    let stale = Quote {
+        publish_time: now - 61,
+        ..good
+    };
     assert_vault_err(&check_with_quote(&mut fx, stale).await, VaultError::OracleStale);
-    let wide = Quote { conf: (good.price as u64) / 50 + 1, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, wide).await, VaultError::OracleConfidenceTooWide);
-    let partial = Quote { full_verification: false, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, partial).await, VaultError::OracleNotFullyVerified);
+    let wide = Quote {
+        conf: (good.price as u64) / 50 + 1,
+        ..good
+    };
+    assert_vault_err(
+        &check_with_quote(&mut fx, wide).await,
+        VaultError::OracleConfidenceTooWide,
+    );
+    let partial = Quote {
+        full_verification: false,
+        ..good
+    };
+    assert_vault_err(
+        &check_with_quote(&mut fx, partial).await,
+        VaultError::OracleNotFullyVerified,
+    );
     let zero = Quote { price: 0, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, zero).await, VaultError::OracleNonPositivePrice);
-    let negative = Quote { price: -good.price, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, negative).await, VaultError::OracleNonPositivePrice);
-    let diverged = Quote { ema_price: good.price * 10 / 12, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, diverged).await, VaultError::OracleEmaDivergence);
+    assert_vault_err(
+        &check_with_quote(&mut fx, zero).await,
+        VaultError::OracleNonPositivePrice,
+    );
+    let negative = Quote {
+        price: -good.price,
+        ..good
+    };
+    assert_vault_err(
+        &check_with_quote(&mut fx, negative).await,
+        VaultError::OracleNonPositivePrice,
+    );
+    let diverged = Quote {
+        ema_price: good.price * 10 / 12,
+        ..good
+    };
+    assert_vault_err(
+        &check_with_quote(&mut fx, diverged).await,
+        VaultError::OracleEmaDivergence,
+    );
     let bad_expo = Quote { expo: -30, ..good };
-    assert_vault_err(&check_with_quote(&mut fx, bad_expo).await, VaultError::OracleBadExponent);
+    assert_vault_err(
+        &check_with_quote(&mut fx, bad_expo).await,
+        VaultError::OracleBadExponent,
+    );
 
     // Wrong feed id.
     let other = Pubkey::new_unique();
-    fx.env.set_account(&other, &pyth_solana_receiver_sdk::ID, price_update_data([9; 32], good));
-    assert_vault_err(&fx.send(&[fx.check_delta_ix_with(other, None)], &[]).await, VaultError::OracleWrongFeed);
+    fx.env.set_account(
+        &other,
+        &pyth_solana_receiver_sdk::ID,
+        price_update_data([9; 32], good),
+    );
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix_with(other, None)], &[]).await,
+        VaultError::OracleWrongFeed,
+    );
     // Right layout, wrong owner.
     let spoof = Pubkey::new_unique();
-    fx.env.set_account(&spoof, &Pubkey::new_unique(), price_update_data(fx.feed_id, good));
-    assert_vault_err(&fx.send(&[fx.check_delta_ix_with(spoof, None)], &[]).await, VaultError::OracleWrongOwner);
+    fx.env
+        .set_account(&spoof, &Pubkey::new_unique(), price_update_data(fx.feed_id, good));
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix_with(spoof, None)], &[]).await,
+        VaultError::OracleWrongOwner,
+    );
     // Right owner, garbage data.
     let garbage = Pubkey::new_unique();
-    fx.env.set_account(&garbage, &pyth_solana_receiver_sdk::ID, vec![1; 134]);
-    assert_vault_err(&fx.send(&[fx.check_delta_ix_with(garbage, None)], &[]).await, VaultError::OracleInvalidAccount);
+    fx.env
+        .set_account(&garbage, &pyth_solana_receiver_sdk::ID, vec![1; 134]);
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix_with(garbage, None)], &[]).await,
+        VaultError::OracleInvalidAccount,
+    );
 }
 
 /// A vault configured with a legacy push-format feed and a collateral (LST) feed.
@@ -141,10 +189,18 @@ async fn legacy_feed_and_collateral_rate() {
     let legacy_program = Pubkey::new_unique();
     let underlying = Pubkey::new_unique();
     let now = fx.env.now().await;
-    fx.env.set_account(&underlying, &legacy_program, legacy_price_data(Quote::usd(150.0, now), true));
+    fx.env.set_account(
+        &underlying,
+        &legacy_program,
+        legacy_price_data(Quote::usd(150.0, now), true),
+    );
     let lst_feed = [3u8; 32];
     let lst = Pubkey::new_unique();
-    fx.env.set_account(&lst, &pyth_solana_receiver_sdk::ID, price_update_data(lst_feed, Quote::usd(165.0, now)));
+    fx.env.set_account(
+        &lst,
+        &pyth_solana_receiver_sdk::ID,
+        price_update_data(lst_feed, Quote::usd(165.0, now)),
+    );
     let mut args = fx.init_args();
     args.oracle.underlying = PriceFeedConfig {
         source: OracleSource::PythLegacy,
@@ -162,7 +218,11 @@ async fn legacy_feed_and_collateral_rate() {
     let u = fx.user(10 * SOL).await;
     fx.deposit(&u, 10 * SOL).await.unwrap();
 
-    let ev: DeltaChecked = events::one(&fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[]).await.unwrap());
+    let ev: DeltaChecked = events::one(
+        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[])
+            .await
+            .unwrap(),
+    );
     // 10 jitoSOL at 165 are worth 11 SOL at 150.
     assert!((fx_of(ev.collateral_rate_fx) - 1.1).abs() < 1e-12);
     assert!((fx_of(ev.net_delta_fx) - 11e9).abs() < 1e-3);
@@ -173,28 +233,52 @@ async fn legacy_feed_and_collateral_rate() {
         VaultError::OracleMissingCollateralFeed,
     );
     // Legacy faults: not trading, wrong account, wrong owner, garbage.
-    fx.env.set_account(&underlying, &legacy_program, legacy_price_data(Quote::usd(150.0, now), false));
+    fx.env.set_account(
+        &underlying,
+        &legacy_program,
+        legacy_price_data(Quote::usd(150.0, now), false),
+    );
     assert_vault_err(
-        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[]).await,
+        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[])
+            .await,
         VaultError::OracleNotTrading,
     );
     let elsewhere = Pubkey::new_unique();
-    fx.env.set_account(&elsewhere, &legacy_program, legacy_price_data(Quote::usd(150.0, now), true));
+    fx.env.set_account(
+        &elsewhere,
+        &legacy_program,
+        legacy_price_data(Quote::usd(150.0, now), true),
+    );
     assert_vault_err(
-        &fx.send(&[fx.check_delta_ix_with(elsewhere, Some(lst))], &[]).await,
+        &fx.send(&[fx.check_delta_ix_with(elsewhere, Some(lst))], &[])
+            .await,
         VaultError::OracleWrongAccount,
     );
-    fx.env.set_account(&underlying, &Pubkey::new_unique(), legacy_price_data(Quote::usd(150.0, now), true));
+    fx.env.set_account(
+        &underlying,
+        &Pubkey::new_unique(),
+        legacy_price_data(Quote::usd(150.0, now), true),
+    );
     assert_vault_err(
-        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[]).await,
+        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[])
+            .await,
         VaultError::OracleWrongOwner,
     );
     fx.env.set_account(&underlying, &legacy_program, vec![0; 3312]);
     assert_vault_err(
-        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[]).await,
+        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[])
+            .await,
         VaultError::OracleInvalidAccount,
     );
     // A legacy feed with a stale timestamp fails like a pull feed.
-    fx.env.set_account(&underlying, &legacy_program, legacy_price_data(Quote::usd(150.0, now - 600), true));
-    assert_vault_err(&fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[]).await, VaultError::OracleStale);
+    fx.env.set_account(
+        &underlying,
+        &legacy_program,
+        legacy_price_data(Quote::usd(150.0, now - 600), true),
+    );
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix_with(underlying, Some(lst))], &[])
+            .await,
+        VaultError::OracleStale,
+    );
 }

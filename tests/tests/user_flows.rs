@@ -14,7 +14,10 @@ async fn deposit_mints_one_to_one_then_at_nav() {
     let a = fx.user(10 * SOL).await;
     let b = fx.user(10 * SOL).await;
     let ev: Deposited = events::one(&fx.deposit(&a, 4 * SOL).await.unwrap());
-    assert_eq!((ev.assets, ev.shares, ev.total_assets, ev.total_shares), (4 * SOL, 4 * SOL, 4 * SOL, 4 * SOL));
+    assert_eq!(
+        (ev.assets, ev.shares, ev.total_assets, ev.total_shares),
+        (4 * SOL, 4 * SOL, 4 * SOL, 4 * SOL)
+    );
     fx.deposit(&b, 2 * SOL).await.unwrap();
     assert_eq!(fx.env.balance(&b.shares).await, 2 * SOL);
     assert_eq!(fx.env.balance(&a.collateral).await, 6 * SOL);
@@ -45,10 +48,14 @@ async fn deposit_failures() {
 
     // Guardian pauses deposits; then withdraw-only mode.
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT, false)], &[&g]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::DEPOSIT, false)], &[&g])
+        .await
+        .unwrap();
     assert_vault_err(&fx.deposit(&u, SOL).await, VaultError::InstructionPaused);
     let a = fx.authority.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, true)], &[&a]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, true)], &[&a])
+        .await
+        .unwrap();
     assert_vault_err(&fx.deposit(&u, SOL).await, VaultError::WithdrawOnly);
     // Nothing was lost along the way.
     assert_eq!(fx.env.balance(&u.collateral).await, 7 * SOL);
@@ -76,7 +83,10 @@ async fn withdraw_request_complete_pays_value_at_request() {
     assert_eq!(fx.env.balance(&u.collateral).await, 7 * SOL);
     assert_eq!(fx.env.balance(&fx.pdas.share_escrow).await, 0);
     assert_eq!(fx.env.supply(&fx.pdas.share_mint).await, 3 * SOL);
-    assert!(fx.env.account(&fx.request_pda(&u.kp.pubkey())).await.is_none(), "request closed");
+    assert!(
+        fx.env.account(&fx.request_pda(&u.kp.pubkey())).await.is_none(),
+        "request closed"
+    );
     let v: Vault = fx.vault().await;
     assert_eq!((v.total_collateral, v.escrowed_shares), (3 * SOL, 0));
 }
@@ -95,7 +105,11 @@ async fn withdraw_pays_the_lower_of_request_and_completion_value() {
     fx.advance(30 * 86_400).await;
     let before = fx.env.balance(&u.collateral).await;
     let ev: WithdrawCompleted = events::one(&fx.complete(&u).await.unwrap());
-    assert!(ev.assets < 10 * SOL, "fees since the request reduce the payout: {}", ev.assets);
+    assert!(
+        ev.assets < 10 * SOL,
+        "fees since the request reduce the payout: {}",
+        ev.assets
+    );
     assert_eq!(fx.env.balance(&u.collateral).await - before, ev.assets);
     // What the user did not receive stays in the vault, backing the fee shares.
     let v: Vault = fx.vault().await;
@@ -110,7 +124,9 @@ async fn cancel_returns_escrowed_shares_even_when_paused() {
     fx.deposit(&u, 3 * SOL).await.unwrap();
     fx.request(&u, SOL).await.unwrap();
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::ALL, true)], &[&g]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::ALL, true)], &[&g])
+        .await
+        .unwrap();
     let ev: WithdrawCancelled = events::one(&fx.cancel(&u).await.unwrap());
     assert_eq!(ev.shares, SOL);
     assert_eq!(fx.env.balance(&u.shares).await, 3 * SOL);
@@ -126,14 +142,26 @@ async fn withdraw_failures() {
     fx.deposit(&u, 3 * SOL).await.unwrap();
     assert_vault_err(&fx.request(&u, 0).await, VaultError::ZeroAmount);
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::REQUEST_WITHDRAW, false)], &[&g]).await.unwrap();
+    fx.send(
+        &[fx.set_pause_ix(&g.pubkey(), pause::REQUEST_WITHDRAW, false)],
+        &[&g],
+    )
+    .await
+    .unwrap();
     assert_vault_err(&fx.request(&u, SOL).await, VaultError::InstructionPaused);
     let a = fx.authority.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&a.pubkey(), pause::COMPLETE_WITHDRAW, false)], &[&a]).await.unwrap();
+    fx.send(
+        &[fx.set_pause_ix(&a.pubkey(), pause::COMPLETE_WITHDRAW, false)],
+        &[&a],
+    )
+    .await
+    .unwrap();
     fx.request(&u, SOL).await.unwrap();
     fx.advance(3_600).await;
     assert_vault_err(&fx.complete(&u).await, VaultError::InstructionPaused);
-    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, false)], &[&a]).await.unwrap();
+    fx.send(&[fx.set_pause_ix(&a.pubkey(), 0, false)], &[&a])
+        .await
+        .unwrap();
     fx.complete(&u).await.unwrap();
     // Requesting more shares than held fails in the token program; nothing moves.
     assert!(fx.request(&u, 5 * SOL).await.is_err());
@@ -153,7 +181,11 @@ async fn redemption_worth_zero_is_refused() {
     fx.govern(p).await;
     fx.advance(31_536_000).await;
     assert_vault_err(&fx.request(&small, 1).await, VaultError::ZeroAssetsOut);
-    assert_eq!(fx.env.balance(&small.shares).await, 1, "shares stay with the user");
+    assert_eq!(
+        fx.env.balance(&small.shares).await,
+        1,
+        "shares stay with the user"
+    );
 }
 
 #[tokio::test]
@@ -174,17 +206,28 @@ async fn fees_accrue_as_shares_and_are_claimed_to_the_recipient() {
     // 2 % of 100 SOL is 2 SOL; the fee shares are worth that (within rounding).
     let supply = fx.env.supply(&share_mint).await;
     let worth = u128::from(ev.shares) * u128::from(100 * SOL + 1_000) / u128::from(supply + 1_000);
-    assert!((worth as i128 - 2 * SOL as i128).abs() <= 2, "fee shares worth {worth}");
+    assert!(
+        (worth as i128 - 2 * SOL as i128).abs() <= 2,
+        "fee shares worth {worth}"
+    );
     assert_eq!(fx.vault().await.accrued_fee_shares, 0);
     // Nothing left to claim.
-    assert_vault_err(&fx.send(&[fx.claim_fees_ix(rs)], &[]).await, VaultError::ZeroAmount);
+    assert_vault_err(
+        &fx.send(&[fx.claim_fees_ix(rs)], &[]).await,
+        VaultError::ZeroAmount,
+    );
     // Someone else's share account is refused.
     let other = fx.env.create_token_account(&share_mint, &u.kp.pubkey(), 0, &tp);
     fx.advance(86_400).await;
     assert!(fx.send(&[fx.claim_fees_ix(other)], &[]).await.is_err());
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::CLAIM_FEES, false)], &[&g]).await.unwrap();
-    assert_vault_err(&fx.send(&[fx.claim_fees_ix(rs)], &[]).await, VaultError::InstructionPaused);
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), pause::CLAIM_FEES, false)], &[&g])
+        .await
+        .unwrap();
+    assert_vault_err(
+        &fx.send(&[fx.claim_fees_ix(rs)], &[]).await,
+        VaultError::InstructionPaused,
+    );
 }
 
 #[tokio::test]
@@ -195,7 +238,12 @@ async fn donation_does_not_move_the_share_price() {
     let attacker = fx.user(1_000 * SOL).await;
     let victim = fx.user(10 * SOL).await;
     fx.deposit(&attacker, 1).await.unwrap();
-    let (mint, auth, tp, cv) = (fx.collateral_mint, fx.mint_authority.insecure_clone(), fx.token_program, fx.pdas.collateral_vault);
+    let (mint, auth, tp, cv) = (
+        fx.collateral_mint,
+        fx.mint_authority.insecure_clone(),
+        fx.token_program,
+        fx.pdas.collateral_vault,
+    );
     fx.env.mint_to(&mint, &cv, &auth, 500 * SOL, &tp).await;
     let ev: Deposited = events::one(&fx.deposit(&victim, 10 * SOL).await.unwrap());
     assert_eq!(ev.shares, 10 * SOL, "victim gets full shares");
@@ -203,7 +251,11 @@ async fn donation_does_not_move_the_share_price() {
     fx.request(&victim, 10 * SOL).await.unwrap();
     fx.advance(3_600).await;
     let done: WithdrawCompleted = events::one(&fx.complete(&victim).await.unwrap());
-    assert!(10 * SOL - done.assets <= 1, "victim lost {}", 10 * SOL - done.assets);
+    assert!(
+        10 * SOL - done.assets <= 1,
+        "victim lost {}",
+        10 * SOL - done.assets
+    );
     // The attacker's 1 unit is still worth 1 unit; the donation is stranded, not stolen.
     fx.request(&attacker, 1).await.unwrap();
     fx.advance(3_600).await;

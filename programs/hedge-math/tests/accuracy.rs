@@ -5,7 +5,6 @@
 //!     cargo test --locked -p hedge-math --test accuracy -- --nocapture
 
 use hedge_math::{bs_greeks, primitives, BsInputs, Fix, OptionKind};
-use std::str::FromStr;
 
 /// One ulp of I80F48.
 const ULP: f64 = 1.0 / (1u64 << 48) as f64;

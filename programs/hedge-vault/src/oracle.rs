@@ -48,7 +48,11 @@ pub fn load_price(
 }
 
 fn read_pull(info: &AccountInfo, feed: &PriceFeedConfig) -> Result<RawPrice> {
-    require_keys_eq!(*info.owner, pyth_solana_receiver_sdk::ID, VaultError::OracleWrongOwner);
+    require_keys_eq!(
+        *info.owner,
+        pyth_solana_receiver_sdk::ID,
+        VaultError::OracleWrongOwner
+    );
     let data = info.try_borrow_data()?;
     let update = PriceUpdateV2::try_deserialize(&mut &data[..])
         .map_err(|_| error!(VaultError::OracleInvalidAccount))?;
@@ -119,9 +123,11 @@ fn scale(mantissa: u64, expo: i32) -> Result<Fix> {
     let m = Fix::from_num(mantissa);
     let p = 10i128.pow(expo.unsigned_abs());
     if expo >= 0 {
-        m.checked_mul_int(p).ok_or_else(|| error!(VaultError::MathOverflow))
+        m.checked_mul_int(p)
+            .ok_or_else(|| error!(VaultError::MathOverflow))
     } else {
-        m.checked_div_int(p).ok_or_else(|| error!(VaultError::MathOverflow))
+        m.checked_div_int(p)
+            .ok_or_else(|| error!(VaultError::MathOverflow))
     }
 }
 

@@ -78,7 +78,11 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         if leg.expiry <= now {
             continue;
         }
-        let vol_bps = if leg.vol_bps == 0 { vault.sigma_bps } else { leg.vol_bps };
+        let vol_bps = if leg.vol_bps == 0 {
+            vault.sigma_bps
+        } else {
+            leg.vol_bps
+        };
         let inputs = BsInputs {
             spot: s,
             strike: Fix::from_num(leg.strike_e6)
@@ -128,7 +132,10 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
 /// Checks the book's Greeks against the governance limits.
 pub fn check_book_limits(vault: &Vault, report: &DeltaReport) -> Result<()> {
     let e6 = |x: Fix| -> Result<u128> {
-        let v = x.saturating_abs().checked_mul_int(1_000_000).ok_or(VaultError::MathOverflow)?;
+        let v = x
+            .saturating_abs()
+            .checked_mul_int(1_000_000)
+            .ok_or(VaultError::MathOverflow)?;
         Ok(v.to_num::<u128>())
     };
     let r = &vault.params.risk;
@@ -136,8 +143,14 @@ pub fn check_book_limits(vault: &Vault, report: &DeltaReport) -> Result<()> {
         e6(report.gamma_exposure)? <= u128::from(r.max_gamma_exposure_e6),
         VaultError::GammaLimitExceeded
     );
-    require!(e6(report.book_vega)? <= u128::from(r.max_vega_e6), VaultError::VegaLimitExceeded);
-    let theta_per_day = report.book_theta.checked_div_int(365).ok_or(VaultError::MathOverflow)?;
+    require!(
+        e6(report.book_vega)? <= u128::from(r.max_vega_e6),
+        VaultError::VegaLimitExceeded
+    );
+    let theta_per_day = report
+        .book_theta
+        .checked_div_int(365)
+        .ok_or(VaultError::MathOverflow)?;
     require!(
         e6(theta_per_day)? <= u128::from(r.max_theta_per_day_e6),
         VaultError::ThetaLimitExceeded

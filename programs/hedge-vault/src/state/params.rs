@@ -174,7 +174,10 @@ impl VaultParams {
             VaultError::CooldownTooLong
         );
         require!(r.max_rebalance_units > 0, VaultError::ZeroMaxRebalance);
-        require!(r.max_slippage_bps <= MAX_SLIPPAGE_BPS, VaultError::SlippageTooHigh);
+        require!(
+            r.max_slippage_bps <= MAX_SLIPPAGE_BPS,
+            VaultError::SlippageTooHigh
+        );
         require!(
             r.rate_bps.abs() <= MAX_ABS_RATE_BPS && r.carry_bps.abs() <= MAX_ABS_RATE_BPS,
             VaultError::RateOutOfBounds
@@ -201,7 +204,9 @@ impl VaultParams {
             VaultError::InvalidRole
         );
         require!(usize::from(self.leg_count) <= MAX_LEGS, VaultError::TooManyLegs);
-        let latest_expiry = now.checked_add(MAX_LEG_TENOR_SECS).ok_or(VaultError::MathOverflow)?;
+        let latest_expiry = now
+            .checked_add(MAX_LEG_TENOR_SECS)
+            .ok_or(VaultError::MathOverflow)?;
         for leg in self.live_legs() {
             require!(leg.strike_e6 > 0, VaultError::LegStrikeNotPositive);
             require!(leg.quantity != 0, VaultError::LegQuantityZero);

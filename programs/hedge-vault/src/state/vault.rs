@@ -175,8 +175,8 @@ impl Vault {
             self.high_water_mark_q64 = shares::price_per_share_q64(assets, 0).map_err(math_err)?;
             return Ok(0);
         }
-        let mgmt = shares::management_fee(assets, self.params.fees.management_fee_bps, elapsed)
-            .map_err(math_err)?;
+        let mgmt =
+            shares::management_fee(assets, self.params.fees.management_fee_bps, elapsed).map_err(math_err)?;
         let pps = shares::price_per_share_q64(assets, supply).map_err(math_err)?;
         let perf = shares::performance_fee(
             supply,

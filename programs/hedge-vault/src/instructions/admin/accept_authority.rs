@@ -14,7 +14,10 @@ pub struct AcceptAuthority<'info> {
 impl AcceptAuthority<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let vault = &mut ctx.accounts.vault;
-        require!(vault.pending_authority != Pubkey::default(), VaultError::NoPendingAuthority);
+        require!(
+            vault.pending_authority != Pubkey::default(),
+            VaultError::NoPendingAuthority
+        );
         require_keys_eq!(
             ctx.accounts.new_authority.key(),
             vault.pending_authority,

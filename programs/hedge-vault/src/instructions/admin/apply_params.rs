@@ -39,7 +39,9 @@ impl ApplyParams<'_> {
         params.validate(now)?;
         let vault = &mut ctx.accounts.vault;
         vault.params = params;
-        vault.sigma_bps = vault.sigma_bps.clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
+        vault.sigma_bps = vault
+            .sigma_bps
+            .clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
         let market = load_market(
             &vault.oracle,
             &vault.params.oracle,

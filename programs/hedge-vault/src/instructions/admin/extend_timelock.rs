@@ -24,7 +24,10 @@ impl ExtendTimelock<'_> {
         let vault = &mut ctx.accounts.vault;
         let old = vault.params.timelock_secs;
         require!(args.timelock_secs >= old, VaultError::TimelockShortening);
-        require!(args.timelock_secs <= MAX_TIMELOCK_SECS, VaultError::TimelockOutOfBounds);
+        require!(
+            args.timelock_secs <= MAX_TIMELOCK_SECS,
+            VaultError::TimelockOutOfBounds
+        );
         vault.params.timelock_secs = args.timelock_secs;
         crate::events::emit(&TimelockExtended {
             vault: vault.key(),

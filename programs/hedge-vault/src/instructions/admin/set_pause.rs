@@ -29,7 +29,10 @@ impl SetPause<'_> {
             require_keys_eq!(signer, vault.params.guardian, VaultError::NotGuardianOrAuthority);
             let keeps_all_flags = args.paused & vault.paused == vault.paused;
             let keeps_withdraw_only = args.withdraw_only || !vault.withdraw_only;
-            require!(keeps_all_flags && keeps_withdraw_only, VaultError::GuardianCannotUnpause);
+            require!(
+                keeps_all_flags && keeps_withdraw_only,
+                VaultError::GuardianCannotUnpause
+            );
         }
         vault.paused = args.paused;
         vault.withdraw_only = args.withdraw_only;

@@ -99,7 +99,12 @@ impl CompleteWithdraw<'_> {
         )?;
         a.vault.on_complete_withdraw(shares_in, payout)?;
 
-        check_invariant(&a.vault, &mut a.collateral_vault, &mut a.share_mint, &mut a.share_escrow)?;
+        check_invariant(
+            &a.vault,
+            &mut a.collateral_vault,
+            &mut a.share_mint,
+            &mut a.share_escrow,
+        )?;
         crate::events::emit(&WithdrawCompleted {
             vault: a.vault.key(),
             user: a.owner.key(),

@@ -50,8 +50,16 @@ impl Deposit<'_> {
         require!(args.amount > 0, VaultError::ZeroAmount);
         a.vault.require_not_paused(pause::DEPOSIT)?;
         require!(!a.vault.withdraw_only, VaultError::WithdrawOnly);
-        require!(args.amount >= a.vault.params.limits.min_deposit, VaultError::DepositTooSmall);
-        let cap_room = a.vault.params.limits.deposit_cap.saturating_sub(a.vault.total_assets());
+        require!(
+            args.amount >= a.vault.params.limits.min_deposit,
+            VaultError::DepositTooSmall
+        );
+        let cap_room = a
+            .vault
+            .params
+            .limits
+            .deposit_cap
+            .saturating_sub(a.vault.total_assets());
         require!(args.amount <= cap_room, VaultError::DepositCapExceeded);
 
         let now = now()?;
