@@ -38,3 +38,32 @@ pub type Fix = fixed::types::I80F48;
 
 /// Result type of every fallible function in this crate.
 pub type MathResult<T> = core::result::Result<T, MathError>;
+
+/// `mantissa · 10^expo` as [`Fix`] (Pyth prices are integer mantissas with an exponent).
+///
+/// Accepts exponents in [−18, 6]; other values return [`MathError::Overflow`].
+pub fn from_mantissa(mantissa: i64, expo: i32) -> MathResult<Fix> {
+    if !(-18..=6).contains(&expo) {
+        return Err(MathError::Overflow);
+    }
+    let m = Fix::from_num(mantissa);
+    let p = 10i128.pow(expo.unsigned_abs());
+    if expo >= 0 {
+        m.checked_mul_int(p).ok_or(MathError::Overflow)
+    } else {
+        m.checked_div_int(p).ok_or(MathError::Overflow)
+    }
+}
+
+#[cfg(test)]
+mod mantissa_tests {
+    use super::*;
+
+    #[test]
+    fn scales_both_ways() {
+        assert_eq!(from_mantissa(15_000_000_000, -8).unwrap(), Fix::from_num(150));
+        assert_eq!(from_mantissa(3, 2).unwrap(), Fix::from_num(300));
+        assert_eq!(from_mantissa(1, -19), Err(MathError::Overflow));
+        assert_eq!(from_mantissa(1, 7), Err(MathError::Overflow));
+    }
+}

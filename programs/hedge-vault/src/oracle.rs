@@ -8,7 +8,7 @@ use hedge_math::Fix;
 use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
 
 use crate::constants::BPS;
-use crate::error::VaultError;
+use crate::error::{math_err, VaultError};
 use crate::state::{OracleConfig, OracleLimits, OracleSource, PriceFeedConfig};
 
 /// A validated price.
@@ -120,15 +120,8 @@ fn validate(raw: RawPrice, limits: &OracleLimits, now: i64) -> Result<OraclePric
 /// `mantissa · 10^expo` as I80F48.
 fn scale(mantissa: u64, expo: i32) -> Result<Fix> {
     require!((-18..=6).contains(&expo), VaultError::OracleBadExponent);
-    let m = Fix::from_num(mantissa);
-    let p = 10i128.pow(expo.unsigned_abs());
-    if expo >= 0 {
-        m.checked_mul_int(p)
-            .ok_or_else(|| error!(VaultError::MathOverflow))
-    } else {
-        m.checked_div_int(p)
-            .ok_or_else(|| error!(VaultError::MathOverflow))
-    }
+    let m = i64::try_from(mantissa).map_err(|_| VaultError::MathOverflow)?;
+    hedge_math::from_mantissa(m, expo).map_err(math_err)
 }
 
 /// Underlying price plus how many underlying units one collateral unit is worth.

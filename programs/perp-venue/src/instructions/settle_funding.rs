@@ -1,0 +1,31 @@
+use anchor_lang::prelude::*;
+
+use crate::events::FundingSettled;
+use crate::state::{MarginAccount, Market};
+
+#[derive(Accounts)]
+pub struct SettleFunding<'info> {
+    #[account(mut)]
+    pub market: Box<Account<'info, Market>>,
+    #[account(mut, has_one = market)]
+    pub margin_account: Box<Account<'info, MarginAccount>>,
+    /// CHECK: validated by `oracle::load`.
+    pub oracle: UncheckedAccount<'info>,
+}
+
+impl SettleFunding<'_> {
+    /// Permissionless: accrues the index and settles one account's funding.
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        let now = Clock::get()?.unix_timestamp;
+        let feed = a.market.feed_id;
+        let price = crate::oracle::load(&a.oracle, &feed, &a.market, now)?;
+        a.market.accrue_funding(price, now)?;
+        let paid = a.margin_account.settle_funding(&a.market)?;
+        crate::events::emit(&FundingSettled {
+            account: a.margin_account.key(),
+            paid_fx: paid.to_bits(),
+        });
+        Ok(())
+    }
+}
