@@ -132,6 +132,10 @@ impl Fixture {
                 keeper_reward: 0,
                 rate_bps: 0,
                 carry_bps: 0,
+                cost_aware_band: false,
+                min_band_bps: 0,
+                ww_cost_bps: 0,
+                ww_risk_aversion_e6: 0,
             },
             fees: FeeParams::default(),
             limits: DepositLimits {
@@ -154,6 +158,9 @@ impl Fixture {
             vol_updater: self.vol_updater.pubkey(),
             fee_recipient: self.fee_recipient.pubkey(),
             timelock_secs: 3_600,
+            margin: MarginParams::default(),
+            venue_count: 0,
+            venues: [VenueConfig::default(); MAX_VENUES],
             leg_count: 0,
             legs: [OptionLeg::default(); MAX_LEGS],
         }

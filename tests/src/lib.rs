@@ -7,6 +7,7 @@ pub mod bridge;
 pub mod events;
 pub mod fixture;
 pub mod pyth;
+pub mod venue;
 
 use std::result::Result;
 
@@ -40,6 +41,17 @@ fn vault_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Pr
     }
 }
 
+/// As [`vault_entry`], for the perp venue.
+fn venue_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    // SAFETY: as in `vault_entry`.
+    unsafe {
+        let program_id: &'static Pubkey = std::mem::transmute(program_id);
+        let accounts: &'static [AccountInfo<'static>] = std::mem::transmute(accounts);
+        let data: &'static [u8] = std::mem::transmute(data);
+        perp_venue::entry(program_id, accounts, data)
+    }
+}
+
 /// Program-test logs every instruction at debug level; keep test output readable unless
 /// the caller asked for logs with RUST_LOG.
 fn quiet_logs() {
@@ -67,6 +79,7 @@ impl Env {
         let mut pt = ProgramTest::default();
         pt.prefer_bpf(false);
         pt.add_program("hedge_vault", hedge_vault::ID, processor!(vault_entry));
+        pt.add_program("perp_venue", perp_venue::ID, processor!(venue_entry));
         let ctx = pt.start_with_context().await;
         bridge::install();
         let mut env = Env { ctx };
@@ -93,6 +106,8 @@ impl Env {
     pub async fn set_time(&mut self, unix: i64) {
         let mut clock: Clock = self.ctx.banks_client.get_sysvar().await.unwrap();
         clock.unix_timestamp = unix;
+        // Time moving means a new slot (NAV freshness is per slot).
+        clock.slot += 1;
         self.ctx.set_sysvar(&clock);
         self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
     }

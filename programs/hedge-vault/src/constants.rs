@@ -13,6 +13,13 @@ pub const WITHDRAW_SEED: &[u8] = b"withdraw";
 /// Queued parameter change PDA: `[PENDING_SEED, vault]`.
 pub const PENDING_SEED: &[u8] = b"pending";
 
+/// Capacity of the venue list.
+pub const MAX_VENUES: usize = 2;
+/// Venue margin bounds (bps of hedge notional): 1 % to 200 %.
+pub const MIN_MARGIN_BPS: u32 = 100;
+/// See [`MIN_MARGIN_BPS`].
+pub const MAX_MARGIN_BPS: u32 = 20_000;
+
 /// Capacity of the synthetic option book.
 pub const MAX_LEGS: usize = 16;
 /// Layout version of [`crate::state::Vault`].

@@ -79,6 +79,44 @@ pub enum VaultError {
     PendingVaultMismatch,
     #[msg("Role keys must be set (not the default pubkey)")]
     InvalidRole,
+    #[msg("Cost-aware band needs a min band within bounds, a cost and a risk aversion")]
+    InvalidCostAwareBand,
+    #[msg("Too many venues")]
+    TooManyVenues,
+    #[msg("Margin bounds invalid: need 1 % <= min <= target <= max <= 200 %")]
+    InvalidMarginParams,
+    #[msg("Venue program id does not match its adapter")]
+    VenueProgramMismatch,
+    #[msg("Venue margin account is not the vault's PDA on that market")]
+    VenueMarginAccountMismatch,
+    #[msg("A venue with an open position cannot be removed or changed")]
+    VenueHasPosition,
+    #[msg("Venue cap must be > 0")]
+    ZeroVenueCap,
+
+    // ---- Rebalancing ----
+    #[msg("Vault sequence changed: another keeper got there first")]
+    StaleSequence,
+    #[msg("Rebalance cooldown has not passed")]
+    CooldownActive,
+    #[msg("Net delta is within the band: nothing to do")]
+    NoBreach,
+    #[msg("No venue has room for this trade")]
+    NoVenueCapacity,
+    #[msg("Trade must go to the first venue with room")]
+    WrongVenue,
+    #[msg("Venue account does not match the vault's venue configuration")]
+    VenueAccountMismatch,
+    #[msg("Venue position did not change as ordered")]
+    VenueFillMismatch,
+    #[msg("Fill price beyond the slippage limit")]
+    FillSlippage,
+    #[msg("Venue margin already within bounds")]
+    MarginWithinBounds,
+    #[msg("NAV is stale: refresh_nav must run in the same slot")]
+    NavStale,
+    #[msg("Venue accounts missing from remaining accounts")]
+    MissingVenueAccounts,
 
     // ---- Oracle ----
     #[msg("Oracle account has the wrong owner")]

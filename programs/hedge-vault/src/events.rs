@@ -167,3 +167,43 @@ pub fn emit<E: anchor_lang::Event>(event: &E) {
     #[cfg(not(target_os = "solana"))]
     solana_sysvar::program_stubs::sol_log_data(&[&data]);
 }
+
+/// Emitted by `rebalance`.
+#[event]
+pub struct Rebalanced {
+    pub vault: Pubkey,
+    pub keeper: Pubkey,
+    pub venue_index: u8,
+    /// Perp trade (underlying base units): > 0 bought, < 0 sold.
+    pub size: i64,
+    /// Average fill price (quote per whole token), I80F48 bits.
+    pub fill_price_fx: i128,
+    /// Oracle price (quote per whole token), I80F48 bits.
+    pub oracle_price_fx: i128,
+    /// Net delta before and after the trade (underlying base units), I80F48 bits.
+    pub net_delta_before_fx: i128,
+    pub net_delta_after_fx: i128,
+    /// Target and band (underlying base units), I80F48 bits.
+    pub target_delta_fx: i128,
+    pub band_fx: i128,
+    /// Execution cost against the oracle: (fill − oracle) · size (quote), I80F48 bits.
+    pub cost_fx: i128,
+    /// Keeper reward paid (collateral base units).
+    pub reward: u64,
+    /// Vault sequence after the trade.
+    pub sequence: u64,
+    pub timestamp: i64,
+}
+
+/// Emitted by `rebalance_margin`.
+#[event]
+pub struct MarginRebalanced {
+    pub vault: Pubkey,
+    pub venue_index: u8,
+    /// Collateral moved to the venue (> 0) or back (< 0), base units.
+    pub amount: i64,
+    /// Venue equity before the move (quote), I80F48 bits.
+    pub equity_before_fx: i128,
+    /// Hedge notional (quote), I80F48 bits.
+    pub notional_fx: i128,
+}

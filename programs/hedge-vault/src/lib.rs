@@ -20,6 +20,7 @@ pub mod instructions;
 pub mod oracle;
 pub mod pricing;
 pub mod state;
+pub mod venues;
 
 pub use instructions::*;
 
@@ -87,5 +88,20 @@ pub mod hedge_vault {
 
     pub fn claim_fees(ctx: Context<ClaimFees>) -> Result<()> {
         ClaimFees::handler(ctx)
+    }
+
+    pub fn refresh_nav<'info>(ctx: Context<'info, RefreshNav<'info>>) -> Result<()> {
+        RefreshNav::handler(ctx)
+    }
+
+    pub fn rebalance<'info>(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
+        Rebalance::handler(ctx, args)
+    }
+
+    pub fn rebalance_margin<'info>(
+        ctx: Context<'info, RebalanceMargin<'info>>,
+        args: RebalanceMarginArgs,
+    ) -> Result<()> {
+        RebalanceMargin::handler(ctx, args)
     }
 }

@@ -2,7 +2,9 @@
 //! book's Greeks. A pure function of the vault state and a market snapshot, so the keeper
 //! runs exactly the same code off-chain to decide whether a rebalance is due.
 use anchor_lang::prelude::*;
-use hedge_math::{bs_greeks, delta_band_check, time::seconds_to_years, BsInputs, Fix, OptionKind};
+use hedge_math::{
+    bs_greeks, delta_band_check, time::seconds_to_years, whalley_wilmott_half_width, BsInputs, Fix, OptionKind,
+};
 
 use crate::constants::BPS;
 use crate::error::{math_err, VaultError};
@@ -108,7 +110,21 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         theta = add(theta, mul(qty_whole, g.theta)?)?;
         live = live.saturating_add(1);
     }
-    let band = bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?;
+    let band = if p.risk.cost_aware_band {
+        // max(floor, Whalley–Wilmott width of the book's gamma), τ = 0 (no discounting
+        // of the band; conservative by at most e^(r·τ)).
+        let floor = bps_of(collateral_underlying, i64::from(p.risk.min_band_bps))?;
+        let lambda = Fix::from_num(p.risk.ww_cost_bps)
+            .checked_div_int(i128::from(BPS))
+            .ok_or(VaultError::MathOverflow)?;
+        let risk_aversion = Fix::from_num(p.risk.ww_risk_aversion_e6)
+            .checked_div_int(1_000_000)
+            .ok_or(VaultError::MathOverflow)?;
+        let ww_whole = whalley_wilmott_half_width(lambda, s, gamma, risk_aversion, r, Fix::ZERO).map_err(math_err)?;
+        floor.max(ww_whole.checked_mul_int(unit).ok_or(VaultError::MathOverflow)?)
+    } else {
+        bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?
+    };
     let check = delta_band_check(net_delta, target, band).map_err(math_err)?;
     let gamma_exposure = mul(mul(gamma, mul(s, s)?)?, Fix::lit("0.01"))?;
     Ok(DeltaReport {

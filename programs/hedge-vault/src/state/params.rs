@@ -34,6 +34,50 @@ pub struct RiskParams {
     pub rate_bps: i32,
     /// Carry / yield q of the underlying used in pricing (bps per year).
     pub carry_bps: i32,
+    /// When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of
+    /// the book's gamma); otherwise `delta_band_bps`.
+    pub cost_aware_band: bool,
+    /// Floor of the cost-aware band (bps of the collateral's underlying exposure).
+    pub min_band_bps: u32,
+    /// Whalley–Wilmott proportional cost λ (bps of notional per trade).
+    pub ww_cost_bps: u16,
+    /// Whalley–Wilmott risk aversion γ, scaled by 1e6.
+    pub ww_risk_aversion_e6: u64,
+}
+
+/// Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's
+/// notional, restored to `target_bps` by `rebalance_margin`.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct MarginParams {
+    /// Lower bound (bps of hedge notional).
+    pub min_bps: u32,
+    /// Restore-to level (bps of hedge notional).
+    pub target_bps: u32,
+    /// Upper bound (bps of hedge notional).
+    pub max_bps: u32,
+}
+
+/// Which adapter talks to a venue.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub enum VenueKind {
+    /// `programs/perp-venue`, the local and reference venue.
+    #[default]
+    LocalPerp,
+}
+
+/// One perp venue the vault may hedge on.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct VenueConfig {
+    /// Adapter.
+    pub kind: VenueKind,
+    /// The venue program; CPIs go nowhere else.
+    pub program_id: Pubkey,
+    /// The market.
+    pub market: Pubkey,
+    /// The vault PDA's margin account on that market.
+    pub margin_account: Pubkey,
+    /// Largest |position| on this venue (underlying base units).
+    pub cap_units: u64,
 }
 
 /// Fee schedule.
@@ -126,6 +170,12 @@ pub struct VaultParams {
     pub fee_recipient: Pubkey,
     /// Delay between queueing and applying a change (seconds).
     pub timelock_secs: u32,
+    /// Venue margin bounds.
+    pub margin: MarginParams,
+    /// Number of used entries in `venues`.
+    pub venue_count: u8,
+    /// Hedge venues, in routing order.
+    pub venues: [VenueConfig; MAX_VENUES],
     /// Number of used entries in `legs`.
     pub leg_count: u8,
     /// The synthetic option book (first `leg_count` entries are live).
@@ -133,13 +183,18 @@ pub struct VaultParams {
 }
 
 impl VaultParams {
+    /// The configured venues.
+    pub fn live_venues(&self) -> &[VenueConfig] {
+        &self.venues[..usize::from(self.venue_count).min(MAX_VENUES)]
+    }
+
     /// The live legs.
     pub fn live_legs(&self) -> &[OptionLeg] {
         &self.legs[..usize::from(self.leg_count).min(MAX_LEGS)]
     }
 
     /// Checks every field against the hard bounds. `now` is used for leg expiries.
-    pub fn validate(&self, now: i64) -> Result<()> {
+    pub fn validate(&self, now: i64, vault: &Pubkey) -> Result<()> {
         let r = &self.risk;
         require!(
             (MIN_TIMELOCK_SECS..=MAX_TIMELOCK_SECS).contains(&self.timelock_secs),
@@ -203,6 +258,28 @@ impl VaultParams {
                 && self.fee_recipient != Pubkey::default(),
             VaultError::InvalidRole
         );
+        if r.cost_aware_band {
+            require!(
+                (MIN_DELTA_BAND_BPS..=MAX_DELTA_BAND_BPS).contains(&r.min_band_bps)
+                    && r.ww_cost_bps > 0
+                    && r.ww_risk_aversion_e6 > 0,
+                VaultError::InvalidCostAwareBand
+            );
+        }
+        require!(usize::from(self.venue_count) <= MAX_VENUES, VaultError::TooManyVenues);
+        if self.venue_count > 0 {
+            let m = &self.margin;
+            require!(
+                MIN_MARGIN_BPS <= m.min_bps
+                    && m.min_bps <= m.target_bps
+                    && m.target_bps <= m.max_bps
+                    && m.max_bps <= MAX_MARGIN_BPS,
+                VaultError::InvalidMarginParams
+            );
+        }
+        for v in self.live_venues() {
+            crate::venues::validate_config(v, vault)?;
+        }
         require!(usize::from(self.leg_count) <= MAX_LEGS, VaultError::TooManyLegs);
         let latest_expiry = now
             .checked_add(MAX_LEG_TENOR_SECS)

@@ -61,8 +61,9 @@ pub mod pause {
 
 /// A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.
 ///
-/// NAV (collateral base units) = `total_collateral` + hedge equity (0 until a perp venue
-/// is configured). Share price = NAV / (share supply + `accrued_fee_shares`), with the
+/// NAV (collateral base units) = `total_collateral` + `hedge_equity` (venue margin and
+/// mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share
+/// conversion). Share price = NAV / (share supply + `accrued_fee_shares`), with the
 /// virtual offset of [`hedge_math::shares`]. Tokens sent to the collateral account
 /// outside `deposit` are not counted (donations cannot move the share price).
 #[account]
@@ -114,9 +115,18 @@ pub struct Vault {
     pub fees_accrued_at: i64,
     /// High-water mark of the share price (collateral per share, Q64.64).
     pub high_water_mark_q64: u128,
-    /// Perp hedge position (underlying base units, signed; negative = short). Moved by
-    /// `rebalance` through the venue CPI.
+    /// Perp hedge position (underlying base units, signed; negative = short): the sum of
+    /// `venue_positions`, each verified against the venue after every trade.
     pub hedge_position: i64,
+    /// Position per configured venue (underlying base units).
+    pub venue_positions: [i64; MAX_VENUES],
+    /// Equity of all venue margin accounts, marked to the oracle (collateral base units,
+    /// may be negative), as of `nav_slot`.
+    pub hedge_equity: i64,
+    /// Slot of the last `refresh_nav` (or hedge operation that re-marked the venues).
+    pub nav_slot: u64,
+    /// Total keeper rewards paid (collateral base units).
+    pub keeper_rewards_paid: u64,
     /// Pause flags, see [`pause`].
     pub paused: u16,
     /// Withdraw-only mode: deposits and hedge increases are refused.
@@ -142,9 +152,17 @@ impl Vault {
         ]
     }
 
-    /// NAV in collateral base units.
+    /// NAV in collateral base units: tracked collateral plus venue equity (floored at 0).
     pub fn total_assets(&self) -> u64 {
-        self.total_collateral
+        self.total_collateral.saturating_add_signed(self.hedge_equity)
+    }
+
+    /// With venues configured, share conversions need venue equity marked in this slot.
+    pub fn require_fresh_nav(&self, slot: u64) -> Result<()> {
+        if self.params.venue_count > 0 {
+            require!(self.nav_slot == slot, VaultError::NavStale);
+        }
+        Ok(())
     }
 
     /// Shares for pricing: minted supply plus fee shares not yet minted.

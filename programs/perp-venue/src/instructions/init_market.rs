@@ -6,6 +6,8 @@ use crate::state::{Market, MARKET_SEED, POOL_SEED};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitMarketArgs {
+    /// Distinguishes several markets on one feed (PDA seed).
+    pub market_index: u16,
     pub feed_id: [u8; 32],
     pub collateral_feed_id: Option<[u8; 32]>,
     pub max_oracle_age_secs: u32,
@@ -23,7 +25,7 @@ pub struct InitMarketArgs {
 pub struct InitMarket<'info> {
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(init, payer = admin, space = 8 + Market::INIT_SPACE, seeds = [MARKET_SEED, args.feed_id.as_ref()], bump)]
+    #[account(init, payer = admin, space = 8 + Market::INIT_SPACE, seeds = [MARKET_SEED, args.feed_id.as_ref(), &args.market_index.to_le_bytes()], bump)]
     pub market: Box<Account<'info, Market>>,
     #[account(mint::token_program = token_program)]
     pub collateral_mint: Box<InterfaceAccount<'info, Mint>>,
@@ -58,6 +60,7 @@ impl InitMarket<'_> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.market.set_inner(Market {
             admin: ctx.accounts.admin.key(),
+            market_index: a.market_index,
             bump: ctx.bumps.market,
             pool_bump: ctx.bumps.pool,
             feed_id: a.feed_id,

@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Tran
 
 use crate::error::VenueError;
 use crate::events::MarginMoved;
-use crate::state::{MarginAccount, Market, MARGIN_SEED, MARKET_SEED};
+use crate::state::{MarginAccount, Market, MARGIN_SEED};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct WithdrawMarginArgs {
@@ -62,8 +62,8 @@ impl WithdrawMargin<'_> {
             MarginAccount::meets(&h, a.market.initial_margin_bps)? && h.equity >= hedge_math::Fix::ZERO,
             VenueError::InsufficientMargin
         );
-        let feed = a.market.feed_id;
-        let seeds: &[&[u8]] = &[MARKET_SEED, feed.as_ref(), &[a.market.bump]];
+        let index = a.market.market_index.to_le_bytes();
+        let seeds = a.market.seeds(&index);
         token_interface::transfer_checked(
             CpiContext::new_with_signer(
                 a.token_program.key(),
@@ -73,7 +73,7 @@ impl WithdrawMargin<'_> {
                     to: a.destination.to_account_info(),
                     authority: a.market.to_account_info(),
                 },
-                &[seeds],
+                &[&seeds],
             ),
             args.amount,
             a.collateral_mint.decimals,

@@ -3,7 +3,7 @@ use hedge_math::Fix;
 
 use crate::error::{math_err, VenueError};
 
-/// Market PDA seed: `[MARKET_SEED, feed_id]`.
+/// Market PDA seed: `[MARKET_SEED, feed_id, market_index LE]`.
 pub const MARKET_SEED: &[u8] = b"market";
 /// Pool token account PDA seed: `[POOL_SEED, market]`.
 pub const POOL_SEED: &[u8] = b"pool";
@@ -16,6 +16,8 @@ pub const YEAR_SECS: i64 = 31_536_000;
 pub struct Market {
     /// May set the funding rate and fund the LP pool.
     pub admin: Pubkey,
+    /// Second PDA seed, so several markets can share a feed.
+    pub market_index: u16,
     pub bump: u8,
     pub pool_bump: u8,
     /// Pyth pull feed id of the underlying / quote price.
@@ -83,6 +85,12 @@ impl Market {
             .to_bits();
         self.last_funding_ts = now;
         Ok(())
+    }
+
+    /// Signer seeds of the market PDA (owner of the pool) — call with a local binding for
+    /// the index bytes.
+    pub fn seeds<'a>(&'a self, index: &'a [u8; 2]) -> [&'a [u8]; 4] {
+        [MARKET_SEED, self.feed_id.as_ref(), index.as_ref(), core::slice::from_ref(&self.bump)]
     }
 
     /// Base units per whole token.

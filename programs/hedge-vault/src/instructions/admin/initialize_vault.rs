@@ -81,7 +81,7 @@ fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
 impl InitializeVault<'_> {
     pub fn handler(ctx: Context<Self>, args: InitializeVaultArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        args.params.validate(now)?;
+        args.params.validate(now, &ctx.accounts.vault.key())?;
         validate_feed(&args.oracle.underlying)?;
         if let Some(c) = &args.oracle.collateral {
             validate_feed(c)?;
@@ -116,6 +116,10 @@ impl InitializeVault<'_> {
             fees_accrued_at: now,
             high_water_mark_q64: 1u128 << 64,
             hedge_position: 0,
+            venue_positions: [0; MAX_VENUES],
+            hedge_equity: 0,
+            nav_slot: 0,
+            keeper_rewards_paid: 0,
             paused: 0,
             withdraw_only: false,
             last_rebalance_at: 0,

@@ -31,7 +31,7 @@ pub struct QueueParams<'info> {
 impl QueueParams<'_> {
     pub fn handler(ctx: Context<Self>, args: QueueParamsArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        args.params.validate(now)?;
+        args.params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(ctx.accounts.vault.params.timelock_secs))
             .ok_or(crate::error::VaultError::MathOverflow)?;

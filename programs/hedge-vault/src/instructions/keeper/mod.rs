@@ -6,3 +6,10 @@ pub mod update_vol;
 pub use check_delta::*;
 pub use claim_fees::*;
 pub use update_vol::*;
+pub mod rebalance;
+pub mod rebalance_margin;
+pub mod refresh_nav;
+
+pub use rebalance::*;
+pub use rebalance_margin::*;
+pub use refresh_nav::*;

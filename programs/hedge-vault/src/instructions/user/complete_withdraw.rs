@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{self, Burn, Mint, TokenAccount, TokenInterface
 use hedge_math::shares;
 
 use crate::constants::WITHDRAW_SEED;
-use crate::constraints::{check_invariant, now};
+use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::WithdrawCompleted;
 use crate::state::{pause, Vault, WithdrawRequest};
@@ -55,7 +55,9 @@ impl CompleteWithdraw<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         a.vault.require_not_paused(pause::COMPLETE_WITHDRAW)?;
-        let now = now()?;
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        a.vault.require_fresh_nav(clock.slot)?;
         require!(now >= a.request.unlock_at, VaultError::WithdrawalNotReady);
         a.vault.accrue_fees(now, a.share_mint.supply)?;
 

@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, MintTo, TokenAccount, TokenInterface, TransferChecked};
 use hedge_math::shares;
 
-use crate::constraints::{check_invariant, now};
+use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::Deposited;
 use crate::state::{pause, Vault};
@@ -62,7 +62,9 @@ impl Deposit<'_> {
             .saturating_sub(a.vault.total_assets());
         require!(args.amount <= cap_room, VaultError::DepositCapExceeded);
 
-        let now = now()?;
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        a.vault.require_fresh_nav(clock.slot)?;
         a.vault.accrue_fees(now, a.share_mint.supply)?;
 
         let before = a.collateral_vault.amount;

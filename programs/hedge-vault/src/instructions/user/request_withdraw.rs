@@ -3,7 +3,7 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Tran
 use hedge_math::shares;
 
 use crate::constants::WITHDRAW_SEED;
-use crate::constraints::{check_invariant, now};
+use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::WithdrawRequested;
 use crate::state::{pause, Vault, WithdrawRequest};
@@ -52,7 +52,9 @@ impl RequestWithdraw<'_> {
         let a = ctx.accounts;
         require!(args.shares > 0, VaultError::ZeroAmount);
         a.vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
-        let now = now()?;
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        a.vault.require_fresh_nav(clock.slot)?;
         a.vault.accrue_fees(now, a.share_mint.supply)?;
         let total_shares = a.vault.total_shares(a.share_mint.supply)?;
         let value =

@@ -1,0 +1,153 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use hedge_math::Fix;
+
+use crate::constants::BPS;
+use crate::error::VaultError;
+use crate::events::MarginRebalanced;
+use crate::oracle::load_market;
+use crate::pricing::compute_delta_report;
+use crate::state::Vault;
+use crate::venues::{self, MarginTransfer, VenueAccounts};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct RebalanceMarginArgs {
+    /// Venue whose margin to restore.
+    pub venue_index: u8,
+}
+
+#[derive(Accounts)]
+pub struct RebalanceMargin<'info> {
+    #[account(mut, has_one = collateral_mint, has_one = collateral_vault, has_one = token_program)]
+    pub vault: Box<Account<'info, Vault>>,
+    /// CHECK: validated by `oracle::load_price`.
+    pub underlying_oracle: UncheckedAccount<'info>,
+    /// CHECK: as above; required when the vault values collateral with a second feed.
+    pub collateral_oracle: Option<UncheckedAccount<'info>>,
+    /// CHECK: must equal the configured venue program.
+    pub venue_program: UncheckedAccount<'info>,
+    /// CHECK: the configured market.
+    #[account(mut)]
+    pub venue_market: UncheckedAccount<'info>,
+    /// CHECK: the vault's configured margin account.
+    #[account(mut)]
+    pub venue_margin: UncheckedAccount<'info>,
+    /// CHECK: the venue's token pool; the venue program checks it against its market.
+    #[account(mut)]
+    pub venue_pool: UncheckedAccount<'info>,
+    pub collateral_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub collateral_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+/// Collateral to move to (> 0) or from (< 0) a venue so its equity returns to the target
+/// share of the hedge notional, or 0 when it is within [min, max]. Amounts are collateral
+/// base units; withdrawals never exceed the margin account's collateral, deposits never
+/// exceed `available`.
+pub fn margin_move(
+    equity_quote: Fix,
+    notional: Fix,
+    margin_collateral: u64,
+    available: u64,
+    collateral_price: Fix,
+    unit: i128,
+    p: &crate::state::MarginParams,
+) -> Result<i64> {
+    let of = |bps: u32| -> Result<Fix> {
+        notional
+            .checked_mul_int(i128::from(bps))
+            .and_then(|v| v.checked_div_int(i128::from(BPS)))
+            .ok_or_else(|| error!(VaultError::MathOverflow))
+    };
+    let to_units = |q: Fix| -> Result<i64> {
+        let u = q
+            .checked_div(collateral_price)
+            .and_then(|v| v.checked_mul_int(unit))
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(u.round_to_zero().saturating_to_num())
+    };
+    let (lo, target, hi) = (of(p.min_bps)?, of(p.target_bps)?, of(p.max_bps)?);
+    let mv = if equity_quote < lo {
+        to_units(target.checked_sub(equity_quote).ok_or(VaultError::MathOverflow)?)?
+            .min(i64::try_from(available).unwrap_or(i64::MAX))
+    } else if equity_quote > hi {
+        -to_units(equity_quote.checked_sub(target).ok_or(VaultError::MathOverflow)?)?
+            .min(i64::try_from(margin_collateral).unwrap_or(i64::MAX))
+    } else {
+        0
+    };
+    Ok(mv)
+}
+
+impl<'info> RebalanceMargin<'info> {
+    /// Permissionless: keeps venue equity between `margin.min_bps` and `margin.max_bps`
+    /// of the hedge notional — the larger of the open position and the one a rebalance
+    /// would open now — by moving collateral between the vault and the venue.
+    pub fn handler(ctx: Context<'info, RebalanceMargin<'info>>, args: RebalanceMarginArgs) -> Result<()> {
+        let a = ctx.accounts;
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        let idx = usize::from(args.venue_index);
+        require!(idx < usize::from(a.vault.params.venue_count), VaultError::VenueAccountMismatch);
+        let cfg = a.vault.params.venues[idx];
+        let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
+        let market = load_market(&a.vault.oracle, &a.vault.params.oracle, &a.underlying_oracle, collateral_oracle, now)?;
+        let va = VenueAccounts {
+            program: &a.venue_program,
+            market: &a.venue_market,
+            margin_account: &a.venue_margin,
+            oracle: &a.underlying_oracle,
+            collateral_oracle,
+        };
+        venues::check_accounts(&cfg, &va)?;
+        let price = market.underlying.price;
+        let cprice = price.checked_mul(market.collateral_rate).ok_or(VaultError::MathOverflow)?;
+        let view = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
+        let unit = 10i128.pow(u32::from(a.vault.decimals));
+        // Size margin for the larger of the current hedge and the one the next rebalance
+        // would open, so the first trade finds its margin in place.
+        let report = compute_delta_report(&a.vault, &market, now)?;
+        let pending = report
+            .deviation
+            .saturating_abs()
+            .checked_div_int(unit)
+            .and_then(|v| v.checked_mul(price))
+            .ok_or(VaultError::MathOverflow)?;
+        let notional = view.notional.max(pending);
+        let amount = margin_move(
+            view.equity_quote,
+            notional,
+            view.collateral,
+            a.vault.total_collateral,
+            cprice,
+            unit,
+            &a.vault.params.margin,
+        )?;
+        require!(amount != 0, VaultError::MarginWithinBounds);
+        let seeds = a.vault.signer_seeds();
+        let vault_info = a.vault.to_account_info();
+        let t = MarginTransfer {
+            venue_pool: &a.venue_pool,
+            collateral_mint: &a.collateral_mint.to_account_info(),
+            vault_collateral: &a.collateral_vault.to_account_info(),
+            token_program: &a.token_program.to_account_info(),
+        };
+        venues::move_margin(&cfg, &va, &t, &vault_info, &seeds, amount)?;
+
+        let v = &mut a.vault;
+        v.total_collateral = v.total_collateral.checked_add_signed(-amount).ok_or(VaultError::InsufficientCollateral)?;
+        v.hedge_equity = v.hedge_equity.checked_add(amount).ok_or(VaultError::MathOverflow)?;
+        a.collateral_vault.reload()?;
+        require!(v.total_collateral <= a.collateral_vault.amount, VaultError::InvariantViolated);
+        v.invariant_params()?;
+        crate::events::emit(&MarginRebalanced {
+            vault: v.key(),
+            venue_index: args.venue_index,
+            amount,
+            equity_before_fx: view.equity_quote.to_bits(),
+            notional_fx: notional.to_bits(),
+        });
+        Ok(())
+    }
+}

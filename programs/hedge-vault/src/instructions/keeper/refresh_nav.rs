@@ -1,0 +1,79 @@
+use anchor_lang::prelude::*;
+use hedge_math::Fix;
+
+use crate::error::VaultError;
+use crate::oracle::load_market;
+use crate::state::Vault;
+use crate::venues;
+
+#[derive(Accounts)]
+pub struct RefreshNav<'info> {
+    #[account(mut)]
+    pub vault: Box<Account<'info, Vault>>,
+    /// CHECK: validated by `oracle::load_price`.
+    pub underlying_oracle: UncheckedAccount<'info>,
+    /// CHECK: as above; required when the vault values collateral with a second feed.
+    pub collateral_oracle: Option<UncheckedAccount<'info>>,
+    // remaining_accounts: for each configured venue in order, [market, margin_account].
+}
+
+/// Σ venue equity in collateral base units.
+pub fn mark_venues<'info>(
+    vault: &Vault,
+    remaining: &[AccountInfo<'info>],
+    price: Fix,
+    collateral_price: Fix,
+    now: i64,
+) -> Result<i64> {
+    let unit = 10i128.pow(u32::from(vault.decimals));
+    let mut total = Fix::ZERO;
+    for (i, v) in vault.params.live_venues().iter().enumerate() {
+        let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
+        let (market, margin) = match (remaining.get(base), remaining.get(base + 1)) {
+            (Some(m), Some(g)) => (m, g),
+            _ => return err!(VaultError::MissingVenueAccounts),
+        };
+        let view = venues::view(v, market, margin, price, collateral_price, now)?;
+        total = total.checked_add(view.equity_quote).ok_or(VaultError::MathOverflow)?;
+    }
+    let units = total
+        .checked_div(collateral_price)
+        .and_then(|v| v.checked_mul_int(unit))
+        .ok_or(VaultError::MathOverflow)?;
+    // Round towards −∞: venue equity is never overstated.
+    Ok(units.floor().saturating_to_num())
+}
+
+impl RefreshNav<'_> {
+    /// Permissionless: marks every venue margin account to the oracle and stores the
+    /// vault's hedge equity for this slot. Deposits and withdrawals of a vault with venues
+    /// must run in the same slot (clients put both in one transaction).
+    pub fn handler<'info>(ctx: Context<'info, RefreshNav<'info>>) -> Result<()> {
+        let clock = Clock::get()?;
+        let vault = &ctx.accounts.vault;
+        let collateral_oracle = ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref());
+        let market = load_market(
+            &vault.oracle,
+            &vault.params.oracle,
+            &ctx.accounts.underlying_oracle,
+            collateral_oracle,
+            clock.unix_timestamp,
+        )?;
+        let cprice = market
+            .underlying
+            .price
+            .checked_mul(market.collateral_rate)
+            .ok_or(VaultError::MathOverflow)?;
+        let equity = mark_venues(
+            vault,
+            ctx.remaining_accounts,
+            market.underlying.price,
+            cprice,
+            clock.unix_timestamp,
+        )?;
+        let vault = &mut ctx.accounts.vault;
+        vault.hedge_equity = equity;
+        vault.nav_slot = clock.slot;
+        vault.invariant_params()
+    }
+}

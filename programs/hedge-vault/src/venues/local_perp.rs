@@ -1,0 +1,116 @@
+//! Adapter for `programs/perp-venue`.
+use anchor_lang::prelude::*;
+use anchor_lang::AccountDeserialize;
+use hedge_math::Fix;
+use perp_venue::state::{MarginAccount, Market, MARGIN_SEED};
+
+use super::{MarginTransfer, VenueAccounts, VenueView};
+use crate::error::VaultError;
+use crate::state::VenueConfig;
+
+pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
+    require_keys_eq!(v.program_id, perp_venue::ID, VaultError::VenueProgramMismatch);
+    let (expected, _) =
+        Pubkey::find_program_address(&[MARGIN_SEED, v.market.as_ref(), vault.as_ref()], &perp_venue::ID);
+    require_keys_eq!(v.margin_account, expected, VaultError::VenueMarginAccountMismatch);
+    Ok(())
+}
+
+fn load<T: AccountDeserialize>(info: &AccountInfo) -> Result<T> {
+    require_keys_eq!(*info.owner, perp_venue::ID, VaultError::VenueAccountMismatch);
+    let data = info.try_borrow_data()?;
+    T::try_deserialize(&mut &data[..]).map_err(|_| error!(VaultError::VenueAccountMismatch))
+}
+
+pub fn view(
+    market_info: &AccountInfo,
+    margin_info: &AccountInfo,
+    price: Fix,
+    collateral_price: Fix,
+    now: i64,
+) -> Result<VenueView> {
+    let mut market: Market = load(market_info)?;
+    let mut margin: MarginAccount = load(margin_info)?;
+    require_keys_eq!(margin.market, market_info.key(), VaultError::VenueAccountMismatch);
+    // Mark with funding accrued to now, on copies: nothing is written.
+    market.accrue_funding(price, now)?;
+    margin.settle_funding(&market)?;
+    let h = margin.health(&market, price, collateral_price)?;
+    Ok(VenueView {
+        position: margin.position,
+        quote_balance: margin.quote_balance(),
+        collateral: margin.collateral,
+        equity_quote: h.equity,
+        notional: h.notional,
+    })
+}
+
+/// The venue program's own account is passed along with every CPI: the optional
+/// `collateral_oracle` slot is filled with the program id when absent (Anchor's
+/// convention), and that account must be among the CPI's account infos.
+pub fn place_order<'info>(
+    a: &VenueAccounts<'_, 'info>,
+    vault: &AccountInfo<'info>,
+    signer: &[&[u8]],
+    size: i64,
+    limit: Fix,
+) -> Result<()> {
+    let accounts = perp_venue::cpi::accounts::PlaceOrder {
+        authority: vault.clone(),
+        market: a.market.clone(),
+        margin_account: a.margin_account.clone(),
+        oracle: a.oracle.clone(),
+        collateral_oracle: a.collateral_oracle.cloned(),
+    };
+    perp_venue::cpi::place_order(
+        CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+        perp_venue::PlaceOrderArgs {
+            size,
+            limit_price_fx: limit.to_bits(),
+        },
+    )
+}
+
+pub fn move_margin<'info>(
+    a: &VenueAccounts<'_, 'info>,
+    t: &MarginTransfer<'_, 'info>,
+    vault: &AccountInfo<'info>,
+    signer: &[&[u8]],
+    amount: i64,
+) -> Result<()> {
+    if amount > 0 {
+        let accounts = perp_venue::cpi::accounts::DepositMargin {
+            authority: vault.clone(),
+            market: a.market.clone(),
+            margin_account: a.margin_account.clone(),
+            collateral_mint: t.collateral_mint.clone(),
+            pool: t.venue_pool.clone(),
+            source: t.vault_collateral.clone(),
+            token_program: t.token_program.clone(),
+        };
+        perp_venue::cpi::deposit_margin(
+            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+            perp_venue::DepositMarginArgs {
+                amount: amount.unsigned_abs(),
+            },
+        )
+    } else {
+        let accounts = perp_venue::cpi::accounts::WithdrawMargin {
+            authority: vault.clone(),
+            market: a.market.clone(),
+            margin_account: a.margin_account.clone(),
+            collateral_mint: t.collateral_mint.clone(),
+            pool: t.venue_pool.clone(),
+            destination: t.vault_collateral.clone(),
+            oracle: a.oracle.clone(),
+            collateral_oracle: a.collateral_oracle.cloned(),
+            token_program: t.token_program.clone(),
+        };
+        perp_venue::cpi::withdraw_margin(
+            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+            perp_venue::WithdrawMarginArgs {
+                amount: amount.unsigned_abs(),
+            },
+        )
+    }
+}

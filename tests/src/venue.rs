@@ -1,0 +1,213 @@
+//! Perp-venue setup for vault tests, and builders for the venue-facing vault
+//! instructions.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use hedge_vault::state::{MarginParams, VaultParams, VenueConfig, VenueKind};
+use hedge_vault::{accounts as acc, instruction as ixd, RebalanceArgs, RebalanceMarginArgs};
+use perp_venue::state::{MARGIN_SEED, MARKET_SEED, POOL_SEED};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::fixture::Fixture;
+use crate::{vault_ix, TxResult};
+
+/// One market on the local perp venue.
+#[derive(Debug, Clone, Copy)]
+pub struct VenueMarket {
+    pub market: Pubkey,
+    pub pool: Pubkey,
+    /// The vault's margin account on it.
+    pub margin: Pubkey,
+}
+
+/// Market parameters used by the tests: 5 bps fee, depth 100 000 tokens, 10 % / 5 %
+/// margins, 1 % liquidation fee, no funding.
+pub fn market_args(index: u16, feed_id: [u8; 32]) -> perp_venue::InitMarketArgs {
+    perp_venue::InitMarketArgs {
+        market_index: index,
+        feed_id,
+        collateral_feed_id: None,
+        max_oracle_age_secs: 60,
+        max_conf_bps: 200,
+        taker_fee_bps: 5,
+        impact_depth: 100_000 * 1_000_000_000,
+        initial_margin_bps: 1_000,
+        maintenance_margin_bps: 500,
+        liquidation_fee_bps: 100,
+        funding_rate_bps: 0,
+    }
+}
+
+pub fn venue_ix(accounts: impl anchor_lang::ToAccountMetas, data: impl anchor_lang::InstructionData) -> Instruction {
+    Instruction {
+        program_id: perp_venue::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+impl Fixture {
+    pub fn market_pda(&self, index: u16) -> Pubkey {
+        Pubkey::find_program_address(&[MARKET_SEED, self.feed_id.as_ref(), &index.to_le_bytes()], &perp_venue::ID).0
+    }
+
+    pub fn margin_pda(market: &Pubkey, authority: &Pubkey) -> Pubkey {
+        Pubkey::find_program_address(&[MARGIN_SEED, market.as_ref(), authority.as_ref()], &perp_venue::ID).0
+    }
+
+    /// Creates a market (admin = the collateral mint authority), funds its LP pool with
+    /// `lp` collateral, and creates the vault's margin account.
+    pub async fn create_market(&mut self, index: u16, lp: u64) -> VenueMarket {
+        let admin = self.mint_authority.insecure_clone();
+        let market = self.market_pda(index);
+        let pool = Pubkey::find_program_address(&[POOL_SEED, market.as_ref()], &perp_venue::ID).0;
+        let init = venue_ix(
+            perp_venue::accounts::InitMarket {
+                admin: admin.pubkey(),
+                market,
+                collateral_mint: self.collateral_mint,
+                pool,
+                token_program: self.token_program,
+                system_program: anchor_lang::system_program::ID,
+            },
+            perp_venue::instruction::InitMarket {
+                args: market_args(index, self.feed_id),
+            },
+        );
+        self.send(&[init], &[&admin]).await.expect("init_market");
+        let tp = self.token_program;
+        let src = self.env.create_token_account(&self.collateral_mint, &admin.pubkey(), 0, &tp);
+        let mint = self.collateral_mint;
+        self.env.mint_to(&mint, &src, &admin, lp, &tp).await;
+        let lp_ix = venue_ix(
+            perp_venue::accounts::LpDeposit {
+                admin: admin.pubkey(),
+                market,
+                collateral_mint: mint,
+                pool,
+                source: src,
+                token_program: tp,
+            },
+            perp_venue::instruction::LpDeposit {
+                args: perp_venue::LpDepositArgs { amount: lp },
+            },
+        );
+        self.send(&[lp_ix], &[&admin]).await.expect("lp_deposit");
+        let margin = Self::margin_pda(&market, &self.pdas.vault);
+        let create = venue_ix(
+            perp_venue::accounts::CreateMarginAccount {
+                payer: self.env.payer().pubkey(),
+                authority: self.pdas.vault,
+                market,
+                margin_account: margin,
+                system_program: anchor_lang::system_program::ID,
+            },
+            perp_venue::instruction::CreateMarginAccount {},
+        );
+        self.send(&[create], &[]).await.expect("create_margin_account");
+        VenueMarket { market, pool, margin }
+    }
+
+    /// Parameters with `markets` as venues (each capped at `cap` base units).
+    pub fn params_with_venues(&self, markets: &[VenueMarket], cap: u64) -> VaultParams {
+        let mut p = self.default_params();
+        p.margin = MarginParams {
+            min_bps: 1_500,
+            target_bps: 2_500,
+            max_bps: 5_000,
+        };
+        p.venue_count = markets.len() as u8;
+        for (i, m) in markets.iter().enumerate() {
+            p.venues[i] = VenueConfig {
+                kind: VenueKind::LocalPerp,
+                program_id: perp_venue::ID,
+                market: m.market,
+                margin_account: m.margin,
+                cap_units: cap,
+            };
+        }
+        p
+    }
+
+    /// Remaining accounts of `refresh_nav`: [market, margin] per venue.
+    pub fn refresh_nav_ix(&self, markets: &[VenueMarket]) -> Instruction {
+        let mut ix = vault_ix(
+            acc::RefreshNav {
+                vault: self.pdas.vault,
+                underlying_oracle: self.oracle,
+                collateral_oracle: None,
+            },
+            ixd::RefreshNav {},
+        );
+        for m in markets {
+            ix.accounts.push(AccountMeta::new_readonly(m.market, false));
+            ix.accounts.push(AccountMeta::new_readonly(m.margin, false));
+        }
+        ix
+    }
+
+    pub fn rebalance_ix(
+        &self,
+        keeper: &Pubkey,
+        keeper_collateral: Pubkey,
+        m: &VenueMarket,
+        expected_sequence: u64,
+        venue_index: u8,
+    ) -> Instruction {
+        vault_ix(
+            acc::Rebalance {
+                keeper: *keeper,
+                vault: self.pdas.vault,
+                underlying_oracle: self.oracle,
+                collateral_oracle: None,
+                venue_program: perp_venue::ID,
+                venue_market: m.market,
+                venue_margin: m.margin,
+                collateral_mint: self.collateral_mint,
+                collateral_vault: self.pdas.collateral_vault,
+                keeper_collateral,
+                token_program: self.token_program,
+            },
+            ixd::Rebalance {
+                args: RebalanceArgs {
+                    expected_sequence,
+                    venue_index,
+                },
+            },
+        )
+    }
+
+    pub fn rebalance_margin_ix(&self, m: &VenueMarket, venue_index: u8) -> Instruction {
+        vault_ix(
+            acc::RebalanceMargin {
+                vault: self.pdas.vault,
+                underlying_oracle: self.oracle,
+                collateral_oracle: None,
+                venue_program: perp_venue::ID,
+                venue_market: m.market,
+                venue_margin: m.margin,
+                venue_pool: m.pool,
+                collateral_mint: self.collateral_mint,
+                collateral_vault: self.pdas.collateral_vault,
+                token_program: self.token_program,
+            },
+            ixd::RebalanceMargin {
+                args: RebalanceMarginArgs { venue_index },
+            },
+        )
+    }
+
+    /// A keeper keypair with an empty collateral account for rewards.
+    pub async fn keeper(&mut self) -> (Keypair, Pubkey) {
+        let k = self.env.funded_keypair().await;
+        let tp = self.token_program;
+        let acc = self.env.create_token_account(&self.collateral_mint, &k.pubkey(), 0, &tp);
+        (k, acc)
+    }
+
+    pub async fn rebalance(&mut self, keeper: &Keypair, reward_to: Pubkey, m: &VenueMarket, venue_index: u8) -> TxResult {
+        let seq = self.vault().await.sequence;
+        let ix = self.rebalance_ix(&keeper.pubkey(), reward_to, m, seq, venue_index);
+        self.send(&[ix], &[keeper]).await
+    }
+}

@@ -1,0 +1,195 @@
+//! Rebalancing through the perp venue: the band rules, the venue checks, routing and
+//! NAV with a hedge.
+use hedge_math::Fix;
+use hedge_vault::error::VaultError;
+use hedge_vault::events::{MarginRebalanced, Rebalanced};
+use hedge_vault::state::Vault;
+use hedge_vault_tests::fixture::{Fixture, User};
+use hedge_vault_tests::pyth::Quote;
+use hedge_vault_tests::venue::VenueMarket;
+use hedge_vault_tests::{assert_vault_err, custom_code, events};
+use solana_signer::Signer;
+
+const SOL: u64 = 1_000_000_000;
+
+fn fx_of(bits: i128) -> f64 {
+    Fix::from_bits(bits).to_num()
+}
+
+/// A vault with one venue (cap 1 000 SOL), a keeper reward of 0.001 SOL, and a depositor
+/// who put in 100 SOL.
+async fn hedged_vault(markets: u16, cap: u64) -> (Fixture, Vec<VenueMarket>, User) {
+    let mut fx = Fixture::new().await;
+    let mut ms = Vec::new();
+    for i in 0..markets {
+        ms.push(fx.create_market(i, 10_000 * SOL).await);
+    }
+    let mut p = fx.params_with_venues(&ms, cap);
+    p.risk.keeper_reward = 1_000_000;
+    p.risk.max_rebalance_units = 1_000 * SOL;
+    fx.govern(p).await;
+    let u = fx.user(200 * SOL).await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, 100 * SOL, 0)];
+    fx.send(&ixs, &[&u.kp]).await.expect("refresh + deposit");
+    (fx, ms, u)
+}
+
+#[tokio::test]
+async fn deposits_need_a_fresh_nav_once_venues_exist() {
+    let (mut fx, ms, u) = hedged_vault(1, 1_000 * SOL).await;
+    fx.advance(1).await;
+    assert_vault_err(&fx.deposit(&u, SOL).await, VaultError::NavStale);
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, SOL, 0)];
+    fx.send(&ixs, &[&u.kp]).await.unwrap();
+    // refresh_nav needs every venue's accounts.
+    let ixs = [fx.refresh_nav_ix(&[]), fx.deposit_ix(&u, SOL, 0)];
+    assert_vault_err(&fx.send(&ixs, &[&u.kp]).await, VaultError::MissingVenueAccounts);
+}
+
+#[tokio::test]
+async fn breach_leads_to_a_rebalance_within_band() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    let (k, kc) = fx.keeper().await;
+    // A short needs margin: the first rebalance_margin has nothing to size against, so
+    // the first trade runs on the venue's initial margin check... give it margin first.
+    let r = fx.rebalance(&k, kc, &ms[0], 0).await;
+    // Without margin the venue refuses the short.
+    assert!(custom_code(&r) == Some(u32::from(perp_venue::error::VenueError::InsufficientMargin)), "{r:?}");
+    seed_margin(&mut fx, &ms[0], 0).await;
+    // 25 % of the 15 000 USD hedge = 3 750 USD = 25 SOL moved to the venue.
+    assert_eq!(fx.vault().await.total_collateral, 75 * SOL);
+    let logs = fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    let ev: Rebalanced = events::one(&logs);
+    assert_eq!(ev.size, -100 * SOL as i64);
+    assert!(fx_of(ev.fill_price_fx) < 150.0, "a sell fills below the oracle");
+    assert!((fx_of(ev.net_delta_after_fx) - fx_of(ev.target_delta_fx)).abs() <= fx_of(ev.band_fx));
+    assert!(fx_of(ev.cost_fx) > 0.0);
+    let v: Vault = fx.vault().await;
+    assert_eq!((v.hedge_position, v.venue_positions[0], v.sequence), (-100 * SOL as i64, -100 * SOL as i64, 1));
+    assert_eq!(fx.env.balance(&kc).await, 1_000_000, "keeper paid");
+    assert_eq!(v.keeper_rewards_paid, 1_000_000);
+    // Now in band: a second crank is refused and pays nothing.
+    fx.advance(60).await;
+    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::NoBreach);
+    assert_eq!(fx.env.balance(&kc).await, 1_000_000);
+}
+
+/// Funds margin for the pending hedge through the permissionless crank.
+async fn seed_margin(fx: &mut Fixture, m: &VenueMarket, venue_index: u8) {
+    let logs = fx.send(&[fx.rebalance_margin_ix(m, venue_index)], &[]).await.expect("rebalance_margin");
+    let ev: MarginRebalanced = events::one(&logs);
+    assert!(ev.amount > 0);
+}
+
+#[tokio::test]
+async fn racing_keepers_fail_cheaply() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k1, c1) = fx.keeper().await;
+    let (k2, c2) = fx.keeper().await;
+    let a = fx.rebalance_ix(&k1.pubkey(), c1, &ms[0], 0, 0);
+    let b = fx.rebalance_ix(&k2.pubkey(), c2, &ms[0], 0, 0);
+    fx.send(&[a], &[&k1]).await.unwrap();
+    assert_vault_err(&fx.send(&[b], &[&k2]).await, VaultError::StaleSequence);
+    assert_eq!(fx.env.balance(&c2).await, 0);
+}
+
+#[tokio::test]
+async fn rejected_rebalances() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+
+    // Venue program substitution.
+    let mut ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[0], 0, 0);
+    ix.accounts[4].pubkey = hedge_vault::ID;
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::VenueProgramMismatch);
+    // Another market / margin account.
+    let mut ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[0], 0, 0);
+    ix.accounts[6].pubkey = ms[0].pool;
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::VenueAccountMismatch);
+    // Wrong venue index.
+    let ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[0], 0, 1);
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::WrongVenue);
+    // Stale oracle.
+    let now = fx.env.now().await;
+    fx.set_quote(Quote::usd(150.0, now - 120));
+    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::OracleStale);
+    fx.set_price(150.0).await;
+    // Slippage: the limit is tighter than the venue's fee + impact.
+    let mut p = fx.vault().await.params;
+    p.risk.max_slippage_bps = 1;
+    fx.govern(p).await;
+    let r = fx.rebalance(&k, kc, &ms[0], 0).await;
+    assert_eq!(custom_code(&r), Some(u32::from(perp_venue::error::VenueError::SlippageExceeded)), "{r:?}");
+    p.risk.max_slippage_bps = 100;
+    fx.govern(p).await;
+    // Works, then the cooldown blocks the next one even after a new breach.
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    let u2 = fx.user(100 * SOL).await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u2, 50 * SOL, 0)];
+    fx.send(&ixs, &[&u2.kp]).await.unwrap();
+    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::CooldownActive);
+    fx.advance(60).await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    // Paused.
+    let g = fx.guardian.insecure_clone();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), hedge_vault::state::pause::REBALANCE, false)], &[&g]).await.unwrap();
+    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::InstructionPaused);
+}
+
+#[tokio::test]
+async fn oversized_trades_are_clamped_and_caps_route_to_the_next_venue() {
+    let (mut fx, ms, _u) = hedged_vault(2, 60 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    
+    let mut p = fx.vault().await.params;
+    p.risk.max_rebalance_units = 70 * SOL;
+    fx.govern(p).await;
+    let (k, kc) = fx.keeper().await;
+    // Wants −100, clamped to −70 by max_rebalance, then to −60 by venue 0's cap.
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    assert_eq!((ev.size, ev.venue_index), (-60 * SOL as i64, 0));
+    fx.advance(60).await;
+    // Venue 0 is full: the rest goes to venue 1, and index 0 is now wrong.
+    seed_margin(&mut fx, &ms[1], 1).await;
+    let seq = fx.vault().await.sequence;
+    let ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[0], seq, 0);
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::WrongVenue);
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[1], 1).await.unwrap());
+    // The rest of the gap: 40 SOL less the first keeper reward (paid out of collateral).
+    let rest = -(40 * SOL as i64) + 1_000_000;
+    assert_eq!((ev.size, ev.venue_index), (rest, 1));
+    let v = fx.vault().await;
+    assert_eq!(v.venue_positions, [-60 * SOL as i64, rest]);
+}
+
+#[tokio::test]
+async fn margin_is_kept_within_bounds_and_nav_includes_the_hedge() {
+    let (mut fx, ms, u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    assert!(fx_of(ev.cost_fx) < 30.0);
+    // Margin 25 SOL ≈ 3 750 USD vs 15 000 notional = 25 %: within [15 %, 50 %].
+    assert_vault_err(&fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await, VaultError::MarginWithinBounds);
+    // Price up 20 %: the short loses, equity falls below 15 % → top up to 25 %.
+    fx.set_price(180.0).await;
+    let ev: MarginRebalanced = events::one(&fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await.unwrap());
+    assert!(ev.amount > 0, "{}", ev.amount);
+    let v = fx.vault().await;
+    assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, v.total_collateral);
+
+    // NAV: 100 SOL deposited, hedged at 150. At 180 the collateral is worth 18 000 USD
+    // and the short lost 3 000 USD plus its execution cost, so NAV ≈ 15 000 USD.
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
+    let v = fx.vault().await;
+    let nav_usd = v.total_assets() as f64 / 1e9 * 180.0;
+    assert!(nav_usd < 15_000.0 && nav_usd > 14_950.0, "NAV {nav_usd} USD");
+    // A withdrawal is priced at that NAV.
+    let ixs = [fx.refresh_nav_ix(&ms), fx.request_ix(&u, 10 * SOL)];
+    let logs = fx.send(&ixs, &[&u.kp]).await.unwrap();
+    let req: hedge_vault::events::WithdrawRequested = events::one(&logs);
+    let expected = 10.0 * v.total_assets() as f64 / 100.0;
+    assert!((req.assets_at_request as f64 - expected).abs() / expected < 1e-6);
+}
