@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROGRAMS = {"hedge-vault": "hedge_vault"}
+PROGRAMS = {"hedge-vault": "hedge_vault", "perp-venue": "perp_venue"}
 
 
 def build(package):
