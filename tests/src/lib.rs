@@ -1,4 +1,5 @@
-//! Test harness for the hedge vault on solana-program-test (native `processor!` mode).
+//! hedge-localnet: an in-process chain (solana-program-test, native `processor!` mode)
+//! with the hedge vault and the perp venue loaded, for the tests and the simulator.
 //!
 //! Everything here builds instructions from the program's own Anchor types
 //! (`hedge_vault::accounts::*`, `hedge_vault::instruction::*`): no hand-written
@@ -67,6 +68,8 @@ fn quiet_logs() {
 /// A running in-process chain with the vault program loaded.
 pub struct Env {
     pub ctx: ProgramTestContext,
+    /// The unix time the Clock shows (re-applied on every new slot).
+    unix_time: i64,
 }
 
 /// Outcome of a transaction: its logs, or the error.
@@ -82,8 +85,11 @@ impl Env {
         pt.add_program("perp_venue", perp_venue::ID, processor!(venue_entry));
         let ctx = pt.start_with_context().await;
         bridge::install();
-        let mut env = Env { ctx };
-        env.set_time(1_750_000_000).await;
+        let mut env = Env {
+            ctx,
+            unix_time: 1_750_000_000,
+        };
+        env.next_slot().await;
         env
     }
 
@@ -93,23 +99,28 @@ impl Env {
 
     /// Current unix time of the bank's Clock.
     pub async fn now(&mut self) -> i64 {
-        self.ctx
-            .banks_client
-            .get_sysvar::<Clock>()
-            .await
-            .unwrap()
-            .unix_timestamp
+        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap().unix_timestamp
     }
 
-    /// Sets the Clock's unix time (and moves to a fresh blockhash so identical
-    /// transactions can be resent).
-    pub async fn set_time(&mut self, unix: i64) {
+    /// Current slot.
+    pub async fn slot(&mut self) -> u64 {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap().slot
+    }
+
+    /// Moves to a new slot (and so a new blockhash, so identical transactions can be
+    /// resent) and re-applies the harness's unix time to the Clock.
+    pub async fn next_slot(&mut self) {
+        let slot = self.slot().await;
+        self.ctx.warp_to_slot(slot + 1).expect("warp");
         let mut clock: Clock = self.ctx.banks_client.get_sysvar().await.unwrap();
-        clock.unix_timestamp = unix;
-        // Time moving means a new slot (NAV freshness is per slot).
-        clock.slot += 1;
+        clock.unix_timestamp = self.unix_time;
         self.ctx.set_sysvar(&clock);
-        self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
+    }
+
+    /// Sets the Clock's unix time (in a new slot).
+    pub async fn set_time(&mut self, unix: i64) {
+        self.unix_time = unix;
+        self.next_slot().await;
     }
 
     /// Moves the clock forward.
@@ -241,8 +252,8 @@ impl Env {
         let tx =
             Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
-        // Fresh blockhash so that a byte-identical retry is a new transaction.
-        self.ctx.last_blockhash = self.ctx.get_new_latest_blockhash().await.unwrap();
+        // A new slot, so that a byte-identical retry is a new transaction.
+        self.next_slot().await;
         match res {
             Ok(r) => {
                 let logs = r.metadata.map(|m| m.log_messages).unwrap_or_default();

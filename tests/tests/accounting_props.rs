@@ -1,7 +1,7 @@
 //! Property test: random sequences of deposit / request / complete / cancel across
 //! several users keep the books straight.
 use hedge_vault::state::Vault;
-use hedge_vault_tests::fixture::{Fixture, User};
+use hedge_localnet::fixture::{Fixture, User};
 use proptest::prelude::*;
 
 const USERS: usize = 3;
@@ -102,10 +102,10 @@ async fn run(ops: Vec<Op>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 20, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 50, ..ProptestConfig::default() })]
 
     #[test]
     fn random_user_flows_keep_the_books(ops in prop::collection::vec(op(), 5..25)) {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(run(ops));
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run(ops));
     }
 }

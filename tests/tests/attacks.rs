@@ -6,8 +6,8 @@ use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022;
 use hedge_vault::constants::VAULT_SEED;
 use hedge_vault::error::VaultError;
-use hedge_vault_tests::fixture::{Fixture, VaultPdas};
-use hedge_vault_tests::{assert_anchor_err, assert_vault_err, custom_code};
+use hedge_localnet::fixture::{Fixture, VaultPdas};
+use hedge_localnet::{assert_anchor_err, assert_vault_err, custom_code};
 use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;
@@ -113,7 +113,7 @@ async fn duplicate_mutable_accounts() {
         Anchor::ConstraintDuplicateMutableAccount,
     );
     // Return escrowed shares into the escrow itself.
-    let mut cancel = hedge_vault_tests::vault_ix(
+    let mut cancel = hedge_localnet::vault_ix(
         fx.cancel_accounts(&u),
         hedge_vault::instruction::CancelWithdraw {},
     );
@@ -163,7 +163,7 @@ async fn pda_sharing_between_vaults() {
     let u2_shares = fx
         .env
         .create_token_account(&fx.pdas.share_mint, &u.kp.pubkey(), 0, &spl_token::ID);
-    let u2 = hedge_vault_tests::fixture::User {
+    let u2 = hedge_localnet::fixture::User {
         kp: u.kp.insecure_clone(),
         collateral: u.collateral,
         shares: u2_shares,

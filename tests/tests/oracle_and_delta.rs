@@ -4,8 +4,8 @@ use hedge_math::{bs_greeks, time::seconds_to_years, BsInputs, Fix, OptionKind};
 use hedge_vault::error::VaultError;
 use hedge_vault::events::DeltaChecked;
 use hedge_vault::state::{LegKind, OptionLeg, OracleSource, PriceFeedConfig};
-use hedge_vault_tests::pyth::{legacy_price_data, price_update_data, Quote};
-use hedge_vault_tests::{assert_vault_err, events, fixture::Fixture};
+use hedge_localnet::pyth::{legacy_price_data, price_update_data, Quote};
+use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 
 const SOL: u64 = 1_000_000_000;
 
@@ -93,7 +93,7 @@ async fn protective_put_target_matches_the_pricing_engine() {
     assert_eq!((ev.live_legs, fx_of(ev.target_delta_fx)), (0, 10e9));
 }
 
-async fn check_with_quote(fx: &mut Fixture, q: Quote) -> hedge_vault_tests::TxResult {
+async fn check_with_quote(fx: &mut Fixture, q: Quote) -> hedge_localnet::TxResult {
     fx.set_quote(q);
     fx.send(&[fx.check_delta_ix()], &[]).await
 }

@@ -4,10 +4,10 @@ use hedge_math::Fix;
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{MarginRebalanced, Rebalanced};
 use hedge_vault::state::Vault;
-use hedge_vault_tests::fixture::{Fixture, User};
-use hedge_vault_tests::pyth::Quote;
-use hedge_vault_tests::venue::VenueMarket;
-use hedge_vault_tests::{assert_vault_err, custom_code, events};
+use hedge_localnet::fixture::{Fixture, User};
+use hedge_localnet::pyth::Quote;
+use hedge_localnet::venue::VenueMarket;
+use hedge_localnet::{assert_vault_err, custom_code, events};
 use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;
