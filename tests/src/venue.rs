@@ -1,15 +1,15 @@
 //! Perp-venue setup for vault tests, and builders for the venue-facing vault
 //! instructions.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::solana_program::instruction::Instruction;
+use hedge_vault::client::{self, OracleAccounts, VaultKeys};
 use hedge_vault::state::{MarginParams, VaultParams, VenueConfig, VenueKind};
-use hedge_vault::{accounts as acc, instruction as ixd, RebalanceArgs, RebalanceMarginArgs};
 use perp_venue::state::{MARGIN_SEED, MARKET_SEED, POOL_SEED};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::fixture::Fixture;
-use crate::{vault_ix, TxResult};
+use crate::TxResult;
 
 /// One market on the local perp venue.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +18,19 @@ pub struct VenueMarket {
     pub pool: Pubkey,
     /// The vault's margin account on it.
     pub margin: Pubkey,
+}
+
+impl VenueMarket {
+    /// This market as a vault venue with cap `cap`.
+    pub fn config(&self, cap: u64) -> VenueConfig {
+        VenueConfig {
+            kind: VenueKind::LocalPerp,
+            program_id: perp_venue::ID,
+            market: self.market,
+            margin_account: self.margin,
+            cap_units: cap,
+        }
+    }
 }
 
 /// Market parameters used by the tests: 5 bps fee, depth 100 000 tokens, 10 % / 5 %
@@ -118,32 +131,31 @@ impl Fixture {
         };
         p.venue_count = markets.len() as u8;
         for (i, m) in markets.iter().enumerate() {
-            p.venues[i] = VenueConfig {
-                kind: VenueKind::LocalPerp,
-                program_id: perp_venue::ID,
-                market: m.market,
-                margin_account: m.margin,
-                cap_units: cap,
-            };
+            p.venues[i] = m.config(cap);
         }
         p
     }
 
-    /// Remaining accounts of `refresh_nav`: [market, margin] per venue.
-    pub fn refresh_nav_ix(&self, markets: &[VenueMarket]) -> Instruction {
-        let mut ix = vault_ix(
-            acc::RefreshNav {
-                vault: self.pdas.vault,
-                underlying_oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            ixd::RefreshNav {},
-        );
-        for m in markets {
-            ix.accounts.push(AccountMeta::new_readonly(m.market, false));
-            ix.accounts.push(AccountMeta::new_readonly(m.margin, false));
+    pub fn oracles(&self) -> OracleAccounts {
+        OracleAccounts {
+            underlying: self.oracle,
+            collateral: None,
         }
-        ix
+    }
+
+    pub fn keys(&self) -> VaultKeys {
+        VaultKeys {
+            collateral_mint: self.collateral_mint,
+            collateral_vault: self.pdas.collateral_vault,
+            token_program: self.token_program,
+        }
+    }
+
+    /// `refresh_nav` for the given venue set (which may differ from the vault's, to test
+    /// missing accounts).
+    pub fn refresh_nav_ix(&self, markets: &[VenueMarket]) -> Instruction {
+        let venues: Vec<VenueConfig> = markets.iter().map(|m| m.config(0)).collect();
+        client::refresh_nav(self.pdas.vault, &venues, self.oracles())
     }
 
     pub fn rebalance_ix(
@@ -154,47 +166,20 @@ impl Fixture {
         expected_sequence: u64,
         venue_index: u8,
     ) -> Instruction {
-        vault_ix(
-            acc::Rebalance {
-                keeper: *keeper,
-                vault: self.pdas.vault,
-                underlying_oracle: self.oracle,
-                collateral_oracle: None,
-                venue_program: perp_venue::ID,
-                venue_market: m.market,
-                venue_margin: m.margin,
-                collateral_mint: self.collateral_mint,
-                collateral_vault: self.pdas.collateral_vault,
-                keeper_collateral,
-                token_program: self.token_program,
-            },
-            ixd::Rebalance {
-                args: RebalanceArgs {
-                    expected_sequence,
-                    venue_index,
-                },
-            },
+        client::rebalance(
+            self.pdas.vault,
+            self.keys(),
+            &m.config(0),
+            self.oracles(),
+            *keeper,
+            keeper_collateral,
+            venue_index,
+            expected_sequence,
         )
     }
 
     pub fn rebalance_margin_ix(&self, m: &VenueMarket, venue_index: u8) -> Instruction {
-        vault_ix(
-            acc::RebalanceMargin {
-                vault: self.pdas.vault,
-                underlying_oracle: self.oracle,
-                collateral_oracle: None,
-                venue_program: perp_venue::ID,
-                venue_market: m.market,
-                venue_margin: m.margin,
-                venue_pool: m.pool,
-                collateral_mint: self.collateral_mint,
-                collateral_vault: self.pdas.collateral_vault,
-                token_program: self.token_program,
-            },
-            ixd::RebalanceMargin {
-                args: RebalanceMarginArgs { venue_index },
-            },
-        )
+        client::rebalance_margin(self.pdas.vault, self.keys(), &m.config(0), self.oracles(), venue_index)
     }
 
     /// A keeper keypair with an empty collateral account for rewards.

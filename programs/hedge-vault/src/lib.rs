@@ -12,6 +12,8 @@
 
 use anchor_lang::prelude::*;
 
+#[cfg(not(target_os = "solana"))]
+pub mod client;
 pub mod constants;
 pub mod constraints;
 pub mod error;

@@ -1,0 +1,152 @@
+//! Instruction builders for off-chain callers (the keeper, the simulator, the tests),
+//! built from the program's own Anchor account and instruction types. Native only.
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+
+use crate::state::{Vault, VenueConfig};
+use crate::{accounts, instruction, RebalanceArgs, RebalanceMarginArgs, UpdateVolArgs};
+
+fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: crate::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// Oracle accounts of a vault: the underlying price account and, when the vault values
+/// collateral with its own feed, the collateral price account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OracleAccounts {
+    pub underlying: Pubkey,
+    pub collateral: Option<Pubkey>,
+}
+
+/// The token accounts and program of a vault that its instructions reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VaultKeys {
+    pub collateral_mint: Pubkey,
+    pub collateral_vault: Pubkey,
+    pub token_program: Pubkey,
+}
+
+impl VaultKeys {
+    pub fn of(vault: &Vault) -> Self {
+        VaultKeys {
+            collateral_mint: vault.collateral_mint,
+            collateral_vault: vault.collateral_vault,
+            token_program: vault.token_program,
+        }
+    }
+}
+
+/// The venue token pool of the local perp venue for `market`.
+pub fn local_perp_pool(market: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[perp_venue::state::POOL_SEED, market.as_ref()], &perp_venue::ID).0
+}
+
+/// `refresh_nav`, with each venue's market and margin account appended (pass the
+/// vault's `params.live_venues()`).
+pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccounts) -> Instruction {
+    let mut i = ix(
+        accounts::RefreshNav {
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+        },
+        instruction::RefreshNav {},
+    );
+    for v in venues {
+        i.accounts.push(AccountMeta::new_readonly(v.market, false));
+        i.accounts.push(AccountMeta::new_readonly(v.margin_account, false));
+    }
+    i
+}
+
+/// `rebalance` on venue `venue_index`, expecting the vault at `sequence`.
+#[allow(clippy::too_many_arguments)]
+pub fn rebalance(
+    address: Pubkey,
+    keys: VaultKeys,
+    v: &VenueConfig,
+    oracles: OracleAccounts,
+    keeper: Pubkey,
+    keeper_collateral: Pubkey,
+    venue_index: u8,
+    sequence: u64,
+) -> Instruction {
+    ix(
+        accounts::Rebalance {
+            keeper,
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+            venue_program: v.program_id,
+            venue_market: v.market,
+            venue_margin: v.margin_account,
+            collateral_mint: keys.collateral_mint,
+            collateral_vault: keys.collateral_vault,
+            keeper_collateral,
+            token_program: keys.token_program,
+        },
+        instruction::Rebalance {
+            args: RebalanceArgs {
+                expected_sequence: sequence,
+                venue_index,
+            },
+        },
+    )
+}
+
+/// `rebalance_margin` on venue `venue_index`.
+pub fn rebalance_margin(
+    address: Pubkey,
+    keys: VaultKeys,
+    v: &VenueConfig,
+    oracles: OracleAccounts,
+    venue_index: u8,
+) -> Instruction {
+    ix(
+        accounts::RebalanceMargin {
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+            venue_program: v.program_id,
+            venue_market: v.market,
+            venue_margin: v.margin_account,
+            venue_pool: local_perp_pool(&v.market),
+            collateral_mint: keys.collateral_mint,
+            collateral_vault: keys.collateral_vault,
+            token_program: keys.token_program,
+        },
+        instruction::RebalanceMargin {
+            args: RebalanceMarginArgs { venue_index },
+        },
+    )
+}
+
+/// `check_delta`.
+pub fn check_delta(address: Pubkey, oracles: OracleAccounts) -> Instruction {
+    ix(
+        accounts::CheckDelta {
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+        },
+        instruction::CheckDelta {},
+    )
+}
+
+/// `update_vol` signed by the vault's vol updater.
+pub fn update_vol(address: Pubkey, vol_updater: Pubkey, sigma_bps: u32) -> Instruction {
+    ix(
+        accounts::UpdateVol {
+            vol_updater,
+            vault: address,
+        },
+        instruction::UpdateVol {
+            args: UpdateVolArgs { sigma_bps },
+        },
+    )
+}
