@@ -1,5 +1,10 @@
-//! Library side of `hedge-keeper`: every subcommand lives in [`cmd`] so that tests and
-//! the simulator can call it without spawning processes.
+//! Library side of `hedge-keeper`: the crank (operations, sender, chain access), the
+//! simulator and the tools. `main.rs` only parses the command line.
+pub mod chain;
 pub mod cli;
 pub mod cmd;
 pub mod fmt;
+pub mod ops;
+pub mod sender;
+pub mod snapshot;
+pub mod vol;

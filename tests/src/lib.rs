@@ -251,6 +251,27 @@ impl Env {
         all.extend_from_slice(signers);
         let tx =
             Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
+        self.process(tx).await
+    }
+
+    /// The blockhash to sign with.
+    pub fn blockhash(&self) -> solana_transaction::Hash {
+        self.ctx.last_blockhash
+    }
+
+    /// Simulates a signed transaction: (error, compute units, logs). Natively built
+    /// programs report builtin compute units, not sBPF ones.
+    pub async fn simulate(&mut self, tx: Transaction) -> (Option<TransactionError>, u64, Vec<String>) {
+        let sim = self.ctx.banks_client.simulate_transaction(tx).await.expect("banks client");
+        let (units, logs) = sim
+            .simulation_details
+            .map(|d| (d.units_consumed, d.logs))
+            .unwrap_or_default();
+        (sim.result.and_then(|r| r.err()), units, logs)
+    }
+
+    /// Processes a signed transaction, then moves to a new slot.
+    pub async fn process(&mut self, tx: Transaction) -> TxResult {
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
         // A new slot, so that a byte-identical retry is a new transaction.
         self.next_slot().await;

@@ -10,8 +10,7 @@ use solana_transaction::{Hash, Transaction};
 
 use super::{decode_clock, Chain, ChainError, Landed, Simulation};
 
-/// Clock sysvar address.
-const CLOCK: Pubkey = anchor_lang::solana_program::pubkey!("SysvarC1ock11111111111111111111111111111111");
+use solana_sysvar::clock::ID as CLOCK;
 
 /// A [`Chain`] over a JSON-RPC endpoint.
 pub struct RpcChain {
@@ -76,17 +75,8 @@ impl Chain for RpcChain {
 
     async fn send_and_confirm(&mut self, tx: &Transaction) -> Result<Landed, ChainError> {
         match self.client.send_and_confirm_transaction(tx).await {
-            Ok(sig) => {
-                let logs = self
-                    .client
-                    .get_transaction(&sig, solana_rpc_client_api::config::UiTransactionEncoding::Json)
-                    .await
-                    .ok()
-                    .and_then(|t| t.transaction.meta)
-                    .and_then(|m| Option::<Vec<String>>::from(m.log_messages))
-                    .unwrap_or_default();
-                Ok(Landed { logs, err: None })
-            }
+            // The keeper re-reads state instead of parsing logs from RPC.
+            Ok(_signature) => Ok(Landed { logs: vec![], err: None }),
             Err(e) => match e.get_transaction_error() {
                 Some(err) => Ok(Landed { logs: vec![], err: Some(err) }),
                 None => {

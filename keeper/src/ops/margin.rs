@@ -1,0 +1,48 @@
+//! Keep venue margin within its governance bounds.
+use anchor_lang::solana_program::instruction::Instruction;
+use hedge_math::Fix;
+use hedge_vault::client::{self, VaultKeys};
+use hedge_vault::margin_move;
+
+use crate::snapshot::VaultSnapshot;
+
+/// The collateral `rebalance_margin` would move for venue `i` now (the program's own
+/// `margin_move`, fed the same notional the program uses).
+pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
+    let (_, view) = s.venues.get(i)?;
+    let price = s.market.underlying.price;
+    let pending = s
+        .report
+        .deviation
+        .saturating_abs()
+        .checked_div_int(s.unit())?
+        .checked_mul(price)?;
+    let notional = view.notional.max(pending);
+    margin_move(
+        view.equity_quote,
+        notional,
+        view.collateral,
+        s.vault.total_collateral,
+        s.collateral_price(),
+        s.unit(),
+        &s.vault.params.margin,
+    )
+    .ok()
+}
+
+/// First venue whose margin is out of bounds.
+pub fn should_run(s: &VaultSnapshot) -> Option<u8> {
+    (0..s.venues.len())
+        .find(|&i| margin_needed(s, i).is_some_and(|m| m != 0))
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+pub fn build(venue_index: u8, s: &VaultSnapshot) -> Vec<Instruction> {
+    let cfg = &s.vault.params.venues[usize::from(venue_index)];
+    vec![client::rebalance_margin(s.address, VaultKeys::of(&s.vault), cfg, s.oracles, venue_index)]
+}
+
+/// Venue equity in quote (for reports).
+pub fn venue_equity(s: &VaultSnapshot) -> Fix {
+    s.venues.iter().fold(Fix::ZERO, |acc, (_, v)| acc.saturating_add(v.equity_quote))
+}

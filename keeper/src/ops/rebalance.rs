@@ -1,0 +1,71 @@
+//! Rebalance when the net delta leaves its band.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use hedge_vault::client::{self, VaultKeys};
+use hedge_vault::state::pause;
+
+use crate::ops::margin::margin_needed;
+use crate::snapshot::VaultSnapshot;
+
+/// A rebalance the program will accept at this snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebalancePlan {
+    /// Venue the program will route to.
+    pub venue_index: u8,
+    /// Trade (underlying base units).
+    pub size: i64,
+    /// Vault sequence the transaction expects.
+    pub sequence: u64,
+    /// Collateral to move to the venue first, in the same transaction (base units).
+    pub margin_first: i64,
+}
+
+/// Decides, with the on-chain computation (`compute_delta_report`, `route`,
+/// `margin_move`), whether a rebalance is due.
+pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
+    let v = &s.vault;
+    if v.paused & pause::REBALANCE != 0 || v.params.venue_count == 0 {
+        return None;
+    }
+    let cooldown_end = v
+        .last_rebalance_at
+        .saturating_add(i64::from(v.params.risk.rebalance_cooldown_secs));
+    if s.now < cooldown_end || !s.report.breached {
+        return None;
+    }
+    let max = i64::try_from(v.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
+    let wanted: i64 = s.report.deviation.round_to_zero().saturating_to_num::<i64>().clamp(-max, max);
+    let (i, size) = hedge_vault::route(v, wanted)?;
+    if v.withdraw_only && v.hedge_position.saturating_add(size).unsigned_abs() > v.hedge_position.unsigned_abs() {
+        return None;
+    }
+    let venue_index = u8::try_from(i).ok()?;
+    let margin_first = margin_needed(s, i).unwrap_or(0).max(0);
+    Some(RebalancePlan {
+        venue_index,
+        size,
+        sequence: v.sequence,
+        margin_first,
+    })
+}
+
+/// The instructions: a margin top-up if needed, then the rebalance.
+pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to: Pubkey) -> Vec<Instruction> {
+    let keys = VaultKeys::of(&s.vault);
+    let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
+    let mut ixs = Vec::new();
+    if plan.margin_first > 0 {
+        ixs.push(client::rebalance_margin(s.address, keys, cfg, s.oracles, plan.venue_index));
+    }
+    ixs.push(client::rebalance(
+        s.address,
+        keys,
+        cfg,
+        s.oracles,
+        keeper,
+        reward_to,
+        plan.venue_index,
+        plan.sequence,
+    ));
+    ixs
+}

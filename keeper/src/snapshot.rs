@@ -1,0 +1,98 @@
+//! One consistent read of a vault: its account, the oracle, the venues, and the same
+//! `compute_delta_report` the program runs on-chain.
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::AccountDeserialize;
+use anyhow::{anyhow, Context};
+use hedge_math::Fix;
+use hedge_vault::client::OracleAccounts;
+use hedge_vault::oracle::{load_market, MarketSnapshot};
+use hedge_vault::pricing::{compute_delta_report, DeltaReport};
+use hedge_vault::state::{Vault, VenueConfig};
+use hedge_vault::venues::{self, VenueView};
+use solana_account::Account;
+
+use crate::chain::Chain;
+
+/// A vault as the keeper sees it at one slot.
+#[derive(Debug, Clone)]
+pub struct VaultSnapshot {
+    pub address: Pubkey,
+    pub vault: Vault,
+    pub oracles: OracleAccounts,
+    pub slot: u64,
+    pub now: i64,
+    pub market: MarketSnapshot,
+    pub report: DeltaReport,
+    /// Per configured venue, its view marked at the oracle.
+    pub venues: Vec<(VenueConfig, VenueView)>,
+}
+
+impl VaultSnapshot {
+    /// Collateral price in quote units.
+    pub fn collateral_price(&self) -> Fix {
+        self.market.underlying.price.saturating_mul(self.market.collateral_rate)
+    }
+
+    /// Base units per whole token.
+    pub fn unit(&self) -> i128 {
+        10i128.pow(u32::from(self.vault.decimals))
+    }
+}
+
+/// Runs `f` with an `AccountInfo` over an owned account.
+pub fn with_info<R>(key: &Pubkey, account: &Account, f: impl FnOnce(&AccountInfo) -> R) -> R {
+    let mut lamports = account.lamports;
+    let mut data = account.data.clone();
+    let owner = account.owner;
+    let info = AccountInfo::new(key, false, false, &mut lamports, &mut data, &owner, account.executable);
+    f(&info)
+}
+
+fn program_err(e: anchor_lang::error::Error) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+/// Reads and prices a vault.
+pub async fn load<C: Chain>(chain: &mut C, address: Pubkey, oracles: OracleAccounts) -> anyhow::Result<VaultSnapshot> {
+    let (slot, now) = chain.clock().await?;
+    let acc = chain.account(&address).await?.with_context(|| format!("vault {address} not found"))?;
+    let vault = Vault::try_deserialize(&mut &acc.data[..]).map_err(|e| anyhow!("{address} is not a vault: {e}"))?;
+    let underlying = chain
+        .account(&oracles.underlying)
+        .await?
+        .with_context(|| format!("oracle {} not found", oracles.underlying))?;
+    let collateral = match oracles.collateral {
+        Some(k) => Some((k, chain.account(&k).await?.with_context(|| format!("oracle {k} not found"))?)),
+        None => None,
+    };
+    let market = with_info(&oracles.underlying, &underlying, |u| match &collateral {
+        Some((ck, ca)) => with_info(ck, ca, |c| load_market(&vault.oracle, &vault.params.oracle, u, Some(c), now)),
+        None => load_market(&vault.oracle, &vault.params.oracle, u, None, now),
+    })
+    .map_err(program_err)?;
+    let report = compute_delta_report(&vault, &market, now).map_err(program_err)?;
+    let cprice = market.underlying.price.saturating_mul(market.collateral_rate);
+    let mut views = Vec::new();
+    for cfg in vault.params.live_venues() {
+        let m = chain.account(&cfg.market).await?.with_context(|| format!("market {} not found", cfg.market))?;
+        let g = chain
+            .account(&cfg.margin_account)
+            .await?
+            .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
+        let view = with_info(&cfg.market, &m, |mi| {
+            with_info(&cfg.margin_account, &g, |gi| venues::view(cfg, mi, gi, market.underlying.price, cprice, now))
+        })
+        .map_err(program_err)?;
+        views.push((*cfg, view));
+    }
+    Ok(VaultSnapshot {
+        address,
+        vault,
+        oracles,
+        slot,
+        now,
+        market,
+        report,
+        venues: views,
+    })
+}
