@@ -17,11 +17,28 @@ pub struct Cli {
 pub enum Command {
     /// Price options and their Greeks with the vault's own fixed-point engine.
     Greeks(cmd::greeks::GreeksArgs),
+    /// Run the vault, the keeper and depositors end to end on an in-process chain along a
+    /// price path, and print a report.
+    Simulate(cmd::simulate::SimulateArgs),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Greeks(args) => cmd::greeks::run(args, &mut std::io::stdout().lock()),
+        Command::Simulate(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let json = args.report_json.clone();
+            let report = rt.block_on(cmd::simulate::run(args))?;
+            cmd::simulate::print(&report);
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                eprintln!("report written to {}", path.display());
+            }
+            Ok(())
+        }
     }
 }

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use anchor_lang::solana_program::instruction::Instruction;
-use solana_instruction_error::InstructionError;
 use hedge_vault::error::VaultError;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::{Transaction, TransactionError};
@@ -88,7 +88,14 @@ pub fn priority_fee(mut fees: Vec<u64>, percentile: u8, cap: u64) -> u64 {
     fees[idx].min(cap)
 }
 
-fn build(ixs: &[Instruction], cu_limit: u32, fee: u64, payer: &Keypair, signers: &[&Keypair], bh: solana_transaction::Hash) -> Transaction {
+fn build(
+    ixs: &[Instruction],
+    cu_limit: u32,
+    fee: u64,
+    payer: &Keypair,
+    signers: &[&Keypair],
+    bh: solana_transaction::Hash,
+) -> Transaction {
     let mut all = vec![
         ComputeBudgetInstruction::set_compute_unit_limit(cu_limit),
         ComputeBudgetInstruction::set_compute_unit_price(fee),
@@ -121,7 +128,9 @@ pub async fn send<C: Chain>(
             let bh = chain.latest_blockhash().await?;
             let fees = chain.recent_priority_fees(&writable).await.unwrap_or_default();
             let fee = priority_fee(fees, policy.fee_percentile, policy.max_priority_fee);
-            let sim = chain.simulate(&build(ixs, 1_400_000, fee, payer, signers, bh)).await?;
+            let sim = chain
+                .simulate(&build(ixs, 1_400_000, fee, payer, signers, bh))
+                .await?;
             if let Some(err) = sim.err {
                 return Ok(match benign(&err) {
                     Some(b) => Outcome::Benign(b),
@@ -133,7 +142,9 @@ pub async fn send<C: Chain>(
                 .saturating_mul(100 + policy.cu_margin_pct)
                 .saturating_div(100)
                 .clamp(policy.cu_floor, 1_400_000);
-            let landed = chain.send_and_confirm(&build(ixs, cu_limit, fee, payer, signers, bh)).await?;
+            let landed = chain
+                .send_and_confirm(&build(ixs, cu_limit, fee, payer, signers, bh))
+                .await?;
             Ok(match landed.err {
                 None => Outcome::Landed {
                     logs: landed.logs,
@@ -156,7 +167,10 @@ pub async fn send<C: Chain>(
             }
         }
     }
-    Outcome::Failed(format!("gave up after {} attempts: {last_err}", policy.max_attempts))
+    Outcome::Failed(format!(
+        "gave up after {} attempts: {last_err}",
+        policy.max_attempts
+    ))
 }
 
 #[cfg(test)]
@@ -174,7 +188,10 @@ mod tests {
     #[test]
     fn benign_errors_are_recognised() {
         let e = |v: VaultError| TransactionError::InstructionError(0, InstructionError::Custom(v.into()));
-        assert_eq!(benign(&e(VaultError::StaleSequence)), Some(VaultError::StaleSequence));
+        assert_eq!(
+            benign(&e(VaultError::StaleSequence)),
+            Some(VaultError::StaleSequence)
+        );
         assert_eq!(benign(&e(VaultError::NoBreach)), Some(VaultError::NoBreach));
         assert_eq!(benign(&e(VaultError::OracleStale)), None);
         assert_eq!(benign(&TransactionError::AccountNotFound), None);

@@ -30,7 +30,10 @@ pub struct VaultSnapshot {
 impl VaultSnapshot {
     /// Collateral price in quote units.
     pub fn collateral_price(&self) -> Fix {
-        self.market.underlying.price.saturating_mul(self.market.collateral_rate)
+        self.market
+            .underlying
+            .price
+            .saturating_mul(self.market.collateral_rate)
     }
 
     /// Base units per whole token.
@@ -44,7 +47,15 @@ pub fn with_info<R>(key: &Pubkey, account: &Account, f: impl FnOnce(&AccountInfo
     let mut lamports = account.lamports;
     let mut data = account.data.clone();
     let owner = account.owner;
-    let info = AccountInfo::new(key, false, false, &mut lamports, &mut data, &owner, account.executable);
+    let info = AccountInfo::new(
+        key,
+        false,
+        false,
+        &mut lamports,
+        &mut data,
+        &owner,
+        account.executable,
+    );
     f(&info)
 }
 
@@ -53,20 +64,36 @@ fn program_err(e: anchor_lang::error::Error) -> anyhow::Error {
 }
 
 /// Reads and prices a vault.
-pub async fn load<C: Chain>(chain: &mut C, address: Pubkey, oracles: OracleAccounts) -> anyhow::Result<VaultSnapshot> {
+pub async fn load<C: Chain>(
+    chain: &mut C,
+    address: Pubkey,
+    oracles: OracleAccounts,
+) -> anyhow::Result<VaultSnapshot> {
     let (slot, now) = chain.clock().await?;
-    let acc = chain.account(&address).await?.with_context(|| format!("vault {address} not found"))?;
-    let vault = Vault::try_deserialize(&mut &acc.data[..]).map_err(|e| anyhow!("{address} is not a vault: {e}"))?;
+    let acc = chain
+        .account(&address)
+        .await?
+        .with_context(|| format!("vault {address} not found"))?;
+    let vault =
+        Vault::try_deserialize(&mut &acc.data[..]).map_err(|e| anyhow!("{address} is not a vault: {e}"))?;
     let underlying = chain
         .account(&oracles.underlying)
         .await?
         .with_context(|| format!("oracle {} not found", oracles.underlying))?;
     let collateral = match oracles.collateral {
-        Some(k) => Some((k, chain.account(&k).await?.with_context(|| format!("oracle {k} not found"))?)),
+        Some(k) => Some((
+            k,
+            chain
+                .account(&k)
+                .await?
+                .with_context(|| format!("oracle {k} not found"))?,
+        )),
         None => None,
     };
     let market = with_info(&oracles.underlying, &underlying, |u| match &collateral {
-        Some((ck, ca)) => with_info(ck, ca, |c| load_market(&vault.oracle, &vault.params.oracle, u, Some(c), now)),
+        Some((ck, ca)) => with_info(ck, ca, |c| {
+            load_market(&vault.oracle, &vault.params.oracle, u, Some(c), now)
+        }),
         None => load_market(&vault.oracle, &vault.params.oracle, u, None, now),
     })
     .map_err(program_err)?;
@@ -74,13 +101,18 @@ pub async fn load<C: Chain>(chain: &mut C, address: Pubkey, oracles: OracleAccou
     let cprice = market.underlying.price.saturating_mul(market.collateral_rate);
     let mut views = Vec::new();
     for cfg in vault.params.live_venues() {
-        let m = chain.account(&cfg.market).await?.with_context(|| format!("market {} not found", cfg.market))?;
+        let m = chain
+            .account(&cfg.market)
+            .await?
+            .with_context(|| format!("market {} not found", cfg.market))?;
         let g = chain
             .account(&cfg.margin_account)
             .await?
             .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
         let view = with_info(&cfg.market, &m, |mi| {
-            with_info(&cfg.margin_account, &g, |gi| venues::view(cfg, mi, gi, market.underlying.price, cprice, now))
+            with_info(&cfg.margin_account, &g, |gi| {
+                venues::view(cfg, mi, gi, market.underlying.price, cprice, now)
+            })
         })
         .map_err(program_err)?;
         views.push((*cfg, view));

@@ -3,7 +3,11 @@
 
 /// Log returns of a price series.
 pub fn log_returns(prices: &[f64]) -> Vec<f64> {
-    prices.windows(2).filter(|w| w[0] > 0.0 && w[1] > 0.0).map(|w| (w[1] / w[0]).ln()).collect()
+    prices
+        .windows(2)
+        .filter(|w| w[0] > 0.0 && w[1] > 0.0)
+        .map(|w| (w[1] / w[0]).ln())
+        .collect()
 }
 
 /// EWMA variance per period (RiskMetrics), seeded with the sample variance of the first
@@ -55,7 +59,11 @@ impl Garch {
             let a = 1.0 / (1.0 + (-x[1]).exp());
             let b = 1.0 / (1.0 + (-x[2]).exp());
             // Keep persistence below 1.
-            let (a, b) = if a + b >= 0.998 { (a * 0.998 / (a + b), b * 0.998 / (a + b)) } else { (a, b) };
+            let (a, b) = if a + b >= 0.998 {
+                (a * 0.998 / (a + b), b * 0.998 / (a + b))
+            } else {
+                (a, b)
+            };
             Garch {
                 omega: x[0].exp(),
                 alpha: a,
@@ -97,7 +105,8 @@ fn nelder_mead(f: impl Fn(&[f64; 3]) -> f64, start: [f64; 3], iters: usize) -> [
         pts.sort_by(|a, b| a.1.total_cmp(&b.1));
         let centroid: [f64; 3] = std::array::from_fn(|k| pts[..3].iter().map(|p| p.0[k]).sum::<f64>() / 3.0);
         let worst = pts[3];
-        let at = |t: f64| -> [f64; 3] { std::array::from_fn(|k| centroid[k] + t * (worst.0[k] - centroid[k])) };
+        let at =
+            |t: f64| -> [f64; 3] { std::array::from_fn(|k| centroid[k] + t * (worst.0[k] - centroid[k])) };
         let r = at(-1.0);
         let fr = f(&r);
         if fr < pts[0].1 {

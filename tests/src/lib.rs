@@ -99,7 +99,12 @@ impl Env {
 
     /// Current unix time of the bank's Clock.
     pub async fn now(&mut self) -> i64 {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.unwrap().unix_timestamp
+        self.ctx
+            .banks_client
+            .get_sysvar::<Clock>()
+            .await
+            .unwrap()
+            .unix_timestamp
     }
 
     /// Current slot.
@@ -262,7 +267,12 @@ impl Env {
     /// Simulates a signed transaction: (error, compute units, logs). Natively built
     /// programs report builtin compute units, not sBPF ones.
     pub async fn simulate(&mut self, tx: Transaction) -> (Option<TransactionError>, u64, Vec<String>) {
-        let sim = self.ctx.banks_client.simulate_transaction(tx).await.expect("banks client");
+        let sim = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("banks client");
         let (units, logs) = sim
             .simulation_details
             .map(|d| (d.units_consumed, d.logs))

@@ -51,7 +51,10 @@ pub fn market_args(index: u16, feed_id: [u8; 32]) -> perp_venue::InitMarketArgs 
     }
 }
 
-pub fn venue_ix(accounts: impl anchor_lang::ToAccountMetas, data: impl anchor_lang::InstructionData) -> Instruction {
+pub fn venue_ix(
+    accounts: impl anchor_lang::ToAccountMetas,
+    data: impl anchor_lang::InstructionData,
+) -> Instruction {
     Instruction {
         program_id: perp_venue::ID,
         accounts: accounts.to_account_metas(None),
@@ -61,11 +64,19 @@ pub fn venue_ix(accounts: impl anchor_lang::ToAccountMetas, data: impl anchor_la
 
 impl Fixture {
     pub fn market_pda(&self, index: u16) -> Pubkey {
-        Pubkey::find_program_address(&[MARKET_SEED, self.feed_id.as_ref(), &index.to_le_bytes()], &perp_venue::ID).0
+        Pubkey::find_program_address(
+            &[MARKET_SEED, self.feed_id.as_ref(), &index.to_le_bytes()],
+            &perp_venue::ID,
+        )
+        .0
     }
 
     pub fn margin_pda(market: &Pubkey, authority: &Pubkey) -> Pubkey {
-        Pubkey::find_program_address(&[MARGIN_SEED, market.as_ref(), authority.as_ref()], &perp_venue::ID).0
+        Pubkey::find_program_address(
+            &[MARGIN_SEED, market.as_ref(), authority.as_ref()],
+            &perp_venue::ID,
+        )
+        .0
     }
 
     /// Creates a market (admin = the collateral mint authority), funds its LP pool with
@@ -89,7 +100,9 @@ impl Fixture {
         );
         self.send(&[init], &[&admin]).await.expect("init_market");
         let tp = self.token_program;
-        let src = self.env.create_token_account(&self.collateral_mint, &admin.pubkey(), 0, &tp);
+        let src = self
+            .env
+            .create_token_account(&self.collateral_mint, &admin.pubkey(), 0, &tp);
         let mint = self.collateral_mint;
         self.env.mint_to(&mint, &src, &admin, lp, &tp).await;
         let lp_ix = venue_ix(
@@ -179,18 +192,32 @@ impl Fixture {
     }
 
     pub fn rebalance_margin_ix(&self, m: &VenueMarket, venue_index: u8) -> Instruction {
-        client::rebalance_margin(self.pdas.vault, self.keys(), &m.config(0), self.oracles(), venue_index)
+        client::rebalance_margin(
+            self.pdas.vault,
+            self.keys(),
+            &m.config(0),
+            self.oracles(),
+            venue_index,
+        )
     }
 
     /// A keeper keypair with an empty collateral account for rewards.
     pub async fn keeper(&mut self) -> (Keypair, Pubkey) {
         let k = self.env.funded_keypair().await;
         let tp = self.token_program;
-        let acc = self.env.create_token_account(&self.collateral_mint, &k.pubkey(), 0, &tp);
+        let acc = self
+            .env
+            .create_token_account(&self.collateral_mint, &k.pubkey(), 0, &tp);
         (k, acc)
     }
 
-    pub async fn rebalance(&mut self, keeper: &Keypair, reward_to: Pubkey, m: &VenueMarket, venue_index: u8) -> TxResult {
+    pub async fn rebalance(
+        &mut self,
+        keeper: &Keypair,
+        reward_to: Pubkey,
+        m: &VenueMarket,
+        venue_index: u8,
+    ) -> TxResult {
         let seq = self.vault().await.sequence;
         let ix = self.rebalance_ix(&keeper.pubkey(), reward_to, m, seq, venue_index);
         self.send(&[ix], &[keeper]).await

@@ -1,7 +1,7 @@
 //! Property test: random sequences of deposit / request / complete / cancel across
 //! several users keep the books straight.
-use hedge_vault::state::Vault;
 use hedge_localnet::fixture::{Fixture, User};
+use hedge_vault::state::Vault;
 use proptest::prelude::*;
 
 const USERS: usize = 3;

@@ -4,10 +4,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::AccountMeta;
 use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022;
-use hedge_vault::constants::VAULT_SEED;
-use hedge_vault::error::VaultError;
 use hedge_localnet::fixture::{Fixture, VaultPdas};
 use hedge_localnet::{assert_anchor_err, assert_vault_err, custom_code};
+use hedge_vault::constants::VAULT_SEED;
+use hedge_vault::error::VaultError;
 use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;

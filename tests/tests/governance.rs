@@ -1,9 +1,9 @@
 //! Timelocked parameters, hard bounds, authority transfer, pause and vol updates.
+use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use hedge_vault::constants::MAX_LEGS;
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{AuthorityAccepted, ParamsApplied, ParamsQueued, PauseChanged, VolUpdated};
 use hedge_vault::state::{pause, LegKind, OptionLeg, PendingParams, VaultParams};
-use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -1,11 +1,11 @@
 //! The on-chain delta check and every oracle fault.
 use anchor_lang::prelude::Pubkey;
+use hedge_localnet::pyth::{legacy_price_data, price_update_data, Quote};
+use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use hedge_math::{bs_greeks, time::seconds_to_years, BsInputs, Fix, OptionKind};
 use hedge_vault::error::VaultError;
 use hedge_vault::events::DeltaChecked;
 use hedge_vault::state::{LegKind, OptionLeg, OracleSource, PriceFeedConfig};
-use hedge_localnet::pyth::{legacy_price_data, price_update_data, Quote};
-use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 
 const SOL: u64 = 1_000_000_000;
 

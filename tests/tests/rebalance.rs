@@ -1,13 +1,13 @@
 //! Rebalancing through the perp venue: the band rules, the venue checks, routing and
 //! NAV with a hedge.
-use hedge_math::Fix;
-use hedge_vault::error::VaultError;
-use hedge_vault::events::{MarginRebalanced, Rebalanced};
-use hedge_vault::state::Vault;
 use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::pyth::Quote;
 use hedge_localnet::venue::VenueMarket;
 use hedge_localnet::{assert_vault_err, custom_code, events};
+use hedge_math::Fix;
+use hedge_vault::error::VaultError;
+use hedge_vault::events::{MarginRebalanced, Rebalanced};
+use hedge_vault::state::Vault;
 use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;
@@ -54,7 +54,10 @@ async fn breach_leads_to_a_rebalance_within_band() {
     // the first trade runs on the venue's initial margin check... give it margin first.
     let r = fx.rebalance(&k, kc, &ms[0], 0).await;
     // Without margin the venue refuses the short.
-    assert!(custom_code(&r) == Some(u32::from(perp_venue::error::VenueError::InsufficientMargin)), "{r:?}");
+    assert!(
+        custom_code(&r) == Some(u32::from(perp_venue::error::VenueError::InsufficientMargin)),
+        "{r:?}"
+    );
     seed_margin(&mut fx, &ms[0], 0).await;
     // 25 % of the 15 000 USD hedge = 3 750 USD = 25 SOL moved to the venue.
     assert_eq!(fx.vault().await.total_collateral, 75 * SOL);
@@ -65,7 +68,10 @@ async fn breach_leads_to_a_rebalance_within_band() {
     assert!((fx_of(ev.net_delta_after_fx) - fx_of(ev.target_delta_fx)).abs() <= fx_of(ev.band_fx));
     assert!(fx_of(ev.cost_fx) > 0.0);
     let v: Vault = fx.vault().await;
-    assert_eq!((v.hedge_position, v.venue_positions[0], v.sequence), (-100 * SOL as i64, -100 * SOL as i64, 1));
+    assert_eq!(
+        (v.hedge_position, v.venue_positions[0], v.sequence),
+        (-100 * SOL as i64, -100 * SOL as i64, 1)
+    );
     assert_eq!(fx.env.balance(&kc).await, 1_000_000, "keeper paid");
     assert_eq!(v.keeper_rewards_paid, 1_000_000);
     // Now in band: a second crank is refused and pays nothing.
@@ -76,7 +82,10 @@ async fn breach_leads_to_a_rebalance_within_band() {
 
 /// Funds margin for the pending hedge through the permissionless crank.
 async fn seed_margin(fx: &mut Fixture, m: &VenueMarket, venue_index: u8) {
-    let logs = fx.send(&[fx.rebalance_margin_ix(m, venue_index)], &[]).await.expect("rebalance_margin");
+    let logs = fx
+        .send(&[fx.rebalance_margin_ix(m, venue_index)], &[])
+        .await
+        .expect("rebalance_margin");
     let ev: MarginRebalanced = events::one(&logs);
     assert!(ev.amount > 0);
 }
@@ -121,7 +130,11 @@ async fn rejected_rebalances() {
     p.risk.max_slippage_bps = 1;
     fx.govern(p).await;
     let r = fx.rebalance(&k, kc, &ms[0], 0).await;
-    assert_eq!(custom_code(&r), Some(u32::from(perp_venue::error::VenueError::SlippageExceeded)), "{r:?}");
+    assert_eq!(
+        custom_code(&r),
+        Some(u32::from(perp_venue::error::VenueError::SlippageExceeded)),
+        "{r:?}"
+    );
     p.risk.max_slippage_bps = 100;
     fx.govern(p).await;
     // Works, then the cooldown blocks the next one even after a new breach.
@@ -134,15 +147,23 @@ async fn rejected_rebalances() {
     fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
     // Paused.
     let g = fx.guardian.insecure_clone();
-    fx.send(&[fx.set_pause_ix(&g.pubkey(), hedge_vault::state::pause::REBALANCE, false)], &[&g]).await.unwrap();
-    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::InstructionPaused);
+    fx.send(
+        &[fx.set_pause_ix(&g.pubkey(), hedge_vault::state::pause::REBALANCE, false)],
+        &[&g],
+    )
+    .await
+    .unwrap();
+    assert_vault_err(
+        &fx.rebalance(&k, kc, &ms[0], 0).await,
+        VaultError::InstructionPaused,
+    );
 }
 
 #[tokio::test]
 async fn oversized_trades_are_clamped_and_caps_route_to_the_next_venue() {
     let (mut fx, ms, _u) = hedged_vault(2, 60 * SOL).await;
     seed_margin(&mut fx, &ms[0], 0).await;
-    
+
     let mut p = fx.vault().await.params;
     p.risk.max_rebalance_units = 70 * SOL;
     fx.govern(p).await;
@@ -172,13 +193,20 @@ async fn margin_is_kept_within_bounds_and_nav_includes_the_hedge() {
     let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
     assert!(fx_of(ev.cost_fx) < 30.0);
     // Margin 25 SOL ≈ 3 750 USD vs 15 000 notional = 25 %: within [15 %, 50 %].
-    assert_vault_err(&fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await, VaultError::MarginWithinBounds);
+    assert_vault_err(
+        &fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await,
+        VaultError::MarginWithinBounds,
+    );
     // Price up 20 %: the short loses, equity falls below 15 % → top up to 25 %.
     fx.set_price(180.0).await;
-    let ev: MarginRebalanced = events::one(&fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await.unwrap());
+    let ev: MarginRebalanced =
+        events::one(&fx.send(&[fx.rebalance_margin_ix(&ms[0], 0)], &[]).await.unwrap());
     assert!(ev.amount > 0, "{}", ev.amount);
     let v = fx.vault().await;
-    assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, v.total_collateral);
+    assert_eq!(
+        fx.env.balance(&fx.pdas.collateral_vault).await,
+        v.total_collateral
+    );
 
     // NAV: 100 SOL deposited, hedged at 150. At 180 the collateral is worth 18 000 USD
     // and the short lost 3 000 USD plus its execution cost, so NAV ≈ 15 000 USD.

@@ -1,5 +1,5 @@
-use hedge_vault::events::Deposited;
 use hedge_localnet::{events, fixture::Fixture};
+use hedge_vault::events::Deposited;
 
 #[tokio::test]
 async fn initialize_and_deposit() {

@@ -1,9 +1,9 @@
 //! Deposits, withdrawals, fees: happy paths and every failure of the user instructions.
 use anchor_spl::token_2022::spl_token_2022;
+use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{Deposited, FeesClaimed, WithdrawCancelled, WithdrawCompleted, WithdrawRequested};
 use hedge_vault::state::{pause, Vault};
-use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;

@@ -21,7 +21,11 @@ impl RpcChain {
     /// Connects (lazily) to `url` with `confirmed` commitment and a request timeout.
     pub fn new(url: &str, timeout: Duration) -> Self {
         RpcChain {
-            client: RpcClient::new_with_timeout_and_commitment(url.to_string(), timeout, CommitmentConfig::confirmed()),
+            client: RpcClient::new_with_timeout_and_commitment(
+                url.to_string(),
+                timeout,
+                CommitmentConfig::confirmed(),
+            ),
         }
     }
 }
@@ -50,7 +54,10 @@ impl Chain for RpcChain {
     }
 
     async fn clock(&mut self) -> Result<(u64, i64), ChainError> {
-        let acc = self.account(&CLOCK).await?.ok_or_else(|| ChainError::Rpc("no Clock sysvar".into()))?;
+        let acc = self
+            .account(&CLOCK)
+            .await?
+            .ok_or_else(|| ChainError::Rpc("no Clock sysvar".into()))?;
         decode_clock(&acc.data).ok_or_else(|| ChainError::Rpc("bad Clock sysvar".into()))
     }
 
@@ -65,7 +72,11 @@ impl Chain for RpcChain {
             commitment: Some(self.client.commitment()),
             ..RpcSimulateTransactionConfig::default()
         };
-        let r = self.client.simulate_transaction_with_config(tx, cfg).await.map_err(map_err)?;
+        let r = self
+            .client
+            .simulate_transaction_with_config(tx, cfg)
+            .await
+            .map_err(map_err)?;
         Ok(Simulation {
             err: r.value.err.map(Into::into),
             units: r.value.units_consumed.unwrap_or(0),
@@ -76,9 +87,15 @@ impl Chain for RpcChain {
     async fn send_and_confirm(&mut self, tx: &Transaction) -> Result<Landed, ChainError> {
         match self.client.send_and_confirm_transaction(tx).await {
             // The keeper re-reads state instead of parsing logs from RPC.
-            Ok(_signature) => Ok(Landed { logs: vec![], err: None }),
+            Ok(_signature) => Ok(Landed {
+                logs: vec![],
+                err: None,
+            }),
             Err(e) => match e.get_transaction_error() {
-                Some(err) => Ok(Landed { logs: vec![], err: Some(err) }),
+                Some(err) => Ok(Landed {
+                    logs: vec![],
+                    err: Some(err),
+                }),
                 None => {
                     let s = e.to_string();
                     if s.contains("unable to confirm") || s.contains("expired") {
@@ -92,7 +109,11 @@ impl Chain for RpcChain {
     }
 
     async fn recent_priority_fees(&mut self, accounts: &[Pubkey]) -> Result<Vec<u64>, ChainError> {
-        let fees = self.client.get_recent_prioritization_fees(accounts).await.map_err(map_err)?;
+        let fees = self
+            .client
+            .get_recent_prioritization_fees(accounts)
+            .await
+            .map_err(map_err)?;
         Ok(fees.into_iter().map(|f| f.prioritization_fee).collect())
     }
 }

@@ -39,10 +39,18 @@ pub fn should_run(s: &VaultSnapshot) -> Option<u8> {
 
 pub fn build(venue_index: u8, s: &VaultSnapshot) -> Vec<Instruction> {
     let cfg = &s.vault.params.venues[usize::from(venue_index)];
-    vec![client::rebalance_margin(s.address, VaultKeys::of(&s.vault), cfg, s.oracles, venue_index)]
+    vec![client::rebalance_margin(
+        s.address,
+        VaultKeys::of(&s.vault),
+        cfg,
+        s.oracles,
+        venue_index,
+    )]
 }
 
 /// Venue equity in quote (for reports).
 pub fn venue_equity(s: &VaultSnapshot) -> Fix {
-    s.venues.iter().fold(Fix::ZERO, |acc, (_, v)| acc.saturating_add(v.equity_quote))
+    s.venues
+        .iter()
+        .fold(Fix::ZERO, |acc, (_, v)| acc.saturating_add(v.equity_quote))
 }

@@ -34,9 +34,16 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
         return None;
     }
     let max = i64::try_from(v.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
-    let wanted: i64 = s.report.deviation.round_to_zero().saturating_to_num::<i64>().clamp(-max, max);
+    let wanted: i64 = s
+        .report
+        .deviation
+        .round_to_zero()
+        .saturating_to_num::<i64>()
+        .clamp(-max, max);
     let (i, size) = hedge_vault::route(v, wanted)?;
-    if v.withdraw_only && v.hedge_position.saturating_add(size).unsigned_abs() > v.hedge_position.unsigned_abs() {
+    if v.withdraw_only
+        && v.hedge_position.saturating_add(size).unsigned_abs() > v.hedge_position.unsigned_abs()
+    {
         return None;
     }
     let venue_index = u8::try_from(i).ok()?;
@@ -55,7 +62,13 @@ pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to:
     let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
     let mut ixs = Vec::new();
     if plan.margin_first > 0 {
-        ixs.push(client::rebalance_margin(s.address, keys, cfg, s.oracles, plan.venue_index));
+        ixs.push(client::rebalance_margin(
+            s.address,
+            keys,
+            cfg,
+            s.oracles,
+            plan.venue_index,
+        ));
     }
     ixs.push(client::rebalance(
         s.address,

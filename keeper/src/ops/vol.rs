@@ -18,7 +18,9 @@ pub fn should_run(s: &VaultSnapshot, forecast_sigma: f64, threshold_bps: u32) ->
     if s.now.saturating_sub(v.sigma_updated_at) < i64::from(p.min_interval_secs) {
         return None;
     }
-    let want = (forecast_sigma * 10_000.0).round().clamp(f64::from(p.min_sigma_bps), f64::from(p.max_sigma_bps)) as u32;
+    let want = (forecast_sigma * 10_000.0)
+        .round()
+        .clamp(f64::from(p.min_sigma_bps), f64::from(p.max_sigma_bps)) as u32;
     let lo = v.sigma_bps.saturating_sub(p.max_step_bps).max(p.min_sigma_bps);
     let hi = v.sigma_bps.saturating_add(p.max_step_bps).min(p.max_sigma_bps);
     let next = want.clamp(lo, hi);

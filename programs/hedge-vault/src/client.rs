@@ -59,7 +59,8 @@ pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccou
     );
     for v in venues {
         i.accounts.push(AccountMeta::new_readonly(v.market, false));
-        i.accounts.push(AccountMeta::new_readonly(v.margin_account, false));
+        i.accounts
+            .push(AccountMeta::new_readonly(v.margin_account, false));
     }
     i
 }

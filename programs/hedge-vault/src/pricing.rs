@@ -3,7 +3,8 @@
 //! runs exactly the same code off-chain to decide whether a rebalance is due.
 use anchor_lang::prelude::*;
 use hedge_math::{
-    bs_greeks, delta_band_check, time::seconds_to_years, whalley_wilmott_half_width, BsInputs, Fix, OptionKind,
+    bs_greeks, delta_band_check, time::seconds_to_years, whalley_wilmott_half_width, BsInputs, Fix,
+    OptionKind,
 };
 
 use crate::constants::BPS;
@@ -120,7 +121,8 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         let risk_aversion = Fix::from_num(p.risk.ww_risk_aversion_e6)
             .checked_div_int(1_000_000)
             .ok_or(VaultError::MathOverflow)?;
-        let ww_whole = whalley_wilmott_half_width(lambda, s, gamma, risk_aversion, r, Fix::ZERO).map_err(math_err)?;
+        let ww_whole =
+            whalley_wilmott_half_width(lambda, s, gamma, risk_aversion, r, Fix::ZERO).map_err(math_err)?;
         floor.max(ww_whole.checked_mul_int(unit).ok_or(VaultError::MathOverflow)?)
     } else {
         bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?

@@ -53,7 +53,9 @@ pub enum VenueError {
 /// Maps a [`MathError`] into the venue's errors.
 pub fn math_err(e: MathError) -> Error {
     match e {
-        MathError::Overflow | MathError::ExpOverflow | MathError::DivisionByZero => error!(VenueError::MathOverflow),
+        MathError::Overflow | MathError::ExpOverflow | MathError::DivisionByZero => {
+            error!(VenueError::MathOverflow)
+        }
         _ => error!(VenueError::PricingDomain),
     }
 }

@@ -10,12 +10,20 @@ use crate::state::Market;
 
 /// Loads a price for `feed_id` from a `PriceUpdateV2` account.
 pub fn load(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -> Result<Fix> {
-    require_keys_eq!(*info.owner, pyth_solana_receiver_sdk::ID, VenueError::OracleWrongOwner);
+    require_keys_eq!(
+        *info.owner,
+        pyth_solana_receiver_sdk::ID,
+        VenueError::OracleWrongOwner
+    );
     let data = info.try_borrow_data()?;
-    let u = PriceUpdateV2::try_deserialize(&mut &data[..]).map_err(|_| error!(VenueError::OracleInvalidAccount))?;
+    let u = PriceUpdateV2::try_deserialize(&mut &data[..])
+        .map_err(|_| error!(VenueError::OracleInvalidAccount))?;
     let m = &u.price_message;
     require!(m.feed_id == *feed_id, VenueError::OracleWrongFeed);
-    require!(u.verification_level == VerificationLevel::Full, VenueError::OracleNotFullyVerified);
+    require!(
+        u.verification_level == VerificationLevel::Full,
+        VenueError::OracleNotFullyVerified
+    );
     require!(
         now.saturating_sub(m.publish_time) <= i64::from(market.max_oracle_age_secs),
         VenueError::OracleStale
@@ -29,7 +37,12 @@ pub fn load(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -
 }
 
 /// Underlying and collateral prices for `market`.
-pub fn prices(market: &Market, underlying: &AccountInfo, collateral: Option<&AccountInfo>, now: i64) -> Result<(Fix, Fix)> {
+pub fn prices(
+    market: &Market,
+    underlying: &AccountInfo,
+    collateral: Option<&AccountInfo>,
+    now: i64,
+) -> Result<(Fix, Fix)> {
     let p = load(underlying, &market.feed_id, market, now)?;
     let c = match &market.collateral_feed_id {
         None => p,

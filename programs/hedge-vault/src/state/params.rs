@@ -266,7 +266,10 @@ impl VaultParams {
                 VaultError::InvalidCostAwareBand
             );
         }
-        require!(usize::from(self.venue_count) <= MAX_VENUES, VaultError::TooManyVenues);
+        require!(
+            usize::from(self.venue_count) <= MAX_VENUES,
+            VaultError::TooManyVenues
+        );
         if self.venue_count > 0 {
             let m = &self.margin;
             require!(

@@ -63,7 +63,8 @@ pub fn place_order<'info>(
         collateral_oracle: a.collateral_oracle.cloned(),
     };
     perp_venue::cpi::place_order(
-        CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+        CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer])
+            .with_remaining_accounts(vec![a.program.clone()]),
         perp_venue::PlaceOrderArgs {
             size,
             limit_price_fx: limit.to_bits(),
@@ -89,7 +90,8 @@ pub fn move_margin<'info>(
             token_program: t.token_program.clone(),
         };
         perp_venue::cpi::deposit_margin(
-            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer])
+                .with_remaining_accounts(vec![a.program.clone()]),
             perp_venue::DepositMarginArgs {
                 amount: amount.unsigned_abs(),
             },
@@ -107,7 +109,8 @@ pub fn move_margin<'info>(
             token_program: t.token_program.clone(),
         };
         perp_venue::cpi::withdraw_margin(
-            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer]).with_remaining_accounts(vec![a.program.clone()]),
+            CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer])
+                .with_remaining_accounts(vec![a.program.clone()]),
             perp_venue::WithdrawMarginArgs {
                 amount: amount.unsigned_abs(),
             },

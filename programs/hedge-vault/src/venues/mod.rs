@@ -48,7 +48,11 @@ pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
 pub fn check_accounts(v: &VenueConfig, a: &VenueAccounts) -> Result<()> {
     require_keys_eq!(a.program.key(), v.program_id, VaultError::VenueProgramMismatch);
     require_keys_eq!(a.market.key(), v.market, VaultError::VenueAccountMismatch);
-    require_keys_eq!(a.margin_account.key(), v.margin_account, VaultError::VenueAccountMismatch);
+    require_keys_eq!(
+        a.margin_account.key(),
+        v.margin_account,
+        VaultError::VenueAccountMismatch
+    );
     Ok(())
 }
 
@@ -63,9 +67,17 @@ pub fn view(
     now: i64,
 ) -> Result<VenueView> {
     require_keys_eq!(market.key(), v.market, VaultError::VenueAccountMismatch);
-    require_keys_eq!(margin_account.key(), v.margin_account, VaultError::VenueAccountMismatch);
+    require_keys_eq!(
+        margin_account.key(),
+        v.margin_account,
+        VaultError::VenueAccountMismatch
+    );
     require_keys_eq!(*market.owner, v.program_id, VaultError::VenueProgramMismatch);
-    require_keys_eq!(*margin_account.owner, v.program_id, VaultError::VenueProgramMismatch);
+    require_keys_eq!(
+        *margin_account.owner,
+        v.program_id,
+        VaultError::VenueProgramMismatch
+    );
     match v.kind {
         VenueKind::LocalPerp => local_perp::view(market, margin_account, price, collateral_price, now),
     }

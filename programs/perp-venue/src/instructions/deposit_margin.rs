@@ -48,10 +48,16 @@ impl DepositMargin<'_> {
             args.amount,
             a.collateral_mint.decimals,
         )?;
-        a.margin_account.collateral =
-            a.margin_account.collateral.checked_add(args.amount).ok_or(VenueError::MathOverflow)?;
-        a.market.trader_collateral =
-            a.market.trader_collateral.checked_add(args.amount).ok_or(VenueError::MathOverflow)?;
+        a.margin_account.collateral = a
+            .margin_account
+            .collateral
+            .checked_add(args.amount)
+            .ok_or(VenueError::MathOverflow)?;
+        a.market.trader_collateral = a
+            .market
+            .trader_collateral
+            .checked_add(args.amount)
+            .ok_or(VenueError::MathOverflow)?;
         crate::events::emit(&MarginMoved {
             account: a.margin_account.key(),
             amount: i64::try_from(args.amount).map_err(|_| VenueError::MathOverflow)?,

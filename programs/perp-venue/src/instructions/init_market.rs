@@ -56,7 +56,10 @@ impl InitMarket<'_> {
                 && a.max_conf_bps > 0,
             VenueError::InvalidMarketParams
         );
-        require!(a.funding_rate_bps.abs() <= 100_000, VenueError::FundingRateOutOfBounds);
+        require!(
+            a.funding_rate_bps.abs() <= 100_000,
+            VenueError::FundingRateOutOfBounds
+        );
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.market.set_inner(Market {
             admin: ctx.accounts.admin.key(),

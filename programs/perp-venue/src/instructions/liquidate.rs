@@ -1,7 +1,7 @@
-use anchor_lang::prelude::*;
 use crate::error::VenueError;
 use crate::events::Liquidated;
 use crate::state::{MarginAccount, Market};
+use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct Liquidate<'info> {
@@ -29,7 +29,11 @@ impl Liquidate<'_> {
     /// the account's quote balance.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        require_keys_neq!(a.margin_account.key(), a.liquidator_account.key(), VenueError::SelfLiquidation);
+        require_keys_neq!(
+            a.margin_account.key(),
+            a.liquidator_account.key(),
+            VenueError::SelfLiquidation
+        );
         let now = Clock::get()?.unix_timestamp;
         let (price, cprice) = crate::oracle::prices(
             &a.market,
@@ -52,7 +56,10 @@ impl Liquidate<'_> {
             .ok_or(VenueError::MathOverflow)?;
         let m = &mut a.margin_account;
         // Close at oracle: quote += position · price; then pay the penalty.
-        let value = m.position_whole(&a.market)?.checked_mul(price).ok_or(VenueError::MathOverflow)?;
+        let value = m
+            .position_whole(&a.market)?
+            .checked_mul(price)
+            .ok_or(VenueError::MathOverflow)?;
         m.quote_balance_fx = m
             .quote_balance()
             .checked_add(value)
@@ -61,10 +68,16 @@ impl Liquidate<'_> {
             .to_bits();
         m.position = 0;
         let l = &mut a.liquidator_account;
-        l.quote_balance_fx = l.quote_balance().checked_add(penalty).ok_or(VenueError::MathOverflow)?.to_bits();
+        l.quote_balance_fx = l
+            .quote_balance()
+            .checked_add(penalty)
+            .ok_or(VenueError::MathOverflow)?
+            .to_bits();
         let mk = &mut a.market;
         mk.open_interest_long = mk.open_interest_long.saturating_sub(closed.max(0).unsigned_abs());
-        mk.open_interest_short = mk.open_interest_short.saturating_sub(closed.min(0).unsigned_abs());
+        mk.open_interest_short = mk
+            .open_interest_short
+            .saturating_sub(closed.min(0).unsigned_abs());
         crate::events::emit(&Liquidated {
             account: m.key(),
             liquidator: a.liquidator.key(),

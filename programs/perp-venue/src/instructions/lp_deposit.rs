@@ -40,7 +40,11 @@ impl LpDeposit<'_> {
             args.amount,
             a.collateral_mint.decimals,
         )?;
-        a.market.lp_collateral = a.market.lp_collateral.checked_add(args.amount).ok_or(VenueError::MathOverflow)?;
+        a.market.lp_collateral = a
+            .market
+            .lp_collateral
+            .checked_add(args.amount)
+            .ok_or(VenueError::MathOverflow)?;
         Ok(())
     }
 }

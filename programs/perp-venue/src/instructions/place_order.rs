@@ -52,7 +52,11 @@ impl PlaceOrder<'_> {
 
         let fill = fill_price(price, args.size, a.market.taker_fee_bps, a.market.impact_depth)?;
         let limit = Fix::from_bits(args.limit_price_fx);
-        let within = if args.size > 0 { fill <= limit } else { fill >= limit };
+        let within = if args.size > 0 {
+            fill <= limit
+        } else {
+            fill >= limit
+        };
         require!(within, VenueError::SlippageExceeded);
 
         let old = a.margin_account.position;
@@ -62,19 +66,32 @@ impl PlaceOrder<'_> {
             .ok_or(VenueError::MathOverflow)?;
         let cost = size_whole.checked_mul(fill).ok_or(VenueError::MathOverflow)?;
         let m = &mut a.margin_account;
-        m.quote_balance_fx = m.quote_balance().checked_sub(cost).ok_or(VenueError::MathOverflow)?.to_bits();
+        m.quote_balance_fx = m
+            .quote_balance()
+            .checked_sub(cost)
+            .ok_or(VenueError::MathOverflow)?
+            .to_bits();
         m.position = new;
 
         // Open interest.
         let long = |p: i64| p.max(0).unsigned_abs();
         let short = |p: i64| p.min(0).unsigned_abs();
         let mk = &mut a.market;
-        mk.open_interest_long = mk.open_interest_long.saturating_add(long(new)).saturating_sub(long(old));
-        mk.open_interest_short = mk.open_interest_short.saturating_add(short(new)).saturating_sub(short(old));
+        mk.open_interest_long = mk
+            .open_interest_long
+            .saturating_add(long(new))
+            .saturating_sub(long(old));
+        mk.open_interest_short = mk
+            .open_interest_short
+            .saturating_add(short(new))
+            .saturating_sub(short(old));
 
         if new.unsigned_abs() > old.unsigned_abs() || new.signum() != old.signum() {
             let h = m.health(mk, price, cprice)?;
-            require!(MarginAccount::meets(&h, mk.initial_margin_bps)?, VenueError::InsufficientMargin);
+            require!(
+                MarginAccount::meets(&h, mk.initial_margin_bps)?,
+                VenueError::InsufficientMargin
+            );
         }
         crate::events::emit(&OrderFilled {
             market: mk.key(),

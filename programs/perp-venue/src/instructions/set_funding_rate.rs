@@ -21,7 +21,10 @@ pub struct SetFundingRate<'info> {
 impl SetFundingRate<'_> {
     /// Accrues the index at the old rate up to now, then switches rate.
     pub fn handler(ctx: Context<Self>, args: SetFundingRateArgs) -> Result<()> {
-        require!(args.funding_rate_bps.abs() <= 100_000, VenueError::FundingRateOutOfBounds);
+        require!(
+            args.funding_rate_bps.abs() <= 100_000,
+            VenueError::FundingRateOutOfBounds
+        );
         let now = Clock::get()?.unix_timestamp;
         let m = &mut ctx.accounts.market;
         let price = crate::oracle::load(&ctx.accounts.oracle, &m.feed_id.clone(), m, now)?;

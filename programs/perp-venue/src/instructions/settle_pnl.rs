@@ -43,22 +43,36 @@ impl SettlePnl<'_> {
             .round_to_zero();
         let mut delta: i64 = units.saturating_to_num();
         if delta > 0 {
-            require!(delta.unsigned_abs() <= a.market.lp_collateral, VenueError::InsufficientLiquidity);
+            require!(
+                delta.unsigned_abs() <= a.market.lp_collateral,
+                VenueError::InsufficientLiquidity
+            );
         } else {
-            delta = delta.max(-i64::try_from(a.margin_account.collateral).map_err(|_| VenueError::MathOverflow)?);
+            delta =
+                delta.max(-i64::try_from(a.margin_account.collateral).map_err(|_| VenueError::MathOverflow)?);
         }
         let moved = Fix::from_num(delta)
             .checked_div_int(a.market.unit())
             .and_then(|v| v.checked_mul(cprice))
             .ok_or(VenueError::MathOverflow)?;
         let m = &mut a.margin_account;
-        m.quote_balance_fx = m.quote_balance().checked_sub(moved).ok_or(VenueError::MathOverflow)?.to_bits();
+        m.quote_balance_fx = m
+            .quote_balance()
+            .checked_sub(moved)
+            .ok_or(VenueError::MathOverflow)?
+            .to_bits();
         let mk = &mut a.market;
         if delta >= 0 {
             let d = delta.unsigned_abs();
             m.collateral = m.collateral.checked_add(d).ok_or(VenueError::MathOverflow)?;
-            mk.lp_collateral = mk.lp_collateral.checked_sub(d).ok_or(VenueError::InsufficientLiquidity)?;
-            mk.trader_collateral = mk.trader_collateral.checked_add(d).ok_or(VenueError::MathOverflow)?;
+            mk.lp_collateral = mk
+                .lp_collateral
+                .checked_sub(d)
+                .ok_or(VenueError::InsufficientLiquidity)?;
+            mk.trader_collateral = mk
+                .trader_collateral
+                .checked_add(d)
+                .ok_or(VenueError::MathOverflow)?;
         } else {
             let d = delta.unsigned_abs();
             m.collateral = m.collateral.checked_sub(d).ok_or(VenueError::MathOverflow)?;

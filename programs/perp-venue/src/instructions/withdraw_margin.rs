@@ -41,7 +41,10 @@ impl WithdrawMargin<'_> {
     pub fn handler(ctx: Context<Self>, args: WithdrawMarginArgs) -> Result<()> {
         require!(args.amount > 0, VenueError::ZeroAmount);
         let a = ctx.accounts;
-        require!(args.amount <= a.margin_account.collateral, VenueError::InsufficientCollateral);
+        require!(
+            args.amount <= a.margin_account.collateral,
+            VenueError::InsufficientCollateral
+        );
         let now = Clock::get()?.unix_timestamp;
         let (price, cprice) = crate::oracle::prices(
             &a.market,

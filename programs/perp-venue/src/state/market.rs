@@ -90,7 +90,12 @@ impl Market {
     /// Signer seeds of the market PDA (owner of the pool) — call with a local binding for
     /// the index bytes.
     pub fn seeds<'a>(&'a self, index: &'a [u8; 2]) -> [&'a [u8]; 4] {
-        [MARKET_SEED, self.feed_id.as_ref(), index.as_ref(), core::slice::from_ref(&self.bump)]
+        [
+            MARKET_SEED,
+            self.feed_id.as_ref(),
+            index.as_ref(),
+            core::slice::from_ref(&self.bump),
+        ]
     }
 
     /// Base units per whole token.

@@ -40,8 +40,15 @@ impl ApplyParams<'_> {
         params.validate(now, &vault.key())?;
         // A venue holding a position cannot be swapped out from under it.
         for (i, pos) in vault.venue_positions.iter().enumerate() {
-            let old = vault.params.venues.get(i).filter(|_| i < usize::from(vault.params.venue_count));
-            let new = params.venues.get(i).filter(|_| i < usize::from(params.venue_count));
+            let old = vault
+                .params
+                .venues
+                .get(i)
+                .filter(|_| i < usize::from(vault.params.venue_count));
+            let new = params
+                .venues
+                .get(i)
+                .filter(|_| i < usize::from(params.venue_count));
             require!(*pos == 0 || old == new, VaultError::VenueHasPosition);
         }
         vault.params = params;

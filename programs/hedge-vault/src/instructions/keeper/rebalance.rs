@@ -62,7 +62,10 @@ impl<'info> Rebalance<'info> {
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
         let a = ctx.accounts;
         // Cheapest checks first: a keeper that lost the race fails here.
-        require!(a.vault.sequence == args.expected_sequence, VaultError::StaleSequence);
+        require!(
+            a.vault.sequence == args.expected_sequence,
+            VaultError::StaleSequence
+        );
         a.vault.require_not_paused(pause::REBALANCE)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
@@ -73,17 +76,33 @@ impl<'info> Rebalance<'info> {
         require!(now >= cooldown_end, VaultError::CooldownActive);
 
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
-        let market = load_market(&a.vault.oracle, &a.vault.params.oracle, &a.underlying_oracle, collateral_oracle, now)?;
+        let market = load_market(
+            &a.vault.oracle,
+            &a.vault.params.oracle,
+            &a.underlying_oracle,
+            collateral_oracle,
+            now,
+        )?;
         let report = compute_delta_report(&a.vault, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
 
         let max = i64::try_from(a.vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
-        let wanted: i64 = report.deviation.round_to_zero().saturating_to_num::<i64>().clamp(-max, max);
+        let wanted: i64 = report
+            .deviation
+            .round_to_zero()
+            .saturating_to_num::<i64>()
+            .clamp(-max, max);
         let (venue_index, size) = route(&a.vault, wanted).ok_or(VaultError::NoVenueCapacity)?;
-        require!(usize::from(args.venue_index) == venue_index, VaultError::WrongVenue);
+        require!(
+            usize::from(args.venue_index) == venue_index,
+            VaultError::WrongVenue
+        );
         if a.vault.withdraw_only {
             let new = a.vault.hedge_position.saturating_add(size);
-            require!(new.unsigned_abs() <= a.vault.hedge_position.unsigned_abs(), VaultError::WithdrawOnly);
+            require!(
+                new.unsigned_abs() <= a.vault.hedge_position.unsigned_abs(),
+                VaultError::WithdrawOnly
+            );
         }
 
         let cfg = a.vault.params.venues[venue_index];
@@ -96,13 +115,19 @@ impl<'info> Rebalance<'info> {
         };
         venues::check_accounts(&cfg, &va)?;
         let price = market.underlying.price;
-        let cprice = price.checked_mul(market.collateral_rate).ok_or(VaultError::MathOverflow)?;
+        let cprice = price
+            .checked_mul(market.collateral_rate)
+            .ok_or(VaultError::MathOverflow)?;
         let before = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
 
         let slip = Fix::from_num(a.vault.params.risk.max_slippage_bps)
             .checked_div_int(i128::from(BPS))
             .ok_or(VaultError::MathOverflow)?;
-        let factor = if size > 0 { Fix::ONE + slip } else { Fix::ONE - slip };
+        let factor = if size > 0 {
+            Fix::ONE + slip
+        } else {
+            Fix::ONE - slip
+        };
         let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
         let seeds = a.vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
@@ -112,12 +137,21 @@ impl<'info> Rebalance<'info> {
         // within the limit.
         let after = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
         require!(
-            after.position == before.position.checked_add(size).ok_or(VaultError::MathOverflow)?,
+            after.position
+                == before
+                    .position
+                    .checked_add(size)
+                    .ok_or(VaultError::MathOverflow)?,
             VaultError::VenueFillMismatch
         );
         let unit = 10i128.pow(u32::from(a.vault.decimals));
-        let size_whole = Fix::from_num(size).checked_div_int(unit).ok_or(VaultError::MathOverflow)?;
-        let paid = before.quote_balance.checked_sub(after.quote_balance).ok_or(VaultError::MathOverflow)?;
+        let size_whole = Fix::from_num(size)
+            .checked_div_int(unit)
+            .ok_or(VaultError::MathOverflow)?;
+        let paid = before
+            .quote_balance
+            .checked_sub(after.quote_balance)
+            .ok_or(VaultError::MathOverflow)?;
         let fill = paid.checked_div(size_whole).ok_or(VaultError::MathOverflow)?;
         let within = if size > 0 { fill <= limit } else { fill >= limit };
         require!(within, VaultError::FillSlippage);
@@ -128,12 +162,21 @@ impl<'info> Rebalance<'info> {
 
         let v = &mut a.vault;
         v.venue_positions[venue_index] = after.position;
-        v.hedge_position = v.venue_positions.iter().try_fold(0i64, |acc, p| acc.checked_add(*p)).ok_or(VaultError::MathOverflow)?;
+        v.hedge_position = v
+            .venue_positions
+            .iter()
+            .try_fold(0i64, |acc, p| acc.checked_add(*p))
+            .ok_or(VaultError::MathOverflow)?;
         v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
         v.last_rebalance_at = now;
 
         // Keeper reward, only now that everything above succeeded.
-        let reward = v.params.risk.keeper_reward.min(v.total_collateral).min(a.collateral_vault.amount);
+        let reward = v
+            .params
+            .risk
+            .keeper_reward
+            .min(v.total_collateral)
+            .min(a.collateral_vault.amount);
         if reward > 0 {
             let seeds = v.signer_seeds();
             token_interface::transfer_checked(
@@ -150,15 +193,24 @@ impl<'info> Rebalance<'info> {
                 reward,
                 a.collateral_mint.decimals,
             )?;
-            v.total_collateral = v.total_collateral.checked_sub(reward).ok_or(VaultError::MathOverflow)?;
-            v.keeper_rewards_paid = v.keeper_rewards_paid.checked_add(reward).ok_or(VaultError::MathOverflow)?;
+            v.total_collateral = v
+                .total_collateral
+                .checked_sub(reward)
+                .ok_or(VaultError::MathOverflow)?;
+            v.keeper_rewards_paid = v
+                .keeper_rewards_paid
+                .checked_add(reward)
+                .ok_or(VaultError::MathOverflow)?;
         }
         let net_after = report
             .net_delta
             .checked_add(Fix::from_num(size))
             .ok_or(VaultError::MathOverflow)?;
         a.collateral_vault.reload()?;
-        require!(v.total_collateral <= a.collateral_vault.amount, VaultError::InvariantViolated);
+        require!(
+            v.total_collateral <= a.collateral_vault.amount,
+            VaultError::InvariantViolated
+        );
         v.invariant_params()?;
         crate::events::emit(&Rebalanced {
             vault: v.key(),

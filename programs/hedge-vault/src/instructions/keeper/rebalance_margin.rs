@@ -89,10 +89,19 @@ impl<'info> RebalanceMargin<'info> {
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
         let idx = usize::from(args.venue_index);
-        require!(idx < usize::from(a.vault.params.venue_count), VaultError::VenueAccountMismatch);
+        require!(
+            idx < usize::from(a.vault.params.venue_count),
+            VaultError::VenueAccountMismatch
+        );
         let cfg = a.vault.params.venues[idx];
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
-        let market = load_market(&a.vault.oracle, &a.vault.params.oracle, &a.underlying_oracle, collateral_oracle, now)?;
+        let market = load_market(
+            &a.vault.oracle,
+            &a.vault.params.oracle,
+            &a.underlying_oracle,
+            collateral_oracle,
+            now,
+        )?;
         let va = VenueAccounts {
             program: &a.venue_program,
             market: &a.venue_market,
@@ -102,7 +111,9 @@ impl<'info> RebalanceMargin<'info> {
         };
         venues::check_accounts(&cfg, &va)?;
         let price = market.underlying.price;
-        let cprice = price.checked_mul(market.collateral_rate).ok_or(VaultError::MathOverflow)?;
+        let cprice = price
+            .checked_mul(market.collateral_rate)
+            .ok_or(VaultError::MathOverflow)?;
         let view = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
         let unit = 10i128.pow(u32::from(a.vault.decimals));
         // Size margin for the larger of the current hedge and the one the next rebalance
@@ -136,10 +147,19 @@ impl<'info> RebalanceMargin<'info> {
         venues::move_margin(&cfg, &va, &t, &vault_info, &seeds, amount)?;
 
         let v = &mut a.vault;
-        v.total_collateral = v.total_collateral.checked_add_signed(-amount).ok_or(VaultError::InsufficientCollateral)?;
-        v.hedge_equity = v.hedge_equity.checked_add(amount).ok_or(VaultError::MathOverflow)?;
+        v.total_collateral = v
+            .total_collateral
+            .checked_add_signed(-amount)
+            .ok_or(VaultError::InsufficientCollateral)?;
+        v.hedge_equity = v
+            .hedge_equity
+            .checked_add(amount)
+            .ok_or(VaultError::MathOverflow)?;
         a.collateral_vault.reload()?;
-        require!(v.total_collateral <= a.collateral_vault.amount, VaultError::InvariantViolated);
+        require!(
+            v.total_collateral <= a.collateral_vault.amount,
+            VaultError::InvariantViolated
+        );
         v.invariant_params()?;
         crate::events::emit(&MarginRebalanced {
             vault: v.key(),

@@ -34,7 +34,9 @@ pub fn mark_venues<'info>(
             _ => return err!(VaultError::MissingVenueAccounts),
         };
         let view = venues::view(v, market, margin, price, collateral_price, now)?;
-        total = total.checked_add(view.equity_quote).ok_or(VaultError::MathOverflow)?;
+        total = total
+            .checked_add(view.equity_quote)
+            .ok_or(VaultError::MathOverflow)?;
     }
     let units = total
         .checked_div(collateral_price)
