@@ -20,12 +20,18 @@ pub enum Command {
     /// Run the vault, the keeper and depositors end to end on an in-process chain along a
     /// price path, and print a report.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Run the keeper against a Solana RPC endpoint (the live crank).
+    Run(crate::config::RunArgs),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Greeks(args) => cmd::greeks::run(args, &mut std::io::stdout().lock()),
+        Command::Run(args) => {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(cmd::run::run(args))
+        }
         Command::Simulate(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -3,7 +3,10 @@
 pub mod chain;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod fmt;
+pub mod keeper;
+pub mod metrics;
 pub mod ops;
 pub mod sender;
 pub mod snapshot;

@@ -49,28 +49,28 @@ impl Garch {
         (0.5 * nll, var)
     }
 
-    /// Fits by maximum likelihood with Nelder–Mead on (log ω, logit-ish α, β).
+    /// Fits by maximum likelihood with variance targeting: ω = σ̄²(1 − α − β), where σ̄²
+    /// is the sample variance, and Nelder–Mead over (persistence α+β, share α/(α+β)),
+    /// from several starts.
     pub fn fit(returns: &[f64]) -> Option<Garch> {
         if returns.len() < 30 {
             return None;
         }
         let sample = returns.iter().map(|r| r * r).sum::<f64>() / returns.len() as f64;
-        let decode = |x: &[f64; 3]| -> Garch {
-            let a = 1.0 / (1.0 + (-x[1]).exp());
-            let b = 1.0 / (1.0 + (-x[2]).exp());
-            // Keep persistence below 1.
-            let (a, b) = if a + b >= 0.998 {
-                (a * 0.998 / (a + b), b * 0.998 / (a + b))
-            } else {
-                (a, b)
-            };
+        if sample.is_nan() || sample <= 0.0 {
+            return None;
+        }
+        let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+        let decode = |x: &[f64; 2]| -> Garch {
+            let persistence = 0.998 * sigmoid(x[0]);
+            let alpha = persistence * sigmoid(x[1]);
             Garch {
-                omega: x[0].exp(),
-                alpha: a,
-                beta: b,
+                omega: sample * (1.0 - persistence),
+                alpha,
+                beta: persistence - alpha,
             }
         };
-        let f = |x: &[f64; 3]| {
+        let f = |x: &[f64; 2]| {
             let g = decode(x);
             if g.valid() {
                 g.nll(returns).0
@@ -78,8 +78,11 @@ impl Garch {
                 f64::INFINITY
             }
         };
-        let start = [(sample * 0.05).ln(), (0.08f64 / 0.92).ln(), (0.9f64 / 0.1).ln()];
-        let best = nelder_mead(f, start, 400);
+        let logit = |p: f64| (p / (1.0 - p)).ln();
+        let best = [(0.90, 0.10), (0.97, 0.08), (0.80, 0.25), (0.50, 0.30)]
+            .into_iter()
+            .map(|(pers, share)| nelder_mead(f, [logit(pers / 0.998), logit(share)], 300))
+            .min_by(|a, b| f(a).total_cmp(&f(b)))?;
         let g = decode(&best);
         g.valid().then_some(g)
     }
@@ -90,9 +93,9 @@ impl Garch {
     }
 }
 
-/// Minimal Nelder–Mead for 3 parameters.
-fn nelder_mead(f: impl Fn(&[f64; 3]) -> f64, start: [f64; 3], iters: usize) -> [f64; 3] {
-    let mut pts: Vec<([f64; 3], f64)> = (0..4)
+/// Minimal Nelder–Mead.
+fn nelder_mead<const N: usize>(f: impl Fn(&[f64; N]) -> f64, start: [f64; N], iters: usize) -> [f64; N] {
+    let mut pts: Vec<([f64; N], f64)> = (0..=N)
         .map(|i| {
             let mut p = start;
             if i > 0 {
@@ -103,23 +106,24 @@ fn nelder_mead(f: impl Fn(&[f64; 3]) -> f64, start: [f64; 3], iters: usize) -> [
         .collect();
     for _ in 0..iters {
         pts.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let centroid: [f64; 3] = std::array::from_fn(|k| pts[..3].iter().map(|p| p.0[k]).sum::<f64>() / 3.0);
-        let worst = pts[3];
+        let centroid: [f64; N] =
+            std::array::from_fn(|k| pts[..N].iter().map(|p| p.0[k]).sum::<f64>() / N as f64);
+        let worst = pts[N];
         let at =
-            |t: f64| -> [f64; 3] { std::array::from_fn(|k| centroid[k] + t * (worst.0[k] - centroid[k])) };
+            |t: f64| -> [f64; N] { std::array::from_fn(|k| centroid[k] + t * (worst.0[k] - centroid[k])) };
         let r = at(-1.0);
         let fr = f(&r);
         if fr < pts[0].1 {
             let e = at(-2.0);
             let fe = f(&e);
-            pts[3] = if fe < fr { (e, fe) } else { (r, fr) };
-        } else if fr < pts[2].1 {
-            pts[3] = (r, fr);
+            pts[N] = if fe < fr { (e, fe) } else { (r, fr) };
+        } else if fr < pts[N - 1].1 {
+            pts[N] = (r, fr);
         } else {
             let c = at(0.5);
             let fc = f(&c);
             if fc < worst.1 {
-                pts[3] = (c, fc);
+                pts[N] = (c, fc);
             } else {
                 let best = pts[0].0;
                 for p in pts.iter_mut().skip(1) {
@@ -153,7 +157,7 @@ mod tests {
 
     fn gbm(sigma: f64, n: usize, seed: u64) -> Vec<f64> {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let dt = 1.0 / 365.0;
+        let dt: f64 = 1.0 / 365.0;
         let z = Normal::new(0.0, 1.0).unwrap();
         let mut p = vec![100.0];
         for _ in 0..n {

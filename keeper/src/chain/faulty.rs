@@ -79,7 +79,8 @@ impl<C: Chain> Chain for FaultyChain<C> {
             }
             Some(Fault::LandedButUnconfirmed) => {
                 self.landed += 1;
-                let _ = self.inner.send_and_confirm(tx).await?;
+                let landed = self.inner.send_and_confirm(tx).await?;
+                tracing::debug!(err = ?landed.err, "injected: landed but unconfirmed");
                 Err(as_error(Fault::LandedButUnconfirmed))
             }
             Some(f) => Err(as_error(f)),

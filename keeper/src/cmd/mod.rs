@@ -1,3 +1,4 @@
 //! One module per subcommand.
 pub mod greeks;
+pub mod run;
 pub mod simulate;

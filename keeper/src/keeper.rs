@@ -1,0 +1,263 @@
+//! The crank: one pass over the watched vaults per tick, each operation a
+//! should_run → build → send step, with per-vault error backoff so one broken vault
+//! never stalls the others.
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anchor_lang::prelude::Pubkey;
+use hedge_math::Fix;
+use hedge_vault::client::OracleAccounts;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::chain::Chain;
+use crate::config::WatchedVault;
+use crate::metrics::Metrics;
+use crate::ops;
+use crate::sender::{self, Outcome, SendPolicy};
+use crate::snapshot::{self, VaultSnapshot};
+
+/// Keeper identity and knobs.
+pub struct KeeperSettings {
+    pub keeper: Keypair,
+    pub vol_updater: Option<Keypair>,
+    pub reward_account: Pubkey,
+    pub policy: SendPolicy,
+    pub dry_run: bool,
+    /// Settle venue funding this often (seconds).
+    pub funding_interval_secs: i64,
+    /// Submit σ when the forecast moves by at least this much (bps).
+    pub vol_threshold_bps: u32,
+    /// Price samples kept for the vol forecast.
+    pub vol_window: usize,
+}
+
+#[derive(Default)]
+struct VaultState {
+    failures: u32,
+    backoff_until: Option<Instant>,
+    last_funding_settle: i64,
+    prices: VecDeque<(i64, f64)>,
+}
+
+/// What one vault's tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VaultTick {
+    pub rebalanced: bool,
+    pub margin_moved: bool,
+    pub funding_settled: bool,
+    pub vol_updated: bool,
+    /// Operations the program or another keeper made unnecessary.
+    pub benign: u32,
+    /// Skipped because of error backoff.
+    pub backed_off: bool,
+}
+
+/// The keeper over some chain.
+pub struct Keeper<C> {
+    pub chain: C,
+    pub settings: KeeperSettings,
+    pub metrics: Arc<Metrics>,
+    vaults: HashMap<Pubkey, VaultState>,
+}
+
+fn tokens(x: Fix, unit: i128) -> f64 {
+    x.to_num::<f64>() / unit as f64
+}
+
+impl<C: Chain> Keeper<C> {
+    pub fn new(chain: C, settings: KeeperSettings, metrics: Arc<Metrics>) -> Self {
+        Keeper {
+            chain,
+            settings,
+            metrics,
+            vaults: HashMap::new(),
+        }
+    }
+
+    /// One pass over `vaults`; errors are counted and backed off per vault.
+    pub async fn tick(&mut self, vaults: &[WatchedVault]) -> Vec<(Pubkey, anyhow::Result<VaultTick>)> {
+        let mut out = Vec::with_capacity(vaults.len());
+        for w in vaults {
+            let st = self.vaults.entry(w.address).or_default();
+            if st.backoff_until.is_some_and(|t| Instant::now() < t) {
+                out.push((
+                    w.address,
+                    Ok(VaultTick {
+                        backed_off: true,
+                        ..Default::default()
+                    }),
+                ));
+                continue;
+            }
+            let res = self.tick_vault(w).await;
+            let st = self.vaults.entry(w.address).or_default();
+            match &res {
+                Ok(_) => {
+                    st.failures = 0;
+                    st.backoff_until = None;
+                }
+                Err(e) => {
+                    st.failures = st.failures.saturating_add(1);
+                    let secs = 1u64 << st.failures.min(6);
+                    st.backoff_until = Some(Instant::now() + Duration::from_secs(secs));
+                    tracing::warn!(vault = %w.address, error = %e, backoff_secs = secs, "vault tick failed");
+                    self.metrics
+                        .failures
+                        .with_label_values(&[&w.address.to_string(), "tick"])
+                        .inc();
+                }
+            }
+            out.push((w.address, res));
+        }
+        out
+    }
+
+    async fn send(
+        &mut self,
+        vault: &Pubkey,
+        op: &str,
+        ixs: &[anchor_lang::solana_program::instruction::Instruction],
+        extra: &[&Keypair],
+    ) -> Outcome {
+        let label = vault.to_string();
+        if self.settings.dry_run {
+            let sim = self.chain.latest_blockhash().await;
+            tracing::info!(vault = %vault, op, instructions = ixs.len(), blockhash_ok = sim.is_ok(), "dry run: not sending");
+            return Outcome::Benign(hedge_vault::error::VaultError::NoBreach);
+        }
+        let started = Instant::now();
+        let out = sender::send(
+            &mut self.chain,
+            &self.settings.keeper,
+            extra,
+            ixs,
+            &self.settings.policy,
+        )
+        .await;
+        self.metrics
+            .latency
+            .with_label_values(&[op])
+            .observe(started.elapsed().as_secs_f64());
+        match &out {
+            Outcome::Landed {
+                priority_fee,
+                attempts,
+                ..
+            } => {
+                tracing::info!(vault = %vault, op, attempts, priority_fee, "landed");
+                self.metrics
+                    .priority_fees
+                    .with_label_values(&[op])
+                    .inc_by(*priority_fee);
+            }
+            Outcome::Benign(e) => {
+                tracing::debug!(vault = %vault, op, reason = ?e, "not needed");
+                self.metrics.benign.with_label_values(&[&label, op]).inc();
+            }
+            Outcome::Failed(e) => {
+                tracing::error!(vault = %vault, op, error = %e, "failed");
+                self.metrics.failures.with_label_values(&[&label, op]).inc();
+            }
+        }
+        out
+    }
+
+    /// Runs every operation for one vault.
+    pub async fn tick_vault(&mut self, w: &WatchedVault) -> anyhow::Result<VaultTick> {
+        let oracles = OracleAccounts {
+            underlying: w.underlying_oracle,
+            collateral: w.collateral_oracle,
+        };
+        let s: VaultSnapshot = snapshot::load(&mut self.chain, w.address, oracles).await?;
+        self.metrics.observe_slot(s.slot);
+        let label = w.address.to_string();
+        let unit = s.unit();
+        self.metrics
+            .net_delta
+            .with_label_values(&[&label])
+            .set(tokens(s.report.net_delta, unit));
+        self.metrics
+            .target_delta
+            .with_label_values(&[&label])
+            .set(tokens(s.report.target_delta, unit));
+        self.metrics
+            .band
+            .with_label_values(&[&label])
+            .set(tokens(s.report.band, unit));
+        self.metrics
+            .gamma_exposure
+            .with_label_values(&[&label])
+            .set(s.report.gamma_exposure.to_num());
+
+        let mut t = VaultTick::default();
+        let keeper = self.settings.keeper.pubkey();
+        if let Some(plan) = ops::rebalance::should_run(&s) {
+            let ixs = ops::rebalance::build(&plan, &s, keeper, self.settings.reward_account);
+            match self.send(&w.address, "rebalance", &ixs, &[]).await {
+                Outcome::Landed { .. } => {
+                    t.rebalanced = true;
+                    self.metrics.rebalances.with_label_values(&[&label]).inc();
+                }
+                Outcome::Benign(_) => t.benign += 1,
+                Outcome::Failed(e) => anyhow::bail!("rebalance: {e}"),
+            }
+        } else if let Some(i) = ops::margin::should_run(&s) {
+            match self
+                .send(&w.address, "rebalance_margin", &ops::margin::build(i, &s), &[])
+                .await
+            {
+                Outcome::Landed { .. } => t.margin_moved = true,
+                Outcome::Benign(_) => t.benign += 1,
+                Outcome::Failed(e) => anyhow::bail!("rebalance_margin: {e}"),
+            }
+        }
+
+        let last = self.vaults.entry(w.address).or_default().last_funding_settle;
+        if ops::funding::should_run(&s, last, self.settings.funding_interval_secs) {
+            match self
+                .send(&w.address, "settle_funding", &ops::funding::build(&s), &[])
+                .await
+            {
+                Outcome::Landed { .. } => {
+                    t.funding_settled = true;
+                    self.vaults.entry(w.address).or_default().last_funding_settle = s.now;
+                }
+                Outcome::Benign(_) => t.benign += 1,
+                Outcome::Failed(e) => tracing::warn!(vault = %w.address, error = %e, "settle_funding failed"),
+            }
+        }
+
+        // Vol: sample the oracle price, forecast, push within bounds.
+        let window = self.settings.vol_window;
+        let st = self.vaults.entry(w.address).or_default();
+        if st.prices.back().is_none_or(|(ts, _)| *ts < s.now) {
+            st.prices.push_back((s.now, s.market.underlying.price.to_num()));
+            while st.prices.len() > window {
+                st.prices.pop_front();
+            }
+        }
+        if let Some(vu) = self.settings.vol_updater.as_ref().map(|k| k.insecure_clone()) {
+            let st = &self.vaults[&w.address];
+            if st.prices.len() >= 32 {
+                let (first, last) = (st.prices[0].0, st.prices[st.prices.len() - 1].0);
+                let period = (last - first) as f64 / (st.prices.len() - 1) as f64;
+                let prices: Vec<f64> = st.prices.iter().map(|p| p.1).collect();
+                if let Some(sigma) = crate::vol::forecast_sigma(&prices, period.max(1.0)) {
+                    if let Some(bps) = ops::vol::should_run(&s, sigma, self.settings.vol_threshold_bps) {
+                        let ixs = ops::vol::build(&s, vu.pubkey(), bps);
+                        match self.send(&w.address, "update_vol", &ixs, &[&vu]).await {
+                            Outcome::Landed { .. } => t.vol_updated = true,
+                            Outcome::Benign(_) => t.benign += 1,
+                            Outcome::Failed(e) => {
+                                tracing::warn!(vault = %w.address, error = %e, "update_vol failed")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(t)
+    }
+}

@@ -1,0 +1,63 @@
+//! The main job: the simulation runs end to end and tracks its target within the band.
+use std::process::Command;
+
+#[test]
+fn simulation_report_is_produced_and_tracking_is_within_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+        .args([
+            "simulate",
+            "--steps",
+            "240",
+            "--book",
+            "protective-put",
+            "--report-json",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("hedge vault simulation report"), "{stdout}");
+    assert!(
+        !stdout.contains("Instruction:"),
+        "program logs leak into the report"
+    );
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for field in [
+        "steps",
+        "rebalances",
+        "max_abs_delta_error_after_rebalance",
+        "mean_abs_delta_error",
+        "final_nav_per_share",
+        "hedge_costs",
+        "funding_pnl",
+        "keeper_rewards",
+    ] {
+        assert!(r.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(r["steps"], 240);
+    assert!(r["rebalances"].as_u64().unwrap() > 0);
+    assert!(r["max_error_over_band_after_rebalance"].as_f64().unwrap() <= 1.0);
+    assert!(r["hedge_costs"].as_f64().unwrap() > 0.0);
+    assert!(r["final_nav_per_share"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn bad_price_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(&csv, "Date,Close\n2024-01-01,100\n2024-01-02,-5\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+        .args(["simulate", "--prices"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3") && err.contains("price must be > 0"),
+        "{err}"
+    );
+}
