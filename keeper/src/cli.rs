@@ -22,6 +22,8 @@ pub enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Run the keeper against a Solana RPC endpoint (the live crank).
     Run(crate::config::RunArgs),
+    /// Create a vault from a definition file (validated before anything is sent).
+    InitVault(cmd::init_vault::InitVaultArgs),
 }
 
 /// Runs a parsed command line.
@@ -31,6 +33,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(cmd::run::run(args))
+        }
+        Command::InitVault(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(cmd::init_vault::run(args))
         }
         Command::Simulate(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()

@@ -2,3 +2,4 @@
 pub mod greeks;
 pub mod run;
 pub mod simulate;
+pub mod init_vault;

@@ -1,0 +1,335 @@
+//! `hedge-keeper init-vault`: create a vault on any cluster from a TOML file. The file is
+//! validated with the program's own `VaultParams::validate` before anything is sent, and
+//! the created addresses are printed.
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use anyhow::{bail, Context};
+use clap::Args;
+use hedge_vault::constants::*;
+use hedge_vault::state::*;
+use hedge_vault::InitializeVaultArgs;
+use serde::Deserialize;
+use solana_signer::Signer;
+
+/// Flags of `hedge-keeper init-vault`.
+#[derive(Debug, Args)]
+pub struct InitVaultArgs {
+    /// Vault definition (see migrations/vault.example.toml).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Solana JSON-RPC URL.
+    #[arg(long, env = "HEDGE_RPC_URL", default_value = "http://127.0.0.1:8899")]
+    pub rpc_url: String,
+    /// Authority keypair: pays, and becomes the vault's governance authority.
+    #[arg(long, env = "HEDGE_KEYPAIR")]
+    pub keypair: PathBuf,
+    /// Validate and print, send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OracleFile {
+    /// "pull" (PriceUpdateV2, matched by feed id) or "legacy" (matched by account).
+    pub source: String,
+    /// Hex feed id (pull).
+    pub feed_id: Option<String>,
+    /// Price account (legacy).
+    pub account: Option<String>,
+    /// Owner program of legacy price accounts.
+    pub legacy_program: Option<String>,
+    /// Hex feed id of a collateral/quote feed (e.g. an LST); omit when the collateral is
+    /// the underlying.
+    pub collateral_feed_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueFile {
+    /// Market account on the local perp venue.
+    pub market: String,
+    /// Largest |position| on this venue (underlying base units).
+    pub cap_units: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegFile {
+    /// "call" or "put".
+    pub kind: String,
+    /// Strike in quote units (e.g. 150.0).
+    pub strike: f64,
+    /// Expiry (unix seconds).
+    pub expiry: i64,
+    /// Signed quantity (underlying base units).
+    pub quantity: i64,
+    /// Implied vol (bps); 0 = use the vault's σ.
+    #[serde(default)]
+    pub vol_bps: u32,
+}
+
+/// The vault definition file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaultFile {
+    pub vault_id: u64,
+    pub collateral_mint: String,
+    /// "spl-token" or "token-2022".
+    pub token_program: String,
+    pub guardian: String,
+    pub vol_updater: String,
+    pub fee_recipient: String,
+    pub initial_sigma_bps: u32,
+    pub timelock_secs: u32,
+    pub oracle: OracleFile,
+    pub risk: RiskParamsFile,
+    pub fees: FeesFile,
+    pub limits: LimitsFile,
+    pub vol: VolFile,
+    pub oracle_limits: OracleLimitsFile,
+    #[serde(default)]
+    pub margin: Option<MarginFile>,
+    #[serde(default)]
+    pub venues: Vec<VenueFile>,
+    #[serde(default)]
+    pub legs: Vec<LegFile>,
+}
+
+macro_rules! mirror {
+    ($file:ident => $ty:ident { $($f:ident : $t:ty),* $(,)? }) => {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $file { $(pub $f: $t),* }
+        impl From<&$file> for $ty {
+            fn from(x: &$file) -> $ty { $ty { $($f: x.$f),* } }
+        }
+    };
+}
+
+mirror!(RiskParamsFile => RiskParams {
+    delta_target_bps: i32, delta_band_bps: u32, max_gamma_exposure_e6: u64, max_vega_e6: u64,
+    max_theta_per_day_e6: u64, rebalance_cooldown_secs: u32, max_rebalance_units: u64,
+    max_slippage_bps: u16, keeper_reward: u64, rate_bps: i32, carry_bps: i32,
+    cost_aware_band: bool, min_band_bps: u32, ww_cost_bps: u16, ww_risk_aversion_e6: u64,
+});
+mirror!(FeesFile => FeeParams { management_fee_bps: u16, performance_fee_bps: u16 });
+mirror!(LimitsFile => DepositLimits { deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32 });
+mirror!(VolFile => VolParams { min_sigma_bps: u32, max_sigma_bps: u32, max_step_bps: u32, min_interval_secs: u32 });
+mirror!(OracleLimitsFile => OracleLimits { max_age_secs: u32, max_conf_bps: u16, max_ema_divergence_bps: u16 });
+mirror!(MarginFile => MarginParams { min_bps: u32, target_bps: u32, max_bps: u32 });
+
+fn key(field: &str, s: &str) -> anyhow::Result<Pubkey> {
+    Pubkey::from_str(s.trim()).map_err(|_| anyhow::anyhow!("{field}: '{s}' is not a base58 public key"))
+}
+
+fn feed_id(field: &str, s: &str) -> anyhow::Result<[u8; 32]> {
+    let h = s.trim().trim_start_matches("0x");
+    if h.len() != 64 {
+        bail!("{field}: feed id must be 64 hex characters");
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&h[2 * i..2 * i + 2], 16).map_err(|_| anyhow::anyhow!("{field}: not hex"))?;
+    }
+    Ok(out)
+}
+
+/// Everything `init-vault` will create.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub vault: Pubkey,
+    pub share_mint: Pubkey,
+    pub collateral_vault: Pubkey,
+    pub share_escrow: Pubkey,
+    pub args: InitializeVaultArgs,
+    pub instruction: Instruction,
+}
+
+impl VaultFile {
+    /// Reads a file.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("{}: invalid vault definition", path.display()))
+    }
+
+    /// Converts and validates (with the program's own bounds) into the instruction.
+    pub fn plan(&self, authority: Pubkey, now: i64) -> anyhow::Result<Plan> {
+        let mint = key("collateral_mint", &self.collateral_mint)?;
+        let token_program = match self.token_program.as_str() {
+            "spl-token" => anchor_spl::token::ID,
+            "token-2022" => anchor_spl::token_2022::ID,
+            other => bail!("token_program: '{other}' is neither spl-token nor token-2022"),
+        };
+        let p = &hedge_vault::ID;
+        let vault = Pubkey::find_program_address(&[VAULT_SEED, mint.as_ref(), &self.vault_id.to_le_bytes()], p).0;
+        let share_mint = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p).0;
+        let collateral_vault = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p).0;
+        let share_escrow = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p).0;
+
+        let o = &self.oracle;
+        let underlying = match o.source.as_str() {
+            "pull" => PriceFeedConfig {
+                source: OracleSource::PythPull,
+                feed_id: feed_id("oracle.feed_id", o.feed_id.as_deref().context("oracle.feed_id is required for pull")?)?,
+                account: Pubkey::default(),
+            },
+            "legacy" => PriceFeedConfig {
+                source: OracleSource::PythLegacy,
+                feed_id: [0; 32],
+                account: key("oracle.account", o.account.as_deref().context("oracle.account is required for legacy")?)?,
+            },
+            other => bail!("oracle.source: '{other}' is neither pull nor legacy"),
+        };
+        let collateral = o
+            .collateral_feed_id
+            .as_deref()
+            .map(|f| -> anyhow::Result<PriceFeedConfig> {
+                Ok(PriceFeedConfig {
+                    source: OracleSource::PythPull,
+                    feed_id: feed_id("oracle.collateral_feed_id", f)?,
+                    account: Pubkey::default(),
+                })
+            })
+            .transpose()?;
+        let legacy_program = o.legacy_program.as_deref().map(|s| key("oracle.legacy_program", s)).transpose()?;
+
+        if self.venues.len() > MAX_VENUES {
+            bail!("venues: at most {MAX_VENUES}");
+        }
+        if self.legs.len() > MAX_LEGS {
+            bail!("legs: at most {MAX_LEGS}");
+        }
+        let mut venues = [VenueConfig::default(); MAX_VENUES];
+        for (i, v) in self.venues.iter().enumerate() {
+            let market = key(&format!("venues[{i}].market"), &v.market)?;
+            venues[i] = VenueConfig {
+                kind: VenueKind::LocalPerp,
+                program_id: perp_venue::ID,
+                market,
+                margin_account: Pubkey::find_program_address(
+                    &[perp_venue::state::MARGIN_SEED, market.as_ref(), vault.as_ref()],
+                    &perp_venue::ID,
+                )
+                .0,
+                cap_units: v.cap_units,
+            };
+        }
+        let mut legs = [OptionLeg::default(); MAX_LEGS];
+        for (i, l) in self.legs.iter().enumerate() {
+            legs[i] = OptionLeg {
+                kind: match l.kind.as_str() {
+                    "call" => LegKind::Call,
+                    "put" => LegKind::Put,
+                    other => bail!("legs[{i}].kind: '{other}' is neither call nor put"),
+                },
+                strike_e6: if l.strike.is_finite() && l.strike > 0.0 {
+                    (l.strike * 1e6).round() as u64
+                } else {
+                    bail!("legs[{i}].strike must be > 0")
+                },
+                expiry: l.expiry,
+                quantity: l.quantity,
+                vol_bps: l.vol_bps,
+            };
+        }
+        let params = VaultParams {
+            risk: (&self.risk).into(),
+            fees: (&self.fees).into(),
+            limits: (&self.limits).into(),
+            vol: (&self.vol).into(),
+            oracle: (&self.oracle_limits).into(),
+            guardian: key("guardian", &self.guardian)?,
+            vol_updater: key("vol_updater", &self.vol_updater)?,
+            fee_recipient: key("fee_recipient", &self.fee_recipient)?,
+            timelock_secs: self.timelock_secs,
+            margin: self.margin.as_ref().map(Into::into).unwrap_or_default(),
+            venue_count: u8::try_from(self.venues.len())?,
+            venues,
+            leg_count: u8::try_from(self.legs.len())?,
+            legs,
+        };
+        params
+            .validate(now, &vault)
+            .map_err(|e| anyhow::anyhow!("vault definition rejected by the program's bounds: {e}"))?;
+        if !(params.vol.min_sigma_bps..=params.vol.max_sigma_bps).contains(&self.initial_sigma_bps) {
+            bail!("initial_sigma_bps must lie within [vol.min_sigma_bps, vol.max_sigma_bps]");
+        }
+        let args = InitializeVaultArgs {
+            vault_id: self.vault_id,
+            oracle: OracleConfig {
+                underlying,
+                collateral,
+                legacy_program: legacy_program.unwrap_or_default(),
+            },
+            params,
+            initial_sigma_bps: self.initial_sigma_bps,
+        };
+        let instruction = Instruction {
+            program_id: hedge_vault::ID,
+            accounts: hedge_vault::accounts::InitializeVault {
+                authority,
+                vault,
+                collateral_mint: mint,
+                share_mint,
+                collateral_vault,
+                share_escrow,
+                token_program,
+                system_program: anchor_lang::system_program::ID,
+            }
+            .to_account_metas(None),
+            data: hedge_vault::instruction::InitializeVault { args: args.clone() }.data(),
+        };
+        Ok(Plan {
+            vault,
+            share_mint,
+            collateral_vault,
+            share_escrow,
+            args,
+            instruction,
+        })
+    }
+}
+
+/// Prints the addresses of a plan.
+pub fn print_plan(p: &Plan) {
+    println!("vault             {}", p.vault);
+    println!("share mint        {}", p.share_mint);
+    println!("collateral vault  {}", p.collateral_vault);
+    println!("share escrow      {}", p.share_escrow);
+    for (i, v) in p.args.params.live_venues().iter().enumerate() {
+        println!("venue {i} margin    {} (market {})", v.margin_account, v.market);
+    }
+}
+
+pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
+    let file = VaultFile::load(&args.config)?;
+    let authority = crate::cmd::run::read_keypair(&args.keypair)?;
+    let mut chain = crate::chain::rpc::RpcChain::new(&args.rpc_url, std::time::Duration::from_secs(30));
+    let now = match crate::chain::Chain::clock(&mut chain).await {
+        Ok((_, t)) => t,
+        Err(e) if args.dry_run => {
+            eprintln!("warning: cannot read the cluster clock ({e}); validating against local time");
+            i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs())?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let plan = file.plan(authority.pubkey(), now)?;
+    print_plan(&plan);
+    if args.dry_run {
+        println!("dry run: definition valid, nothing sent");
+        return Ok(());
+    }
+    match crate::sender::send(&mut chain, &authority, &[], &[plan.instruction.clone()], &Default::default()).await {
+        crate::sender::Outcome::Landed { .. } => {
+            println!("vault created");
+            Ok(())
+        }
+        crate::sender::Outcome::Benign(e) => bail!("not created: {e:?}"),
+        crate::sender::Outcome::Failed(e) => bail!("not created: {e}"),
+    }
+}
