@@ -14,7 +14,10 @@ use hedge_vault::state::{LegKind, OptionLeg};
 const SOL: u64 = 1_000_000_000;
 
 fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let mut fx = Fixture::new().await;
         let m = fx.create_market(0, 100_000 * SOL).await;
@@ -36,7 +39,9 @@ fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
         let ixs = [fx.refresh_nav_ix(&[m]), fx.deposit_ix(&u, 100 * SOL, 0)];
         fx.send(&ixs, &[&u.kp]).await.unwrap();
         let oracles = fx.oracles();
-        let s = snapshot::load(&mut LocalChain { env: &mut fx.env }, fx.pdas.vault, oracles).await.unwrap();
+        let s = snapshot::load(&mut LocalChain { env: &mut fx.env }, fx.pdas.vault, oracles)
+            .await
+            .unwrap();
         (0..n)
             .map(|i| {
                 let mut c = s.clone();

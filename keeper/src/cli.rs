@@ -24,6 +24,10 @@ pub enum Command {
     Run(crate::config::RunArgs),
     /// Create a vault from a definition file (validated before anything is sent).
     InitVault(cmd::init_vault::InitVaultArgs),
+    /// Backtest hedging policies on a price path or Monte Carlo paths, with stress tests.
+    Backtest(cmd::backtest::BacktestArgs),
+    /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
+    BacktestResults(cmd::backtest::ResultsArgs),
 }
 
 /// Runs a parsed command line.
@@ -35,8 +39,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             rt.block_on(cmd::run::run(args))
         }
         Command::InitVault(args) => {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(cmd::init_vault::run(args))
+        }
+        Command::Backtest(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(cmd::backtest::run(args))
+        }
+        Command::BacktestResults(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(cmd::backtest::results(args))
         }
         Command::Simulate(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()

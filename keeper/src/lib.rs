@@ -1,5 +1,6 @@
 //! Library side of `hedge-keeper`: the crank (operations, sender, chain access), the
 //! simulator and the tools. `main.rs` only parses the command line.
+pub mod backtest;
 pub mod chain;
 pub mod cli;
 pub mod cmd;

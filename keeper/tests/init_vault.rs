@@ -7,7 +7,11 @@ use hedge_localnet::Env;
 use solana_signer::Signer;
 
 fn example(mint: &str, market: Option<&str>) -> String {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/vault.example.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../migrations/vault.example.toml"
+    ))
+    .unwrap();
     let text = text.replace("J1toso1uCk3RLmjorhTtrVwY9HJ7X8V9yYac6Y7kGCPn", mint);
     match market {
         Some(m) => text.replace("REPLACE_WITH_MARKET_ADDRESS", m),
@@ -28,7 +32,7 @@ async fn example_definition_creates_a_vault() {
         &mut LocalChain { env: &mut env },
         &authority,
         &[],
-        &[plan.instruction.clone()],
+        std::slice::from_ref(&plan.instruction),
         &SendPolicy::default(),
     )
     .await;
@@ -52,7 +56,10 @@ fn invalid_definitions_are_refused_before_sending() {
     let bad = example(&mint, Some(&mint)).replace("management_fee_bps = 100", "management_fee_bps = 900");
     let file: VaultFile = toml::from_str(&bad).unwrap();
     let e = file.plan(auth, 0).unwrap_err().to_string();
-    assert!(e.contains("ManagementFeeTooHigh") || e.contains("Management fee"), "{e}");
+    assert!(
+        e.contains("ManagementFeeTooHigh") || e.contains("Management fee"),
+        "{e}"
+    );
     // Unknown fields are errors, not silently ignored.
     let typo = example(&mint, Some(&mint)).replace("timelock_secs", "timelock_sec");
     assert!(toml::from_str::<VaultFile>(&typo).is_err());

@@ -153,7 +153,8 @@ pub struct Plan {
 impl VaultFile {
     /// Reads a file.
     pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("{}: invalid vault definition", path.display()))
     }
 
@@ -166,7 +167,8 @@ impl VaultFile {
             other => bail!("token_program: '{other}' is neither spl-token nor token-2022"),
         };
         let p = &hedge_vault::ID;
-        let vault = Pubkey::find_program_address(&[VAULT_SEED, mint.as_ref(), &self.vault_id.to_le_bytes()], p).0;
+        let vault =
+            Pubkey::find_program_address(&[VAULT_SEED, mint.as_ref(), &self.vault_id.to_le_bytes()], p).0;
         let share_mint = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p).0;
         let collateral_vault = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p).0;
         let share_escrow = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p).0;
@@ -175,13 +177,23 @@ impl VaultFile {
         let underlying = match o.source.as_str() {
             "pull" => PriceFeedConfig {
                 source: OracleSource::PythPull,
-                feed_id: feed_id("oracle.feed_id", o.feed_id.as_deref().context("oracle.feed_id is required for pull")?)?,
+                feed_id: feed_id(
+                    "oracle.feed_id",
+                    o.feed_id
+                        .as_deref()
+                        .context("oracle.feed_id is required for pull")?,
+                )?,
                 account: Pubkey::default(),
             },
             "legacy" => PriceFeedConfig {
                 source: OracleSource::PythLegacy,
                 feed_id: [0; 32],
-                account: key("oracle.account", o.account.as_deref().context("oracle.account is required for legacy")?)?,
+                account: key(
+                    "oracle.account",
+                    o.account
+                        .as_deref()
+                        .context("oracle.account is required for legacy")?,
+                )?,
             },
             other => bail!("oracle.source: '{other}' is neither pull nor legacy"),
         };
@@ -196,7 +208,11 @@ impl VaultFile {
                 })
             })
             .transpose()?;
-        let legacy_program = o.legacy_program.as_deref().map(|s| key("oracle.legacy_program", s)).transpose()?;
+        let legacy_program = o
+            .legacy_program
+            .as_deref()
+            .map(|s| key("oracle.legacy_program", s))
+            .transpose()?;
 
         if self.venues.len() > MAX_VENUES {
             bail!("venues: at most {MAX_VENUES}");
@@ -314,7 +330,11 @@ pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
         Ok((_, t)) => t,
         Err(e) if args.dry_run => {
             eprintln!("warning: cannot read the cluster clock ({e}); validating against local time");
-            i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs())?
+            i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)?
+                    .as_secs(),
+            )?
         }
         Err(e) => return Err(e.into()),
     };
@@ -324,7 +344,15 @@ pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
         println!("dry run: definition valid, nothing sent");
         return Ok(());
     }
-    match crate::sender::send(&mut chain, &authority, &[], &[plan.instruction.clone()], &Default::default()).await {
+    match crate::sender::send(
+        &mut chain,
+        &authority,
+        &[],
+        std::slice::from_ref(&plan.instruction),
+        &Default::default(),
+    )
+    .await
+    {
         crate::sender::Outcome::Landed { .. } => {
             println!("vault created");
             Ok(())

@@ -1,5 +1,6 @@
 //! One module per subcommand.
+pub mod backtest;
 pub mod greeks;
+pub mod init_vault;
 pub mod run;
 pub mod simulate;
-pub mod init_vault;

@@ -53,6 +53,67 @@ pub fn whalley_wilmott_half_width(
     exp(log_h3.checked_div_int(3).ok_or(MathError::Overflow)?)
 }
 
+/// x^a for x > 0, as exp(a·ln x).
+fn pow(x: Fix, a: Fix) -> MathResult<Fix> {
+    exp(mul(a, ln(x)?)?)
+}
+
+/// Zakamouline (2006) half-width of the no-trade band around the Black–Scholes delta:
+///
+/// H = H₀ + H₁, H₀ = λ / (γ·S·σ²·τ), H₁ = 1.12·λ^0.31·τ^0.05·(e^(−r·τ)/σ)^0.25·(|Γ|/γ)^0.5
+///
+/// Same units as [`whalley_wilmott_half_width`]. `tau_years` and `vol` must be > 0 (the
+/// approximation is for an option with time left); a zero cost or zero gamma gives H₀
+/// only (respectively 0).
+pub fn zakamouline_half_width(
+    lambda: Fix,
+    spot: Fix,
+    vol: Fix,
+    gamma: Fix,
+    risk_aversion: Fix,
+    r: Fix,
+    tau_years: Fix,
+) -> MathResult<Fix> {
+    if lambda < Fix::ZERO {
+        return Err(MathError::NegativeCost);
+    }
+    if spot <= Fix::ZERO {
+        return Err(MathError::NonPositiveSpot);
+    }
+    if risk_aversion <= Fix::ZERO {
+        return Err(MathError::NonPositiveRiskAversion);
+    }
+    if vol <= Fix::ZERO {
+        return Err(MathError::NegativeVol);
+    }
+    if tau_years <= Fix::ZERO {
+        return Err(MathError::NegativeTime);
+    }
+    if lambda == Fix::ZERO {
+        return Ok(Fix::ZERO);
+    }
+    let h0 = crate::ops::div(
+        lambda,
+        mul(mul(mul(risk_aversion, spot)?, mul(vol, vol)?)?, tau_years)?,
+    )?;
+    let g = gamma.saturating_abs();
+    if g == Fix::ZERO {
+        return Ok(h0);
+    }
+    let disc_over_vol = crate::ops::div(exp(crate::ops::neg(mul(r, tau_years)?)?)?, vol)?;
+    let h1 = mul(
+        mul(
+            mul(Fix::lit("1.12"), pow(lambda, Fix::lit("0.31"))?)?,
+            pow(tau_years, Fix::lit("0.05"))?,
+        )?,
+        mul(
+            pow(disc_over_vol, Fix::lit("0.25"))?,
+            crate::primitives::sqrt(crate::ops::div(g, risk_aversion)?)?,
+        )?,
+    )?;
+    add(h0, h1)
+}
+
 /// Outcome of comparing a net delta with its target band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BandCheck {
@@ -114,6 +175,28 @@ mod tests {
         assert_eq!(
             whalley_wilmott_half_width(f(0.1), f(1.0), f(1.0), f(1.0), z, f(-1.0)),
             Err(MathError::NegativeTime)
+        );
+    }
+
+    #[test]
+    fn zakamouline_matches_closed_form() {
+        let (l, s, v, g, ra, r, t): (f64, f64, f64, f64, f64, f64, f64) =
+            (0.002, 100.0, 0.3, 0.02, 1.0, 0.01, 0.5);
+        let h0 = l / (ra * s * v * v * t);
+        let h1 = 1.12 * l.powf(0.31) * t.powf(0.05) * ((-r * t).exp() / v).powf(0.25) * (g / ra).sqrt();
+        let h = zakamouline_half_width(f(l), f(s), f(v), f(g), f(ra), f(r), f(t)).unwrap();
+        assert!(
+            (h.to_num::<f64>() - (h0 + h1)).abs() < 1e-10,
+            "{h} vs {}",
+            h0 + h1
+        );
+        assert_eq!(
+            zakamouline_half_width(f(l), f(s), f(v), f(g), f(ra), f(r), Fix::ZERO),
+            Err(MathError::NegativeTime)
+        );
+        assert_eq!(
+            zakamouline_half_width(Fix::ZERO, f(s), f(v), f(g), f(ra), f(r), f(t)),
+            Ok(Fix::ZERO)
         );
     }
 

@@ -26,8 +26,6 @@ pub enum VenueError {
     InsufficientLiquidity,
     #[msg("Account is not below maintenance margin")]
     NotLiquidatable,
-    #[msg("Cannot liquidate into the same account")]
-    SelfLiquidation,
     #[msg("Oracle account has the wrong owner")]
     OracleWrongOwner,
     #[msg("Oracle account data is invalid")]

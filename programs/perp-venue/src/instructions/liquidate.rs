@@ -29,11 +29,6 @@ impl Liquidate<'_> {
     /// the account's quote balance.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        require_keys_neq!(
-            a.margin_account.key(),
-            a.liquidator_account.key(),
-            VenueError::SelfLiquidation
-        );
         let now = Clock::get()?.unix_timestamp;
         let (price, cprice) = crate::oracle::prices(
             &a.market,
