@@ -23,16 +23,45 @@ fn bench(c: &mut Criterion) {
         let book = Book::resolve(BookSpec::Neutral, 100.0, 0.8, 0.0, 0.0);
         group.throughput(Throughput::Elements(steps as u64));
         group.bench_function(format!("band_policy_{steps}_steps"), |b| {
-            b.iter(|| run_path(black_box(&path), dt, &book, &policy, &costs, &Scenario::default(), false))
+            b.iter(|| {
+                run_path(
+                    black_box(&path),
+                    dt,
+                    &book,
+                    &policy,
+                    &costs,
+                    &Scenario::default(),
+                    false,
+                )
+            })
         });
     }
     // An option book: the target's Greeks come from hedge-math's fixed-point engine at
     // every step, which dominates the cost.
     let path = g.path(100.0, dt, 10_000, 1);
-    let put = Book::resolve(BookSpec::ProtectivePut { strike_mult: 1.0, tenor_years: 30.0 }, 100.0, 0.8, 0.0, 0.0);
+    let put = Book::resolve(
+        BookSpec::ProtectivePut {
+            strike_mult: 1.0,
+            tenor_years: 30.0,
+        },
+        100.0,
+        0.8,
+        0.0,
+        0.0,
+    );
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("band_policy_protective_put_10000_steps", |b| {
-        b.iter(|| run_path(black_box(&path), dt, &put, &policy, &costs, &Scenario::default(), false))
+        b.iter(|| {
+            run_path(
+                black_box(&path),
+                dt,
+                &put,
+                &policy,
+                &costs,
+                &Scenario::default(),
+                false,
+            )
+        })
     });
     group.finish();
 }

@@ -221,3 +221,76 @@ async fn margin_is_kept_within_bounds_and_nav_includes_the_hedge() {
     let expected = 10.0 * v.total_assets() as f64 / 100.0;
     assert!((req.assets_at_request as f64 - expected).abs() / expected < 1e-6);
 }
+
+#[tokio::test]
+async fn venue_parameters_are_bounded() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    let base = fx.vault().await.params;
+    type Edit = Box<dyn Fn(&mut hedge_vault::state::VaultParams)>;
+    let cases: Vec<(Edit, VaultError)> = vec![
+        (Box::new(|p| p.venue_count = 3), VaultError::TooManyVenues),
+        (Box::new(|p| p.venues[0].cap_units = 0), VaultError::ZeroVenueCap),
+        (
+            Box::new(|p| p.venues[0].program_id = hedge_vault::ID),
+            VaultError::VenueProgramMismatch,
+        ),
+        (
+            Box::new(|p| p.venues[0].margin_account = anchor_lang::prelude::Pubkey::new_unique()),
+            VaultError::VenueMarginAccountMismatch,
+        ),
+        (
+            Box::new(|p| p.margin.min_bps = 50),
+            VaultError::InvalidMarginParams,
+        ),
+        (
+            Box::new(|p| p.margin.target_bps = p.margin.max_bps + 1),
+            VaultError::InvalidMarginParams,
+        ),
+        (
+            Box::new(|p| {
+                p.risk.cost_aware_band = true;
+                p.risk.min_band_bps = 100;
+                p.risk.ww_cost_bps = 0;
+                p.risk.ww_risk_aversion_e6 = 1_000_000;
+            }),
+            VaultError::InvalidCostAwareBand,
+        ),
+    ];
+    for (edit, err) in cases {
+        let mut p = base;
+        edit(&mut p);
+        assert_vault_err(&fx.queue(p).await, err);
+    }
+    // A venue holding a position cannot be removed.
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    let mut p = base;
+    p.venue_count = 0;
+    fx.queue(p).await.unwrap();
+    fx.advance(3_600).await;
+    assert_vault_err(&fx.apply().await, VaultError::VenueHasPosition);
+}
+
+#[tokio::test]
+async fn full_venues_and_withdraw_only_stop_new_hedges() {
+    let (mut fx, ms, _u) = hedged_vault(1, 30 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    fx.advance(60).await;
+    // The only venue is at its cap and the vault is still breached.
+    assert_vault_err(
+        &fx.rebalance(&k, kc, &ms[0], 0).await,
+        VaultError::NoVenueCapacity,
+    );
+    // Withdraw-only: growing the hedge is refused (raise the cap so routing would allow it).
+    let mut p = fx.vault().await.params;
+    p.venues[0].cap_units = 1_000 * SOL;
+    fx.govern(p).await;
+    let g = fx.guardian.insecure_clone();
+    fx.send(&[fx.set_pause_ix(&g.pubkey(), 0, true)], &[&g])
+        .await
+        .unwrap();
+    assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::WithdrawOnly);
+}

@@ -38,18 +38,18 @@ impl ApplyParams<'_> {
         // Legs may have expired while queued.
         let vault = &mut ctx.accounts.vault;
         params.validate(now, &vault.key())?;
-        // A venue holding a position cannot be swapped out from under it.
+        // A venue holding a position cannot be removed or pointed elsewhere (its cap may
+        // change).
         for (i, pos) in vault.venue_positions.iter().enumerate() {
-            let old = vault
-                .params
-                .venues
-                .get(i)
-                .filter(|_| i < usize::from(vault.params.venue_count));
-            let new = params
-                .venues
-                .get(i)
-                .filter(|_| i < usize::from(params.venue_count));
-            require!(*pos == 0 || old == new, VaultError::VenueHasPosition);
+            let same_place = |v: Option<&crate::state::VenueConfig>| {
+                v.map(|v| (v.kind, v.program_id, v.market, v.margin_account))
+            };
+            let old = vault.params.live_venues().get(i);
+            let new = params.live_venues().get(i);
+            require!(
+                *pos == 0 || same_place(old) == same_place(new),
+                VaultError::VenueHasPosition
+            );
         }
         vault.params = params;
         vault.sigma_bps = vault
