@@ -136,6 +136,9 @@ impl Fixture {
                 min_band_bps: 0,
                 ww_cost_bps: 0,
                 ww_risk_aversion_e6: 0,
+                funding_cut_threshold_bps: 0,
+                funding_cut_after_secs: 0,
+                funding_cut_bps: 0,
             },
             fees: FeeParams::default(),
             limits: DepositLimits {
@@ -334,6 +337,8 @@ impl Fixture {
             share_escrow: self.pdas.share_escrow,
             owner_collateral: u.collateral,
             token_program: self.token_program,
+            underlying_oracle: None,
+            collateral_oracle: None,
         }
     }
 

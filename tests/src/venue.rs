@@ -1,7 +1,7 @@
 //! Perp-venue setup for vault tests, and builders for the venue-facing vault
 //! instructions.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use hedge_vault::client::{self, OracleAccounts, VaultKeys};
 use hedge_vault::state::{MarginParams, VaultParams, VenueConfig, VenueKind};
 use perp_venue::state::{MARGIN_SEED, MARKET_SEED, POOL_SEED};
@@ -199,6 +199,20 @@ impl Fixture {
             self.oracles(),
             venue_index,
         )
+    }
+
+    /// `complete_withdraw` for a hedged vault: oracle plus [program, market, margin] per
+    /// venue, so the program can reduce the hedge pro rata.
+    pub fn complete_ix_hedged(&self, u: &crate::fixture::User, markets: &[VenueMarket]) -> Instruction {
+        let mut accounts = self.complete_accounts(u);
+        accounts.underlying_oracle = Some(self.oracle);
+        let mut ix = crate::vault_ix(accounts, hedge_vault::instruction::CompleteWithdraw {});
+        for m in markets {
+            ix.accounts.push(AccountMeta::new_readonly(perp_venue::ID, false));
+            ix.accounts.push(AccountMeta::new(m.market, false));
+            ix.accounts.push(AccountMeta::new(m.margin, false));
+        }
+        ix
     }
 
     /// A keeper keypair with an empty collateral account for rewards.

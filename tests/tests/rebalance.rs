@@ -294,3 +294,103 @@ async fn full_venues_and_withdraw_only_stop_new_hedges() {
         .unwrap();
     assert_vault_err(&fx.rebalance(&k, kc, &ms[0], 0).await, VaultError::WithdrawOnly);
 }
+
+#[tokio::test]
+async fn persistent_adverse_funding_shrinks_the_hedge() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    let mut p = fx.vault().await.params;
+    p.risk.funding_cut_threshold_bps = 1_000;
+    p.risk.funding_cut_after_secs = 3_600;
+    p.risk.funding_cut_bps = 5_000;
+    fx.govern(p).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    // Funding turns against the short: shorts pay 36.5 % a year.
+    let admin = fx.mint_authority.insecure_clone();
+    let ix = hedge_localnet::venue::venue_ix(
+        perp_venue::accounts::SetFundingRate {
+            admin: admin.pubkey(),
+            market: ms[0].market,
+            oracle: fx.oracle,
+        },
+        perp_venue::instruction::SetFundingRate {
+            args: perp_venue::SetFundingRateArgs {
+                funding_rate_bps: -3_650,
+            },
+        },
+    );
+    fx.send(&[ix], &[&admin]).await.unwrap();
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
+    let since = fx.vault().await.funding_adverse_since;
+    assert!(since > 0);
+    // Not yet long enough: the target is still fully hedged.
+    fx.advance(1_800).await;
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
+    let ev: hedge_vault::events::DeltaChecked =
+        events::one(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    assert!(!ev.breached);
+    // After the delay the policy halves the hedge: target moves to half the exposure.
+    fx.advance(1_800).await;
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
+    assert_eq!(
+        fx.vault().await.funding_adverse_since,
+        since,
+        "still adverse since the same time"
+    );
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    assert!(ev.size > 0, "the short is bought back");
+    let v = fx.vault().await;
+    let half = v.total_assets() as f64 / 2.0;
+    assert!(
+        ((-v.hedge_position) as f64 - half).abs() / half < 0.01,
+        "hedge {}",
+        v.hedge_position
+    );
+    // Funding back to normal: the policy switches off and the full hedge returns.
+    let ix = hedge_localnet::venue::venue_ix(
+        perp_venue::accounts::SetFundingRate {
+            admin: admin.pubkey(),
+            market: ms[0].market,
+            oracle: fx.oracle,
+        },
+        perp_venue::instruction::SetFundingRate {
+            args: perp_venue::SetFundingRateArgs {
+                funding_rate_bps: 500,
+            },
+        },
+    );
+    fx.send(&[ix], &[&admin]).await.unwrap();
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
+    assert_eq!(fx.vault().await.funding_adverse_since, 0);
+    // Bounds of the policy itself.
+    let mut p = fx.vault().await.params;
+    p.risk.funding_cut_bps = 0;
+    assert_vault_err(&fx.queue(p).await, VaultError::InvalidFundingPolicy);
+}
+
+#[tokio::test]
+async fn withdrawals_reduce_the_hedge_pro_rata() {
+    let (mut fx, ms, u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    let before = fx.vault().await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.request_ix(&u, 10 * SOL)];
+    fx.send(&ixs, &[&u.kp]).await.unwrap();
+    fx.advance(3_600).await;
+    // Without the venue accounts a hedged vault refuses the withdrawal.
+    let ixs = [fx.refresh_nav_ix(&ms), fx.complete_ix(&u)];
+    assert_vault_err(&fx.send(&ixs, &[&u.kp]).await, VaultError::MissingVenueAccounts);
+    let ixs = [fx.refresh_nav_ix(&ms), fx.complete_ix_hedged(&u, &ms)];
+    fx.send(&ixs, &[&u.kp]).await.unwrap();
+    let after = fx.vault().await;
+    // 10 of 100 shares: the short shrinks by 10 %, and the sequence moves.
+    assert_eq!(
+        after.hedge_position,
+        before.hedge_position - before.hedge_position / 10
+    );
+    assert_eq!(after.sequence, before.sequence + 1);
+    let margin: perp_venue::state::MarginAccount = fx.env.anchor_account(&ms[0].margin).await;
+    assert_eq!(margin.position, after.hedge_position);
+}

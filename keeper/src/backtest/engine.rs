@@ -520,20 +520,17 @@ mod tests {
     #[test]
     fn outage_freezes_the_hedge() {
         let p = path();
-        let book = Book::resolve(BookSpec::Neutral, p[0], 0.6, 0.0, 0.0);
+        let spec = BookSpec::ProtectivePut {
+            strike_mult: 1.0,
+            tenor_years: 1.0,
+        };
+        let book = Book::resolve(spec, p[0], 0.6, 0.0, 0.0);
         let s = Scenario {
             outage: Some((0, 10)),
             ..Default::default()
         };
-        let r = run_path(
-            &p,
-            1.0,
-            &book,
-            &Policy::TimeBased { every: 1 },
-            &costs(0.0),
-            &s,
-            true,
-        );
+        let every = Policy::TimeBased { every: 1 };
+        let r = run_path(&p, 1.0 / 365.0, &book, &every, &costs(0.0), &s, true);
         let ser = r.series.unwrap();
         assert!(ser.rebalanced[..10].iter().all(|x| !x));
         assert!(ser.rebalanced[10]);

@@ -451,7 +451,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
         // Depositors.
         for i in 0..sim.users.len() {
             if sim.pending[i] {
-                let ix = sim.fx.complete_ix(&sim.users[i]);
+                let ix = sim.fx.complete_ix_hedged(&sim.users[i], &sim.markets);
                 let kp = sim.users[i].kp.insecure_clone();
                 if sim.refresh_and(ix, &kp).await {
                     sim.pending[i] = false;

@@ -9,9 +9,11 @@ pub fn should_run(s: &VaultSnapshot, last_settled: i64, interval_secs: i64) -> b
     s.vault.params.venue_count > 0 && s.now.saturating_sub(last_settled) >= interval_secs
 }
 
-/// One `settle_funding` per venue.
+/// One `settle_funding` per venue, then a `refresh_nav` (which also feeds the vault's
+/// funding policy).
 pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
-    s.vault
+    let mut ixs: Vec<Instruction> = s
+        .vault
         .params
         .live_venues()
         .iter()
@@ -25,5 +27,11 @@ pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
             .to_account_metas(None),
             data: perp_venue::instruction::SettleFunding {}.data(),
         })
-        .collect()
+        .collect();
+    ixs.push(hedge_vault::client::refresh_nav(
+        s.address,
+        s.vault.params.live_venues(),
+        s.oracles,
+    ));
+    ixs
 }

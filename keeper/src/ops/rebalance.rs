@@ -56,11 +56,16 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
     })
 }
 
-/// The instructions: a margin top-up if needed, then the rebalance.
+/// The instructions: a NAV / funding refresh, a margin top-up if needed, then the
+/// rebalance.
 pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to: Pubkey) -> Vec<Instruction> {
     let keys = VaultKeys::of(&s.vault);
     let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
-    let mut ixs = Vec::new();
+    let mut ixs = vec![client::refresh_nav(
+        s.address,
+        s.vault.params.live_venues(),
+        s.oracles,
+    )];
     if plan.margin_first > 0 {
         ixs.push(client::rebalance_margin(
             s.address,

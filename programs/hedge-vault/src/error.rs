@@ -81,6 +81,8 @@ pub enum VaultError {
     InvalidRole,
     #[msg("Cost-aware band needs a min band within bounds, a cost and a risk aversion")]
     InvalidCostAwareBand,
+    #[msg("Funding policy invalid: cut must be 1..=10000 bps and the delay at most 30 days")]
+    InvalidFundingPolicy,
     #[msg("Too many venues")]
     TooManyVenues,
     #[msg("Margin bounds invalid: need 1 % <= min <= target <= max <= 200 %")]

@@ -72,7 +72,7 @@ pub mod hedge_vault {
         RequestWithdraw::handler(ctx, args)
     }
 
-    pub fn complete_withdraw(ctx: Context<CompleteWithdraw>) -> Result<()> {
+    pub fn complete_withdraw<'info>(ctx: Context<'info, CompleteWithdraw<'info>>) -> Result<()> {
         CompleteWithdraw::handler(ctx)
     }
 

@@ -44,6 +44,8 @@ pub struct DeltaReport {
     pub gamma_exposure: Fix,
     /// Legs with expiry after `now` that were priced.
     pub live_legs: u8,
+    /// The funding policy is cutting the hedge.
+    pub funding_cut: bool,
 }
 
 fn bps_of(x: Fix, bps: i64) -> Result<Fix> {
@@ -111,6 +113,16 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         theta = add(theta, mul(qty_whole, g.theta)?)?;
         live = live.saturating_add(1);
     }
+    // Funding policy: while the hedge has paid too much funding for too long, move the
+    // target part of the way back towards the unhedged exposure.
+    let funding_cut = vault.funding_cut_active(now);
+    if funding_cut {
+        let hedge_needed = target
+            .checked_sub(collateral_underlying)
+            .ok_or(VaultError::MathOverflow)?;
+        let cut = bps_of(hedge_needed, i64::from(p.risk.funding_cut_bps))?;
+        target = target.checked_sub(cut).ok_or(VaultError::MathOverflow)?;
+    }
     let band = if p.risk.cost_aware_band {
         // max(floor, Whalley–Wilmott width of the book's gamma), τ = 0 (no discounting
         // of the band; conservative by at most e^(r·τ)).
@@ -144,6 +156,7 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         book_theta: theta,
         gamma_exposure,
         live_legs: live,
+        funding_cut,
     })
 }
 

@@ -43,6 +43,14 @@ pub struct RiskParams {
     pub ww_cost_bps: u16,
     /// Whalley–Wilmott risk aversion γ, scaled by 1e6.
     pub ww_risk_aversion_e6: u64,
+    /// Funding policy: when the hedge has paid at least this funding rate (bps per year)
+    /// for `funding_cut_after_secs`, the hedge target shrinks by `funding_cut_bps`.
+    /// 0 disables the policy.
+    pub funding_cut_threshold_bps: u32,
+    /// How long funding must stay adverse before the cut applies (seconds).
+    pub funding_cut_after_secs: u32,
+    /// Share of the hedge dropped while the policy applies (bps of the hedge).
+    pub funding_cut_bps: u16,
 }
 
 /// Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's
@@ -264,6 +272,12 @@ impl VaultParams {
                     && r.ww_cost_bps > 0
                     && r.ww_risk_aversion_e6 > 0,
                 VaultError::InvalidCostAwareBand
+            );
+        }
+        if r.funding_cut_threshold_bps > 0 {
+            require!(
+                (1..=10_000).contains(&r.funding_cut_bps) && r.funding_cut_after_secs <= MAX_TIMELOCK_SECS,
+                VaultError::InvalidFundingPolicy
             );
         }
         require!(

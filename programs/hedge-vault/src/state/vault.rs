@@ -127,6 +127,9 @@ pub struct Vault {
     pub nav_slot: u64,
     /// Total keeper rewards paid (collateral base units).
     pub keeper_rewards_paid: u64,
+    /// Since when the hedge has paid funding at or above the policy threshold (unix
+    /// seconds; 0 = not adverse). Updated by `refresh_nav`.
+    pub funding_adverse_since: i64,
     /// Pause flags, see [`pause`].
     pub paused: u16,
     /// Withdraw-only mode: deposits and hedge increases are refused.
@@ -155,6 +158,26 @@ impl Vault {
     /// NAV in collateral base units: tracked collateral plus venue equity (floored at 0).
     pub fn total_assets(&self) -> u64 {
         self.total_collateral.saturating_add_signed(self.hedge_equity)
+    }
+
+    /// Records the highest funding rate any venue position pays (bps per year).
+    pub fn observe_funding(&mut self, paid_bps: i64, now: i64) {
+        let threshold = i64::from(self.params.risk.funding_cut_threshold_bps);
+        if threshold > 0 && paid_bps >= threshold {
+            if self.funding_adverse_since == 0 {
+                self.funding_adverse_since = now;
+            }
+        } else {
+            self.funding_adverse_since = 0;
+        }
+    }
+
+    /// True while the funding policy cuts the hedge.
+    pub fn funding_cut_active(&self, now: i64) -> bool {
+        let r = &self.params.risk;
+        r.funding_cut_threshold_bps > 0
+            && self.funding_adverse_since > 0
+            && now.saturating_sub(self.funding_adverse_since) >= i64::from(r.funding_cut_after_secs)
     }
 
     /// With venues configured, share conversions need venue equity marked in this slot.

@@ -42,6 +42,7 @@ pub fn view(
         collateral: margin.collateral,
         equity_quote: h.equity,
         notional: h.notional,
+        funding_rate_bps: market.funding_rate_bps,
     })
 }
 

@@ -25,6 +25,15 @@ pub struct VenueView {
     pub equity_quote: Fix,
     /// |position| · price (quote units).
     pub notional: Fix,
+    /// The venue's funding rate (bps per year, longs pay when positive).
+    pub funding_rate_bps: i32,
+}
+
+impl VenueView {
+    /// Funding this position pays (bps per year; negative when it receives).
+    pub fn funding_paid_bps(&self) -> i64 {
+        i64::from(self.funding_rate_bps).saturating_mul(self.position.signum())
+    }
 }
 
 /// The accounts one venue operation needs.
@@ -96,6 +105,78 @@ pub fn place_order<'info>(
     match v.kind {
         VenueKind::LocalPerp => local_perp::place_order(a, vault, signer, size, limit),
     }
+}
+
+/// A trade verified against the venue's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedFill {
+    /// Position after the trade (underlying base units).
+    pub position_after: i64,
+    /// Average fill price (quote per whole token).
+    pub price: Fix,
+    /// (fill − oracle) · size: execution cost against the oracle (quote).
+    pub cost: Fix,
+}
+
+/// Trades `size` on a venue with the limit price oracle × (1 ± `max_slippage_bps`), then
+/// re-reads the margin account: the position must have moved by exactly `size` and the
+/// average fill must be within the limit.
+#[allow(clippy::too_many_arguments)]
+pub fn verified_trade<'info>(
+    v: &VenueConfig,
+    a: &VenueAccounts<'_, 'info>,
+    vault: &AccountInfo<'info>,
+    signer: &[&[u8]],
+    size: i64,
+    market: &crate::oracle::MarketSnapshot,
+    max_slippage_bps: u16,
+    decimals: u8,
+    now: i64,
+) -> Result<VerifiedFill> {
+    check_accounts(v, a)?;
+    let price = market.underlying.price;
+    let cprice = price
+        .checked_mul(market.collateral_rate)
+        .ok_or(VaultError::MathOverflow)?;
+    let before = view(v, a.market, a.margin_account, price, cprice, now)?;
+    let slip = Fix::from_num(max_slippage_bps)
+        .checked_div_int(i128::from(crate::constants::BPS))
+        .ok_or(VaultError::MathOverflow)?;
+    let factor = if size > 0 {
+        Fix::ONE + slip
+    } else {
+        Fix::ONE - slip
+    };
+    let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
+    place_order(v, a, vault, signer, size, limit)?;
+    let after = view(v, a.market, a.margin_account, price, cprice, now)?;
+    require!(
+        after.position
+            == before
+                .position
+                .checked_add(size)
+                .ok_or(VaultError::MathOverflow)?,
+        VaultError::VenueFillMismatch
+    );
+    let size_whole = Fix::from_num(size)
+        .checked_div_int(10i128.pow(u32::from(decimals)))
+        .ok_or(VaultError::MathOverflow)?;
+    let paid = before
+        .quote_balance
+        .checked_sub(after.quote_balance)
+        .ok_or(VaultError::MathOverflow)?;
+    let fill = paid.checked_div(size_whole).ok_or(VaultError::MathOverflow)?;
+    let within = if size > 0 { fill <= limit } else { fill >= limit };
+    require!(within, VaultError::FillSlippage);
+    let cost = fill
+        .checked_sub(price)
+        .and_then(|d| d.checked_mul(size_whole))
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(VerifiedFill {
+        position_after: after.position,
+        price: fill,
+        cost,
+    })
 }
 
 /// Token accounts for moving margin.

@@ -120,6 +120,7 @@ impl InitializeVault<'_> {
             hedge_equity: 0,
             nav_slot: 0,
             keeper_rewards_paid: 0,
+            funding_adverse_since: 0,
             paused: 0,
             withdraw_only: false,
             last_rebalance_at: 0,

@@ -2,7 +2,6 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 use hedge_math::Fix;
 
-use crate::constants::BPS;
 use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::load_market;
@@ -113,55 +112,24 @@ impl<'info> Rebalance<'info> {
             oracle: &a.underlying_oracle,
             collateral_oracle,
         };
-        venues::check_accounts(&cfg, &va)?;
         let price = market.underlying.price;
-        let cprice = price
-            .checked_mul(market.collateral_rate)
-            .ok_or(VaultError::MathOverflow)?;
-        let before = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
-
-        let slip = Fix::from_num(a.vault.params.risk.max_slippage_bps)
-            .checked_div_int(i128::from(BPS))
-            .ok_or(VaultError::MathOverflow)?;
-        let factor = if size > 0 {
-            Fix::ONE + slip
-        } else {
-            Fix::ONE - slip
-        };
-        let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
         let seeds = a.vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
-        venues::place_order(&cfg, &va, &vault_info, &seeds, size, limit)?;
-
-        // Re-read the venue: the position must have moved by exactly `size`, at a price
-        // within the limit.
-        let after = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
-        require!(
-            after.position
-                == before
-                    .position
-                    .checked_add(size)
-                    .ok_or(VaultError::MathOverflow)?,
-            VaultError::VenueFillMismatch
-        );
-        let unit = 10i128.pow(u32::from(a.vault.decimals));
-        let size_whole = Fix::from_num(size)
-            .checked_div_int(unit)
-            .ok_or(VaultError::MathOverflow)?;
-        let paid = before
-            .quote_balance
-            .checked_sub(after.quote_balance)
-            .ok_or(VaultError::MathOverflow)?;
-        let fill = paid.checked_div(size_whole).ok_or(VaultError::MathOverflow)?;
-        let within = if size > 0 { fill <= limit } else { fill >= limit };
-        require!(within, VaultError::FillSlippage);
-        let cost = fill
-            .checked_sub(price)
-            .and_then(|d| d.checked_mul(size_whole))
-            .ok_or(VaultError::MathOverflow)?;
+        let fill = venues::verified_trade(
+            &cfg,
+            &va,
+            &vault_info,
+            &seeds,
+            size,
+            &market,
+            a.vault.params.risk.max_slippage_bps,
+            a.vault.decimals,
+            now,
+        )?;
+        let (after, fill, cost) = (fill.position_after, fill.price, fill.cost);
 
         let v = &mut a.vault;
-        v.venue_positions[venue_index] = after.position;
+        v.venue_positions[venue_index] = after;
         v.hedge_position = v
             .venue_positions
             .iter()

@@ -18,15 +18,18 @@ pub struct RefreshNav<'info> {
 }
 
 /// Σ venue equity in collateral base units.
+/// Σ venue equity in collateral base units, and the highest funding rate any position
+/// pays (bps per year; `i64::MIN` without positions).
 pub fn mark_venues<'info>(
     vault: &Vault,
     remaining: &[AccountInfo<'info>],
     price: Fix,
     collateral_price: Fix,
     now: i64,
-) -> Result<i64> {
+) -> Result<(i64, i64)> {
     let unit = 10i128.pow(u32::from(vault.decimals));
     let mut total = Fix::ZERO;
+    let mut paid_bps = i64::MIN;
     for (i, v) in vault.params.live_venues().iter().enumerate() {
         let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
         let (market, margin) = match (remaining.get(base), remaining.get(base + 1)) {
@@ -37,13 +40,16 @@ pub fn mark_venues<'info>(
         total = total
             .checked_add(view.equity_quote)
             .ok_or(VaultError::MathOverflow)?;
+        if view.position != 0 {
+            paid_bps = paid_bps.max(view.funding_paid_bps());
+        }
     }
     let units = total
         .checked_div(collateral_price)
         .and_then(|v| v.checked_mul_int(unit))
         .ok_or(VaultError::MathOverflow)?;
     // Round towards −∞: venue equity is never overstated.
-    Ok(units.floor().saturating_to_num())
+    Ok((units.floor().saturating_to_num(), paid_bps))
 }
 
 impl RefreshNav<'_> {
@@ -66,7 +72,7 @@ impl RefreshNav<'_> {
             .price
             .checked_mul(market.collateral_rate)
             .ok_or(VaultError::MathOverflow)?;
-        let equity = mark_venues(
+        let (equity, paid_bps) = mark_venues(
             vault,
             ctx.remaining_accounts,
             market.underlying.price,
@@ -76,6 +82,7 @@ impl RefreshNav<'_> {
         let vault = &mut ctx.accounts.vault;
         vault.hedge_equity = equity;
         vault.nav_slot = clock.slot;
+        vault.observe_funding(paid_bps, clock.unix_timestamp);
         vault.invariant_params()
     }
 }

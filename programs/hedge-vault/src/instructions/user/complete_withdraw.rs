@@ -6,7 +6,9 @@ use crate::constants::WITHDRAW_SEED;
 use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::WithdrawCompleted;
+use crate::oracle::load_market;
 use crate::state::{pause, Vault, WithdrawRequest};
+use crate::venues::{self, VenueAccounts};
 
 #[derive(Accounts)]
 pub struct CompleteWithdraw<'info> {
@@ -44,15 +46,21 @@ pub struct CompleteWithdraw<'info> {
     )]
     pub owner_collateral: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
+    /// CHECK: required while the vault holds a hedge; validated by `oracle::load_price`.
+    pub underlying_oracle: Option<UncheckedAccount<'info>>,
+    /// CHECK: as above, when the vault values collateral with a second feed.
+    pub collateral_oracle: Option<UncheckedAccount<'info>>,
+    // remaining_accounts while hedged: for each configured venue in order,
+    // [venue program, market, margin account].
 }
 
-impl CompleteWithdraw<'_> {
+impl<'info> CompleteWithdraw<'info> {
     /// After the delay, burns the escrowed shares and pays min(value at request, value
-    /// now) in collateral.
-    ///
-    /// Hedge hook: once a perp venue is configured, the hedge is reduced pro rata to the
-    /// burned shares here (`shares / total_shares` of the position) before paying out.
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+    /// now) in collateral. While the vault holds a hedge, every venue position is first
+    /// reduced pro rata to the burned shares (`shares / total shares`), through the same
+    /// verified trade as `rebalance`.
+    pub fn handler(ctx: Context<'info, CompleteWithdraw<'info>>) -> Result<()> {
+        let remaining = ctx.remaining_accounts;
         let a = ctx.accounts;
         a.vault.require_not_paused(pause::COMPLETE_WITHDRAW)?;
         let clock = Clock::get()?;
@@ -71,6 +79,10 @@ impl CompleteWithdraw<'_> {
             payout <= a.vault.total_collateral && payout <= a.collateral_vault.amount,
             VaultError::InsufficientCollateral
         );
+
+        if a.vault.hedge_position != 0 {
+            reduce_hedge(a, remaining, shares_in, total_shares, now)?;
+        }
 
         let seeds = a.vault.signer_seeds();
         token_interface::burn(
@@ -115,4 +127,74 @@ impl CompleteWithdraw<'_> {
         });
         Ok(())
     }
+}
+
+/// Shrinks every venue position by `shares / total_shares`.
+fn reduce_hedge<'info>(
+    a: &mut CompleteWithdraw<'info>,
+    remaining: &[AccountInfo<'info>],
+    shares: u64,
+    total_shares: u64,
+    now: i64,
+) -> Result<()> {
+    let oracle = a
+        .underlying_oracle
+        .as_ref()
+        .ok_or(VaultError::MissingVenueAccounts)?;
+    let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
+    let market = load_market(
+        &a.vault.oracle,
+        &a.vault.params.oracle,
+        oracle,
+        collateral_oracle,
+        now,
+    )?;
+    let seeds = a.vault.signer_seeds();
+    let vault_info = a.vault.to_account_info();
+    let mut positions = a.vault.venue_positions;
+    for (i, cfg) in a.vault.params.live_venues().iter().enumerate() {
+        let pos = positions[i];
+        // Towards zero: the hedge is never reduced by more than its share.
+        let size = i64::try_from(-(i128::from(pos) * i128::from(shares) / i128::from(total_shares.max(1))))
+            .map_err(|_| VaultError::MathOverflow)?;
+        if size == 0 {
+            continue;
+        }
+        let base = i.checked_mul(3).ok_or(VaultError::MathOverflow)?;
+        let (program, market_acc, margin) = match (
+            remaining.get(base),
+            remaining.get(base + 1),
+            remaining.get(base + 2),
+        ) {
+            (Some(p), Some(m), Some(g)) => (p, m, g),
+            _ => return err!(VaultError::MissingVenueAccounts),
+        };
+        let va = VenueAccounts {
+            program,
+            market: market_acc,
+            margin_account: margin,
+            oracle,
+            collateral_oracle,
+        };
+        let fill = venues::verified_trade(
+            cfg,
+            &va,
+            &vault_info,
+            &seeds,
+            size,
+            &market,
+            a.vault.params.risk.max_slippage_bps,
+            a.vault.decimals,
+            now,
+        )?;
+        positions[i] = fill.position_after;
+    }
+    let v = &mut a.vault;
+    v.venue_positions = positions;
+    v.hedge_position = positions
+        .iter()
+        .try_fold(0i64, |acc, p| acc.checked_add(*p))
+        .ok_or(VaultError::MathOverflow)?;
+    v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
+    Ok(())
 }
