@@ -394,3 +394,26 @@ async fn withdrawals_reduce_the_hedge_pro_rata() {
     let margin: perp_venue::state::MarginAccount = fx.env.anchor_account(&ms[0].margin).await;
     assert_eq!(margin.position, after.hedge_position);
 }
+
+#[tokio::test]
+async fn hedge_gains_lift_the_share_price_and_collateral_in_margin_limits_payouts() {
+    let (mut fx, ms, u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
+    // Everything back out at once: a quarter of the collateral is venue margin.
+    let ixs = [fx.refresh_nav_ix(&ms), fx.request_ix(&u, 100 * SOL)];
+    fx.send(&ixs, &[&u.kp]).await.unwrap();
+    fx.advance(3_600).await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.complete_ix_hedged(&u, &ms)];
+    assert_vault_err(&fx.send(&ixs, &[&u.kp]).await, VaultError::InsufficientCollateral);
+    fx.cancel(&u).await.unwrap();
+    // The price halves: the short's gain doubles the NAV in collateral units, so one
+    // base unit of collateral is worth half a share and mints nothing.
+    fx.set_price(75.0).await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, 1, 0)];
+    assert_vault_err(&fx.send(&ixs, &[&u.kp]).await, VaultError::ZeroSharesMinted);
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, 10 * SOL, 0)];
+    let ev: hedge_vault::events::Deposited = events::one(&fx.send(&ixs, &[&u.kp]).await.unwrap());
+    assert!((ev.shares as f64 - 5.0 * SOL as f64).abs() / (5.0 * SOL as f64) < 0.01, "{}", ev.shares);
+}

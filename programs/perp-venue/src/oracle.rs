@@ -55,3 +55,18 @@ pub fn prices(
     };
     Ok((p, c))
 }
+
+/// Loads the prices, accrues the market's funding index to `now` and settles it into
+/// `margin`: the common prologue of every instruction that values an account.
+pub fn settle_to_now(
+    market: &mut Market,
+    margin: &mut crate::state::MarginAccount,
+    underlying: &AccountInfo,
+    collateral: Option<&AccountInfo>,
+    now: i64,
+) -> Result<(Fix, Fix)> {
+    let (price, cprice) = prices(market, underlying, collateral, now)?;
+    market.accrue_funding(price, now)?;
+    margin.settle_funding(market)?;
+    Ok((price, cprice))
+}

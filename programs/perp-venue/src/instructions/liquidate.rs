@@ -30,14 +30,13 @@ impl Liquidate<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::prices(
-            &a.market,
+        let (price, cprice) = crate::oracle::settle_to_now(
+            &mut a.market,
+            &mut a.margin_account,
             &a.oracle,
             a.collateral_oracle.as_ref().map(|x| x.as_ref()),
             now,
         )?;
-        a.market.accrue_funding(price, now)?;
-        a.margin_account.settle_funding(&a.market)?;
         let h = a.margin_account.health(&a.market, price, cprice)?;
         require!(
             a.margin_account.position != 0 && !MarginAccount::meets(&h, a.market.maintenance_margin_bps)?,

@@ -41,14 +41,13 @@ impl PlaceOrder<'_> {
         require!(args.size != 0, VenueError::ZeroSize);
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::prices(
-            &a.market,
+        let (price, cprice) = crate::oracle::settle_to_now(
+            &mut a.market,
+            &mut a.margin_account,
             &a.oracle,
             a.collateral_oracle.as_ref().map(|x| x.as_ref()),
             now,
         )?;
-        a.market.accrue_funding(price, now)?;
-        a.margin_account.settle_funding(&a.market)?;
 
         let fill = fill_price(price, args.size, a.market.taker_fee_bps, a.market.impact_depth)?;
         let limit = Fix::from_bits(args.limit_price_fx);

@@ -25,14 +25,13 @@ impl SettlePnl<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::prices(
-            &a.market,
+        let (price, cprice) = crate::oracle::settle_to_now(
+            &mut a.market,
+            &mut a.margin_account,
             &a.oracle,
             a.collateral_oracle.as_ref().map(|x| x.as_ref()),
             now,
         )?;
-        a.market.accrue_funding(price, now)?;
-        a.margin_account.settle_funding(&a.market)?;
         let h = a.margin_account.health(&a.market, price, cprice)?;
         // P&L in collateral base units, rounded towards zero (favours the pool).
         let units = h

@@ -46,14 +46,13 @@ impl WithdrawMargin<'_> {
             VenueError::InsufficientCollateral
         );
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::prices(
-            &a.market,
+        let (price, cprice) = crate::oracle::settle_to_now(
+            &mut a.market,
+            &mut a.margin_account,
             &a.oracle,
             a.collateral_oracle.as_ref().map(|x| x.as_ref()),
             now,
         )?;
-        a.market.accrue_funding(price, now)?;
-        a.margin_account.settle_funding(&a.market)?;
         a.margin_account.collateral = a
             .margin_account
             .collateral
