@@ -415,5 +415,9 @@ async fn hedge_gains_lift_the_share_price_and_collateral_in_margin_limits_payout
     assert_vault_err(&fx.send(&ixs, &[&u.kp]).await, VaultError::ZeroSharesMinted);
     let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, 10 * SOL, 0)];
     let ev: hedge_vault::events::Deposited = events::one(&fx.send(&ixs, &[&u.kp]).await.unwrap());
-    assert!((ev.shares as f64 - 5.0 * SOL as f64).abs() / (5.0 * SOL as f64) < 0.01, "{}", ev.shares);
+    assert!(
+        (ev.shares as f64 - 5.0 * SOL as f64).abs() / (5.0 * SOL as f64) < 0.01,
+        "{}",
+        ev.shares
+    );
 }

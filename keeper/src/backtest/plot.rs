@@ -1,22 +1,67 @@
-//! SVG charts (plotters): price with rebalance marks, target vs actual delta with the
-//! band, cumulative cost per policy.
-use std::path::Path;
+//! Charts (plotters), PNG or SVG: price with rebalance marks, target vs actual delta with
+//! the band, cumulative cost per policy.
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::engine::Series;
 
-/// Draws the three panels for `runs` (label, series) into an SVG file.
+/// Fonts tried for chart text, after `$HEDGE_PLOT_FONT`.
+const FONT_CANDIDATES: [&str; 5] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+];
+
+/// Registers a TrueType font as "sans-serif" once per process.
+fn ensure_font() -> anyhow::Result<()> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let mut paths: Vec<PathBuf> = std::env::var_os("HEDGE_PLOT_FONT").map(PathBuf::from).into_iter().collect();
+        paths.extend(FONT_CANDIDATES.iter().map(PathBuf::from));
+        for p in &paths {
+            if let Ok(bytes) = std::fs::read(p) {
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                if plotters::style::register_font("sans-serif", FontStyle::Normal, bytes).is_ok() {
+                    return Ok(());
+                }
+            }
+        }
+        Err("no TrueType font found for chart text: install one (e.g. Debian fonts-dejavu-core) or set HEDGE_PLOT_FONT=/path/to/font.ttf".into())
+    })
+    .clone()
+    .map_err(anyhow::Error::msg)
+}
+
+/// Draws the three panels for `runs` (label, series) into a `.png` or `.svg` file.
 pub fn draw(path: &Path, runs: &[(String, &Series)]) -> anyhow::Result<()> {
-    if path.extension().and_then(|e| e.to_str()) != Some("svg") {
-        anyhow::bail!("--plot: only .svg output is supported ({} given)", path.display());
+    let size = (1100, 1000);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => {
+            ensure_font()?;
+            panels(SVGBackend::new(path, size).into_drawing_area(), runs)
+        }
+        Some("png") => {
+            ensure_font()?;
+            panels(BitMapBackend::new(path, size).into_drawing_area(), runs)
+        }
+        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
     }
+}
+
+fn panels<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, runs: &[(String, &Series)]) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let Some((_, first)) = runs.first() else {
         anyhow::bail!("nothing to plot");
     };
     let n = first.price.len();
-    let root = SVGBackend::new(path, (1100, 1000)).into_drawing_area();
-    root.fill(&WHITE)?;
+    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("plot: {e}"))?;
     let panels = root.split_evenly((3, 1));
     let colors = [BLUE, RED, GREEN, MAGENTA, CYAN, BLACK];
     let err = |e: String| anyhow::anyhow!("plot: {e}");
@@ -113,6 +158,6 @@ pub fn draw(path: &Path, runs: &[(String, &Series)]) -> anyhow::Result<()> {
         .border_style(BLACK)
         .draw()
         .map_err(|e| err(e.to_string()))?;
-    root.present()?;
+    root.present().map_err(|e| anyhow::anyhow!("plot: {e}"))?;
     Ok(())
 }

@@ -89,8 +89,8 @@ pub struct BacktestArgs {
     pub vol_scores: bool,
     #[arg(long, value_name = "PATH")]
     pub report_json: Option<PathBuf>,
-    /// SVG chart of the first path.
-    #[arg(long, value_name = "PATH.svg")]
+    /// Chart of the single path (.png or .svg).
+    #[arg(long, value_name = "PATH.png|svg")]
     pub plot: Option<PathBuf>,
 }
 
