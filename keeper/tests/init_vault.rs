@@ -37,10 +37,31 @@ async fn example_definition_creates_a_vault() {
     )
     .await;
     assert!(matches!(out, Outcome::Landed { .. }), "{out:?}");
+    // Venues go through the timelocked queue: queue, wait, apply.
+    assert_eq!(plan.governance.len(), 1);
+    let out = sender::send(
+        &mut LocalChain { env: &mut env },
+        &authority,
+        &[],
+        &plan.governance,
+        &SendPolicy::default(),
+    )
+    .await;
+    assert!(matches!(out, Outcome::Landed { .. }), "{out:?}");
     let v: hedge_vault::state::Vault = env.anchor_account(&plan.vault).await;
     assert_eq!(v.authority, authority.pubkey());
-    assert_eq!(v.params.venue_count, 1);
-    assert_eq!(v.params.venues[0].market, market);
+    assert_eq!(v.params.venue_count, 0, "not before the timelock");
+    let pending: hedge_vault::state::PendingParams = env
+        .anchor_account(
+            &anchor_lang::prelude::Pubkey::find_program_address(
+                &[hedge_vault::constants::PENDING_SEED, plan.vault.as_ref()],
+                &hedge_vault::ID,
+            )
+            .0,
+        )
+        .await;
+    assert_eq!(pending.params, plan.params);
+    assert_eq!(pending.params.venues[0].market, market);
     assert!(v.oracle.collateral.is_some());
 }
 

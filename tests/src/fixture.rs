@@ -3,8 +3,9 @@
 use ::hedge_vault::constants::*;
 use ::hedge_vault::state::*;
 use ::hedge_vault::{
-    accounts as acc, instruction as ixd, DepositArgs, ExtendTimelockArgs, InitializeVaultArgs,
-    ProposeAuthorityArgs, QueueParamsArgs, RequestWithdrawArgs, SetPauseArgs, UpdateVolArgs,
+    accounts as acc, instruction as ixd, AmendParamsArgs, DepositArgs, ExtendTimelockArgs,
+    InitializeVaultArgs, ProposeAuthorityArgs, QueueParamsArgs, RequestWithdrawArgs, SetPauseArgs,
+    UpdateVolArgs,
 };
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -185,7 +186,7 @@ impl Fixture {
         InitializeVaultArgs {
             vault_id: self.vault_id,
             oracle: self.oracle_config(),
-            params: self.default_params(),
+            params: self.default_params().core(),
             initial_sigma_bps: 8_000,
         }
     }
@@ -373,7 +374,12 @@ impl Fixture {
         Pubkey::find_program_address(&[PENDING_SEED, self.pdas.vault.as_ref()], &::hedge_vault::ID).0
     }
 
+    /// `queue_params` with the core part of `params`.
     pub fn queue_ix(&self, signer: &Pubkey, params: VaultParams) -> Instruction {
+        self.queue_change_ix(signer, ParamsChange::Core(params.core()))
+    }
+
+    pub fn queue_change_ix(&self, signer: &Pubkey, change: ParamsChange) -> Instruction {
         vault_ix(
             acc::QueueParams {
                 authority: *signer,
@@ -382,15 +388,68 @@ impl Fixture {
                 system_program: anchor_lang::system_program::ID,
             },
             ixd::QueueParams {
-                args: QueueParamsArgs { params },
+                args: QueueParamsArgs { change },
             },
         )
     }
 
+    pub fn amend_change_ix(&self, signer: &Pubkey, change: ParamsChange) -> Instruction {
+        vault_ix(
+            acc::AmendParams {
+                authority: *signer,
+                vault: self.pdas.vault,
+                pending: self.pending_pda(),
+            },
+            ixd::AmendParams {
+                args: AmendParamsArgs { change },
+            },
+        )
+    }
+
+    /// The changes that turn the vault's current parameters into `p` (a count above
+    /// capacity is sent as is, so the program's bound checks see it).
+    pub async fn changes_to(&mut self, p: VaultParams) -> Vec<ParamsChange> {
+        let cur = self.vault().await.params;
+        let mut out = Vec::new();
+        if p.core() != cur.core() {
+            out.push(ParamsChange::Core(p.core()));
+        }
+        let venues: Vec<_> = (0..usize::from(p.venue_count))
+            .map(|i| p.venues[i % MAX_VENUES])
+            .collect();
+        if p.venue_count != cur.venue_count || venues.as_slice() != cur.live_venues() {
+            out.push(ParamsChange::Venues(venues));
+        }
+        let legs: Vec<_> = (0..usize::from(p.leg_count))
+            .map(|i| p.legs[i % MAX_LEGS])
+            .collect();
+        if p.leg_count != cur.leg_count || legs.as_slice() != cur.live_legs() {
+            out.push(ParamsChange::Legs(legs));
+        }
+        if out.is_empty() {
+            out.push(ParamsChange::Core(p.core()));
+        }
+        out
+    }
+
+    /// Queues `params`: the first change opens the pending set, the others amend it, each
+    /// in its own transaction (as a real deployment must, for the packet limit). Returns
+    /// the first failure.
     pub async fn queue(&mut self, params: VaultParams) -> TxResult {
-        let ix = self.queue_ix(&self.authority.pubkey(), params);
         let a = self.authority.insecure_clone();
-        self.send(&[ix], &[&a]).await
+        let mut last = Ok(vec![]);
+        for (i, change) in self.changes_to(params).await.into_iter().enumerate() {
+            let ix = if i == 0 {
+                self.queue_change_ix(&a.pubkey(), change)
+            } else {
+                self.amend_change_ix(&a.pubkey(), change)
+            };
+            last = self.send(&[ix], &[&a]).await;
+            if last.is_err() {
+                return last;
+            }
+        }
+        last
     }
 
     pub fn apply_ix(&self, signer: &Pubkey) -> Instruction {

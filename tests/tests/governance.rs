@@ -3,7 +3,7 @@ use hedge_localnet::{assert_vault_err, events, fixture::Fixture};
 use hedge_vault::constants::MAX_LEGS;
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{AuthorityAccepted, ParamsApplied, ParamsQueued, PauseChanged, VolUpdated};
-use hedge_vault::state::{pause, LegKind, OptionLeg, PendingParams, VaultParams};
+use hedge_vault::state::{pause, LegKind, OptionLeg, ParamsChange, PendingParams, VaultParams};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -483,4 +483,48 @@ async fn vol_updates_respect_role_bounds_step_and_interval() {
         VaultError::InstructionPaused,
     );
     assert_eq!(fx.vault().await.sigma_bps, 10_000);
+}
+
+#[tokio::test]
+async fn amendments_combine_changes_and_restart_the_timelock() {
+    let mut fx = Fixture::new().await;
+    let a = fx.authority.insecure_clone();
+    let now = fx.env.now().await;
+    let mut p = fx.default_params();
+    p.risk.delta_band_bps = 300;
+    fx.send(
+        &[fx.queue_change_ix(&a.pubkey(), ParamsChange::Core(p.core()))],
+        &[&a],
+    )
+    .await
+    .unwrap();
+    fx.advance(3_000).await;
+    let leg = OptionLeg {
+        kind: LegKind::Put,
+        strike_e6: 150_000_000,
+        expiry: now + 30 * 86_400,
+        quantity: 1_000_000_000,
+        vol_bps: 0,
+    };
+    // Only the authority amends.
+    let stranger = fx.env.funded_keypair().await;
+    let ix = fx.amend_change_ix(&stranger.pubkey(), ParamsChange::Legs(vec![leg]));
+    assert_vault_err(&fx.send(&[ix], &[&stranger]).await, VaultError::NotAuthority);
+    // Amendments are validated like everything else.
+    let bad = OptionLeg { quantity: 0, ..leg };
+    let ix = fx.amend_change_ix(&a.pubkey(), ParamsChange::Legs(vec![bad]));
+    assert_vault_err(&fx.send(&[ix], &[&a]).await, VaultError::LegQuantityZero);
+    let ix = fx.amend_change_ix(&a.pubkey(), ParamsChange::Legs(vec![leg]));
+    fx.send(&[ix], &[&a]).await.unwrap();
+    // The amendment restarted the timelock: 3 000 s + 600 s is not enough any more.
+    fx.advance(600).await;
+    assert_vault_err(&fx.apply().await, VaultError::TimelockNotElapsed);
+    fx.advance(3_000).await;
+    fx.apply().await.unwrap();
+    let v = fx.vault().await;
+    assert_eq!((v.params.risk.delta_band_bps, v.params.leg_count), (300, 1));
+    assert_eq!(v.params.legs[0], leg);
+    // Nothing pending: amending fails.
+    let ix = fx.amend_change_ix(&a.pubkey(), ParamsChange::Legs(vec![]));
+    assert!(fx.send(&[ix], &[&a]).await.is_err());
 }

@@ -148,7 +148,14 @@ pub struct Plan {
     pub collateral_vault: Pubkey,
     pub share_escrow: Pubkey,
     pub args: InitializeVaultArgs,
+    /// The full parameter set the vault ends with (core at creation, venues and legs
+    /// through the timelocked queue).
+    pub params: VaultParams,
+    /// `initialize_vault`.
     pub instruction: Instruction,
+    /// Then, if the definition has venues or legs: `queue_params` and `amend_params`,
+    /// each its own transaction (packet limit).
+    pub governance: Vec<Instruction>,
 }
 
 impl VaultFile {
@@ -283,9 +290,53 @@ impl VaultFile {
                 collateral,
                 legacy_program: legacy_program.unwrap_or_default(),
             },
-            params,
+            params: params.core(),
             initial_sigma_bps: self.initial_sigma_bps,
         };
+        let mut changes = Vec::new();
+        if params.venue_count > 0 {
+            changes.push(ParamsChange::Venues(params.live_venues().to_vec()));
+        }
+        if params.leg_count > 0 {
+            changes.push(ParamsChange::Legs(params.live_legs().to_vec()));
+        }
+        let pending = Pubkey::find_program_address(&[PENDING_SEED, vault.as_ref()], p).0;
+        let governance = changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, change)| {
+                if i == 0 {
+                    Instruction {
+                        program_id: hedge_vault::ID,
+                        accounts: hedge_vault::accounts::QueueParams {
+                            authority,
+                            vault,
+                            pending,
+                            system_program: anchor_lang::system_program::ID,
+                        }
+                        .to_account_metas(None),
+                        data: hedge_vault::instruction::QueueParams {
+                            args: hedge_vault::QueueParamsArgs { change },
+                        }
+                        .data(),
+                    }
+                } else {
+                    Instruction {
+                        program_id: hedge_vault::ID,
+                        accounts: hedge_vault::accounts::AmendParams {
+                            authority,
+                            vault,
+                            pending,
+                        }
+                        .to_account_metas(None),
+                        data: hedge_vault::instruction::AmendParams {
+                            args: hedge_vault::AmendParamsArgs { change },
+                        }
+                        .data(),
+                    }
+                }
+            })
+            .collect();
         let instruction = Instruction {
             program_id: hedge_vault::ID,
             accounts: hedge_vault::accounts::InitializeVault {
@@ -307,7 +358,9 @@ impl VaultFile {
             collateral_vault,
             share_escrow,
             args,
+            params,
             instruction,
+            governance,
         })
     }
 }
@@ -318,7 +371,7 @@ pub fn print_plan(p: &Plan) {
     println!("share mint        {}", p.share_mint);
     println!("collateral vault  {}", p.collateral_vault);
     println!("share escrow      {}", p.share_escrow);
-    for (i, v) in p.args.params.live_venues().iter().enumerate() {
+    for (i, v) in p.params.live_venues().iter().enumerate() {
         println!("venue {i} margin    {} (market {})", v.margin_account, v.market);
     }
 }
@@ -345,20 +398,32 @@ pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
         println!("dry run: definition valid, nothing sent");
         return Ok(());
     }
-    match crate::sender::send(
-        &mut chain,
-        &authority,
-        &[],
-        std::slice::from_ref(&plan.instruction),
-        &Default::default(),
-    )
-    .await
-    {
-        crate::sender::Outcome::Landed { .. } => {
-            println!("vault created");
-            Ok(())
+    let steps = std::iter::once(("initialize_vault", &plan.instruction)).chain(
+        plan.governance
+            .iter()
+            .enumerate()
+            .map(|(i, ix)| (if i == 0 { "queue_params" } else { "amend_params" }, ix)),
+    );
+    for (name, ix) in steps {
+        match crate::sender::send(
+            &mut chain,
+            &authority,
+            &[],
+            std::slice::from_ref(ix),
+            &Default::default(),
+        )
+        .await
+        {
+            crate::sender::Outcome::Landed { .. } => println!("{name}: done"),
+            crate::sender::Outcome::Benign(e) => bail!("{name} refused: {e:?}"),
+            crate::sender::Outcome::Failed(e) => bail!("{name} failed: {e}"),
         }
-        crate::sender::Outcome::Benign(e) => bail!("not created: {e:?}"),
-        crate::sender::Outcome::Failed(e) => bail!("not created: {e}"),
     }
+    if !plan.governance.is_empty() {
+        println!(
+            "venues and legs are queued behind the {} s timelock; apply them afterwards with `apply_params` (signed by the authority)",
+            plan.params.timelock_secs
+        );
+    }
+    Ok(())
 }

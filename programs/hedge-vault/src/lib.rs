@@ -40,6 +40,10 @@ pub mod hedge_vault {
         QueueParams::handler(ctx, args)
     }
 
+    pub fn amend_params(ctx: Context<AmendParams>, args: AmendParamsArgs) -> Result<()> {
+        AmendParams::handler(ctx, args)
+    }
+
     pub fn apply_params(ctx: Context<ApplyParams>) -> Result<()> {
         ApplyParams::handler(ctx)
     }

@@ -157,6 +157,59 @@ pub struct OptionLeg {
     pub vol_bps: u32,
 }
 
+/// Everything in [`VaultParams`] except the venue list and the option book. Those change
+/// through their own messages ([`ParamsChange`]) so that every transaction stays under
+/// Solana's 1 232-byte packet limit.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub struct CoreParams {
+    pub risk: RiskParams,
+    pub fees: FeeParams,
+    pub limits: DepositLimits,
+    pub vol: VolParams,
+    pub oracle: OracleLimits,
+    pub guardian: Pubkey,
+    pub vol_updater: Pubkey,
+    pub fee_recipient: Pubkey,
+    pub timelock_secs: u32,
+    pub margin: MarginParams,
+}
+
+/// One governance change. Several can be combined into one pending change
+/// (`queue_params`, then `amend_params`), applied together after the timelock.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+// Deserialized once per instruction as an argument; boxing would only add a heap hop.
+#[allow(clippy::large_enum_variant)]
+pub enum ParamsChange {
+    /// Replace everything but the venues and the legs.
+    Core(CoreParams),
+    /// Replace the venue list (at most [`MAX_VENUES`], in routing order).
+    Venues(Vec<VenueConfig>),
+    /// Replace the option book (at most [`MAX_LEGS`] legs).
+    Legs(Vec<OptionLeg>),
+}
+
+impl ParamsChange {
+    /// Applies the change to `p` (validation is the caller's, on the result).
+    pub fn apply(&self, p: &mut VaultParams) -> Result<()> {
+        match self {
+            ParamsChange::Core(c) => p.set_core(*c),
+            ParamsChange::Venues(v) => {
+                require!(v.len() <= MAX_VENUES, VaultError::TooManyVenues);
+                p.venues = [VenueConfig::default(); MAX_VENUES];
+                p.venues[..v.len()].copy_from_slice(v);
+                p.venue_count = u8::try_from(v.len()).map_err(|_| VaultError::TooManyVenues)?;
+            }
+            ParamsChange::Legs(l) => {
+                require!(l.len() <= MAX_LEGS, VaultError::TooManyLegs);
+                p.legs = [OptionLeg::default(); MAX_LEGS];
+                p.legs[..l.len()].copy_from_slice(l);
+                p.leg_count = u8::try_from(l.len()).map_err(|_| VaultError::TooManyLegs)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Everything governance can change, validated as a whole.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
 pub struct VaultParams {
@@ -191,6 +244,43 @@ pub struct VaultParams {
 }
 
 impl VaultParams {
+    /// A parameter set with `core` and no venues or legs.
+    pub fn from_core(core: CoreParams) -> Self {
+        let mut p = VaultParams::default();
+        p.set_core(core);
+        p
+    }
+
+    /// The core part.
+    pub fn core(&self) -> CoreParams {
+        CoreParams {
+            risk: self.risk,
+            fees: self.fees,
+            limits: self.limits,
+            vol: self.vol,
+            oracle: self.oracle,
+            guardian: self.guardian,
+            vol_updater: self.vol_updater,
+            fee_recipient: self.fee_recipient,
+            timelock_secs: self.timelock_secs,
+            margin: self.margin,
+        }
+    }
+
+    /// Replaces the core part.
+    pub fn set_core(&mut self, c: CoreParams) {
+        self.risk = c.risk;
+        self.fees = c.fees;
+        self.limits = c.limits;
+        self.vol = c.vol;
+        self.oracle = c.oracle;
+        self.guardian = c.guardian;
+        self.vol_updater = c.vol_updater;
+        self.fee_recipient = c.fee_recipient;
+        self.timelock_secs = c.timelock_secs;
+        self.margin = c.margin;
+    }
+
     /// The configured venues.
     pub fn live_venues(&self) -> &[VenueConfig] {
         &self.venues[..usize::from(self.venue_count).min(MAX_VENUES)]

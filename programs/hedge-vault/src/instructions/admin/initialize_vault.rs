@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
-use crate::state::{OracleConfig, OracleSource, PriceFeedConfig, Vault, VaultParams};
+use crate::state::{CoreParams, OracleConfig, OracleSource, PriceFeedConfig, Vault, VaultParams};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeVaultArgs {
@@ -12,8 +12,9 @@ pub struct InitializeVaultArgs {
     pub vault_id: u64,
     /// Price feeds.
     pub oracle: OracleConfig,
-    /// Initial parameters (validated against the hard bounds).
-    pub params: VaultParams,
+    /// Initial parameters (validated against the hard bounds). Venues and legs start empty
+    /// and are added through `queue_params` (so the transaction fits the packet limit).
+    pub params: CoreParams,
     /// Initial σ (bps), within `params.vol`.
     pub initial_sigma_bps: u32,
 }
@@ -81,13 +82,14 @@ fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
 impl InitializeVault<'_> {
     pub fn handler(ctx: Context<Self>, args: InitializeVaultArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        args.params.validate(now, &ctx.accounts.vault.key())?;
+        let params = VaultParams::from_core(args.params);
+        params.validate(now, &ctx.accounts.vault.key())?;
         validate_feed(&args.oracle.underlying)?;
         if let Some(c) = &args.oracle.collateral {
             validate_feed(c)?;
         }
         require!(
-            (args.params.vol.min_sigma_bps..=args.params.vol.max_sigma_bps).contains(&args.initial_sigma_bps),
+            (params.vol.min_sigma_bps..=params.vol.max_sigma_bps).contains(&args.initial_sigma_bps),
             VaultError::SigmaOutOfBounds
         );
         let vault = &mut ctx.accounts.vault;
@@ -107,7 +109,7 @@ impl InitializeVault<'_> {
             collateral_vault: ctx.accounts.collateral_vault.key(),
             share_escrow: ctx.accounts.share_escrow.key(),
             oracle: args.oracle,
-            params: args.params,
+            params,
             sigma_bps: args.initial_sigma_bps,
             sigma_updated_at: now,
             total_collateral: 0,

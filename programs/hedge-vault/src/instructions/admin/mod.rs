@@ -1,5 +1,6 @@
 //! Governance: the authority and the guardian.
 pub mod accept_authority;
+pub mod amend_params;
 pub mod apply_params;
 pub mod cancel_params;
 pub mod extend_timelock;
@@ -9,6 +10,7 @@ pub mod queue_params;
 pub mod set_pause;
 
 pub use accept_authority::*;
+pub use amend_params::*;
 pub use apply_params::*;
 pub use cancel_params::*;
 pub use extend_timelock::*;

@@ -2,12 +2,13 @@ use anchor_lang::prelude::*;
 
 use crate::constants::PENDING_SEED;
 use crate::events::ParamsQueued;
-use crate::state::{PendingParams, Vault, VaultParams};
+use crate::state::{ParamsChange, PendingParams, Vault};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct QueueParamsArgs {
-    /// The complete new parameter set (including legs and the timelock itself).
-    pub params: VaultParams,
+    /// The change, applied to the current parameters; more changes can be added to the
+    /// same pending set with `amend_params`.
+    pub change: ParamsChange,
 }
 
 #[derive(Accounts)]
@@ -31,7 +32,9 @@ pub struct QueueParams<'info> {
 impl QueueParams<'_> {
     pub fn handler(ctx: Context<Self>, args: QueueParamsArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        args.params.validate(now, &ctx.accounts.vault.key())?;
+        let mut params = ctx.accounts.vault.params;
+        args.change.apply(&mut params)?;
+        params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(ctx.accounts.vault.params.timelock_secs))
             .ok_or(crate::error::VaultError::MathOverflow)?;
@@ -40,12 +43,12 @@ impl QueueParams<'_> {
             bump: ctx.bumps.pending,
             queued_at: now,
             eta,
-            params: args.params,
+            params,
         });
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
-            params: args.params,
+            params,
         });
         Ok(())
     }

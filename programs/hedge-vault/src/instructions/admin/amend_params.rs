@@ -1,0 +1,50 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::PENDING_SEED;
+use crate::error::VaultError;
+use crate::events::ParamsQueued;
+use crate::state::{ParamsChange, PendingParams, Vault};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct AmendParamsArgs {
+    /// Applied on top of the pending parameter set.
+    pub change: ParamsChange,
+}
+
+#[derive(Accounts)]
+pub struct AmendParams<'info> {
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ VaultError::NotAuthority)]
+    pub vault: Box<Account<'info, Vault>>,
+    #[account(
+        mut,
+        seeds = [PENDING_SEED, vault.key().as_ref()],
+        bump = pending.bump,
+        has_one = vault @ VaultError::PendingVaultMismatch,
+    )]
+    pub pending: Box<Account<'info, PendingParams>>,
+}
+
+impl AmendParams<'_> {
+    /// Adds a change to the pending set and restarts its timelock, so a change can never
+    /// become applicable sooner than one full timelock after its last amendment.
+    pub fn handler(ctx: Context<Self>, args: AmendParamsArgs) -> Result<()> {
+        let now = crate::constraints::now()?;
+        let pending = &mut ctx.accounts.pending;
+        let mut params = pending.params;
+        args.change.apply(&mut params)?;
+        params.validate(now, &ctx.accounts.vault.key())?;
+        let eta = now
+            .checked_add(i64::from(ctx.accounts.vault.params.timelock_secs))
+            .ok_or(VaultError::MathOverflow)?;
+        pending.params = params;
+        pending.queued_at = now;
+        pending.eta = eta;
+        crate::events::emit(&ParamsQueued {
+            vault: ctx.accounts.vault.key(),
+            eta,
+            params,
+        });
+        Ok(())
+    }
+}
