@@ -437,19 +437,16 @@ impl Fixture {
     /// the first failure.
     pub async fn queue(&mut self, params: VaultParams) -> TxResult {
         let a = self.authority.insecure_clone();
-        let mut last = Ok(vec![]);
+        let mut logs = Vec::new();
         for (i, change) in self.changes_to(params).await.into_iter().enumerate() {
             let ix = if i == 0 {
                 self.queue_change_ix(&a.pubkey(), change)
             } else {
                 self.amend_change_ix(&a.pubkey(), change)
             };
-            last = self.send(&[ix], &[&a]).await;
-            if last.is_err() {
-                return last;
-            }
+            logs = self.send(&[ix], &[&a]).await?;
         }
-        last
+        Ok(logs)
     }
 
     pub fn apply_ix(&self, signer: &Pubkey) -> Instruction {
