@@ -28,6 +28,8 @@ pub enum Command {
     Backtest(cmd::backtest::BacktestArgs),
     /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
     BacktestResults(cmd::backtest::ResultsArgs),
+    /// Train the learned band correction, validate it out of sample, export a proposal.
+    LearnBands(cmd::learn::LearnArgs),
 }
 
 /// Runs a parsed command line.
@@ -55,6 +57,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             rt.block_on(cmd::backtest::results(args))
+        }
+        Command::LearnBands(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(cmd::learn::run(args))
         }
         Command::Simulate(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()

@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod config;
 pub mod fmt;
 pub mod keeper;
+pub mod learn;
 pub mod metrics;
 pub mod ops;
 pub mod sender;

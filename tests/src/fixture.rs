@@ -140,6 +140,8 @@ impl Fixture {
                 funding_cut_threshold_bps: 0,
                 funding_cut_after_secs: 0,
                 funding_cut_bps: 0,
+                band_correction_enabled: false,
+                band_correction_bps: [10_000; hedge_math::CORRECTION_CELLS],
             },
             fees: FeeParams::default(),
             limits: DepositLimits {

@@ -282,3 +282,60 @@ async fn legacy_feed_and_collateral_rate() {
         VaultError::OracleStale,
     );
 }
+
+#[tokio::test]
+async fn learned_band_correction_scales_the_whalley_wilmott_width() {
+    let mut fx = Fixture::new().await;
+    let now = fx.env.now().await;
+    let mut p = fx.default_params();
+    p.risk.delta_target_bps = 10_000;
+    p.risk.cost_aware_band = true;
+    p.risk.min_band_bps = 1;
+    p.risk.ww_cost_bps = 10;
+    p.risk.ww_risk_aversion_e6 = 1_000_000;
+    p.leg_count = 1;
+    p.legs[0] = OptionLeg {
+        kind: LegKind::Put,
+        strike_e6: 150_000_000,
+        expiry: now + 45 * 86_400,
+        quantity: 10 * SOL as i64,
+        vol_bps: 0,
+    };
+    fx.govern(p).await;
+    let u = fx.user(10 * SOL).await;
+    fx.deposit(&u, 10 * SOL).await.unwrap();
+    // The band the program reports, and Whalley–Wilmott recomputed from the same event
+    // with the same fixed-point code (λ = 10 bps, γ = 1, no discounting), in base units.
+    let check = |logs: &Vec<String>| {
+        let ev: DeltaChecked = events::one(logs);
+        let ww = hedge_math::whalley_wilmott_half_width(
+            Fix::from_num(10).checked_div_int(10_000).unwrap(),
+            Fix::from_bits(ev.price_fx),
+            Fix::from_bits(ev.book_gamma_fx),
+            Fix::ONE,
+            Fix::ZERO,
+            Fix::ZERO,
+        )
+        .unwrap();
+        (Fix::from_bits(ev.band_fx), ww)
+    };
+    let unit = |x: Fix| x.checked_mul_int(1_000_000_000).unwrap();
+    let (band, ww) = check(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    assert_eq!(band, unit(ww), "plain cost-aware band is WW");
+    // A table of ones is exactly Whalley–Wilmott.
+    p.risk.band_correction_enabled = true;
+    fx.govern(p).await;
+    let (band, ww) = check(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    assert_eq!(band, unit(ww));
+    // ×2 in the leg's cell (30–90 days, at the money) doubles it.
+    p.risk.band_correction_bps[2 * 5 + 2] = 20_000;
+    fx.govern(p).await;
+    let (band, ww) = check(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    assert_eq!(band, unit(ww * Fix::from_num(2)));
+    // Out-of-range cells and a correction without the cost-aware band are refused.
+    p.risk.band_correction_bps[0] = 2_499;
+    assert_vault_err(&fx.queue(p).await, VaultError::InvalidBandCorrection);
+    p.risk.band_correction_bps[0] = 10_000;
+    p.risk.cost_aware_band = false;
+    assert_vault_err(&fx.queue(p).await, VaultError::InvalidBandCorrection);
+}

@@ -104,6 +104,14 @@ pub enum Policy {
         risk_aversion: f64,
         min_band: f64,
     },
+    /// Whalley–Wilmott × a learned correction table (bps, 10 000 = ×1) over
+    /// (τ, ln S/K), as governance would put it on-chain (see `learn`).
+    LearnedWw {
+        lambda: f64,
+        risk_aversion: f64,
+        min_band: f64,
+        table_bps: [u16; hedge_math::CORRECTION_CELLS],
+    },
 }
 
 impl Policy {
@@ -122,6 +130,7 @@ impl Policy {
                 risk_aversion,
                 ..
             } => format!("Zak λ={lambda} γ={risk_aversion}"),
+            Policy::LearnedWw { .. } => "learned WW×c".to_string(),
         }
     }
 
@@ -178,9 +187,30 @@ impl Policy {
                 fx(book.r),
                 fx(tau),
             )
-            .map(|h| h.to_num::<f64>())
-            .unwrap_or(0.0)
-            .max(min_band),
+            .unwrap_or(Fix::ZERO)
+            .max(fx(min_band))
+            .to_num::<f64>(),
+            Policy::LearnedWw {
+                lambda,
+                risk_aversion,
+                min_band,
+                ref table_bps,
+            } => {
+                let ww = whalley_wilmott_half_width(
+                    fx(lambda),
+                    fx(s),
+                    fx(gamma),
+                    fx(risk_aversion),
+                    fx(book.r),
+                    fx(tau),
+                )
+                .unwrap_or(Fix::ZERO)
+                .max(fx(min_band));
+                let cell = crate::learn::cell_of(book, s, tau);
+                hedge_math::corrected_band(ww, table_bps, cell)
+                    .map(|h| h.to_num::<f64>())
+                    .unwrap_or(min_band)
+            }
             Policy::Zakamouline {
                 lambda,
                 risk_aversion,

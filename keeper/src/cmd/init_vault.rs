@@ -117,6 +117,7 @@ mirror!(RiskParamsFile => RiskParams {
     max_slippage_bps: u16, keeper_reward: u64, rate_bps: i32, carry_bps: i32,
     cost_aware_band: bool, min_band_bps: u32, ww_cost_bps: u16, ww_risk_aversion_e6: u64,
     funding_cut_threshold_bps: u32, funding_cut_after_secs: u32, funding_cut_bps: u16,
+    band_correction_enabled: bool, band_correction_bps: [u16; hedge_math::CORRECTION_CELLS],
 });
 mirror!(FeesFile => FeeParams { management_fee_bps: u16, performance_fee_bps: u16 });
 mirror!(LimitsFile => DepositLimits { deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32 });

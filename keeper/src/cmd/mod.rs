@@ -2,5 +2,6 @@
 pub mod backtest;
 pub mod greeks;
 pub mod init_vault;
+pub mod learn;
 pub mod run;
 pub mod simulate;

@@ -114,6 +114,34 @@ pub fn zakamouline_half_width(
     add(h0, h1)
 }
 
+/// Time-to-expiry bucket edges of a band-correction table (days): < 7, < 30, < 90, ≥ 90.
+pub const CORRECTION_TAU_EDGES_DAYS: [i64; 3] = [7, 30, 90];
+/// Moneyness (ln S/K) bucket edges of a band-correction table.
+pub const CORRECTION_MONEYNESS_EDGES: [f64; 4] = [-0.2, -0.05, 0.05, 0.2];
+/// Rows × columns of a band-correction table.
+pub const CORRECTION_CELLS: usize = 4 * 5;
+
+/// The cell of a band-correction table for `tau_seconds` and `ln(S/K)`.
+pub fn correction_cell(tau_seconds: i64, log_moneyness: Fix) -> usize {
+    let row = CORRECTION_TAU_EDGES_DAYS
+        .iter()
+        .take_while(|d| tau_seconds >= **d * 86_400)
+        .count();
+    let col = CORRECTION_MONEYNESS_EDGES
+        .iter()
+        .take_while(|e| log_moneyness >= Fix::from_num(**e))
+        .count();
+    row * 5 + col
+}
+
+/// Applies a learned correction (bps, 10 000 = ×1) to a band width.
+pub fn corrected_band(width: Fix, table_bps: &[u16; CORRECTION_CELLS], cell: usize) -> MathResult<Fix> {
+    let c = table_bps.get(cell).copied().unwrap_or(10_000);
+    mul(width, Fix::from_num(c))?
+        .checked_div_int(10_000)
+        .ok_or(MathError::Overflow)
+}
+
 /// Outcome of comparing a net delta with its target band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BandCheck {
@@ -198,6 +226,23 @@ mod tests {
             zakamouline_half_width(Fix::ZERO, f(s), f(v), f(g), f(ra), f(r), f(t)),
             Ok(Fix::ZERO)
         );
+    }
+
+    #[test]
+    fn correction_table_lookup_and_identity() {
+        assert_eq!(correction_cell(0, f(-1.0)), 0);
+        assert_eq!(correction_cell(7 * 86_400, f(0.0)), 5 + 2);
+        assert_eq!(correction_cell(400 * 86_400, f(0.3)), 19);
+        let ones = [10_000u16; CORRECTION_CELLS];
+        let w = f(0.0123);
+        assert_eq!(
+            corrected_band(w, &ones, 7).unwrap(),
+            w,
+            "a table of ones is the identity"
+        );
+        let mut t = ones;
+        t[7] = 20_000;
+        assert_eq!(corrected_band(w, &t, 7).unwrap(), w * Fix::from_num(2));
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub mod primitives;
 pub mod shares;
 pub mod time;
 
-pub use band::{delta_band_check, whalley_wilmott_half_width, zakamouline_half_width, BandCheck};
+pub use band::{
+    corrected_band, correction_cell, delta_band_check, whalley_wilmott_half_width, zakamouline_half_width,
+    BandCheck, CORRECTION_CELLS,
+};
 pub use bs::{bs_greeks, BsInputs, Greeks, OptionKind};
 pub use error::MathError;
 pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, sqrt};

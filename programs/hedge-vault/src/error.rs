@@ -83,6 +83,8 @@ pub enum VaultError {
     InvalidCostAwareBand,
     #[msg("Funding policy invalid: cut must be 1..=10000 bps and the delay at most 30 days")]
     InvalidFundingPolicy,
+    #[msg("Band correction needs the cost-aware band and every cell within [2500, 40000] bps")]
+    InvalidBandCorrection,
     #[msg("Too many venues")]
     TooManyVenues,
     #[msg("Margin bounds invalid: need 1 % <= min <= target <= max <= 200 %")]

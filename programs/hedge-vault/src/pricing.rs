@@ -135,7 +135,20 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
             .ok_or(VaultError::MathOverflow)?;
         let ww_whole =
             whalley_wilmott_half_width(lambda, s, gamma, risk_aversion, r, Fix::ZERO).map_err(math_err)?;
-        floor.max(ww_whole.checked_mul_int(unit).ok_or(VaultError::MathOverflow)?)
+        let mut ww_width = ww_whole;
+        if p.risk.band_correction_enabled {
+            if let Some(leg) = p.live_legs().iter().find(|l| l.expiry > now) {
+                let strike = Fix::from_num(leg.strike_e6)
+                    .checked_div_int(1_000_000)
+                    .ok_or(VaultError::MathOverflow)?;
+                let moneyness = hedge_math::ln(s.checked_div(strike).ok_or(VaultError::MathOverflow)?)
+                    .map_err(math_err)?;
+                let cell = hedge_math::correction_cell(leg.expiry.saturating_sub(now), moneyness);
+                ww_width = hedge_math::corrected_band(ww_width, &p.risk.band_correction_bps, cell)
+                    .map_err(math_err)?;
+            }
+        }
+        floor.max(ww_width.checked_mul_int(unit).ok_or(VaultError::MathOverflow)?)
     } else {
         bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?
     };

@@ -51,6 +51,13 @@ pub struct RiskParams {
     pub funding_cut_after_secs: u32,
     /// Share of the hedge dropped while the policy applies (bps of the hedge).
     pub funding_cut_bps: u16,
+    /// Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned
+    /// correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`.
+    pub band_correction_enabled: bool,
+    /// Correction per (τ, ln S/K) cell of the first live leg, bps (10 000 = ×1), each in
+    /// [2 500, 40 000]. Rows τ < 7 d, < 30 d, < 90 d, ≥ 90 d; columns ln(S/K) < −0.2,
+    /// < −0.05, < 0.05, < 0.2, ≥ 0.2.
+    pub band_correction_bps: [u16; hedge_math::CORRECTION_CELLS],
 }
 
 /// Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's
@@ -362,6 +369,12 @@ impl VaultParams {
                     && r.ww_cost_bps > 0
                     && r.ww_risk_aversion_e6 > 0,
                 VaultError::InvalidCostAwareBand
+            );
+        }
+        if r.band_correction_enabled {
+            require!(
+                r.cost_aware_band && r.band_correction_bps.iter().all(|c| (2_500..=40_000).contains(c)),
+                VaultError::InvalidBandCorrection
             );
         }
         if r.funding_cut_threshold_bps > 0 {
