@@ -18,7 +18,7 @@ const FONT_CANDIDATES: [&str; 5] = [
 ];
 
 /// Registers a TrueType font as "sans-serif" once per process.
-fn ensure_font() -> anyhow::Result<()> {
+pub(crate) fn ensure_font() -> anyhow::Result<()> {
     static DONE: OnceLock<Result<(), String>> = OnceLock::new();
     DONE.get_or_init(|| {
         let mut paths: Vec<PathBuf> = std::env::var_os("HEDGE_PLOT_FONT").map(PathBuf::from).into_iter().collect();

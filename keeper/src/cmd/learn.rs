@@ -36,6 +36,57 @@ pub struct LearnArgs {
     /// Append the out-of-sample table to this markdown file.
     #[arg(long, value_name = "PATH")]
     pub results_md: Option<PathBuf>,
+    /// Chart of the exported correction per τ row across moneyness (.png or .svg).
+    #[arg(long, value_name = "PATH.png|svg")]
+    pub plot: Option<PathBuf>,
+}
+
+fn plot_table(path: &std::path::Path, table: &[u16; hedge_math::CORRECTION_CELLS]) -> anyhow::Result<()> {
+    use plotters::prelude::*;
+    crate::backtest::plot::ensure_font()?;
+    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, table: &[u16; 20]) -> anyhow::Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let e = |x: String| anyhow::anyhow!("plot: {x}");
+        root.fill(&WHITE).map_err(|x| e(x.to_string()))?;
+        let mut c = ChartBuilder::on(&root)
+            .caption("learned correction of the WW band (x1 = Whalley-Wilmott)", ("sans-serif", 20))
+            .margin(15)
+            .x_label_area_size(35)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-0.35f64..0.35, 0.0f64..4.2)
+            .map_err(|x| e(x.to_string()))?;
+        c.configure_mesh()
+            .x_desc("ln(S/K), cell centre")
+            .y_desc("correction")
+            .draw()
+            .map_err(|x| e(x.to_string()))?;
+        let xs = [-0.3, -0.125, 0.0, 0.125, 0.3];
+        let rows = ["tau < 7 d", "7-30 d", "30-90 d", ">= 90 d"];
+        let colors = [BLUE, RED, GREEN, MAGENTA];
+        for (r, label) in rows.iter().enumerate() {
+            let color = colors[r];
+            c.draw_series(LineSeries::new(
+                (0..5).map(|k| (xs[k], f64::from(table[r * 5 + k]) / 10_000.0)),
+                color.stroke_width(2),
+            ))
+            .map_err(|x| e(x.to_string()))?
+            .label(*label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 15, y)], color));
+        }
+        c.configure_series_labels()
+            .border_style(BLACK)
+            .draw()
+            .map_err(|x| e(x.to_string()))?;
+        root.present().map_err(|x| e(x.to_string()))?;
+        Ok(())
+    }
+    match path.extension().and_then(|x| x.to_str()) {
+        Some("png") => draw(BitMapBackend::new(path, (900, 600)).into_drawing_area(), table),
+        Some("svg") => draw(SVGBackend::new(path, (900, 600)).into_drawing_area(), table),
+        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
+    }
 }
 
 /// One policy on one set of paths. Lower objective is better.
@@ -248,6 +299,10 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
     std::fs::write(&a.proposal, &proposal)
         .with_context(|| format!("cannot write {}", a.proposal.display()))?;
     eprintln!("proposal written to {}", a.proposal.display());
+    if let Some(p) = &a.plot {
+        plot_table(p, &trained.table_bps)?;
+        eprintln!("plot written to {}", p.display());
+    }
     if let Some(p) = &a.report_json {
         let r = Report {
             config: cfg.clone(),

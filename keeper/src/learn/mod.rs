@@ -1,10 +1,10 @@
 //! Learned no-trade band: Whalley–Wilmott width × a learned correction.
 //!
-//! A small MLP (candle, CPU, f64) maps (time to expiry, moneyness, σ, λ) to a correction
-//! c = exp(ln 4 · tanh(o)) ∈ [¼, 4] of the Whalley–Wilmott half-width (the book's Γ enters
-//! through the WW width itself). Time and moneyness enter as the centre of their cell of
-//! the on-chain table, so the network is constant within a cell and the exported table
-//! reproduces it exactly at the reference σ and λ. With its
+//! A small MLP (candle, CPU, f64) maps (time to expiry, moneyness, σ, the book's Γ·S, λ)
+//! to a correction c = exp(ln 4 · tanh(o)) ∈ [¼, 4] of the Whalley–Wilmott half-width.
+//! Time and moneyness enter as the centre of their cell of the on-chain table, and Γ·S as
+//! the book's gamma at that centre, so the network is constant within a cell and the
+//! exported table reproduces it exactly at the reference σ and λ. With its
 //! output layer at zero (the initial state) c = 1 exactly, so the prior is WW. Training
 //! is deep-hedging style: the hedge of a protective-put book is simulated on generated
 //! paths with a differentiable band (new = Δ + H·tanh((net − Δ)/H)), and the mean-variance
@@ -25,7 +25,7 @@ use crate::backtest::{Book, BookSpec, Policy};
 
 const LN4: f64 = std::f64::consts::LN_2 * 2.0;
 const HIDDEN: usize = 16;
-const FEATURES: usize = 4;
+const FEATURES: usize = 5;
 
 /// Training settings.
 #[derive(Debug, Clone, Serialize)]
@@ -172,16 +172,14 @@ impl Model {
 const TAU_CENTRES_DAYS: [f64; 4] = [3.5, 18.5, 60.0, 135.0];
 const MONEYNESS_CENTRES: [f64; 5] = [-0.3, -0.125, 0.0, 0.125, 0.3];
 
-/// Normalised features: the table cell's centre in (τ, ln S/K), σ and λ.
+/// Normalised features: the table cell's centre in (τ, ln S/K), σ, the book's Γ·S at
+/// that centre, and λ.
 pub fn features(tau_years: f64, log_moneyness: f64, sigma: f64, lambda: f64) -> [f64; FEATURES] {
     let cell = correction_cell((tau_years * 31_536_000.0) as i64, Fix::from_num(log_moneyness));
     let (row, col) = (cell / 5, cell % 5);
-    [
-        TAU_CENTRES_DAYS[row] / 30.0,
-        MONEYNESS_CENTRES[col] / 0.2,
-        sigma,
-        lambda / 0.001,
-    ]
+    let (tau_c, m_c) = (TAU_CENTRES_DAYS[row] / 365.0, MONEYNESS_CENTRES[col]);
+    let (_, _, gamma) = put_greeks(1.0, (-m_c).exp(), sigma, tau_c);
+    [TAU_CENTRES_DAYS[row] / 30.0, m_c / 0.2, sigma, gamma / 2.0, lambda / 0.001]
 }
 
 /// Per-step inputs of one batch, precomputed with hedge-math (the target's Greeks do not
@@ -457,7 +455,7 @@ mod tests {
     fn an_untrained_model_is_exactly_whalley_wilmott() {
         let cfg = small();
         let m = Model::new(3).unwrap();
-        for f in [[0.1, 0.0, 0.8, 1.0], [3.0, -2.0, 1.5, 0.5]] {
+        for f in [[0.1, 0.0, 0.8, 1.0, 1.0], [3.0, -2.0, 1.5, 0.1, 0.5]] {
             assert_eq!(m.correction_at(f).unwrap(), 1.0);
         }
         let (table, err) = distill(&m, &cfg, 4).unwrap();
