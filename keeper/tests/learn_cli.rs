@@ -11,7 +11,16 @@ fn learn_bands_trains_validates_and_exports_a_bounded_proposal() {
         dir.path().join("results.md"),
     );
     let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
-        .args(["learn-bands", "--train", "32", "--iters", "3", "--test-paths", "8", "--data-dir"])
+        .args([
+            "learn-bands",
+            "--train",
+            "32",
+            "--iters",
+            "3",
+            "--test-paths",
+            "8",
+            "--data-dir",
+        ])
         .arg(dir.path().join("no-data"))
         .arg("--report-json")
         .arg(&json)
@@ -25,16 +34,26 @@ fn learn_bands_trains_validates_and_exports_a_bounded_proposal() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("test: GARCH (unseen)") && stdout.contains("where the learned band loses"), "{stdout}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("skipping BTC-USD"), "missing data is reported, not fatal");
+    assert!(
+        stdout.contains("test: GARCH (unseen)") && stdout.contains("where the learned band loses"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("skipping BTC-USD"),
+        "missing data is reported, not fatal"
+    );
     let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!(r["overfitting_alarm"].is_boolean());
     assert!(r["trained"]["distill_max_rel_error"].as_f64().unwrap() < 1e-3);
     let p: toml::Value = toml::from_str(&std::fs::read_to_string(&proposal).unwrap()).unwrap();
     let cells = p["risk"]["band_correction_bps"].as_array().unwrap();
     assert_eq!(cells.len(), 20);
-    assert!(cells.iter().all(|c| (2_500..=40_000).contains(&c.as_integer().unwrap())));
+    assert!(cells
+        .iter()
+        .all(|c| (2_500..=40_000).contains(&c.as_integer().unwrap())));
     assert_eq!(p["risk"]["cost_aware_band"].as_bool(), Some(true));
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    assert!(std::fs::read_to_string(&md).unwrap().contains("Learned band correction, out of sample"));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .contains("Learned band correction, out of sample"));
 }

@@ -44,14 +44,20 @@ pub struct LearnArgs {
 fn plot_table(path: &std::path::Path, table: &[u16; hedge_math::CORRECTION_CELLS]) -> anyhow::Result<()> {
     use plotters::prelude::*;
     crate::backtest::plot::ensure_font()?;
-    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, table: &[u16; 20]) -> anyhow::Result<()>
+    fn draw<DB: DrawingBackend>(
+        root: DrawingArea<DB, plotters::coord::Shift>,
+        table: &[u16; 20],
+    ) -> anyhow::Result<()>
     where
         DB::ErrorType: 'static,
     {
         let e = |x: String| anyhow::anyhow!("plot: {x}");
         root.fill(&WHITE).map_err(|x| e(x.to_string()))?;
         let mut c = ChartBuilder::on(&root)
-            .caption("learned correction of the WW band (x1 = Whalley-Wilmott)", ("sans-serif", 20))
+            .caption(
+                "learned correction of the WW band (x1 = Whalley-Wilmott)",
+                ("sans-serif", 20),
+            )
             .margin(15)
             .x_label_area_size(35)
             .y_label_area_size(50)

@@ -179,7 +179,13 @@ pub fn features(tau_years: f64, log_moneyness: f64, sigma: f64, lambda: f64) -> 
     let (row, col) = (cell / 5, cell % 5);
     let (tau_c, m_c) = (TAU_CENTRES_DAYS[row] / 365.0, MONEYNESS_CENTRES[col]);
     let (_, _, gamma) = put_greeks(1.0, (-m_c).exp(), sigma, tau_c);
-    [TAU_CENTRES_DAYS[row] / 30.0, m_c / 0.2, sigma, gamma / 2.0, lambda / 0.001]
+    [
+        TAU_CENTRES_DAYS[row] / 30.0,
+        m_c / 0.2,
+        sigma,
+        gamma / 2.0,
+        lambda / 0.001,
+    ]
 }
 
 /// Per-step inputs of one batch, precomputed with hedge-math (the target's Greeks do not
