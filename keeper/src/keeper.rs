@@ -45,6 +45,11 @@ struct VaultState {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VaultTick {
     pub rebalanced: bool,
+    /// Program logs of the landed rebalance (events are decoded from these; empty over
+    /// RPC, which does not return logs).
+    pub rebalance_logs: Vec<String>,
+    /// A margin top-up went with the rebalance.
+    pub margin_with_rebalance: bool,
     pub margin_moved: bool,
     pub funding_settled: bool,
     pub vol_updated: bool,
@@ -54,9 +59,9 @@ pub struct VaultTick {
     pub backed_off: bool,
 }
 
-/// The keeper over some chain.
-pub struct Keeper<C> {
-    pub chain: C,
+/// The keeper: settings, metrics and per-vault memory. The chain is passed to each tick,
+/// so the same keeper runs against RPC, the in-process chain, or a faulty wrapper.
+pub struct Keeper {
     pub settings: KeeperSettings,
     pub metrics: Arc<Metrics>,
     vaults: HashMap<Pubkey, VaultState>,
@@ -66,10 +71,9 @@ fn tokens(x: Fix, unit: i128) -> f64 {
     x.to_num::<f64>() / unit as f64
 }
 
-impl<C: Chain> Keeper<C> {
-    pub fn new(chain: C, settings: KeeperSettings, metrics: Arc<Metrics>) -> Self {
+impl Keeper {
+    pub fn new(settings: KeeperSettings, metrics: Arc<Metrics>) -> Self {
         Keeper {
-            chain,
             settings,
             metrics,
             vaults: HashMap::new(),
@@ -77,7 +81,11 @@ impl<C: Chain> Keeper<C> {
     }
 
     /// One pass over `vaults`; errors are counted and backed off per vault.
-    pub async fn tick(&mut self, vaults: &[WatchedVault]) -> Vec<(Pubkey, anyhow::Result<VaultTick>)> {
+    pub async fn tick<C: Chain>(
+        &mut self,
+        chain: &mut C,
+        vaults: &[WatchedVault],
+    ) -> Vec<(Pubkey, anyhow::Result<VaultTick>)> {
         let mut out = Vec::with_capacity(vaults.len());
         for w in vaults {
             let st = self.vaults.entry(w.address).or_default();
@@ -91,7 +99,7 @@ impl<C: Chain> Keeper<C> {
                 ));
                 continue;
             }
-            let res = self.tick_vault(w).await;
+            let res = self.tick_vault(chain, w).await;
             let st = self.vaults.entry(w.address).or_default();
             match &res {
                 Ok(_) => {
@@ -114,8 +122,9 @@ impl<C: Chain> Keeper<C> {
         out
     }
 
-    async fn send(
+    async fn send<C: Chain>(
         &mut self,
+        chain: &mut C,
         vault: &Pubkey,
         op: &str,
         ixs: &[anchor_lang::solana_program::instruction::Instruction],
@@ -123,19 +132,12 @@ impl<C: Chain> Keeper<C> {
     ) -> Outcome {
         let label = vault.to_string();
         if self.settings.dry_run {
-            let sim = self.chain.latest_blockhash().await;
+            let sim = chain.latest_blockhash().await;
             tracing::info!(vault = %vault, op, instructions = ixs.len(), blockhash_ok = sim.is_ok(), "dry run: not sending");
             return Outcome::Benign(hedge_vault::error::VaultError::NoBreach);
         }
         let started = Instant::now();
-        let out = sender::send(
-            &mut self.chain,
-            &self.settings.keeper,
-            extra,
-            ixs,
-            &self.settings.policy,
-        )
-        .await;
+        let out = sender::send(chain, &self.settings.keeper, extra, ixs, &self.settings.policy).await;
         self.metrics
             .latency
             .with_label_values(&[op])
@@ -165,12 +167,16 @@ impl<C: Chain> Keeper<C> {
     }
 
     /// Runs every operation for one vault.
-    pub async fn tick_vault(&mut self, w: &WatchedVault) -> anyhow::Result<VaultTick> {
+    pub async fn tick_vault<C: Chain>(
+        &mut self,
+        chain: &mut C,
+        w: &WatchedVault,
+    ) -> anyhow::Result<VaultTick> {
         let oracles = OracleAccounts {
             underlying: w.underlying_oracle,
             collateral: w.collateral_oracle,
         };
-        let s: VaultSnapshot = snapshot::load(&mut self.chain, w.address, oracles).await?;
+        let s: VaultSnapshot = snapshot::load(chain, w.address, oracles).await?;
         self.metrics.observe_slot(s.slot);
         let label = w.address.to_string();
         let unit = s.unit();
@@ -195,9 +201,11 @@ impl<C: Chain> Keeper<C> {
         let keeper = self.settings.keeper.pubkey();
         if let Some(plan) = ops::rebalance::should_run(&s) {
             let ixs = ops::rebalance::build(&plan, &s, keeper, self.settings.reward_account);
-            match self.send(&w.address, "rebalance", &ixs, &[]).await {
-                Outcome::Landed { .. } => {
+            match self.send(chain, &w.address, "rebalance", &ixs, &[]).await {
+                Outcome::Landed { logs, .. } => {
                     t.rebalanced = true;
+                    t.rebalance_logs = logs;
+                    t.margin_with_rebalance = plan.margin_first > 0;
                     self.metrics.rebalances.with_label_values(&[&label]).inc();
                 }
                 Outcome::Benign(_) => t.benign += 1,
@@ -205,7 +213,13 @@ impl<C: Chain> Keeper<C> {
             }
         } else if let Some(i) = ops::margin::should_run(&s) {
             match self
-                .send(&w.address, "rebalance_margin", &ops::margin::build(i, &s), &[])
+                .send(
+                    chain,
+                    &w.address,
+                    "rebalance_margin",
+                    &ops::margin::build(i, &s),
+                    &[],
+                )
                 .await
             {
                 Outcome::Landed { .. } => t.margin_moved = true,
@@ -217,7 +231,7 @@ impl<C: Chain> Keeper<C> {
         let last = self.vaults.entry(w.address).or_default().last_funding_settle;
         if ops::funding::should_run(&s, last, self.settings.funding_interval_secs) {
             match self
-                .send(&w.address, "settle_funding", &ops::funding::build(&s), &[])
+                .send(chain, &w.address, "settle_funding", &ops::funding::build(&s), &[])
                 .await
             {
                 Outcome::Landed { .. } => {
@@ -238,7 +252,15 @@ impl<C: Chain> Keeper<C> {
                 st.prices.pop_front();
             }
         }
-        if let Some(vu) = self.settings.vol_updater.as_ref().map(|k| k.insecure_clone()) {
+        let vol_due =
+            s.now.saturating_sub(s.vault.sigma_updated_at) >= i64::from(s.vault.params.vol.min_interval_secs);
+        if let Some(vu) = self
+            .settings
+            .vol_updater
+            .as_ref()
+            .filter(|_| vol_due)
+            .map(|k| k.insecure_clone())
+        {
             let st = &self.vaults[&w.address];
             if st.prices.len() >= 32 {
                 let (first, last) = (st.prices[0].0, st.prices[st.prices.len() - 1].0);
@@ -247,7 +269,7 @@ impl<C: Chain> Keeper<C> {
                 if let Some(sigma) = crate::vol::forecast_sigma(&prices, period.max(1.0)) {
                     if let Some(bps) = ops::vol::should_run(&s, sigma, self.settings.vol_threshold_bps) {
                         let ixs = ops::vol::build(&s, vu.pubkey(), bps);
-                        match self.send(&w.address, "update_vol", &ixs, &[&vu]).await {
+                        match self.send(chain, &w.address, "update_vol", &ixs, &[&vu]).await {
                             Outcome::Landed { .. } => t.vol_updated = true,
                             Outcome::Benign(_) => t.benign += 1,
                             Outcome::Failed(e) => {

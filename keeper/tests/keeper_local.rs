@@ -68,17 +68,15 @@ async fn decision_matches_the_program_and_a_breach_gives_exactly_one_rebalance()
     assert!(plan.margin_first > 0, "first hedge needs margin");
 
     let metrics = Arc::new(Metrics::new(60).unwrap());
-    let mut keeper = Keeper::new(
-        LocalChain { env: &mut fx.env },
-        settings(k, reward),
-        metrics.clone(),
-    );
-    let t = keeper.tick(&[w]).await.remove(0).1.unwrap();
-    assert!(t.rebalanced);
+    let mut keeper = Keeper::new(settings(k, reward), metrics.clone());
+    let mut chain = LocalChain { env: &mut fx.env };
+    let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.unwrap();
+    assert!(t.rebalanced && t.margin_with_rebalance);
+    let evs = hedge_localnet::events::decode::<hedge_vault::events::Rebalanced>(&t.rebalance_logs);
+    assert_eq!(evs.len(), 1);
     // The next pass finds the vault in band: nothing to do, nothing sent.
-    let t = keeper.tick(&[w]).await.remove(0).1.unwrap();
+    let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.unwrap();
     assert!(!t.rebalanced && t.benign == 0);
-    drop(keeper);
     let v = fx.vault().await;
     assert_eq!((v.sequence, v.hedge_position), (1, -100 * SOL as i64));
     assert!(metrics.render().contains("hedge_keeper_rebalances_total"));
@@ -127,21 +125,18 @@ async fn rpc_faults_are_retried_without_double_rebalancing() {
     let metrics = Arc::new(Metrics::new(60).unwrap());
     let mut s = settings(k, reward);
     s.funding_interval_secs = i64::MAX;
-    let mut keeper = Keeper::new(chain, s, metrics);
-    let t = keeper.tick(&[w]).await.remove(0).1.unwrap();
+    let mut keeper = Keeper::new(s, metrics);
+    let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.unwrap();
     // The retry after the lost confirmation re-simulates and finds the work done.
     assert!(!t.rebalanced && t.benign == 1, "{t:?}");
-    assert_eq!(
-        keeper.chain.landed, 1,
-        "exactly one transaction reached the chain"
-    );
+    assert_eq!(chain.landed, 1, "exactly one transaction reached the chain");
     // A read failure backs this vault off instead of failing the pass.
-    keeper.chain.read_faults.push_back(Fault::Error);
-    let res = keeper.tick(&[w]).await.remove(0).1;
+    chain.read_faults.push_back(Fault::Error);
+    let res = keeper.tick(&mut chain, &[w]).await.remove(0).1;
     assert!(res.is_err());
-    let t = keeper.tick(&[w]).await.remove(0).1.unwrap();
+    let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.unwrap();
     assert!(t.backed_off);
-    drop(keeper);
+    drop(chain);
     let v = fx.vault().await;
     assert_eq!((v.sequence, v.hedge_position), (1, -100 * SOL as i64));
 }
@@ -153,14 +148,14 @@ async fn dry_run_sends_nothing() {
     let (k, reward) = fx.keeper().await;
     let mut s = settings(k, reward);
     s.dry_run = true;
-    let mut keeper = Keeper::new(
-        LocalChain { env: &mut fx.env },
-        s,
-        Arc::new(Metrics::new(60).unwrap()),
-    );
-    let t = keeper.tick(&[w]).await.remove(0).1.unwrap();
+    let mut keeper = Keeper::new(s, Arc::new(Metrics::new(60).unwrap()));
+    let t = keeper
+        .tick(&mut LocalChain { env: &mut fx.env }, &[w])
+        .await
+        .remove(0)
+        .1
+        .unwrap();
     assert!(!t.rebalanced);
-    drop(keeper);
     assert_eq!(fx.vault().await.sequence, 0);
 }
 

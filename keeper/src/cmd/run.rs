@@ -70,14 +70,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
         vol_threshold_bps: 100,
         vol_window: 720,
     };
-    let mut k = Keeper::new(
-        RpcChain::new(&cfg.rpc_url, Duration::from_secs(30)),
-        settings,
-        metrics,
-    );
+    let mut chain = RpcChain::new(&cfg.rpc_url, Duration::from_secs(30));
+    let mut k = Keeper::new(settings, metrics);
     let mut shutdown = Box::pin(tokio::signal::ctrl_c());
     loop {
-        for (vault, res) in k.tick(&cfg.vaults).await {
+        for (vault, res) in k.tick(&mut chain, &cfg.vaults).await {
             if let Ok(t) = res {
                 tracing::debug!(%vault, ?t, "tick");
             }

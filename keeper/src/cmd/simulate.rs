@@ -19,14 +19,17 @@ use hedge_math::Fix;
 use hedge_vault::events::Rebalanced;
 use hedge_vault::state::{LegKind, OptionLeg, Vault};
 use rand::{Rng, SeedableRng};
-use rand_distr::{Distribution, Normal};
 use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+use std::sync::Arc;
+
 use crate::chain::local::LocalChain;
-use crate::ops;
-use crate::sender::{self, Outcome, SendPolicy};
+use crate::config::WatchedVault;
+use crate::keeper::{Keeper, KeeperSettings};
+use crate::metrics::Metrics;
+use crate::sender::SendPolicy;
 use crate::snapshot;
 
 /// The target book the vault replicates.
@@ -52,7 +55,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value = "Close")]
     pub column: String,
     /// Steps of the generated path (ignored with `--prices`, which uses every row).
-    #[arg(long, default_value_t = 720)]
+    #[arg(long, default_value_t = 1_000)]
     pub steps: usize,
     /// Seconds per step (default 1 hour; with `--prices` daily data use 86400).
     #[arg(long, default_value_t = 3_600)]
@@ -60,7 +63,8 @@ pub struct SimulateArgs {
     /// Seed of the generated path and of the depositors' behaviour.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Annualised volatility of the generated path.
+    /// Annualised diffusion volatility of the generated path (a Merton jump-diffusion:
+    /// four jumps a year, log-sizes N(−5 %, 10 %)).
     #[arg(long, default_value_t = 0.8)]
     pub sigma: f64,
     /// First price of the generated path (quote per token).
@@ -115,6 +119,8 @@ pub struct Report {
     pub gamma_exposure_mean: f64,
     pub gamma_exposure_max: f64,
     pub final_sigma: f64,
+    /// (step, NAV per share in collateral) at every tenth of the run.
+    pub nav_per_share_series: Vec<(usize, f64)>,
     pub wall_secs: f64,
 }
 
@@ -152,18 +158,17 @@ pub fn read_prices(path: &PathBuf, column: &str) -> anyhow::Result<Vec<f64>> {
     Ok(out)
 }
 
-/// A seeded GBM path.
-pub fn gbm_path(start: f64, sigma: f64, steps: usize, step_secs: i64, seed: u64) -> Vec<f64> {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+/// The default price path: a seeded Merton jump-diffusion.
+pub fn default_path(start: f64, sigma: f64, steps: usize, step_secs: i64, seed: u64) -> Vec<f64> {
     let dt = step_secs as f64 / 31_536_000.0;
-    let z = Normal::new(0.0, 1.0).expect("unit normal");
-    let mut p = Vec::with_capacity(steps + 1);
-    p.push(start);
-    for _ in 0..steps {
-        let last = p[p.len() - 1];
-        p.push(last * (sigma * dt.sqrt() * z.sample(&mut rng) - 0.5 * sigma * sigma * dt).exp());
+    crate::backtest::generators::Generator::Merton {
+        mu: 0.0,
+        sigma,
+        lambda: 4.0,
+        jump_mu: -0.05,
+        jump_sigma: 0.1,
     }
-    p
+    .path(start, dt, steps, seed)
 }
 
 struct Sim {
@@ -210,7 +215,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
     };
     let path = match &args.prices {
         Some(p) => read_prices(p, &args.column)?,
-        None => gbm_path(
+        None => default_path(
             args.start_price,
             args.sigma,
             args.steps,
@@ -226,7 +231,9 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
         args.book,
         args.prices
             .as_ref()
-            .map_or("GBM (generated)".to_string(), |p| p.display().to_string())
+            .map_or("Merton jump-diffusion (generated)".to_string(), |p| {
+                p.display().to_string()
+            })
     );
 
     // ---- Deploy: vault, perp market with LP, oracle, depositors ----
@@ -239,7 +246,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
     params.risk.keeper_reward = SOL / 10_000;
     params.risk.rebalance_cooldown_secs = 60;
     params.risk.max_rebalance_units = 10_000 * SOL;
-    params.vol.min_interval_secs = 3_600;
+    params.vol.min_interval_secs = 86_400;
     let initial_deposit = 100 * SOL;
     let users_n = 3u64;
     let notional = i64::try_from(initial_deposit * users_n).unwrap_or(i64::MAX);
@@ -326,15 +333,34 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
         gamma_exposure_mean: 0.0,
         gamma_exposure_max: f64::NEG_INFINITY,
         final_sigma: 0.0,
+        nav_per_share_series: vec![(0, 1.0)],
         wall_secs: 0.0,
     };
     let mut observed: Vec<f64> = vec![path[0]];
-    let mut last_funding_settle = 0i64;
     let mut last_index = market_index(&mut sim).await?;
     let mut err_sum = 0.0;
     let mut band_sum = 0.0;
     let mut gex_sum = 0.0;
     let oracles = sim.fx.oracles();
+    // The keeper: the same `Keeper` as `hedge-keeper run`, over the in-process chain.
+    let mut keeper = Keeper::new(
+        KeeperSettings {
+            keeper: sim.keeper.insecure_clone(),
+            vol_updater: Some(sim.fx.vol_updater.insecure_clone()),
+            reward_account: sim.keeper_rewards_to,
+            policy: sim.policy.clone(),
+            dry_run: false,
+            funding_interval_secs: 86_400,
+            vol_threshold_bps: 100,
+            vol_window: 720,
+        },
+        Arc::new(Metrics::new(i64::MAX).map_err(|e| anyhow::anyhow!("metrics: {e}"))?),
+    );
+    let watched = WatchedVault {
+        address: sim.fx.pdas.vault,
+        underlying_oracle: sim.fx.oracle,
+        collateral_oracle: None,
+    };
     let vault_address = sim.fx.pdas.vault;
     for (step, &price) in path.iter().enumerate().skip(1) {
         sim.fx.env.advance(args.step_secs).await;
@@ -362,90 +388,31 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
         r.gamma_exposure_min = r.gamma_exposure_min.min(gex);
         r.gamma_exposure_max = r.gamma_exposure_max.max(gex);
 
-        if let Some(plan) = ops::rebalance::should_run(&snap) {
-            let ixs = ops::rebalance::build(&plan, &snap, sim.keeper.pubkey(), sim.keeper_rewards_to);
-            let keeper = sim.keeper.insecure_clone();
-            let out = sender::send(
-                &mut LocalChain { env: &mut sim.fx.env },
-                &keeper,
-                &[],
-                &ixs,
-                &sim.policy,
-            )
-            .await;
-            match out {
-                Outcome::Landed { logs, .. } => {
-                    if plan.margin_first > 0 {
-                        r.margin_moves += 1;
-                    }
-                    for ev in hedge_localnet::events::decode::<Rebalanced>(&logs) {
-                        r.rebalances += 1;
-                        r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
-                        let e = (f(Fix::from_bits(ev.net_delta_after_fx))
-                            - f(Fix::from_bits(ev.target_delta_fx)))
-                        .abs();
-                        let band = f(Fix::from_bits(ev.band_fx));
-                        r.max_abs_delta_error_after_rebalance =
-                            r.max_abs_delta_error_after_rebalance.max(e / SOL as f64);
-                        if band > 0.0 {
-                            r.max_error_over_band_after_rebalance =
-                                r.max_error_over_band_after_rebalance.max(e / band);
-                        }
-                    }
-                }
-                Outcome::Benign(_) => {}
-                Outcome::Failed(e) => eprintln!("  step {step}: rebalance failed: {e}"),
-            }
-        } else if let Some(i) = ops::margin::should_run(&snap) {
-            let ixs = ops::margin::build(i, &snap);
-            let keeper = sim.keeper.insecure_clone();
-            if let Outcome::Landed { .. } = sender::send(
-                &mut LocalChain { env: &mut sim.fx.env },
-                &keeper,
-                &[],
-                &ixs,
-                &sim.policy,
-            )
+        let tick = keeper
+            .tick(&mut LocalChain { env: &mut sim.fx.env }, &[watched])
             .await
-            {
-                r.margin_moves += 1;
-            }
-        }
-        if ops::funding::should_run(&snap, last_funding_settle, 86_400) {
-            let ixs = ops::funding::build(&snap);
-            let keeper = sim.keeper.insecure_clone();
-            if let Outcome::Landed { .. } = sender::send(
-                &mut LocalChain { env: &mut sim.fx.env },
-                &keeper,
-                &[],
-                &ixs,
-                &sim.policy,
-            )
-            .await
-            {
-                last_funding_settle = snap.now;
-            }
-        }
-        if step % 24 == 0 {
-            let window = &observed[observed.len().saturating_sub(24 * 30)..];
-            if let Some(sigma) = crate::vol::forecast_sigma(window, args.step_secs as f64) {
-                if let Some(bps) = ops::vol::should_run(&snap, sigma, 100) {
-                    let vu = sim.fx.vol_updater.insecure_clone();
-                    let ixs = ops::vol::build(&snap, vu.pubkey(), bps);
-                    let keeper = sim.keeper.insecure_clone();
-                    if let Outcome::Landed { .. } = sender::send(
-                        &mut LocalChain { env: &mut sim.fx.env },
-                        &keeper,
-                        &[&vu],
-                        &ixs,
-                        &sim.policy,
-                    )
-                    .await
-                    {
-                        r.vol_updates += 1;
+            .remove(0)
+            .1;
+        match tick {
+            Ok(t) => {
+                r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
+                r.vol_updates += u64::from(t.vol_updated);
+                for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
+                    r.rebalances += 1;
+                    r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
+                    let e = (f(Fix::from_bits(ev.net_delta_after_fx))
+                        - f(Fix::from_bits(ev.target_delta_fx)))
+                    .abs();
+                    let band = f(Fix::from_bits(ev.band_fx));
+                    r.max_abs_delta_error_after_rebalance =
+                        r.max_abs_delta_error_after_rebalance.max(e / SOL as f64);
+                    if band > 0.0 {
+                        r.max_error_over_band_after_rebalance =
+                            r.max_error_over_band_after_rebalance.max(e / band);
                     }
                 }
             }
+            Err(e) => eprintln!("  step {step}: keeper: {e:#}"),
         }
 
         // Depositors.
@@ -476,6 +443,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
 
         if step % (steps / 10).max(1) == 0 || step == steps {
             let (v, supply) = sim.nav().await?;
+            r.nav_per_share_series.push((step, nav_per_share(&v, supply)));
             eprintln!(
                 "  step {step:>5}/{steps}  price {price:>10.2}  NAV/share {:.6}  rebalances {:>4}  |net-target| {:>8.3} (band {:>7.3})",
                 nav_per_share(&v, supply),
@@ -568,6 +536,12 @@ pub fn print(r: &Report) {
         "  gamma exposure per 1 %       min {:.2} / mean {:.2} / max {:.2} USD",
         r.gamma_exposure_min, r.gamma_exposure_mean, r.gamma_exposure_max
     );
+    let series: Vec<String> = r
+        .nav_per_share_series
+        .iter()
+        .map(|(s, n)| format!("{s}:{n:.4}"))
+        .collect();
+    println!("  NAV per share over time      {}", series.join("  "));
     println!(
         "  final NAV                    {:.2} USD, {:.6} tokens per share",
         r.final_nav_quote, r.final_nav_per_share
