@@ -179,33 +179,14 @@ impl Policy {
                 lambda,
                 risk_aversion,
                 min_band,
-            } => whalley_wilmott_half_width(
-                fx(lambda),
-                fx(s),
-                fx(gamma),
-                fx(risk_aversion),
-                fx(book.r),
-                fx(tau),
-            )
-            .unwrap_or(Fix::ZERO)
-            .max(fx(min_band))
-            .to_num::<f64>(),
+            } => ww_floored(lambda, risk_aversion, min_band, book, s, gamma, tau).to_num::<f64>(),
             Policy::LearnedWw {
                 lambda,
                 risk_aversion,
                 min_band,
                 ref table_bps,
             } => {
-                let ww = whalley_wilmott_half_width(
-                    fx(lambda),
-                    fx(s),
-                    fx(gamma),
-                    fx(risk_aversion),
-                    fx(book.r),
-                    fx(tau),
-                )
-                .unwrap_or(Fix::ZERO)
-                .max(fx(min_band));
+                let ww = ww_floored(lambda, risk_aversion, min_band, book, s, gamma, tau);
                 let cell = crate::learn::cell_of(book, s, tau);
                 hedge_math::corrected_band(ww, table_bps, cell)
                     .map(|h| h.to_num::<f64>())
@@ -234,6 +215,30 @@ impl Policy {
             }
         }
     }
+}
+
+/// The Whalley–Wilmott half-width from hedge-math, floored at `min_band` (fixed point,
+/// so the plain and the learned policy share it bit for bit).
+fn ww_floored(
+    lambda: f64,
+    risk_aversion: f64,
+    min_band: f64,
+    book: &Book,
+    s: f64,
+    gamma: f64,
+    tau: f64,
+) -> Fix {
+    let fx = Fix::from_num;
+    whalley_wilmott_half_width(
+        fx(lambda),
+        fx(s),
+        fx(gamma),
+        fx(risk_aversion),
+        fx(book.r),
+        fx(tau),
+    )
+    .unwrap_or(Fix::ZERO)
+    .max(fx(min_band))
 }
 
 /// Trading costs.
