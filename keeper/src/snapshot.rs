@@ -5,7 +5,7 @@ use anchor_lang::AccountDeserialize;
 use anyhow::{anyhow, Context};
 use hedge_math::Fix;
 use hedge_vault::client::OracleAccounts;
-use hedge_vault::oracle::{load_market, MarketSnapshot};
+use hedge_vault::oracle::{load_market, FeedAccounts, MarketSnapshot};
 use hedge_vault::pricing::{compute_delta_report, DeltaReport};
 use hedge_vault::state::{Vault, VenueConfig};
 use hedge_vault::venues::{self, VenueView};
@@ -92,9 +92,19 @@ pub async fn load<C: Chain>(
     };
     let market = with_info(&oracles.underlying, &underlying, |u| match &collateral {
         Some((ck, ca)) => with_info(ck, ca, |c| {
-            load_market(&vault.oracle, &vault.params.oracle, u, Some(c), now)
+            let accounts = FeedAccounts {
+                underlying: u,
+                collateral: Some(c),
+            };
+            load_market(&vault.oracle, &vault.params.oracle, &accounts, now)
         }),
-        None => load_market(&vault.oracle, &vault.params.oracle, u, None, now),
+        None => {
+            let accounts = FeedAccounts {
+                underlying: u,
+                collateral: None,
+            };
+            load_market(&vault.oracle, &vault.params.oracle, &accounts, now)
+        }
     })
     .map_err(program_err)?;
     let report = compute_delta_report(&vault, &market, now).map_err(program_err)?;
@@ -111,7 +121,12 @@ pub async fn load<C: Chain>(
             .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
         let view = with_info(&cfg.market, &m, |mi| {
             with_info(&cfg.margin_account, &g, |gi| {
-                venues::view(cfg, mi, gi, market.underlying.price, cprice, now)
+                let mark = venues::Mark {
+                    price: market.underlying.price,
+                    collateral_price: cprice,
+                    now,
+                };
+                venues::view(cfg, mi, gi, &mark)
             })
         })
         .map_err(program_err)?;

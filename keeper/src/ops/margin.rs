@@ -2,7 +2,7 @@
 use anchor_lang::solana_program::instruction::Instruction;
 use hedge_math::Fix;
 use hedge_vault::client::{self, VaultKeys};
-use hedge_vault::margin_move;
+use hedge_vault::{margin_move, MarginState};
 
 use crate::snapshot::VaultSnapshot;
 
@@ -19,12 +19,14 @@ pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
         .checked_mul(price)?;
     let notional = view.notional.max(pending);
     margin_move(
-        view.equity_quote,
-        notional,
-        view.collateral,
-        s.vault.total_collateral,
-        s.collateral_price(),
-        s.unit(),
+        &MarginState {
+            equity_quote: view.equity_quote,
+            notional,
+            margin_collateral: view.collateral,
+            available: s.vault.total_collateral,
+            collateral_price: s.collateral_price(),
+            unit: s.unit(),
+        },
         &s.vault.params.margin,
     )
     .ok()

@@ -32,19 +32,25 @@ struct RawPrice {
     publish_time: i64,
 }
 
+/// How feeds are read: the legacy program to trust, the staleness / confidence limits and
+/// the current time (unix seconds).
+///
+/// Functions here take at most five machine words of arguments (sBPF passes no arguments
+/// on the stack; see docs/compute-units.md), hence the small argument structs.
+pub struct ReadPolicy<'a> {
+    pub legacy_program: &'a Pubkey,
+    pub limits: &'a OracleLimits,
+    pub now: i64,
+}
+
 /// Loads and validates one feed.
-pub fn load_price(
-    info: &AccountInfo,
-    feed: &PriceFeedConfig,
-    legacy_program: &Pubkey,
-    limits: &OracleLimits,
-    now: i64,
-) -> Result<OraclePrice> {
+#[inline(never)]
+pub fn load_price(info: &AccountInfo, feed: &PriceFeedConfig, policy: &ReadPolicy) -> Result<OraclePrice> {
     let raw = match feed.source {
         OracleSource::PythPull => read_pull(info, feed)?,
-        OracleSource::PythLegacy => read_legacy(info, feed, legacy_program)?,
+        OracleSource::PythLegacy => read_legacy(info, feed, policy.legacy_program)?,
     };
-    validate(raw, limits, now)
+    validate(raw, policy.limits, policy.now)
 }
 
 fn read_pull(info: &AccountInfo, feed: &PriceFeedConfig) -> Result<RawPrice> {
@@ -133,20 +139,35 @@ pub struct MarketSnapshot {
     pub collateral_rate: Fix,
 }
 
+/// The oracle accounts an instruction was given (their own lifetimes: off-chain callers
+/// build the two infos separately).
+pub struct FeedAccounts<'a, 'u, 'c> {
+    pub underlying: &'a AccountInfo<'u>,
+    /// Required when the vault has a collateral feed.
+    pub collateral: Option<&'a AccountInfo<'c>>,
+}
+
 /// Loads the underlying feed and, if configured, the collateral feed.
+#[inline(never)]
 pub fn load_market(
     cfg: &OracleConfig,
     limits: &OracleLimits,
-    underlying: &AccountInfo,
-    collateral: Option<&AccountInfo>,
+    accounts: &FeedAccounts,
     now: i64,
 ) -> Result<MarketSnapshot> {
-    let u = load_price(underlying, &cfg.underlying, &cfg.legacy_program, limits, now)?;
+    let policy = ReadPolicy {
+        legacy_program: &cfg.legacy_program,
+        limits,
+        now,
+    };
+    let u = load_price(accounts.underlying, &cfg.underlying, &policy)?;
     let collateral_rate = match &cfg.collateral {
         None => Fix::ONE,
         Some(feed) => {
-            let info = collateral.ok_or(VaultError::OracleMissingCollateralFeed)?;
-            let c = load_price(info, feed, &cfg.legacy_program, limits, now)?;
+            let info = accounts
+                .collateral
+                .ok_or(VaultError::OracleMissingCollateralFeed)?;
+            let c = load_price(info, feed, &policy)?;
             c.price
                 .checked_div(u.price)
                 .ok_or_else(|| error!(VaultError::MathOverflow))?

@@ -16,6 +16,10 @@
 #![allow(clippy::result_large_err)]
 
 use anchor_lang::prelude::*;
+// sBPF builds through upstream LLVM (scripts/build-sbf.sh): soft-float and memory
+// builtins (rent math uses f64) come from this crate instead of platform-tools.
+#[cfg(target_os = "solana")]
+use solana_compiler_builtins as _;
 
 pub mod error;
 pub mod events;

@@ -21,6 +21,10 @@ const MASK32: u64 = 0xffff_ffff;
 #[inline(always)]
 pub fn mul64_wide(a: u64, b: u64) -> W {
     let (a0, a1) = (a & MASK32, a >> 32);
+    // LLVM recognises this 32-bit partial-product idiom and folds it back into one
+    // `mul i128` (a libcall BPF cannot lower); an opaque value breaks the pattern.
+    #[cfg(target_arch = "bpf")]
+    let a1 = core::hint::black_box(a1);
     let (b0, b1) = (b & MASK32, b >> 32);
     let p00 = a0 * b0;
     let p01 = a0 * b1;
@@ -61,15 +65,6 @@ fn ge(a: W, b: W) -> bool {
     a[1] > b[1] || (a[1] == b[1] && a[0] >= b[0])
 }
 
-#[inline(always)]
-fn leading_zeros(a: W) -> u32 {
-    if a[1] != 0 {
-        a[1].leading_zeros()
-    } else {
-        64 + a[0].leading_zeros()
-    }
-}
-
 /// Wrapping 128 × 128 → 128 multiplication.
 pub fn mul(a: W, b: W) -> W {
     let low = mul64_wide(a[0], b[0]);
@@ -108,7 +103,68 @@ pub fn ashr(a: W, s: u32) -> W {
     }
 }
 
-/// Unsigned division and remainder (shift-subtract from the highest useful bit).
+/// Native 64-bit division by a divisor the caller knows is non-zero (0 otherwise), without
+/// the panic path of `/`: the helpers are linked after the program's `core`, so they must not
+/// reference any symbol.
+#[inline(always)]
+fn div_nz(a: u64, b: u64) -> u64 {
+    match core::num::NonZeroU64::new(b) {
+        Some(d) => a / d,
+        None => 0,
+    }
+}
+
+/// Remainder counterpart of [`div_nz`].
+#[inline(always)]
+fn rem_nz(a: u64, b: u64) -> u64 {
+    match core::num::NonZeroU64::new(b) {
+        Some(d) => a % d,
+        None => 0,
+    }
+}
+
+/// 128 / 64 → 64 division `(u1·2⁶⁴ + u0) / v` for `u1 < v`, with remainder.
+///
+/// Hacker's Delight `divlu` (Knuth algorithm D on 32-bit digits): normalise `v`, then two
+/// 64 / 32 digit steps on the machine's native 64-bit division, each corrected at most twice.
+/// Costs two native divisions instead of a 128-iteration shift-subtract loop.
+#[inline(always)]
+fn divlu(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    const B: u64 = 1 << 32;
+    let s = v.leading_zeros();
+    let v = v << s;
+    let (vn1, vn0) = (v >> 32, v & MASK32);
+    let un32 = if s == 0 { u1 } else { (u1 << s) | (u0 >> (64 - s)) };
+    let un10 = u0 << s;
+    let (un1, un0) = (un10 >> 32, un10 & MASK32);
+    let mut q1 = div_nz(un32, vn1);
+    let mut rhat = un32 - q1 * vn1;
+    while q1 >= B || q1 * vn0 > B * rhat + un1 {
+        q1 -= 1;
+        rhat += vn1;
+        if rhat >= B {
+            break;
+        }
+    }
+    let un21 = (un32 << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
+    let mut q0 = div_nz(un21, vn1);
+    rhat = un21 - q0 * vn1;
+    while q0 >= B || q0 * vn0 > B * rhat + un0 {
+        q0 -= 1;
+        rhat += vn1;
+        if rhat >= B {
+            break;
+        }
+    }
+    let r = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v)) >> s;
+    ((q1 << 32) | q0, r)
+}
+
+/// Unsigned division and remainder.
+///
+/// Divisors below 2⁶⁴ take one or two [`divlu`] steps. Wider divisors give a quotient below
+/// 2⁶⁴: estimate it from the normalised top limb of the divisor (Hacker's Delight
+/// `divlu`-based 128-bit division), then correct by at most one.
 pub fn udivmod(a: W, b: W) -> (W, W) {
     if b == [0, 0] {
         return ([0, 0], [0, 0]);
@@ -116,24 +172,29 @@ pub fn udivmod(a: W, b: W) -> (W, W) {
     if !ge(a, b) {
         return ([0, 0], a);
     }
-    if a[1] == 0 && b[1] == 0 {
-        return ([a[0] / b[0], 0], [a[0] % b[0], 0]);
-    }
-    let shift = leading_zeros(b) - leading_zeros(a);
-    let mut d = shl(b, shift);
-    let mut r = a;
-    let mut q: W = [0, 0];
-    let mut i = shift + 1;
-    while i > 0 {
-        q = shl(q, 1);
-        if ge(r, d) {
-            r = sub(r, d);
-            q[0] |= 1;
+    if b[1] == 0 {
+        if a[1] == 0 {
+            return ([div_nz(a[0], b[0]), 0], [rem_nz(a[0], b[0]), 0]);
         }
-        d = lshr(d, 1);
-        i -= 1;
+        let (q_hi, r_hi) = (div_nz(a[1], b[0]), rem_nz(a[1], b[0]));
+        let (q_lo, r) = divlu(r_hi, a[0], b[0]);
+        return ([q_lo, q_hi], [r, 0]);
     }
-    (q, r)
+    // b ≥ 2⁶⁴ and a ≥ b: the quotient fits in one limb.
+    let n = b[1].leading_zeros();
+    let v1 = shl(b, n)[1];
+    let a1 = lshr(a, 1);
+    let (q1, _) = divlu(a1[1], a1[0], v1);
+    let mut q0 = lshr(shl([q1, 0], n), 63)[0];
+    if q0 != 0 {
+        q0 -= 1;
+    }
+    let mut r = sub(a, mul([q0, 0], b));
+    if ge(r, b) {
+        q0 += 1;
+        r = sub(r, b);
+    }
+    ([q0, 0], r)
 }
 
 /// Signed division (truncating) and remainder (sign of the dividend).
@@ -174,9 +235,14 @@ pub fn smulo(a: W, b: W) -> (W, bool) {
     (result, o || !limit_ok)
 }
 
-/// Signed 64 × 64 multiplication with overflow flag.
+/// Signed 64 × 64 multiplication with overflow flag, from the unsigned wide product
+/// (`i64::overflowing_mul` itself lowers to a 128-bit libcall on BPF).
 pub fn smulo64(a: i64, b: i64) -> (i64, bool) {
-    a.overflowing_mul(b)
+    let negative = (a < 0) != (b < 0);
+    let p = mul64_wide(a.unsigned_abs(), b.unsigned_abs());
+    let result = if negative { p[0].wrapping_neg() } else { p[0] } as i64;
+    let fits = p[1] == 0 && if negative { p[0] <= 1 << 63 } else { p[0] < 1 << 63 };
+    (result, !fits)
 }
 
 // ---- extern "C" entry points called by the rewritten IR: (out, a_lo, a_hi, b_lo, b_hi) ----
@@ -204,3 +270,35 @@ entry!(__sbpf_i128_srem, |a, b| sdivmod(a, b).1);
 entry!(__sbpf_i128_shl, |a, b: W| shl(a, b[0] as u32));
 entry!(__sbpf_i128_lshr, |a, b: W| lshr(a, b[0] as u32));
 entry!(__sbpf_i128_ashr, |a, b: W| ashr(a, b[0] as u32));
+
+macro_rules! entry_overflow {
+    ($name:ident, $f:expr) => {
+        /// Called by the sBPF IR rewrite; writes the two result limbs and the overflow
+        /// flag (0/1) through `out`.
+        ///
+        /// # Safety
+        /// `out` must be valid for writes of three u64.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(out: *mut u64, a_lo: u64, a_hi: u64, b_lo: u64, b_hi: u64) {
+            let (r, o): (W, bool) = $f([a_lo, a_hi], [b_lo, b_hi]);
+            *out = r[0];
+            *out.add(1) = r[1];
+            *out.add(2) = o as u64;
+        }
+    };
+}
+
+entry_overflow!(__sbpf_i128_umulo, umulo);
+entry_overflow!(__sbpf_i128_smulo, smulo);
+
+/// `llvm.smul.with.overflow.i64` replacement: writes the product and the overflow flag
+/// (0/1) through `out`. The two trailing arguments are unused (uniform 5-argument ABI).
+///
+/// # Safety
+/// `out` must be valid for writes of two u64.
+#[no_mangle]
+pub unsafe extern "C" fn __sbpf_i64_smulo(out: *mut u64, a: u64, b: u64, _: u64, _: u64) {
+    let (r, o) = smulo64(a as i64, b as i64);
+    *out = r as u64;
+    *out.add(1) = o as u64;
+}

@@ -50,6 +50,8 @@ fn check(a: u128, b: u128) {
             );
         }
     }
+    let (x, y) = (a as u64 as i64, b as u64 as i64);
+    assert_eq!(smulo64(x, y), x.overflowing_mul(y), "smulo64 {x} {y}");
     let s = (b % 128) as u32;
     assert_eq!(u(shl(w(a), s)), a << s);
     assert_eq!(u(lshr(w(a), s)), a >> s);
@@ -94,6 +96,19 @@ fn extern_entry_points_write_both_limbs() {
         )
     };
     assert_eq!(u(out) as i128, (a as i128) / (b as i128));
+}
+
+#[test]
+fn overflow_entry_points_write_the_flag() {
+    let mut out = [9u64; 3];
+    let (a, b) = (u128::MAX / 3, 4u128);
+    unsafe { __sbpf_i128_umulo(out.as_mut_ptr(), a as u64, (a >> 64) as u64, b as u64, 0) };
+    assert_eq!((u([out[0], out[1]]), out[2] == 1), a.overflowing_mul(b));
+    let (a, b) = (-5i128 as u128, 7u128);
+    unsafe { __sbpf_i128_smulo(out.as_mut_ptr(), a as u64, (a >> 64) as u64, b as u64, 0) };
+    assert_eq!((u([out[0], out[1]]) as i128, out[2]), (-35, 0));
+    unsafe { __sbpf_i64_smulo(out.as_mut_ptr(), i64::MIN as u64, -1i64 as u64, 0, 0) };
+    assert_eq!((out[0] as i64, out[1]), (i64::MIN, 1));
 }
 
 fn any128() -> impl Strategy<Value = u128> {

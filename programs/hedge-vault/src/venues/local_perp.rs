@@ -1,10 +1,9 @@
 //! Adapter for `programs/perp-venue`.
 use anchor_lang::prelude::*;
 use anchor_lang::AccountDeserialize;
-use hedge_math::Fix;
 use perp_venue::state::{MarginAccount, Market, MARGIN_SEED};
 
-use super::{MarginTransfer, VenueAccounts, VenueView};
+use super::{MarginTransfer, Mark, Order, VaultAuthority, VenueAccounts, VenueView};
 use crate::error::VaultError;
 use crate::state::VenueConfig;
 
@@ -22,13 +21,8 @@ fn load<T: AccountDeserialize>(info: &AccountInfo) -> Result<T> {
     T::try_deserialize(&mut &data[..]).map_err(|_| error!(VaultError::VenueAccountMismatch))
 }
 
-pub fn view(
-    market_info: &AccountInfo,
-    margin_info: &AccountInfo,
-    price: Fix,
-    collateral_price: Fix,
-    now: i64,
-) -> Result<VenueView> {
+pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -> Result<VenueView> {
+    let (price, collateral_price, now) = (mark.price, mark.collateral_price, mark.now);
     let mut market: Market = load(market_info)?;
     let mut margin: MarginAccount = load(margin_info)?;
     require_keys_eq!(margin.market, market_info.key(), VaultError::VenueAccountMismatch);
@@ -51,11 +45,10 @@ pub fn view(
 /// convention), and that account must be among the CPI's account infos.
 pub fn place_order<'info>(
     a: &VenueAccounts<'_, 'info>,
-    vault: &AccountInfo<'info>,
-    signer: &[&[u8]],
-    size: i64,
-    limit: Fix,
+    auth: &VaultAuthority<'_, 'info>,
+    order: &Order,
 ) -> Result<()> {
+    let (vault, signer) = (auth.vault, auth.seeds);
     let accounts = perp_venue::cpi::accounts::PlaceOrder {
         authority: vault.clone(),
         market: a.market.clone(),
@@ -67,8 +60,8 @@ pub fn place_order<'info>(
         CpiContext::new_with_signer(perp_venue::ID, accounts, &[signer])
             .with_remaining_accounts(vec![a.program.clone()]),
         perp_venue::PlaceOrderArgs {
-            size,
-            limit_price_fx: limit.to_bits(),
+            size: order.size,
+            limit_price_fx: order.limit.to_bits(),
         },
     )
 }
@@ -76,10 +69,9 @@ pub fn place_order<'info>(
 pub fn move_margin<'info>(
     a: &VenueAccounts<'_, 'info>,
     t: &MarginTransfer<'_, 'info>,
-    vault: &AccountInfo<'info>,
-    signer: &[&[u8]],
-    amount: i64,
+    auth: &VaultAuthority<'_, 'info>,
 ) -> Result<()> {
+    let (vault, signer, amount) = (auth.vault, auth.seeds, t.amount);
     if amount > 0 {
         let accounts = perp_venue::cpi::accounts::DepositMargin {
             authority: vault.clone(),

@@ -45,6 +45,40 @@ pub struct VenueAccounts<'a, 'info> {
     pub collateral_oracle: Option<&'a AccountInfo<'info>>,
 }
 
+/// What a venue account is marked at.
+///
+/// Adapter functions take at most five machine words of arguments (an I80F48 passed by
+/// value is two): sBPF has no stack arguments (docs/compute-units.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// Underlying price (quote per whole token).
+    pub price: Fix,
+    /// Collateral price (quote per whole collateral token).
+    pub collateral_price: Fix,
+    /// Unix seconds (funding accrues to this time).
+    pub now: i64,
+}
+
+/// The vault PDA as the signer of venue CPIs.
+pub struct VaultAuthority<'a, 'info> {
+    pub vault: &'a AccountInfo<'info>,
+    pub seeds: &'a [&'a [u8]],
+}
+
+/// A trade for [`verified_trade`].
+pub struct TradeRequest<'a> {
+    /// Perp trade (underlying base units): > 0 buys, < 0 sells.
+    pub size: i64,
+    /// The oracle snapshot the trade is checked against.
+    pub market: &'a crate::oracle::MarketSnapshot,
+    /// Worst accepted fill against the oracle (bps).
+    pub max_slippage_bps: u16,
+    /// Decimals of the underlying's base unit.
+    pub decimals: u8,
+    /// Unix seconds.
+    pub now: i64,
+}
+
 /// Checks a venue configuration (called from `VaultParams::validate`).
 pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
     require!(v.cap_units > 0, VaultError::ZeroVenueCap);
@@ -65,15 +99,14 @@ pub fn check_accounts(v: &VenueConfig, a: &VenueAccounts) -> Result<()> {
     Ok(())
 }
 
-/// Reads the vault's margin account, marked at `price` / `collateral_price` at `now`.
+/// Reads the vault's margin account, marked at `mark`.
 /// Both accounts must be the configured ones and owned by the configured program.
+#[inline(never)]
 pub fn view(
     v: &VenueConfig,
     market: &AccountInfo,
     margin_account: &AccountInfo,
-    price: Fix,
-    collateral_price: Fix,
-    now: i64,
+    mark: &Mark,
 ) -> Result<VenueView> {
     require_keys_eq!(market.key(), v.market, VaultError::VenueAccountMismatch);
     require_keys_eq!(
@@ -88,22 +121,28 @@ pub fn view(
         VaultError::VenueProgramMismatch
     );
     match v.kind {
-        VenueKind::LocalPerp => local_perp::view(market, margin_account, price, collateral_price, now),
+        VenueKind::LocalPerp => local_perp::view(market, margin_account, mark),
     }
 }
 
-/// Places a market order of `size` base units with a worst price of `limit`.
+/// A market order.
+pub struct Order {
+    /// Underlying base units: > 0 buys, < 0 sells.
+    pub size: i64,
+    /// Worst average fill price (quote per whole token).
+    pub limit: Fix,
+}
+
+/// Places a market order.
 pub fn place_order<'info>(
     v: &VenueConfig,
     a: &VenueAccounts<'_, 'info>,
-    vault: &AccountInfo<'info>,
-    signer: &[&[u8]],
-    size: i64,
-    limit: Fix,
+    auth: &VaultAuthority<'_, 'info>,
+    order: &Order,
 ) -> Result<()> {
     check_accounts(v, a)?;
     match v.kind {
-        VenueKind::LocalPerp => local_perp::place_order(a, vault, signer, size, limit),
+        VenueKind::LocalPerp => local_perp::place_order(a, auth, order),
     }
 }
 
@@ -121,24 +160,24 @@ pub struct VerifiedFill {
 /// Trades `size` on a venue with the limit price oracle × (1 ± `max_slippage_bps`), then
 /// re-reads the margin account: the position must have moved by exactly `size` and the
 /// average fill must be within the limit.
-#[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn verified_trade<'info>(
     v: &VenueConfig,
     a: &VenueAccounts<'_, 'info>,
-    vault: &AccountInfo<'info>,
-    signer: &[&[u8]],
-    size: i64,
-    market: &crate::oracle::MarketSnapshot,
-    max_slippage_bps: u16,
-    decimals: u8,
-    now: i64,
+    auth: &VaultAuthority<'_, 'info>,
+    req: &TradeRequest,
 ) -> Result<VerifiedFill> {
     check_accounts(v, a)?;
-    let price = market.underlying.price;
-    let cprice = price
-        .checked_mul(market.collateral_rate)
-        .ok_or(VaultError::MathOverflow)?;
-    let before = view(v, a.market, a.margin_account, price, cprice, now)?;
+    let (size, max_slippage_bps, decimals) = (req.size, req.max_slippage_bps, req.decimals);
+    let price = req.market.underlying.price;
+    let mark = Mark {
+        price,
+        collateral_price: price
+            .checked_mul(req.market.collateral_rate)
+            .ok_or(VaultError::MathOverflow)?,
+        now: req.now,
+    };
+    let before = view(v, a.market, a.margin_account, &mark)?;
     let slip = Fix::from_num(max_slippage_bps)
         .checked_div_int(i128::from(crate::constants::BPS))
         .ok_or(VaultError::MathOverflow)?;
@@ -148,8 +187,8 @@ pub fn verified_trade<'info>(
         Fix::ONE - slip
     };
     let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
-    place_order(v, a, vault, signer, size, limit)?;
-    let after = view(v, a.market, a.margin_account, price, cprice, now)?;
+    place_order(v, a, auth, &Order { size, limit })?;
+    let after = view(v, a.market, a.margin_account, &mark)?;
     require!(
         after.position
             == before
@@ -179,26 +218,25 @@ pub fn verified_trade<'info>(
     })
 }
 
-/// Token accounts for moving margin.
+/// A margin transfer: its token accounts and amount.
 pub struct MarginTransfer<'a, 'info> {
+    /// Collateral base units: > 0 from the vault to the venue, < 0 back.
+    pub amount: i64,
     pub venue_pool: &'a AccountInfo<'info>,
     pub collateral_mint: &'a AccountInfo<'info>,
     pub vault_collateral: &'a AccountInfo<'info>,
     pub token_program: &'a AccountInfo<'info>,
 }
 
-/// Moves `amount` collateral from the vault to its margin account (amount > 0) or back
-/// (amount < 0).
+/// Moves `t.amount` collateral from the vault to its margin account (> 0) or back (< 0).
 pub fn move_margin<'info>(
     v: &VenueConfig,
     a: &VenueAccounts<'_, 'info>,
     t: &MarginTransfer<'_, 'info>,
-    vault: &AccountInfo<'info>,
-    signer: &[&[u8]],
-    amount: i64,
+    auth: &VaultAuthority<'_, 'info>,
 ) -> Result<()> {
     check_accounts(v, a)?;
     match v.kind {
-        VenueKind::LocalPerp => local_perp::move_margin(a, t, vault, signer, amount),
+        VenueKind::LocalPerp => local_perp::move_margin(a, t, auth),
     }
 }

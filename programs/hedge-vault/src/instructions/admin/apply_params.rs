@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::PENDING_SEED;
 use crate::error::VaultError;
 use crate::events::ParamsApplied;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::{check_book_limits, compute_delta_report};
 use crate::state::{PendingParams, Vault};
 
@@ -30,6 +30,8 @@ pub struct ApplyParams<'info> {
 impl ApplyParams<'_> {
     /// Applies the queued change once its timelock has elapsed. The new book is priced at
     /// the current oracle price and must respect the new gamma / vega / theta limits.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = crate::constraints::now()?;
         let pending = &ctx.accounts.pending;
@@ -58,8 +60,10 @@ impl ApplyParams<'_> {
         let market = load_market(
             &vault.oracle,
             &vault.params.oracle,
-            &ctx.accounts.underlying_oracle,
-            ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
+            &FeedAccounts {
+                underlying: &ctx.accounts.underlying_oracle,
+                collateral: ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
+            },
             now,
         )?;
         let report = compute_delta_report(vault, &market, now)?;

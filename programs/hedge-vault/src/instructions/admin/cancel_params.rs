@@ -22,6 +22,8 @@ pub struct CancelParams<'info> {
 }
 
 impl CancelParams<'_> {
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         crate::events::emit(&ParamsCancelled {
             vault: ctx.accounts.vault.key(),

@@ -80,6 +80,8 @@ fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
 }
 
 impl InitializeVault<'_> {
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: InitializeVaultArgs) -> Result<()> {
         let now = crate::constraints::now()?;
         let params = VaultParams::from_core(args.params);

@@ -18,6 +18,8 @@ pub struct ProposeAuthority<'info> {
 }
 
 impl ProposeAuthority<'_> {
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: ProposeAuthorityArgs) -> Result<()> {
         let vault = &mut ctx.accounts.vault;
         vault.pending_authority = args.new_authority;

@@ -30,6 +30,8 @@ pub struct QueueParams<'info> {
 }
 
 impl QueueParams<'_> {
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: QueueParamsArgs) -> Result<()> {
         let now = crate::constraints::now()?;
         let mut params = ctx.accounts.vault.params;

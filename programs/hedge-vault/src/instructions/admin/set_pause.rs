@@ -21,6 +21,8 @@ pub struct SetPause<'info> {
 }
 
 impl SetPause<'_> {
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: SetPauseArgs) -> Result<()> {
         let vault = &mut ctx.accounts.vault;
         let signer = ctx.accounts.signer.key();

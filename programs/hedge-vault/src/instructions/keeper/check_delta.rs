@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::events::DeltaChecked;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::compute_delta_report;
 use crate::state::Vault;
 
@@ -17,14 +17,18 @@ pub struct CheckDelta<'info> {
 impl CheckDelta<'_> {
     /// Prices the vault and emits [`DeltaChecked`]. Changes no state; the keeper runs the
     /// same [`compute_delta_report`] off-chain.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = crate::constraints::now()?;
         let vault = &ctx.accounts.vault;
         let market = load_market(
             &vault.oracle,
             &vault.params.oracle,
-            &ctx.accounts.underlying_oracle,
-            ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
+            &FeedAccounts {
+                underlying: &ctx.accounts.underlying_oracle,
+                collateral: ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
+            },
             now,
         )?;
         let r = compute_delta_report(vault, &market, now)?;

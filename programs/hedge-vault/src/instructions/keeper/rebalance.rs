@@ -4,7 +4,7 @@ use hedge_math::Fix;
 
 use crate::error::VaultError;
 use crate::events::Rebalanced;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::compute_delta_report;
 use crate::state::{pause, Vault};
 use crate::venues::{self, VenueAccounts};
@@ -58,6 +58,8 @@ impl<'info> Rebalance<'info> {
     /// Verifies a band breach with the on-chain pricing, trades
     /// clamp(target − net, ±max_rebalance) on the first venue with room, verifies the
     /// fill by re-reading the venue, and pays the keeper.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
         let a = ctx.accounts;
         // Cheapest checks first: a keeper that lost the race fails here.
@@ -78,8 +80,10 @@ impl<'info> Rebalance<'info> {
         let market = load_market(
             &a.vault.oracle,
             &a.vault.params.oracle,
-            &a.underlying_oracle,
-            collateral_oracle,
+            &FeedAccounts {
+                underlying: &a.underlying_oracle,
+                collateral: collateral_oracle,
+            },
             now,
         )?;
         let report = compute_delta_report(&a.vault, &market, now)?;
@@ -115,17 +119,18 @@ impl<'info> Rebalance<'info> {
         let price = market.underlying.price;
         let seeds = a.vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
-        let fill = venues::verified_trade(
-            &cfg,
-            &va,
-            &vault_info,
-            &seeds,
+        let auth = venues::VaultAuthority {
+            vault: &vault_info,
+            seeds: &seeds,
+        };
+        let req = venues::TradeRequest {
             size,
-            &market,
-            a.vault.params.risk.max_slippage_bps,
-            a.vault.decimals,
+            market: &market,
+            max_slippage_bps: a.vault.params.risk.max_slippage_bps,
+            decimals: a.vault.decimals,
             now,
-        )?;
+        };
+        let fill = venues::verified_trade(&cfg, &va, &auth, &req)?;
         let (after, fill, cost) = (fill.position_after, fill.price, fill.cost);
 
         let v = &mut a.vault;

@@ -5,10 +5,10 @@ use hedge_math::Fix;
 use crate::constants::BPS;
 use crate::error::VaultError;
 use crate::events::MarginRebalanced;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::compute_delta_report;
 use crate::state::Vault;
-use crate::venues::{self, MarginTransfer, VenueAccounts};
+use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RebalanceMarginArgs {
@@ -41,19 +41,36 @@ pub struct RebalanceMargin<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
+/// The state [`margin_move`] sizes a transfer from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarginState {
+    /// Venue equity marked to the oracle (quote units).
+    pub equity_quote: Fix,
+    /// Hedge notional margin is sized for (quote units).
+    pub notional: Fix,
+    /// Collateral in the margin account (collateral base units).
+    pub margin_collateral: u64,
+    /// Collateral the vault could deposit (collateral base units).
+    pub available: u64,
+    /// Collateral price (quote per whole collateral token).
+    pub collateral_price: Fix,
+    /// Collateral base units per whole token (10^decimals).
+    pub unit: i128,
+}
+
 /// Collateral to move to (> 0) or from (< 0) a venue so its equity returns to the target
 /// share of the hedge notional, or 0 when it is within [min, max]. Amounts are collateral
 /// base units; withdrawals never exceed the margin account's collateral, deposits never
 /// exceed `available`.
-pub fn margin_move(
-    equity_quote: Fix,
-    notional: Fix,
-    margin_collateral: u64,
-    available: u64,
-    collateral_price: Fix,
-    unit: i128,
-    p: &crate::state::MarginParams,
-) -> Result<i64> {
+pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i64> {
+    let MarginState {
+        equity_quote,
+        notional,
+        margin_collateral,
+        available,
+        collateral_price,
+        unit,
+    } = *m;
     let of = |bps: u32| -> Result<Fix> {
         notional
             .checked_mul_int(i128::from(bps))
@@ -84,6 +101,8 @@ impl<'info> RebalanceMargin<'info> {
     /// Permissionless: keeps venue equity between `margin.min_bps` and `margin.max_bps`
     /// of the hedge notional — the larger of the open position and the one a rebalance
     /// would open now — by moving collateral between the vault and the venue.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<'info, RebalanceMargin<'info>>, args: RebalanceMarginArgs) -> Result<()> {
         let a = ctx.accounts;
         let clock = Clock::get()?;
@@ -98,8 +117,10 @@ impl<'info> RebalanceMargin<'info> {
         let market = load_market(
             &a.vault.oracle,
             &a.vault.params.oracle,
-            &a.underlying_oracle,
-            collateral_oracle,
+            &FeedAccounts {
+                underlying: &a.underlying_oracle,
+                collateral: collateral_oracle,
+            },
             now,
         )?;
         let va = VenueAccounts {
@@ -114,7 +135,12 @@ impl<'info> RebalanceMargin<'info> {
         let cprice = price
             .checked_mul(market.collateral_rate)
             .ok_or(VaultError::MathOverflow)?;
-        let view = venues::view(&cfg, va.market, va.margin_account, price, cprice, now)?;
+        let mark = Mark {
+            price,
+            collateral_price: cprice,
+            now,
+        };
+        let view = venues::view(&cfg, va.market, va.margin_account, &mark)?;
         let unit = 10i128.pow(u32::from(a.vault.decimals));
         // Size margin for the larger of the current hedge and the one the next rebalance
         // would open, so the first trade finds its margin in place.
@@ -127,24 +153,31 @@ impl<'info> RebalanceMargin<'info> {
             .ok_or(VaultError::MathOverflow)?;
         let notional = view.notional.max(pending);
         let amount = margin_move(
-            view.equity_quote,
-            notional,
-            view.collateral,
-            a.vault.total_collateral,
-            cprice,
-            unit,
+            &MarginState {
+                equity_quote: view.equity_quote,
+                notional,
+                margin_collateral: view.collateral,
+                available: a.vault.total_collateral,
+                collateral_price: cprice,
+                unit,
+            },
             &a.vault.params.margin,
         )?;
         require!(amount != 0, VaultError::MarginWithinBounds);
         let seeds = a.vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
         let t = MarginTransfer {
+            amount,
             venue_pool: &a.venue_pool,
             collateral_mint: &a.collateral_mint.to_account_info(),
             vault_collateral: &a.collateral_vault.to_account_info(),
             token_program: &a.token_program.to_account_info(),
         };
-        venues::move_margin(&cfg, &va, &t, &vault_info, &seeds, amount)?;
+        let auth = VaultAuthority {
+            vault: &vault_info,
+            seeds: &seeds,
+        };
+        venues::move_margin(&cfg, &va, &t, &auth)?;
 
         let v = &mut a.vault;
         v.total_collateral = v

@@ -2,9 +2,9 @@ use anchor_lang::prelude::*;
 use hedge_math::Fix;
 
 use crate::error::VaultError;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::state::Vault;
-use crate::venues;
+use crate::venues::{self, Mark};
 
 #[derive(Accounts)]
 pub struct RefreshNav<'info> {
@@ -23,9 +23,7 @@ pub struct RefreshNav<'info> {
 pub fn mark_venues<'info>(
     vault: &Vault,
     remaining: &[AccountInfo<'info>],
-    price: Fix,
-    collateral_price: Fix,
-    now: i64,
+    mark: &Mark,
 ) -> Result<(i64, i64)> {
     let unit = 10i128.pow(u32::from(vault.decimals));
     let mut total = Fix::ZERO;
@@ -36,7 +34,7 @@ pub fn mark_venues<'info>(
             (Some(m), Some(g)) => (m, g),
             _ => return err!(VaultError::MissingVenueAccounts),
         };
-        let view = venues::view(v, market, margin, price, collateral_price, now)?;
+        let view = venues::view(v, market, margin, mark)?;
         total = total
             .checked_add(view.equity_quote)
             .ok_or(VaultError::MathOverflow)?;
@@ -45,7 +43,7 @@ pub fn mark_venues<'info>(
         }
     }
     let units = total
-        .checked_div(collateral_price)
+        .checked_div(mark.collateral_price)
         .and_then(|v| v.checked_mul_int(unit))
         .ok_or(VaultError::MathOverflow)?;
     // Round towards −∞: venue equity is never overstated.
@@ -63,8 +61,10 @@ impl RefreshNav<'_> {
         let market = load_market(
             &vault.oracle,
             &vault.params.oracle,
-            &ctx.accounts.underlying_oracle,
-            collateral_oracle,
+            &FeedAccounts {
+                underlying: &ctx.accounts.underlying_oracle,
+                collateral: collateral_oracle,
+            },
             clock.unix_timestamp,
         )?;
         let cprice = market
@@ -72,13 +72,12 @@ impl RefreshNav<'_> {
             .price
             .checked_mul(market.collateral_rate)
             .ok_or(VaultError::MathOverflow)?;
-        let (equity, paid_bps) = mark_venues(
-            vault,
-            ctx.remaining_accounts,
-            market.underlying.price,
-            cprice,
-            clock.unix_timestamp,
-        )?;
+        let mark = Mark {
+            price: market.underlying.price,
+            collateral_price: cprice,
+            now: clock.unix_timestamp,
+        };
+        let (equity, paid_bps) = mark_venues(vault, ctx.remaining_accounts, &mark)?;
         let vault = &mut ctx.accounts.vault;
         vault.hedge_equity = equity;
         vault.nav_slot = clock.slot;

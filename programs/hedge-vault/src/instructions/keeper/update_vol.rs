@@ -20,6 +20,8 @@ pub struct UpdateVol<'info> {
 impl UpdateVol<'_> {
     /// Sets σ within [min, max], by at most `max_step_bps`, no more often than
     /// `min_interval_secs`.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: UpdateVolArgs) -> Result<()> {
         let now = crate::constraints::now()?;
         let vault = &mut ctx.accounts.vault;

@@ -6,7 +6,7 @@ use crate::constants::WITHDRAW_SEED;
 use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::WithdrawCompleted;
-use crate::oracle::load_market;
+use crate::oracle::{load_market, FeedAccounts};
 use crate::state::{pause, Vault, WithdrawRequest};
 use crate::venues::{self, VenueAccounts};
 
@@ -59,6 +59,8 @@ impl<'info> CompleteWithdraw<'info> {
     /// now) in collateral. While the vault holds a hedge, every venue position is first
     /// reduced pro rata to the burned shares (`shares / total shares`), through the same
     /// verified trade as `rebalance`.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<'info, CompleteWithdraw<'info>>) -> Result<()> {
         let remaining = ctx.remaining_accounts;
         let a = ctx.accounts;
@@ -145,8 +147,10 @@ fn reduce_hedge<'info>(
     let market = load_market(
         &a.vault.oracle,
         &a.vault.params.oracle,
-        oracle,
-        collateral_oracle,
+        &FeedAccounts {
+            underlying: oracle,
+            collateral: collateral_oracle,
+        },
         now,
     )?;
     let seeds = a.vault.signer_seeds();
@@ -176,17 +180,18 @@ fn reduce_hedge<'info>(
             oracle,
             collateral_oracle,
         };
-        let fill = venues::verified_trade(
-            cfg,
-            &va,
-            &vault_info,
-            &seeds,
+        let auth = venues::VaultAuthority {
+            vault: &vault_info,
+            seeds: &seeds,
+        };
+        let req = venues::TradeRequest {
             size,
-            &market,
-            a.vault.params.risk.max_slippage_bps,
-            a.vault.decimals,
+            market: &market,
+            max_slippage_bps: a.vault.params.risk.max_slippage_bps,
+            decimals: a.vault.decimals,
             now,
-        )?;
+        };
+        let fill = venues::verified_trade(cfg, &va, &auth, &req)?;
         positions[i] = fill.position_after;
     }
     let v = &mut a.vault;

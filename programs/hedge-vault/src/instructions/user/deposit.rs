@@ -45,6 +45,8 @@ impl Deposit<'_> {
     ///
     /// The collateral actually received is measured from the vault's balance, so a
     /// Token-2022 transfer fee is never credited to the depositor.
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: DepositArgs) -> Result<()> {
         let a = ctx.accounts;
         require!(args.amount > 0, VaultError::ZeroAmount);

@@ -48,6 +48,8 @@ pub struct RequestWithdraw<'info> {
 impl RequestWithdraw<'_> {
     /// Escrows `shares` and records their value now; the payout after the delay is
     /// min(that value, the value at completion).
+    // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
+    #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: RequestWithdrawArgs) -> Result<()> {
         let a = ctx.accounts;
         require!(args.shares > 0, VaultError::ZeroAmount);
