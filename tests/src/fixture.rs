@@ -75,20 +75,25 @@ pub const FEED_ID: [u8; 32] = [7u8; 32];
 impl Fixture {
     /// A chain and an *uninitialised* vault (keys, mint and oracle ready).
     pub async fn bare(token_program: Pubkey) -> Self {
-        let mut env = Env::new().await;
+        Self::bare_on(Env::new().await, token_program).await
+    }
+
+    /// As [`Fixture::bare`] on a given chain (native or sBPF programs).
+    pub async fn bare_on(mut env: Env, token_program: Pubkey) -> Self {
         let authority = env.funded_keypair().await;
         let mint_authority = env.funded_keypair().await;
         let decimals = 9;
         let collateral_mint = env.create_mint(decimals, &mint_authority.pubkey(), &token_program);
         let vault_id = 1;
-        let oracle = Pubkey::new_unique();
+        let oracle = env.next_pubkey();
+        let (guardian, vol_updater, fee_recipient) = (env.next_keypair(), env.next_keypair(), env.next_keypair());
         let mut fx = Fixture {
             pdas: VaultPdas::derive(&collateral_mint, vault_id),
             env,
             authority,
-            guardian: Keypair::new(),
-            vol_updater: Keypair::new(),
-            fee_recipient: Keypair::new(),
+            guardian,
+            vol_updater,
+            fee_recipient,
             mint_authority,
             token_program,
             collateral_mint,
@@ -109,7 +114,12 @@ impl Fixture {
 
     /// As [`Fixture::new`] with the given token program (Token or Token-2022).
     pub async fn with_token_program(token_program: Pubkey) -> Self {
-        let mut fx = Self::bare(token_program).await;
+        Self::on(Env::new().await, token_program).await
+    }
+
+    /// An initialised vault on a given chain (native or sBPF programs).
+    pub async fn on(env: Env, token_program: Pubkey) -> Self {
+        let mut fx = Self::bare_on(env, token_program).await;
         let args = fx.init_args();
         let res = fx
             .send(&[fx.init_ix(args)], &[&fx.authority.insecure_clone()])

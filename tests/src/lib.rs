@@ -5,6 +5,7 @@
 //! (`hedge_vault::accounts::*`, `hedge_vault::instruction::*`): no hand-written
 //! discriminators or layouts.
 pub mod bridge;
+pub mod cu;
 pub mod events;
 pub mod fixture;
 pub mod pyth;
@@ -65,11 +66,28 @@ fn quiet_logs() {
     });
 }
 
+/// How the programs run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Programs {
+    /// Compiled into this process (`processor!`): fast, debuggable, no compute units.
+    Native,
+    /// The sBPF `.so` files in this directory (`hedge_vault.so`, `perp_venue.so`, as built
+    /// by `scripts/build-sbf.sh`) run in the SVM, with real compute units.
+    Sbf(std::path::PathBuf),
+}
+
 /// A running in-process chain with the vault program loaded.
 pub struct Env {
     pub ctx: ProgramTestContext,
     /// The unix time the Clock shows (re-applied on every new slot).
     unix_time: i64,
+    /// Counter behind [`Env::next_keypair`]: the same sequence of calls gives the same keys,
+    /// so a scenario replayed natively and on sBPF touches the same addresses.
+    key_counter: u64,
+    /// Compute units of the last processed transaction (0 natively: builtins).
+    pub last_units: u64,
+    /// Logs of the last processed transaction, failed ones included.
+    pub last_logs: Vec<String>,
 }
 
 /// Outcome of a transaction: its logs, or the error.
@@ -78,16 +96,44 @@ pub type TxResult = Result<Vec<String>, TransactionError>;
 impl Env {
     /// Starts a chain with the vault program and SPL Token / Token-2022.
     pub async fn new() -> Self {
+        Self::with_programs(Programs::Native).await
+    }
+
+    /// Starts a chain with the programs built natively or loaded from sBPF files.
+    pub async fn with_programs(programs: Programs) -> Self {
         quiet_logs();
         let mut pt = ProgramTest::default();
-        pt.prefer_bpf(false);
-        pt.add_program("hedge_vault", hedge_vault::ID, processor!(vault_entry));
-        pt.add_program("perp_venue", perp_venue::ID, processor!(venue_entry));
+        match &programs {
+            Programs::Native => {
+                pt.prefer_bpf(false);
+                pt.add_program("hedge_vault", hedge_vault::ID, processor!(vault_entry));
+                pt.add_program("perp_venue", perp_venue::ID, processor!(venue_entry));
+            }
+            Programs::Sbf(dir) => {
+                for name in ["hedge_vault", "perp_venue"] {
+                    let so = dir.join(format!("{name}.so"));
+                    assert!(
+                        so.exists(),
+                        "{} not found: run scripts/build-sbf.sh",
+                        so.display()
+                    );
+                }
+                // program-test looks for `<name>.so` in SBF_OUT_DIR.
+                // SAFETY: set before the chain (and its threads) start.
+                unsafe { std::env::set_var("SBF_OUT_DIR", dir) };
+                pt.prefer_bpf(true);
+                pt.add_program("hedge_vault", hedge_vault::ID, None);
+                pt.add_program("perp_venue", perp_venue::ID, None);
+            }
+        }
         let ctx = pt.start_with_context().await;
         bridge::install();
         let mut env = Env {
             ctx,
             unix_time: 1_750_000_000,
+            key_counter: 0,
+            last_units: 0,
+            last_logs: Vec::new(),
         };
         env.next_slot().await;
         env
@@ -147,16 +193,29 @@ impl Env {
         self.ctx.set_account(address, &AccountSharedData::from(acc));
     }
 
+    /// The next key of this chain's deterministic sequence.
+    pub fn next_keypair(&mut self) -> Keypair {
+        self.key_counter += 1;
+        let mut seed = [0x5au8; 32];
+        seed[..8].copy_from_slice(&self.key_counter.to_le_bytes());
+        Keypair::new_from_array(seed)
+    }
+
+    /// An address from the deterministic sequence (for mints, token accounts, feeds).
+    pub fn next_pubkey(&mut self) -> Pubkey {
+        self.next_keypair().pubkey()
+    }
+
     /// A funded keypair.
     pub async fn funded_keypair(&mut self) -> Keypair {
-        let kp = Keypair::new();
+        let kp = self.next_keypair();
         self.set_account(&kp.pubkey(), &anchor_lang::system_program::ID, vec![]);
         kp
     }
 
     /// Creates a mint owned by `token_program` with `authority` as mint authority.
     pub fn create_mint(&mut self, decimals: u8, authority: &Pubkey, token_program: &Pubkey) -> Pubkey {
-        let mint = Pubkey::new_unique();
+        let mint = self.next_pubkey();
         let state = spl_token::state::Mint {
             mint_authority: COption::Some(*authority),
             supply: 0,
@@ -179,7 +238,7 @@ impl Env {
         amount: u64,
         token_program: &Pubkey,
     ) -> Pubkey {
-        let address = Pubkey::new_unique();
+        let address = self.next_pubkey();
         let state = spl_token::state::Account {
             mint: *mint,
             owner: *owner,
@@ -283,6 +342,14 @@ impl Env {
     /// Processes a signed transaction, then moves to a new slot.
     pub async fn process(&mut self, tx: Transaction) -> TxResult {
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
+        (self.last_units, self.last_logs) = match &res {
+            Ok(r) => r
+                .metadata
+                .as_ref()
+                .map(|m| (m.compute_units_consumed, m.log_messages.clone()))
+                .unwrap_or_default(),
+            Err(_) => Default::default(),
+        };
         // A new slot, so that a byte-identical retry is a new transaction.
         self.next_slot().await;
         match res {

@@ -16,8 +16,8 @@
 //! Cost: 4 divisions for a full evaluation (S/K and 1/(σ√T), one inside `ln`, one in
 //! gamma) plus one per normal tail (two), three `exp`, one `ln`, one `sqrt`.
 
-use crate::ops::{add, div, div_round, mul, neg, sub};
-use crate::primitives::{exp, ln, norm_cdf_pair, norm_pdf, sqrt};
+use crate::ops::{add, div, div_round, half, mul, neg, sub};
+use crate::primitives::{exp, ln, norm_cdf_pair, norm_pdf_cdf, sqrt};
 use crate::{Fix, MathError, MathResult};
 
 /// Call or put.
@@ -127,20 +127,17 @@ pub fn bs_greeks(kind: OptionKind, p: &BsInputs) -> MathResult<Greeks> {
     let inv = div(Fix::ONE, sig_sqrt_t)?;
     let ln_sk = ln(div(s, k)?)?;
     let drift = mul(sub(r, q)?, t)?;
-    let half_var = sig_sqrt_t.checked_div_int(2).ok_or(MathError::Overflow)?;
+    let half_var = half(sig_sqrt_t);
     let d1 = clamp_d(add(mul(add(ln_sk, drift)?, inv)?, half_var)?);
     let d2 = clamp_d(sub(d1, sig_sqrt_t)?);
 
-    let pdf_d1 = norm_pdf(d1)?;
-    let (n_d1, n_neg_d1) = norm_cdf_pair(d1)?;
+    let (pdf_d1, n_d1, n_neg_d1) = norm_pdf_cdf(d1)?;
     let (n_d2, n_neg_d2) = norm_cdf_pair(d2)?;
 
     // Shared terms.
     let sdq_pdf = mul(sdq, pdf_d1)?;
     // σ/(2√T) = ½·σ·(σ·inv), avoiding another division.
-    let vol_over_2sqrt_t = mul(vol, mul(vol, inv)?)?
-        .checked_div_int(2)
-        .ok_or(MathError::Overflow)?;
+    let vol_over_2sqrt_t = half(mul(vol, mul(vol, inv)?)?);
     let decay = neg(mul(sdq_pdf, vol_over_2sqrt_t)?)?;
     let gamma = div_round(mul(mul(df_q, pdf_d1)?, inv)?, s)?;
     let vega = mul(sdq_pdf, sqrt_t)?;

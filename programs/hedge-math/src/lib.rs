@@ -26,6 +26,7 @@ mod error;
 pub mod ops;
 pub mod primitives;
 pub mod shares;
+mod tables;
 pub mod time;
 
 pub use band::{
@@ -34,7 +35,7 @@ pub use band::{
 };
 pub use bs::{bs_greeks, BsInputs, Greeks, OptionKind};
 pub use error::MathError;
-pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, sqrt};
+pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, norm_pdf_cdf, sqrt};
 
 /// The fixed-point number type used throughout: `I80F48`.
 pub type Fix = fixed::types::I80F48;

@@ -1,6 +1,30 @@
 //! Checked arithmetic on [`Fix`] that returns [`MathError`] instead of panicking.
+//!
+//! `mul`, `div` and `sqrt` are bit-identical to `fixed`'s `checked_mul` (rounds towards
+//! −∞), `checked_div` (truncates towards 0) and `checked_sqrt` (rounds down), with a fast
+//! path for operands below 2¹⁶ in magnitude — every value the pricing engine handles. On
+//! sBPF `fixed`'s general 256-bit routines cost ≈300 CU per multiplication and ≈1,500 CU
+//! per division; the fast paths are one 64×64→128 product or one 112-by-64-bit division
+//! (docs/compute-units.md). `tests/properties.rs` checks the equality with `fixed`.
 
 use crate::{Fix, MathError, MathResult};
+
+/// Magnitudes below this many raw bits (2⁶⁴ ulps = 2¹⁶) take the fast paths.
+const FAST_BITS: u32 = 64;
+const FRAC_BITS: u32 = 48;
+const FRAC_MASK: u128 = (1 << FRAC_BITS) - 1;
+
+/// Applies `negative` to a magnitude below 2¹²⁷.
+#[inline(always)]
+fn signed(magnitude: u128, negative: bool) -> i128 {
+    // Callers guarantee magnitude < 2^112, so the conversion is lossless.
+    let m = magnitude as i128;
+    if negative {
+        -m
+    } else {
+        m
+    }
+}
 
 /// `a + b`.
 #[inline]
@@ -14,19 +38,63 @@ pub fn sub(a: Fix, b: Fix) -> MathResult<Fix> {
     a.checked_sub(b).ok_or(MathError::Overflow)
 }
 
-/// `a * b`, truncated towards −∞ at the 48th fractional bit.
+/// `a * b`, rounded towards −∞ at the 48th fractional bit.
 #[inline]
 pub fn mul(a: Fix, b: Fix) -> MathResult<Fix> {
+    let (x, y) = (a.to_bits(), b.to_bits());
+    let (ux, uy) = (x.unsigned_abs(), y.unsigned_abs());
+    if (ux | uy) >> FAST_BITS == 0 {
+        // |x|, |y| < 2^64: the product is < 2^128 and the quotient < 2^80.
+        let p = ux.wrapping_mul(uy);
+        let q = p >> FRAC_BITS;
+        let negative = (x < 0) != (y < 0);
+        // Towards −∞: a negative product with a remainder rounds away from zero.
+        let q = if negative && p & FRAC_MASK != 0 { q + 1 } else { q };
+        return Ok(Fix::from_bits(signed(q, negative)));
+    }
     a.checked_mul(b).ok_or(MathError::Overflow)
 }
 
-/// `a / b`, truncated at the 48th fractional bit.
+/// `a / b`, truncated towards 0 at the 48th fractional bit.
 #[inline]
 pub fn div(a: Fix, b: Fix) -> MathResult<Fix> {
     if b == Fix::ZERO {
         return Err(MathError::DivisionByZero);
     }
+    let (x, y) = (a.to_bits(), b.to_bits());
+    let ux = x.unsigned_abs();
+    if ux >> FAST_BITS == 0 {
+        // |x|·2^48 < 2^112, and so is the quotient.
+        let q = (ux << FRAC_BITS) / y.unsigned_abs();
+        return Ok(Fix::from_bits(signed(q, (x < 0) != (y < 0))));
+    }
     a.checked_div(b).ok_or(MathError::Overflow)
+}
+
+/// √a rounded down to the ulp; `None` for a < 0.
+#[inline]
+pub fn sqrt_floor(a: Fix) -> Option<Fix> {
+    let x = a.to_bits();
+    if x < 0 {
+        return None;
+    }
+    let ux = x.unsigned_abs();
+    if ux >> 80 != 0 {
+        return a.checked_sqrt();
+    }
+    // floor(√(x·2^48)) by Newton's iteration from above, in integers.
+    let n = ux << FRAC_BITS;
+    if n < 2 {
+        return Some(Fix::from_bits(signed(n, false)));
+    }
+    let mut r = 1u128 << (128 - n.leading_zeros()).div_ceil(2);
+    loop {
+        let next = (r + n / r) >> 1;
+        if next >= r {
+            return Some(Fix::from_bits(signed(r, false)));
+        }
+        r = next;
+    }
 }
 
 /// `a / b` rounded to the nearest representable value (ties away from zero).
@@ -38,10 +106,18 @@ pub fn div_round(a: Fix, b: Fix) -> MathResult<Fix> {
         return Err(MathError::DivisionByZero);
     }
     // Compute a/b with one extra fractional bit, then round that bit away.
-    let two_a = a.checked_mul_int(2).ok_or(MathError::Overflow)?;
-    let q2 = two_a.checked_div(b).ok_or(MathError::Overflow)?.to_bits();
+    let two_a = add(a, a)?;
+    let q2 = div(two_a, b)?.to_bits();
     let q = if q2 >= 0 { (q2 + 1) >> 1 } else { -((-q2 + 1) >> 1) };
     Ok(Fix::from_bits(q))
+}
+
+/// `a / 2` truncated towards 0 (equal to `checked_div_int(2)`, without a 128-bit division).
+#[inline]
+pub fn half(a: Fix) -> Fix {
+    let b = a.to_bits();
+    // ⌈b/2⌉ for negative b is the truncation towards 0; b + 1 cannot overflow there.
+    Fix::from_bits((b + i128::from(b < 0)) >> 1)
 }
 
 /// `-a`.

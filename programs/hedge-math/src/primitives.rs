@@ -8,7 +8,8 @@
 //! I80F48 division), a multiplication ≈60 CU. The algorithms below are chosen for few
 //! divisions: `exp` has none, `ln` one, `norm_cdf_pair` one (below |x| = 7.07).
 
-use crate::ops::{add, div, horner, mul, neg, sub};
+use crate::ops::{add, div, half, horner, mul, neg, sub};
+use crate::tables::{EXP2_FRAC, LN2_OVER_N_Q96, LN_C, LN_INV_C, N_OVER_LN2};
 use crate::{Fix, MathError, MathResult};
 
 /// Largest accepted argument of [`exp`]: e⁵⁴ ≈ 2.8e23 fits I80F48 (max ≈ 6.0e23).
@@ -18,23 +19,12 @@ pub const EXP_MIN: Fix = Fix::lit("-34");
 
 /// ln 2 in Q96 (96 fractional bits), for exact range reduction: round(ln 2 · 2⁹⁶).
 const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
-/// log₂ e.
-const LOG2_E: Fix = Fix::lit("1.442695040888963407359924681001892137");
-/// √2.
-const SQRT2: Fix = Fix::lit("1.414213562373095048801688724209698079");
 /// 1/√(2π).
 pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868");
 
-/// Taylor coefficients 1/n! for n = 13..=0 (highest degree first). On the reduced
-/// interval |r| ≤ ln2/2 the truncation error is below 1e-18.
-const EXP_COEFFS: [Fix; 14] = [
-    Fix::lit("0.000000000160590438368216145993923771"),
-    Fix::lit("0.000000002087675698786809897921009032"),
-    Fix::lit("0.000000025052108385441718775052108385"),
-    Fix::lit("0.000000275573192239858906525573192240"),
-    Fix::lit("0.000002755731922398589065255731922399"),
-    Fix::lit("0.000024801587301587301587301587301587"),
-    Fix::lit("0.000198412698412698412698412698412698"),
+/// Taylor coefficients 1/n! for n = 6..=0 (highest degree first). On the reduced
+/// interval |r| ≤ ln2/64 the truncation error is below 4e-18.
+const EXP_COEFFS: [Fix; 7] = [
     Fix::lit("0.001388888888888888888888888888888889"),
     Fix::lit("0.008333333333333333333333333333333333"),
     Fix::lit("0.041666666666666666666666666666666667"),
@@ -44,18 +34,15 @@ const EXP_COEFFS: [Fix; 14] = [
     Fix::ONE,
 ];
 
-/// Coefficients 1/(2n+1) for n = 10..=0 of the atanh series used by [`ln`].
-const LN_COEFFS: [Fix; 11] = [
-    Fix::lit("0.047619047619047619047619047619047619"),
-    Fix::lit("0.052631578947368421052631578947368421"),
-    Fix::lit("0.058823529411764705882352941176470588"),
-    Fix::lit("0.066666666666666666666666666666666667"),
-    Fix::lit("0.076923076923076923076923076923076923"),
-    Fix::lit("0.090909090909090909090909090909090909"),
-    Fix::lit("0.111111111111111111111111111111111111"),
+/// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 7..=0 (highest degree first), used by [`ln`].
+const LN1P_COEFFS: [Fix; 8] = [
+    Fix::lit("-0.125"),
     Fix::lit("0.142857142857142857142857142857142857"),
+    Fix::lit("-0.166666666666666666666666666666666667"),
     Fix::lit("0.2"),
+    Fix::lit("-0.25"),
     Fix::lit("0.333333333333333333333333333333333333"),
+    Fix::lit("-0.5"),
     Fix::ONE,
 ];
 
@@ -64,7 +51,7 @@ const LN_COEFFS: [Fix; 11] = [
 #[inline]
 fn n_ln2(n: i32) -> Fix {
     // |n| ≤ 127 here, so |n · LN2_Q96| < 2^103: no overflow.
-    let wide = i128::from(n) * LN2_Q96;
+    let wide = i128::from(n).wrapping_mul(LN2_Q96);
     Fix::from_bits((wide + (1i128 << 47)) >> 48)
 }
 
@@ -72,10 +59,10 @@ fn n_ln2(n: i32) -> Fix {
 ///
 /// * Domain: x ≤ [`EXP_MAX`] (= 54); larger x returns [`MathError::ExpOverflow`].
 ///   Below [`EXP_MIN`] (= −34) the result rounds to 0.
-/// * Method: x = k·ln2 + r with |r| ≤ ln2/2, degree-13 Taylor polynomial on r, then a
-///   shift by k. No division.
-/// * Measured worst relative error on [−34, 54]: see `docs/accuracy.md` (≈1e-14 where
-///   the result is ≥ 1; below 1 the error is at most a few ulps absolute).
+/// * Method: x = (32k + j)·ln2/32 + r with |r| ≤ ln2/64, a degree-6 Taylor polynomial on
+///   r (truncation < 4e-18), times the table value 2^(j/32), then a shift by k. No
+///   division, eight multiplications.
+/// * Measured worst relative error on [−34, 54]: see `docs/accuracy.md`.
 pub fn exp(x: Fix) -> MathResult<Fix> {
     if x > EXP_MAX {
         return Err(MathError::ExpOverflow);
@@ -83,12 +70,17 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
     if x < EXP_MIN {
         return Ok(Fix::ZERO);
     }
-    // |x·log2e| ≤ 78, so the conversion cannot fail.
-    let k: i32 = mul(x, LOG2_E)?.round().to_num();
-    let r = sub(x, n_ln2(k))?;
-    let p = horner(r, &EXP_COEFFS)?.to_bits();
+    // n = round(x·32/ln2), |n| ≤ 2 493: rounding on the raw bits (ties up), which is all
+    // the reduction needs and avoids a generic conversion.
+    let scaled = mul(x, N_OVER_LN2)?.to_bits();
+    let n = i32::try_from((scaled + (1i128 << 47)) >> 48).map_err(|_| MathError::Overflow)?;
+    // n·ln2/32 from the Q96 constant: |n · LN2_OVER_N_Q96| < 2^104 cannot overflow.
+    let n_ln2 = Fix::from_bits((i128::from(n).wrapping_mul(LN2_OVER_N_Q96) + (1i128 << 47)) >> 48);
+    let r = sub(x, n_ln2)?;
+    let (k, j) = (n >> 5, (n & 31).unsigned_abs() as usize);
+    let p = mul(horner(r, &EXP_COEFFS)?, EXP2_FRAC[j])?.to_bits();
     let bits = if k >= 0 {
-        // p < 1.42·2⁴⁸ and k ≤ 78 keep the shift below 2¹²⁷.
+        // p < 2·2⁴⁸ and k ≤ 77 keep the shift below 2¹²⁷.
         p.checked_shl(k.unsigned_abs())
             .filter(|v| v >> k.unsigned_abs() == p)
             .ok_or(MathError::Overflow)?
@@ -102,8 +94,9 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
 /// Natural logarithm.
 ///
 /// * Domain: x > 0; otherwise [`MathError::LnOfNonPositive`].
-/// * Method: x = 2^e · m with m ∈ [√2/2, √2), then ln m = 2·atanh(s), s = (m−1)/(m+1),
-///   |s| ≤ 0.172, by an 11-term odd series. One division.
+/// * Method: x = 2^e · m with m ∈ [1, 2); m = c_j·(1 + r) for the centre c_j of the
+///   j-th of 32 sub-intervals (tables of 1/c_j and ln c_j), |r| ≤ 1/64; ln(1 + r) by its
+///   degree-8 series (truncation < 7e-18). No division, ten multiplications.
 /// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
 pub fn ln(x: Fix) -> MathResult<Fix> {
     if x <= Fix::ZERO {
@@ -112,24 +105,21 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     let bits = x.to_bits();
     // Position of the most significant bit: 0..=126 for a positive i128.
     let msb = 127 - i32::try_from(bits.leading_zeros()).map_err(|_| MathError::Overflow)?;
-    let mut e = msb - 48;
-    let scale = |e: i32| -> i128 {
-        if e >= 0 {
-            bits >> e.unsigned_abs()
-        } else {
-            bits << e.unsigned_abs()
-        }
+    let e = msb - 48;
+    let m_bits = if e >= 0 {
+        bits >> e.unsigned_abs()
+    } else {
+        bits << e.unsigned_abs()
     };
-    let mut m = Fix::from_bits(scale(e));
-    if m > SQRT2 {
-        e += 1;
-        m = Fix::from_bits(scale(e));
+    if m_bits == Fix::ONE.to_bits() {
+        // Powers of two, 1 included, are exact.
+        return Ok(n_ln2(e));
     }
-    let s = div(sub(m, Fix::ONE)?, add(m, Fix::ONE)?)?;
-    let z = mul(s, s)?;
-    let series = horner(z, &LN_COEFFS)?;
-    let ln_m = mul(mul(s, series)?, Fix::from_num(2))?;
-    add(n_ln2(e), ln_m)
+    // m ∈ [1, 2): its top five fraction bits pick the sub-interval.
+    let j = ((m_bits >> 43) & 31).unsigned_abs() as usize;
+    let r = sub(mul(Fix::from_bits(m_bits), LN_INV_C[j])?, Fix::ONE)?;
+    let ln_1p = mul(horner(r, &LN1P_COEFFS)?, r)?;
+    add(add(n_ln2(e), LN_C[j])?, ln_1p)
 }
 
 /// Square root, rounded down to the ulp.
@@ -137,7 +127,7 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
 /// * Domain: x ≥ 0; otherwise [`MathError::SqrtOfNegative`].
 /// * Method: the exact integer square root of `fixed`; error < 1 ulp.
 pub fn sqrt(x: Fix) -> MathResult<Fix> {
-    x.checked_sqrt().ok_or(MathError::SqrtOfNegative)
+    crate::ops::sqrt_floor(x).ok_or(MathError::SqrtOfNegative)
 }
 
 /// Cube root, defined for every real x (cbrt(−x) = −cbrt(x)).
@@ -167,7 +157,7 @@ pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
     if a > Fix::lit("40") {
         return Ok(Fix::ZERO);
     }
-    let half_sq = mul(a, a)?.checked_div_int(2).ok_or(MathError::Overflow)?;
+    let half_sq = half(mul(a, a)?);
     mul(exp(neg(half_sq)?)?, INV_SQRT_2PI)
 }
 
@@ -205,27 +195,39 @@ const CDF_SPLIT: Fix = Fix::lit("7.07106781186547");
 /// * Method: Hart 5666; one division for |x| < 7.07, five beyond.
 /// * Measured worst absolute error: see `docs/accuracy.md` (≈1e-15).
 pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
+    let (_, n, n_neg) = norm_pdf_cdf(x)?;
+    Ok((n, n_neg))
+}
+
+/// φ(x), N(x) and N(−x) from one exponential (the Greeks need all three at d₁).
+/// Same methods and errors as [`norm_pdf`] and [`norm_cdf_pair`].
+pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
     let a = x.saturating_abs();
-    let tail = if a > Fix::lit("40") {
-        Fix::ZERO
-    } else {
-        let half_sq = mul(a, a)?.checked_div_int(2).ok_or(MathError::Overflow)?;
-        let e = exp(neg(half_sq)?)?;
-        if a < CDF_SPLIT {
-            div(mul(e, horner(a, &CDF_P)?)?, horner(a, &CDF_Q)?)?
+    if a > Fix::lit("40") {
+        let (n, n_neg) = if x >= Fix::ZERO {
+            (Fix::ONE, Fix::ZERO)
         } else {
-            let mut b = add(a, Fix::lit("0.65"))?;
-            for c in [4, 3, 2, 1] {
-                b = add(a, div(Fix::from_num(c), b)?)?;
-            }
-            div(mul(e, INV_SQRT_2PI)?, b)?
+            (Fix::ZERO, Fix::ONE)
+        };
+        return Ok((Fix::ZERO, n, n_neg));
+    }
+    let half_sq = half(mul(a, a)?);
+    let e = exp(neg(half_sq)?)?;
+    let pdf = mul(e, INV_SQRT_2PI)?;
+    let tail = if a < CDF_SPLIT {
+        div(mul(e, horner(a, &CDF_P)?)?, horner(a, &CDF_Q)?)?
+    } else {
+        let mut b = add(a, Fix::lit("0.65"))?;
+        for c in [4, 3, 2, 1] {
+            b = add(a, div(Fix::from_num(c), b)?)?;
         }
+        div(pdf, b)?
     };
     let body = sub(Fix::ONE, tail)?;
     Ok(if x >= Fix::ZERO {
-        (body, tail)
+        (pdf, body, tail)
     } else {
-        (tail, body)
+        (pdf, tail, body)
     })
 }
 

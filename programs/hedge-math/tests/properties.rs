@@ -120,3 +120,32 @@ proptest! {
         prop_assert!(deposit - back <= share_value + 1, "lost {} > {}", deposit - back, share_value + 1);
     }
 }
+
+/// Raw I80F48 bits across magnitudes: tiny, around the fast-path limit (2¹⁶), large.
+fn fix_bits() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        any::<i64>().prop_map(i128::from),
+        (0u32..100, any::<i128>()).prop_map(|(shift, x)| x >> (shift + 27)),
+        (60u32..70, any::<bool>()).prop_map(|(b, neg)| {
+            let v = 1i128 << b;
+            if neg { -v } else { v }
+        }),
+        any::<i128>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// The fast paths of `ops` are bit-identical to `fixed` (or fail where it fails).
+    #[test]
+    fn fast_ops_match_fixed(x in fix_bits(), y in fix_bits()) {
+        let (a, b) = (Fix::from_bits(x), Fix::from_bits(y));
+        prop_assert_eq!(hedge_math::ops::mul(a, b).ok(), a.checked_mul(b));
+        if y != 0 {
+            prop_assert_eq!(hedge_math::ops::div(a, b).ok(), a.checked_div(b));
+        }
+        prop_assert_eq!(hedge_math::ops::sqrt_floor(a), a.checked_sqrt());
+        prop_assert_eq!(Some(hedge_math::ops::half(a)), a.checked_div_int(2));
+    }
+}

@@ -92,6 +92,10 @@ pub mod hedge_vault {
         CheckDelta::handler(ctx)
     }
 
+    pub fn quote_option(ctx: Context<QuoteOption>, args: QuoteOptionArgs) -> Result<OptionQuote> {
+        QuoteOption::handler(ctx, args)
+    }
+
     pub fn update_vol(ctx: Context<UpdateVol>, args: UpdateVolArgs) -> Result<()> {
         UpdateVol::handler(ctx, args)
     }
