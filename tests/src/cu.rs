@@ -31,6 +31,8 @@ pub struct Step {
     pub outcome: Result<(), Option<u32>>,
     /// Event payloads (base64 of `sol_log_data`), in order.
     pub events: Vec<String>,
+    /// Return data (the program's own bytes), if any.
+    pub return_data: Option<Vec<u8>>,
     /// Data of every watched account after the step.
     pub state: BTreeMap<Pubkey, Vec<u8>>,
 }
@@ -81,7 +83,6 @@ pub fn event_payloads(logs: &[String]) -> Vec<String> {
         .filter_map(|l| {
             l.strip_prefix("Program data: ")
                 .or_else(|| l.strip_prefix("Program log: data: "))
-                .or_else(|| l.strip_prefix("Program return: "))
         })
         .map(|s| s.trim().to_string())
         .collect()
@@ -132,6 +133,7 @@ impl Recorder {
                 Err(_) => Err(custom_code(&res)),
             },
             events: event_payloads(&logs),
+            return_data: self.fx.env.last_return.clone().map(|(_, d)| d),
             state,
         });
         res
@@ -139,18 +141,18 @@ impl Recorder {
 
     async fn must(&mut self, label: &str, ixs: &[Instruction], signers: &[&Keypair]) {
         let r = self.run(label, ixs, signers).await;
-        assert!(
-            r.is_ok(),
-            "{label}: {r:?}\n{}",
-            self.fx.env.last_logs.join("\n")
-        );
+        assert!(r.is_ok(), "{label}: {r:?}\n{}", self.fx.env.last_logs.join("\n"));
     }
 }
 
 /// A call option leg, `i` varies the strike and expiry so every leg is priced separately.
 fn leg(i: u64, now: i64) -> OptionLeg {
     OptionLeg {
-        kind: if i % 2 == 0 { LegKind::Call } else { LegKind::Put },
+        kind: if i.is_multiple_of(2) {
+            LegKind::Call
+        } else {
+            LegKind::Put
+        },
         strike_e6: (120 + 5 * (i % 12)) * 1_000_000,
         expiry: now + 86_400 * (20 + i as i64),
         quantity: -((SOL / 10) as i64),
@@ -178,8 +180,24 @@ pub async fn scenario(programs: Programs) -> Run {
 
     // ---- one leg's Greeks (read-only quote)
     for (label, kind, spot, strike, t, rate, carry) in [
-        ("quote_option (ATM call)", LegKind::Call, 150.0, 150.0, 0.25, 0.0, 0.0),
-        ("quote_option (OTM put, r and q)", LegKind::Put, 150.0, 120.0, 0.5, 0.045, 0.07),
+        (
+            "quote_option (ATM call)",
+            LegKind::Call,
+            150.0,
+            150.0,
+            0.25,
+            0.0,
+            0.0,
+        ),
+        (
+            "quote_option (OTM put, r and q)",
+            LegKind::Put,
+            150.0,
+            120.0,
+            0.5,
+            0.045,
+            0.07,
+        ),
     ] {
         let fx = |x: f64| hedge_math::Fix::from_num(x).to_bits();
         let ix = crate::vault_ix(
@@ -216,10 +234,10 @@ pub async fn scenario(programs: Programs) -> Run {
     p.risk.max_rebalance_units = 1_000 * SOL;
     p.fees.management_fee_bps = 100;
     p.fees.performance_fee_bps = 1_000;
-    governed(&mut r, p.clone(), "").await;
+    governed(&mut r, p, "").await;
 
     // a change that is cancelled
-    let mut q = p.clone();
+    let mut q = p;
     q.risk.delta_band_bps = 400;
     let change = r.fx.changes_to(q).await.remove(0);
     let ix = r.fx.queue_change_ix(&authority.pubkey(), change);
@@ -264,9 +282,15 @@ pub async fn scenario(programs: Programs) -> Run {
     // ---- keeper: margin and rebalances with 1, 4 and 16 legs
     let (k, kc) = r.fx.keeper().await;
     r.watched.push(kc);
-    for (n, label) in [(1usize, "1 leg"), (4, "4 legs"), (16, "16 legs")] {
+    // A different delta target each round, so that every round has a breach to trade.
+    for (n, label, target_bps) in [
+        (1usize, "1 leg", -5_000),
+        (4, "4 legs", -2_000),
+        (16, "16 legs", -6_000),
+    ] {
         let now = r.fx.env.now().await;
-        let mut p2 = p.clone();
+        let mut p2 = p;
+        p2.risk.delta_target_bps = target_bps;
         p2.legs = Default::default();
         for (i, l) in p2.legs.iter_mut().take(n).enumerate() {
             *l = leg(i as u64, now);
@@ -274,12 +298,20 @@ pub async fn scenario(programs: Programs) -> Run {
         p2.leg_count = n as u8;
         governed(&mut r, p2, label).await;
         let ix = r.fx.check_delta_ix();
-        r.must(&format!("check_delta ({label})"), &[ix], &[]).await;
-        let ixs = [r.fx.refresh_nav_ix(&ms), r.fx.rebalance_margin_ix(&ms[0], 0)];
-        r.run(&format!("rebalance_margin ({label})"), &ixs, &[]).await.ok();
+        r.must(&format!("check_delta ({label})"), &[budget(), ix], &[])
+            .await;
+        let ixs = [
+            budget(),
+            r.fx.refresh_nav_ix(&ms),
+            r.fx.rebalance_margin_ix(&ms[0], 0),
+        ];
+        r.run(&format!("rebalance_margin ({label})"), &ixs, &[])
+            .await
+            .ok();
         let seq = r.fx.vault().await.sequence;
         let ix = r.fx.rebalance_ix(&k.pubkey(), kc, &ms[0], seq, 0);
-        r.must(&format!("rebalance ({label})"), &[ix], &[&k]).await;
+        r.must(&format!("rebalance ({label})"), &[budget(), ix], &[&k])
+            .await;
         r.fx.advance(120).await;
     }
 
@@ -292,23 +324,38 @@ pub async fn scenario(programs: Programs) -> Run {
         &spl_token::ID,
     );
     r.watched.push(fee_shares);
-    let ixs = [r.fx.refresh_nav_ix(&ms), r.fx.claim_fees_ix(fee_shares)];
+    let ixs = [budget(), r.fx.refresh_nav_ix(&ms), r.fx.claim_fees_ix(fee_shares)];
     r.must("claim_fees", &ixs, &[]).await;
-    let ixs = [r.fx.refresh_nav_ix(&ms), r.fx.request_ix(&u, 50 * SOL)];
+    let ixs = [budget(), r.fx.refresh_nav_ix(&ms), r.fx.request_ix(&u, 50 * SOL)];
     r.must("request_withdraw (hedged)", &ixs, &[&u.kp]).await;
     r.fx.advance(3_700).await;
-    let ixs = [r.fx.refresh_nav_ix(&ms), r.fx.complete_ix_hedged(&u, &ms)];
-    r.must("complete_withdraw (hedged, 2 venues)", &ixs, &[&u.kp]).await;
+    let ixs = [
+        budget(),
+        r.fx.refresh_nav_ix(&ms),
+        r.fx.complete_ix_hedged(&u, &ms),
+    ];
+    r.must("complete_withdraw (hedged, 2 venues)", &ixs, &[&u.kp])
+        .await;
 
     venue_steps(&mut r, &ms[1]).await;
     Run { steps: r.steps }
+}
+
+/// The transaction-wide maximum (1.4 M CU), so that instructions over the default
+/// 200 k per instruction are measured instead of cut off.
+fn budget() -> Instruction {
+    solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(1_400_000)
 }
 
 /// Queues `p` (as many changes as it needs), lets the timelock pass, applies it.
 async fn governed(r: &mut Recorder, p: VaultParams, label: &str) {
     let authority = r.fx.authority.insecure_clone();
     let changes: Vec<ParamsChange> = r.fx.changes_to(p).await;
-    let suffix = if label.is_empty() { String::new() } else { format!(" ({label})") };
+    let suffix = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" ({label})")
+    };
     for (i, c) in changes.into_iter().enumerate() {
         let ix = if i == 0 {
             r.fx.queue_change_ix(&authority.pubkey(), c)
@@ -320,11 +367,13 @@ async fn governed(r: &mut Recorder, p: VaultParams, label: &str) {
     }
     let timelock = r.fx.vault().await.params.timelock_secs;
     let ix = r.fx.extend_timelock_ix(&authority.pubkey(), timelock + 60);
-    r.must(&format!("extend_timelock{suffix}"), &[ix], &[&authority]).await;
+    r.must(&format!("extend_timelock{suffix}"), &[ix], &[&authority])
+        .await;
     let delay = i64::from(timelock) + 121;
     r.fx.advance(delay).await;
     let ix = r.fx.apply_ix(&authority.pubkey());
-    r.must(&format!("apply_params{suffix}"), &[ix], &[&authority]).await;
+    r.must(&format!("apply_params{suffix}"), &[budget(), ix], &[&authority])
+        .await;
 }
 
 /// The venue's own instructions, by an independent trader.
@@ -404,4 +453,3 @@ async fn venue_steps(r: &mut Recorder, m: &VenueMarket) {
     );
     r.must("venue: withdraw_margin", &[ix], &[&trader]).await;
 }
-

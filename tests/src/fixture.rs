@@ -86,7 +86,8 @@ impl Fixture {
         let collateral_mint = env.create_mint(decimals, &mint_authority.pubkey(), &token_program);
         let vault_id = 1;
         let oracle = env.next_pubkey();
-        let (guardian, vol_updater, fee_recipient) = (env.next_keypair(), env.next_keypair(), env.next_keypair());
+        let (guardian, vol_updater, fee_recipient) =
+            (env.next_keypair(), env.next_keypair(), env.next_keypair());
         let mut fx = Fixture {
             pdas: VaultPdas::derive(&collateral_mint, vault_id),
             env,

@@ -88,6 +88,8 @@ pub struct Env {
     pub last_units: u64,
     /// Logs of the last processed transaction, failed ones included.
     pub last_logs: Vec<String>,
+    /// Return data of the last processed transaction: (program, data).
+    pub last_return: Option<(Pubkey, Vec<u8>)>,
 }
 
 /// Outcome of a transaction: its logs, or the error.
@@ -134,6 +136,7 @@ impl Env {
             key_counter: 0,
             last_units: 0,
             last_logs: Vec::new(),
+            last_return: None,
         };
         env.next_slot().await;
         env
@@ -342,11 +345,19 @@ impl Env {
     /// Processes a signed transaction, then moves to a new slot.
     pub async fn process(&mut self, tx: Transaction) -> TxResult {
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
-        (self.last_units, self.last_logs) = match &res {
+        (self.last_units, self.last_logs, self.last_return) = match &res {
             Ok(r) => r
                 .metadata
                 .as_ref()
-                .map(|m| (m.compute_units_consumed, m.log_messages.clone()))
+                .map(|m| {
+                    (
+                        m.compute_units_consumed,
+                        m.log_messages.clone(),
+                        m.return_data
+                            .as_ref()
+                            .map(|d| (Pubkey::new_from_array(d.program_id.to_bytes()), d.data.clone())),
+                    )
+                })
                 .unwrap_or_default(),
             Err(_) => Default::default(),
         };

@@ -128,7 +128,11 @@ fn fix_bits() -> impl Strategy<Value = i128> {
         (0u32..100, any::<i128>()).prop_map(|(shift, x)| x >> (shift + 27)),
         (60u32..70, any::<bool>()).prop_map(|(b, neg)| {
             let v = 1i128 << b;
-            if neg { -v } else { v }
+            if neg {
+                -v
+            } else {
+                v
+            }
         }),
         any::<i128>(),
     ]

@@ -185,10 +185,7 @@ pub fn udivmod(a: W, b: W) -> (W, W) {
     let v1 = shl(b, n)[1];
     let a1 = lshr(a, 1);
     let (q1, _) = divlu(a1[1], a1[0], v1);
-    let mut q0 = lshr(shl([q1, 0], n), 63)[0];
-    if q0 != 0 {
-        q0 -= 1;
-    }
+    let mut q0 = lshr(shl([q1, 0], n), 63)[0].saturating_sub(1);
     let mut r = sub(a, mul([q0, 0], b));
     if ge(r, b) {
         q0 += 1;

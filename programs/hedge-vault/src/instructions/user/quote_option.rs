@@ -63,12 +63,17 @@ impl QuoteOption {
             },
         )
         .map_err(math_err)?;
-        Ok(OptionQuote {
+        let quote = OptionQuote {
             price_fx: g.price.to_bits(),
             delta_fx: g.delta.to_bits(),
             gamma_fx: g.gamma.to_bits(),
             vega_fx: g.vega.to_bits(),
             theta_fx: g.theta.to_bits(),
-        })
+        };
+        // Anchor sets the return data from the value returned; off-chain (native tests)
+        // that call is a no-op, so route it through the syscall stubs like `events::emit`.
+        #[cfg(not(target_os = "solana"))]
+        solana_sysvar::program_stubs::sol_set_return_data(&anchor_lang::prelude::borsh::to_vec(&quote)?);
+        Ok(quote)
     }
 }
