@@ -70,6 +70,11 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
     if x < EXP_MIN {
         return Ok(Fix::ZERO);
     }
+    if x == Fix::ZERO {
+        // Exactly what the reduction below returns, without its eight multiplications
+        // (discount factors with r = 0 or q = 0).
+        return Ok(Fix::ONE);
+    }
     // n = round(x·32/ln2), |n| ≤ 2 493: rounding on the raw bits (ties up), which is all
     // the reduction needs and avoids a generic conversion.
     let scaled = mul(x, N_OVER_LN2)?.to_bits();
@@ -247,6 +252,10 @@ mod tests {
     #[test]
     fn exp_known_values() {
         assert_eq!(exp(Fix::ZERO).unwrap(), Fix::ONE);
+        // The shortcut at 0 agrees with the reduction on either side of it.
+        let (up, down) = (exp(Fix::DELTA).unwrap(), exp(-Fix::DELTA).unwrap());
+        assert!(up >= Fix::ONE && up - Fix::ONE <= 2 * Fix::DELTA, "{up}");
+        assert!(down <= Fix::ONE && Fix::ONE - down <= 2 * Fix::DELTA, "{down}");
         assert!((exp(Fix::ONE).unwrap().to_num::<f64>() - core::f64::consts::E).abs() < 1e-14);
         assert_eq!(exp(f(-40.0)).unwrap(), Fix::ZERO);
         assert_eq!(exp(f(54.5)), Err(MathError::ExpOverflow));
