@@ -339,3 +339,65 @@ async fn learned_band_correction_scales_the_whalley_wilmott_width() {
     p.risk.cost_aware_band = false;
     assert_vault_err(&fx.queue(p).await, VaultError::InvalidBandCorrection);
 }
+
+/// The band-only pricing used by `rebalance` agrees with the full pricing on everything
+/// the band check reads, and the limit check refuses a report without vega and theta.
+#[tokio::test]
+async fn band_pricing_matches_full_pricing_and_limits_need_full() {
+    use hedge_vault::oracle::{MarketSnapshot, OraclePrice};
+    use hedge_vault::pricing::{check_book_limits, compute_band_report, compute_delta_report, Pricing};
+    let mut fx = Fixture::new().await;
+    let now = fx.env.now().await;
+    let mut p = fx.default_params();
+    p.risk.rate_bps = 400;
+    p.risk.carry_bps = 700;
+    p.risk.cost_aware_band = true;
+    p.risk.min_band_bps = 100;
+    p.risk.ww_cost_bps = 10;
+    p.risk.ww_risk_aversion_e6 = 1_000_000;
+    p.leg_count = 3;
+    for (i, kind) in [LegKind::Put, LegKind::Call, LegKind::Put]
+        .into_iter()
+        .enumerate()
+    {
+        p.legs[i] = OptionLeg {
+            kind,
+            strike_e6: (130 + 10 * i as u64) * 1_000_000,
+            expiry: now + (10 + 20 * i as i64) * 86_400,
+            quantity: -(3 * SOL as i64),
+            vol_bps: 0,
+        };
+    }
+    fx.govern(p).await;
+    let u = fx.user(10 * SOL).await;
+    fx.deposit(&u, 10 * SOL).await.unwrap();
+    let vault = fx.vault().await;
+    let market = MarketSnapshot {
+        underlying: OraclePrice {
+            price: Fix::from_num(151.25),
+            conf: Fix::from_num(0.05),
+            publish_time: now,
+        },
+        collateral_rate: Fix::ONE,
+    };
+    let full = compute_delta_report(&vault, &market, now).unwrap();
+    let band = compute_band_report(&vault, &market, now).unwrap();
+    assert_eq!((full.pricing, band.pricing), (Pricing::Full, Pricing::Band));
+    assert_eq!(band.net_delta, full.net_delta);
+    assert_eq!(band.target_delta, full.target_delta);
+    assert_eq!(band.band, full.band);
+    assert_eq!(band.deviation, full.deviation);
+    assert_eq!(band.breached, full.breached);
+    assert_eq!(band.book_gamma, full.book_gamma);
+    assert_eq!(band.gamma_exposure, full.gamma_exposure);
+    assert_ne!(full.book_vega, Fix::ZERO);
+    assert_eq!((band.book_vega, band.book_theta), (Fix::ZERO, Fix::ZERO));
+    assert!(check_book_limits(&vault, &full).is_ok());
+    let err = check_book_limits(&vault, &band).unwrap_err();
+    let want: u32 = VaultError::BookGreeksNotComputed.into();
+    assert_eq!(
+        err,
+        anchor_lang::error::Error::from(VaultError::BookGreeksNotComputed),
+        "{want}"
+    );
+}

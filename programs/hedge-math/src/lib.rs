@@ -33,7 +33,7 @@ pub use band::{
     corrected_band, correction_cell, delta_band_check, whalley_wilmott_half_width, zakamouline_half_width,
     BandCheck, CORRECTION_CELLS,
 };
-pub use bs::{bs_greeks, BsInputs, Greeks, OptionKind};
+pub use bs::{bs_delta_gamma, bs_greeks, BsInputs, Greeks, OptionKind};
 pub use error::MathError;
 pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, norm_pdf_cdf, sqrt};
 

@@ -14,10 +14,10 @@ const FAST_BITS: u32 = 64;
 const FRAC_BITS: u32 = 48;
 const FRAC_MASK: u128 = (1 << FRAC_BITS) - 1;
 
-/// Applies `negative` to a magnitude below 2¹²⁷.
+/// Applies `negative` to a magnitude below 2¹²⁶.
 #[inline(always)]
 fn signed(magnitude: u128, negative: bool) -> i128 {
-    // Callers guarantee magnitude < 2^112, so the conversion is lossless.
+    // Callers guarantee magnitude < 2^126, so the conversion is lossless.
     let m = magnitude as i128;
     if negative {
         -m
@@ -39,7 +39,7 @@ pub fn sub(a: Fix, b: Fix) -> MathResult<Fix> {
 }
 
 /// `a * b`, rounded towards −∞ at the 48th fractional bit.
-#[inline]
+#[inline(always)]
 pub fn mul(a: Fix, b: Fix) -> MathResult<Fix> {
     let (x, y) = (a.to_bits(), b.to_bits());
     let (ux, uy) = (x.unsigned_abs(), y.unsigned_abs());
@@ -52,11 +52,41 @@ pub fn mul(a: Fix, b: Fix) -> MathResult<Fix> {
         let q = if negative && p & FRAC_MASK != 0 { q + 1 } else { q };
         return Ok(Fix::from_bits(signed(q, negative)));
     }
+    mul_wide(a, b)
+}
+
+/// [`mul`] when an operand is 2¹⁶ or more in magnitude; out of line so that the common
+/// case stays small enough to inline.
+#[cold]
+#[inline(never)]
+fn mul_wide(a: Fix, b: Fix) -> MathResult<Fix> {
+    let (x, y) = (a.to_bits(), b.to_bits());
+    let (ux, uy) = (x.unsigned_abs(), y.unsigned_abs());
+    // One operand below 2^64 (an amount times a ratio): two 64×64 products.
+    let (small, big) = if ux >> FAST_BITS == 0 {
+        (ux, uy)
+    } else if uy >> FAST_BITS == 0 {
+        (uy, ux)
+    } else {
+        return a.checked_mul(b).ok_or(MathError::Overflow);
+    };
+    let lo = (big & u128::from(u64::MAX)).wrapping_mul(small);
+    let hi = (big >> FAST_BITS).wrapping_mul(small);
+    // (hi·2^64 + lo) >> 48 = hi·2^16 + (lo >> 48): hi·2^64 has no bits below 2^48.
+    if hi >> 109 == 0 {
+        let q = (hi << 16) + (lo >> FRAC_BITS);
+        if q >> 125 == 0 {
+            let negative = (x < 0) != (y < 0);
+            let q = if negative && lo & FRAC_MASK != 0 { q + 1 } else { q };
+            return Ok(Fix::from_bits(signed(q, negative)));
+        }
+    }
+    // Near the top of the range: let `fixed` decide overflow exactly.
     a.checked_mul(b).ok_or(MathError::Overflow)
 }
 
 /// `a / b`, truncated towards 0 at the 48th fractional bit.
-#[inline]
+#[inline(always)]
 pub fn div(a: Fix, b: Fix) -> MathResult<Fix> {
     if b == Fix::ZERO {
         return Err(MathError::DivisionByZero);
@@ -68,6 +98,13 @@ pub fn div(a: Fix, b: Fix) -> MathResult<Fix> {
         let q = (ux << FRAC_BITS) / y.unsigned_abs();
         return Ok(Fix::from_bits(signed(q, (x < 0) != (y < 0))));
     }
+    div_wide(a, b)
+}
+
+/// [`div`] for a dividend of 2¹⁶ or more in magnitude.
+#[cold]
+#[inline(never)]
+fn div_wide(a: Fix, b: Fix) -> MathResult<Fix> {
     a.checked_div(b).ok_or(MathError::Overflow)
 }
 

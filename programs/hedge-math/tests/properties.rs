@@ -121,6 +121,19 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// The band-only evaluation returns exactly bs_greeks' delta and gamma.
+    #[test]
+    fn delta_gamma_only_is_bit_identical((s, m, vol, t, r, q) in domain(), put in any::<bool>()) {
+        let kind = if put { OptionKind::Put } else { OptionKind::Call };
+        let p = BsInputs { spot: f(s), strike: f(s * m), vol: f(vol), t_years: f(t), r: f(r), q: f(q) };
+        let g = bs_greeks(kind, &p).unwrap();
+        prop_assert_eq!(hedge_math::bs_delta_gamma(kind, &p).unwrap(), (g.delta, g.gamma));
+    }
+}
+
 /// Raw I80F48 bits across magnitudes: tiny, around the fast-path limit (2¹⁶), large.
 fn fix_bits() -> impl Strategy<Value = i128> {
     prop_oneof![

@@ -185,6 +185,8 @@ pub enum VaultError {
     PricingDomain,
     #[msg("Vault invariant violated")]
     InvariantViolated,
+    #[msg("Internal: the book was priced for the band only, its vega and theta are unknown")]
+    BookGreeksNotComputed,
 }
 
 impl From<MathError> for VaultError {

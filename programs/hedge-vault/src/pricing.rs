@@ -3,14 +3,24 @@
 //! runs exactly the same code off-chain to decide whether a rebalance is due.
 use anchor_lang::prelude::*;
 use hedge_math::{
-    bs_greeks, delta_band_check, time::seconds_to_years, whalley_wilmott_half_width, BsInputs, Fix,
-    OptionKind,
+    bs_delta_gamma, bs_greeks, delta_band_check, time::seconds_to_years, whalley_wilmott_half_width,
+    BsInputs, Fix, OptionKind,
 };
 
 use crate::constants::BPS;
 use crate::error::{math_err, VaultError};
 use crate::oracle::MarketSnapshot;
 use crate::state::{LegKind, Vault};
+
+/// How much of each leg an instruction prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pricing {
+    /// Delta and gamma: all the band check needs (`rebalance`, `rebalance_margin`). About
+    /// 60 % of the cost of `Full` per leg on-chain; `book_vega` and `book_theta` are 0.
+    Band,
+    /// Every Greek (`check_delta`, `apply_params`, the keeper).
+    Full,
+}
 
 /// Result of pricing the vault. Delta quantities are in underlying base units (collateral
 /// decimals); Greeks are per whole underlying token, in quote units.
@@ -46,6 +56,8 @@ pub struct DeltaReport {
     pub live_legs: u8,
     /// The funding policy is cutting the hedge.
     pub funding_cut: bool,
+    /// What was priced: with [`Pricing::Band`], `book_vega` and `book_theta` are 0.
+    pub pricing: Pricing,
 }
 
 fn bps_of(x: Fix, bps: i64) -> Result<Fix> {
@@ -58,12 +70,26 @@ fn add(a: Fix, b: Fix) -> Result<Fix> {
     a.checked_add(b).ok_or_else(|| error!(VaultError::MathOverflow))
 }
 
+/// `a · b` through `hedge_math::ops::mul`: bit-identical to `fixed`'s `checked_mul`, with
+/// its fast paths (an amount times a ratio is two 64-bit products on sBPF).
 fn mul(a: Fix, b: Fix) -> Result<Fix> {
-    a.checked_mul(b).ok_or_else(|| error!(VaultError::MathOverflow))
+    hedge_math::ops::mul(a, b).map_err(|_| error!(VaultError::MathOverflow))
 }
 
-/// Prices the vault at `now`.
+/// Prices the vault at `now`, every Greek.
 pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) -> Result<DeltaReport> {
+    price_vault(vault, market, now, Pricing::Full)
+}
+
+/// Prices the vault at `now` for the band check only (delta and gamma): the same
+/// `net_delta`, `target_delta`, `band`, `deviation`, `breached` and `book_gamma` as
+/// [`compute_delta_report`], bit for bit.
+pub fn compute_band_report(vault: &Vault, market: &MarketSnapshot, now: i64) -> Result<DeltaReport> {
+    price_vault(vault, market, now, Pricing::Band)
+}
+
+#[inline(never)]
+fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricing) -> Result<DeltaReport> {
     let p = &vault.params;
     let s = market.underlying.price;
     let unit = 10i128.pow(u32::from(vault.decimals));
@@ -104,13 +130,23 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
             LegKind::Call => OptionKind::Call,
             LegKind::Put => OptionKind::Put,
         };
-        let g = bs_greeks(kind, &inputs).map_err(math_err)?;
+        let g = match pricing {
+            Pricing::Full => bs_greeks(kind, &inputs),
+            Pricing::Band => bs_delta_gamma(kind, &inputs).map(|(delta, gamma)| hedge_math::Greeks {
+                delta,
+                gamma,
+                ..Default::default()
+            }),
+        }
+        .map_err(math_err)?;
         let qty = Fix::from_num(leg.quantity);
         let qty_whole = qty.checked_div_int(unit).ok_or(VaultError::MathOverflow)?;
         target = add(target, mul(qty, g.delta)?)?;
         gamma = add(gamma, mul(qty_whole, g.gamma)?)?;
-        vega = add(vega, mul(qty_whole, g.vega)?)?;
-        theta = add(theta, mul(qty_whole, g.theta)?)?;
+        if pricing == Pricing::Full {
+            vega = add(vega, mul(qty_whole, g.vega)?)?;
+            theta = add(theta, mul(qty_whole, g.theta)?)?;
+        }
         live = live.saturating_add(1);
     }
     // Funding policy: while the hedge has paid too much funding for too long, move the
@@ -170,6 +206,7 @@ pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) ->
         gamma_exposure,
         live_legs: live,
         funding_cut,
+        pricing,
     })
 }
 
@@ -182,6 +219,7 @@ pub fn check_book_limits(vault: &Vault, report: &DeltaReport) -> Result<()> {
             .ok_or(VaultError::MathOverflow)?;
         Ok(v.to_num::<u128>())
     };
+    require!(report.pricing == Pricing::Full, VaultError::BookGreeksNotComputed);
     let r = &vault.params.risk;
     require!(
         e6(report.gamma_exposure)? <= u128::from(r.max_gamma_exposure_e6),

@@ -5,7 +5,7 @@ use hedge_math::Fix;
 use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::compute_delta_report;
+use crate::pricing::compute_band_report;
 use crate::state::{pause, Vault};
 use crate::venues::{self, VenueAccounts};
 
@@ -86,7 +86,7 @@ impl<'info> Rebalance<'info> {
             },
             now,
         )?;
-        let report = compute_delta_report(&a.vault, &market, now)?;
+        let report = compute_band_report(&a.vault, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
 
         let max = i64::try_from(a.vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);

@@ -6,7 +6,7 @@ use crate::constants::BPS;
 use crate::error::VaultError;
 use crate::events::MarginRebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::compute_delta_report;
+use crate::pricing::compute_band_report;
 use crate::state::Vault;
 use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts};
 
@@ -144,7 +144,7 @@ impl<'info> RebalanceMargin<'info> {
         let unit = 10i128.pow(u32::from(a.vault.decimals));
         // Size margin for the larger of the current hedge and the one the next rebalance
         // would open, so the first trade finds its margin in place.
-        let report = compute_delta_report(&a.vault, &market, now)?;
+        let report = compute_band_report(&a.vault, &market, now)?;
         let pending = report
             .deviation
             .saturating_abs()
