@@ -51,7 +51,10 @@ export HEDGE_SBF_HELPERS="$TARGET_DIR/sbf_i128_helpers.ll"
 export HEDGE_SBF_STATS="$TARGET_DIR/link-stats.txt"
 : > "$HEDGE_SBF_STATS"
 SPEC="$SBF_HOME/bpfel-solana.json"
-RUSTFLAGS_SBF='["-Zunstable-options", "-Cpanic=immediate-abort", "-Clink-arg=--llvm-args=-bpf-stack-size=4096", "-Crelocation-model=static"]'
+# Paths are remapped so that the artifacts do not depend on where the repository, the
+# cargo registry or $SBF_HOME live (same bytes from any clone).
+CARGO_REGISTRY="${CARGO_HOME:-$HOME/.cargo}/registry"
+RUSTFLAGS_SBF="[\"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Clink-arg=--llvm-args=-bpf-stack-size=4096\", \"-Crelocation-model=static\", \"--remap-path-prefix=$ROOT=/hedge-vault\", \"--remap-path-prefix=$CARGO_REGISTRY=/cargo-registry\", \"--remap-path-prefix=$SBF_HOME=/sbf-home\"]"
 
 # 2. Each program on its own: built together, Cargo would unify perp-venue's `cpi` feature
 #    (no entrypoint) into the venue's own artifact.
