@@ -4,6 +4,13 @@ use crate::ops::{add, mul, sub};
 use crate::primitives::{exp, ln};
 use crate::{Fix, MathError, MathResult};
 
+// Constants of the two bands (`const`: `Fix::lit` in expression position parses at run time).
+const WW_THREE_HALVES: Fix = Fix::lit("1.5");
+const ZAK_C: Fix = Fix::lit("1.12");
+const ZAK_LAMBDA_EXP: Fix = Fix::lit("0.31");
+const ZAK_TAU_EXP: Fix = Fix::lit("0.05");
+const ZAK_DISC_EXP: Fix = Fix::lit("0.25");
+
 /// Whalley–Wilmott half-width of the no-trade band around the target delta:
 ///
 /// H = (3/2 · e^(−r·τ) · λ · S · Γ² / γ)^(1/3)
@@ -41,7 +48,7 @@ pub fn whalley_wilmott_half_width(
     if lambda == Fix::ZERO || g == Fix::ZERO {
         return Ok(Fix::ZERO);
     }
-    let scaled = mul(mul(Fix::lit("1.5"), lambda)?, spot)?;
+    let scaled = mul(mul(WW_THREE_HALVES, lambda)?, spot)?;
     if scaled == Fix::ZERO {
         return Ok(Fix::ZERO);
     }
@@ -103,11 +110,11 @@ pub fn zakamouline_half_width(
     let disc_over_vol = crate::ops::div(exp(crate::ops::neg(mul(r, tau_years)?)?)?, vol)?;
     let h1 = mul(
         mul(
-            mul(Fix::lit("1.12"), pow(lambda, Fix::lit("0.31"))?)?,
-            pow(tau_years, Fix::lit("0.05"))?,
+            mul(ZAK_C, pow(lambda, ZAK_LAMBDA_EXP)?)?,
+            pow(tau_years, ZAK_TAU_EXP)?,
         )?,
         mul(
-            pow(disc_over_vol, Fix::lit("0.25"))?,
+            pow(disc_over_vol, ZAK_DISC_EXP)?,
             crate::primitives::sqrt(crate::ops::div(g, risk_aversion)?)?,
         )?,
     )?;

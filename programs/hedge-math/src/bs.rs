@@ -191,23 +191,25 @@ fn price(kind: OptionKind, p: &BsInputs, full: bool) -> MathResult<Greeks> {
     })
 }
 
+/// ½, the at-the-money step of delta at expiry (a `const`: `Fix::lit` at run time parses).
+const HALF: Fix = Fix::lit("0.5");
+
 fn clamp_d(d: Fix) -> Fix {
     d.clamp(-D_CLAMP, D_CLAMP)
 }
 
 /// Greeks at expiry: the payoff and its step delta.
 fn expiry_greeks(kind: OptionKind, s: Fix, k: Fix) -> Greeks {
-    let half = Fix::lit("0.5");
     let (price, delta) = match kind {
         // s, k > 0 and both ≤ Fix::MAX, so the differences cannot overflow.
         OptionKind::Call => match s.cmp(&k) {
             core::cmp::Ordering::Greater => (s - k, Fix::ONE),
-            core::cmp::Ordering::Equal => (Fix::ZERO, half),
+            core::cmp::Ordering::Equal => (Fix::ZERO, HALF),
             core::cmp::Ordering::Less => (Fix::ZERO, Fix::ZERO),
         },
         OptionKind::Put => match s.cmp(&k) {
             core::cmp::Ordering::Less => (k - s, -Fix::ONE),
-            core::cmp::Ordering::Equal => (Fix::ZERO, -half),
+            core::cmp::Ordering::Equal => (Fix::ZERO, -HALF),
             core::cmp::Ordering::Greater => (Fix::ZERO, Fix::ZERO),
         },
     };

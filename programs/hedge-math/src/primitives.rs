@@ -159,7 +159,7 @@ pub fn cbrt(x: Fix) -> MathResult<Fix> {
 /// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
 pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
     let a = x.saturating_abs();
-    if a > Fix::lit("40") {
+    if a > TAIL_CUTOFF {
         return Ok(Fix::ZERO);
     }
     let half_sq = half(mul(a, a)?);
@@ -189,6 +189,13 @@ const CDF_Q: [Fix; 8] = [
     Fix::lit("793.826512519948"),
     Fix::lit("440.413735824752"),
 ];
+/// Beyond |x| = 40, φ and the normal tail are below an ulp.
+///
+/// Every literal is a `const`: `Fix::lit` in expression position parses its string at
+/// run time (hundreds of compute units on sBPF).
+const TAIL_CUTOFF: Fix = Fix::lit("40");
+/// Start of the continued fraction of the far tail.
+const CF_START: Fix = Fix::lit("0.65");
 const CDF_SPLIT: Fix = Fix::lit("7.07106781186547");
 
 /// Standard normal CDF at x and at −x: returns `(N(x), N(−x))`.
@@ -208,7 +215,7 @@ pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
 /// Same methods and errors as [`norm_pdf`] and [`norm_cdf_pair`].
 pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
     let a = x.saturating_abs();
-    if a > Fix::lit("40") {
+    if a > TAIL_CUTOFF {
         let (n, n_neg) = if x >= Fix::ZERO {
             (Fix::ONE, Fix::ZERO)
         } else {
@@ -222,7 +229,7 @@ pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
     let tail = if a < CDF_SPLIT {
         div(mul(e, horner(a, &CDF_P)?)?, horner(a, &CDF_Q)?)?
     } else {
-        let mut b = add(a, Fix::lit("0.65"))?;
+        let mut b = add(a, CF_START)?;
         for c in [4, 3, 2, 1] {
             b = add(a, div(Fix::from_num(c), b)?)?;
         }

@@ -60,6 +60,9 @@ pub struct DeltaReport {
     pub pricing: Pricing,
 }
 
+/// 1 %, for the gamma exposure (a `const`: `Fix::lit` at run time parses its string).
+const ONE_PERCENT: Fix = Fix::lit("0.01");
+
 fn bps_of(x: Fix, bps: i64) -> Result<Fix> {
     x.checked_mul_int(i128::from(bps))
         .and_then(|v| v.checked_div_int(i128::from(BPS)))
@@ -189,7 +192,7 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
         bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?
     };
     let check = delta_band_check(net_delta, target, band).map_err(math_err)?;
-    let gamma_exposure = mul(mul(gamma, mul(s, s)?)?, Fix::lit("0.01"))?;
+    let gamma_exposure = mul(mul(gamma, mul(s, s)?)?, ONE_PERCENT)?;
     Ok(DeltaReport {
         price: s,
         conf: market.underlying.conf,
