@@ -9,7 +9,7 @@ multiplication is ~100 compute units on sBPF (docs/compute-units.md).
 import mpmath as mp
 
 mp.mp.dps = 50
-N = 32
+N = 256
 
 
 def fmt(x):
