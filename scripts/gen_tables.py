@@ -42,3 +42,11 @@ print(f"/// round(ln2/{N} · 2⁹⁶), for exact range reduction in `exp`.")
 print(f"pub const LN2_OVER_N_Q96: i128 = {int(mp.nint(mp.log(2) / N * mp.power(2, 96)))};")
 print(f"/// {N}/ln 2.")
 print(f'pub const N_OVER_LN2: Fix = Fix::lit("{mp.nstr(N / mp.log(2), 40, min_fixed=-50, max_fixed=50)}");')
+print()
+print("/// ⌈16·√(m + 1)⌉ for m = 0..256: seeds `ops::sqrt_floor` from above within ≈1.6 %.")
+print("#[rustfmt::skip]")
+print("pub const SQRT_SEED: [u16; 256] = [")
+vals = [int(mp.ceil(16 * mp.sqrt(m + 1))) for m in range(256)]
+for i in range(0, 256, 16):
+    print("    " + ", ".join(str(v) for v in vals[i:i + 16]) + ",")
+print("];")

@@ -26,7 +26,7 @@ mod error;
 pub mod ops;
 pub mod primitives;
 pub mod shares;
-mod tables;
+pub(crate) mod tables;
 pub mod time;
 
 pub use band::{
