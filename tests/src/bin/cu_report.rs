@@ -116,6 +116,11 @@ fn budget_of(label: &str) -> Option<(u64, &'static str)> {
 /// `label -> CU` from a report written by this tool.
 fn read_baseline(path: &PathBuf) -> Result<BTreeMap<String, u64>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_baseline(&text).ok_or_else(|| format!("{}: no CU table found", path.display()))
+}
+
+/// `label -> CU` from the per-instruction table of a report; `None` without one.
+fn parse_baseline(text: &str) -> Option<BTreeMap<String, u64>> {
     let mut m = BTreeMap::new();
     for line in text.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -126,10 +131,40 @@ fn read_baseline(path: &PathBuf) -> Result<BTreeMap<String, u64>, String> {
             }
         }
     }
-    if m.is_empty() {
-        return Err(format!("{}: no CU table found", path.display()));
+    (!m.is_empty()).then_some(m)
+}
+
+/// What the sBPF run lost against the committed baseline, one line each.
+fn regressions(sbf: &Run, base: &BTreeMap<String, u64>, path: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &sbf.steps {
+        let Some(&was) = base.get(&s.label) else {
+            out.push(format!(
+                "{}: not in the baseline (regenerate {})",
+                s.label,
+                path.display()
+            ));
+            continue;
+        };
+        if s.units.saturating_mul(100) > was.saturating_mul(100 + REGRESSION_PCT) {
+            out.push(format!(
+                "{}: {} CU, baseline {} (+{REGRESSION_PCT} % allowed)",
+                s.label, s.units, was
+            ));
+        }
+        if let Some((budget, _)) = budget_of(&s.label) {
+            if was <= budget && s.units > budget {
+                out.push(format!(
+                    "{}: {} CU now exceeds its {budget} budget",
+                    s.label, s.units
+                ));
+            }
+        }
+        if was < INSTRUCTION_LIMIT && s.units >= INSTRUCTION_LIMIT {
+            out.push(format!("{}: {} CU now exceeds 200 k", s.label, s.units));
+        }
     }
-    Ok(m)
+    out
 }
 
 fn thousands(n: u64) -> String {
@@ -245,35 +280,7 @@ fn main() -> ExitCode {
 
     if let Some(path) = &args.baseline {
         match read_baseline(path) {
-            Ok(base) => {
-                for s in &sbf.steps {
-                    let Some(&was) = base.get(&s.label) else {
-                        failures.push(format!(
-                            "{}: not in the baseline (regenerate {})",
-                            s.label,
-                            path.display()
-                        ));
-                        continue;
-                    };
-                    if s.units.saturating_mul(100) > was.saturating_mul(100 + REGRESSION_PCT) {
-                        failures.push(format!(
-                            "{}: {} CU, baseline {} (+{REGRESSION_PCT} % allowed)",
-                            s.label, s.units, was
-                        ));
-                    }
-                    if let Some((budget, _)) = budget_of(&s.label) {
-                        if was <= budget && s.units > budget {
-                            failures.push(format!(
-                                "{}: {} CU now exceeds its {budget} budget",
-                                s.label, s.units
-                            ));
-                        }
-                    }
-                    if was < INSTRUCTION_LIMIT && s.units >= INSTRUCTION_LIMIT {
-                        failures.push(format!("{}: {} CU now exceeds 200 k", s.label, s.units));
-                    }
-                }
-            }
+            Ok(base) => failures.extend(regressions(&sbf, &base, path)),
             Err(e) => failures.push(e),
         }
     }
@@ -307,5 +314,96 @@ fn main() -> ExitCode {
             eprintln!("cu-report: FAIL {f}");
         }
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hedge_localnet::cu::Step;
+
+    fn step(label: &str, units: u64) -> Step {
+        Step {
+            label: label.to_string(),
+            program: hedge_vault::ID,
+            units,
+            outcome: Ok(()),
+            events: vec!["AAEC".into()],
+            return_data: None,
+            state: BTreeMap::from([(hedge_vault::ID, vec![1, 2, 3])]),
+        }
+    }
+
+    #[test]
+    fn compare_reports_every_kind_of_difference() {
+        let native = Run {
+            steps: vec![step("deposit", 0), step("rebalance (1 leg)", 0)],
+        };
+        assert!(compare(
+            &native,
+            &Run {
+                steps: native.steps.clone()
+            }
+        )
+        .is_empty());
+        let mut sbf = Run {
+            steps: native.steps.clone(),
+        };
+        sbf.steps[0].outcome = Err(Some(6000));
+        sbf.steps[0].events.push("BBB".into());
+        sbf.steps[1].return_data = Some(vec![9]);
+        sbf.steps[1].state.insert(hedge_vault::ID, vec![1, 2, 4]);
+        let d = compare(&native, &sbf).join("\n");
+        for want in [
+            "deposit: outcome",
+            "deposit: events differ",
+            "return data differs",
+            "account",
+        ] {
+            assert!(d.contains(want), "missing {want:?} in {d}");
+        }
+        sbf.steps.pop();
+        assert!(compare(&native, &sbf).iter().any(|l| l.contains("step count")));
+    }
+
+    #[test]
+    fn baseline_gate_flags_regressions_budgets_and_the_200k_limit() {
+        let md = report(
+            &Run {
+                steps: vec![
+                    step("deposit", 29_000),
+                    step("apply_params (16 legs)", 150_000),
+                    step("x", 1_000),
+                ],
+            },
+            &[],
+        );
+        let base = parse_baseline(&md).expect("table");
+        assert_eq!(base.get("deposit"), Some(&29_000));
+        let p = std::path::Path::new("docs/compute-units.md");
+        // Within 2 %: fine.
+        let ok = Run {
+            steps: vec![
+                step("deposit", 29_500),
+                step("apply_params (16 legs)", 150_000),
+                step("x", 1_020),
+            ],
+        };
+        assert!(regressions(&ok, &base, p).is_empty());
+        let bad = Run {
+            steps: vec![
+                step("deposit", 30_500),
+                step("apply_params (16 legs)", 210_000),
+                step("new", 1),
+            ],
+        };
+        let r = regressions(&bad, &base, p).join("\n");
+        assert!(
+            r.contains("deposit: 30500 CU now exceeds its 30000 budget"),
+            "{r}"
+        );
+        assert!(r.contains("exceeds 200 k"), "{r}");
+        assert!(r.contains("new: not in the baseline"), "{r}");
+        assert!(parse_baseline("no table here").is_none());
     }
 }
