@@ -108,7 +108,8 @@ pub async fn load<C: Chain>(
     })
     .map_err(program_err)?;
     let report = compute_delta_report(&vault, &market, now).map_err(program_err)?;
-    let cprice = market.underlying.price.saturating_mul(market.collateral_rate);
+    // The program's own mark (fails where the program would).
+    let mark = venues::Mark::of(&market, now).map_err(program_err)?;
     let mut views = Vec::new();
     for cfg in vault.params.live_venues() {
         let m = chain
@@ -120,14 +121,7 @@ pub async fn load<C: Chain>(
             .await?
             .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
         let view = with_info(&cfg.market, &m, |mi| {
-            with_info(&cfg.margin_account, &g, |gi| {
-                let mark = venues::Mark {
-                    price: market.underlying.price,
-                    collateral_price: cprice,
-                    now,
-                };
-                venues::view(cfg, mi, gi, &mark)
-            })
+            with_info(&cfg.margin_account, &g, |gi| venues::view(cfg, mi, gi, &mark))
         })
         .map_err(program_err)?;
         views.push((*cfg, view));

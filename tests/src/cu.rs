@@ -98,17 +98,7 @@ impl Recorder {
     /// Sends `ixs` in one transaction and records the last instruction as `label`.
     async fn run(&mut self, label: &str, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
         let program = ixs.last().expect("instructions").program_id;
-        // Simulate first to read the logs (processing keeps only the result here).
-        let payer = self.fx.env.payer().insecure_clone();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend_from_slice(signers);
-        let tx = solana_transaction::Transaction::new_signed_with_payer(
-            ixs,
-            Some(&payer.pubkey()),
-            &all,
-            self.fx.env.blockhash(),
-        );
-        let res = self.fx.env.process(tx).await;
+        let res = self.fx.env.send(ixs, signers).await;
         let logs = self.fx.env.last_logs.clone();
         let per_ix = units_per_instruction(&logs);
         let units = per_ix.last().map_or(0, |&(_, n)| n);

@@ -59,6 +59,21 @@ pub struct Mark {
     pub now: i64,
 }
 
+impl Mark {
+    /// The mark of an oracle snapshot at `now`: the collateral price is the underlying
+    /// price times the collateral rate.
+    pub fn of(market: &crate::oracle::MarketSnapshot, now: i64) -> Result<Self> {
+        let price = market.underlying.price;
+        Ok(Mark {
+            price,
+            collateral_price: price
+                .checked_mul(market.collateral_rate)
+                .ok_or(VaultError::MathOverflow)?,
+            now,
+        })
+    }
+}
+
 /// The vault PDA as the signer of venue CPIs.
 pub struct VaultAuthority<'a, 'info> {
     pub vault: &'a AccountInfo<'info>,
@@ -77,6 +92,24 @@ pub struct TradeRequest<'a> {
     pub decimals: u8,
     /// Unix seconds.
     pub now: i64,
+}
+
+impl<'a> TradeRequest<'a> {
+    /// A trade of `size` under the vault's slippage limit and decimals.
+    pub fn for_vault(
+        vault: &crate::state::Vault,
+        size: i64,
+        market: &'a crate::oracle::MarketSnapshot,
+        now: i64,
+    ) -> Self {
+        TradeRequest {
+            size,
+            market,
+            max_slippage_bps: vault.params.risk.max_slippage_bps,
+            decimals: vault.decimals,
+            now,
+        }
+    }
 }
 
 /// Checks a venue configuration (called from `VaultParams::validate`).
@@ -169,14 +202,8 @@ pub fn verified_trade<'info>(
 ) -> Result<VerifiedFill> {
     check_accounts(v, a)?;
     let (size, max_slippage_bps, decimals) = (req.size, req.max_slippage_bps, req.decimals);
-    let price = req.market.underlying.price;
-    let mark = Mark {
-        price,
-        collateral_price: price
-            .checked_mul(req.market.collateral_rate)
-            .ok_or(VaultError::MathOverflow)?,
-        now: req.now,
-    };
+    let mark = Mark::of(req.market, req.now)?;
+    let price = mark.price;
     let before = view(v, a.market, a.margin_account, &mark)?;
     let slip = Fix::from_num(max_slippage_bps)
         .checked_div_int(i128::from(crate::constants::BPS))

@@ -123,13 +123,7 @@ impl<'info> Rebalance<'info> {
             vault: &vault_info,
             seeds: &seeds,
         };
-        let req = venues::TradeRequest {
-            size,
-            market: &market,
-            max_slippage_bps: a.vault.params.risk.max_slippage_bps,
-            decimals: a.vault.decimals,
-            now,
-        };
+        let req = venues::TradeRequest::for_vault(&a.vault, size, &market, now);
         let fill = venues::verified_trade(&cfg, &va, &auth, &req)?;
         let (after, fill, cost) = (fill.position_after, fill.price, fill.cost);
 

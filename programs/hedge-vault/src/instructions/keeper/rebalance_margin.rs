@@ -132,14 +132,8 @@ impl<'info> RebalanceMargin<'info> {
         };
         venues::check_accounts(&cfg, &va)?;
         let price = market.underlying.price;
-        let cprice = price
-            .checked_mul(market.collateral_rate)
-            .ok_or(VaultError::MathOverflow)?;
-        let mark = Mark {
-            price,
-            collateral_price: cprice,
-            now,
-        };
+        let mark = Mark::of(&market, now)?;
+        let cprice = mark.collateral_price;
         let view = venues::view(&cfg, va.market, va.margin_account, &mark)?;
         let unit = 10i128.pow(u32::from(a.vault.decimals));
         // Size margin for the larger of the current hedge and the one the next rebalance

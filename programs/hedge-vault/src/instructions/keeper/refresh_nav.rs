@@ -67,16 +67,7 @@ impl RefreshNav<'_> {
             },
             clock.unix_timestamp,
         )?;
-        let cprice = market
-            .underlying
-            .price
-            .checked_mul(market.collateral_rate)
-            .ok_or(VaultError::MathOverflow)?;
-        let mark = Mark {
-            price: market.underlying.price,
-            collateral_price: cprice,
-            now: clock.unix_timestamp,
-        };
+        let mark = Mark::of(&market, clock.unix_timestamp)?;
         let (equity, paid_bps) = mark_venues(vault, ctx.remaining_accounts, &mark)?;
         let vault = &mut ctx.accounts.vault;
         vault.hedge_equity = equity;

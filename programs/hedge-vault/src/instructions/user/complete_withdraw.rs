@@ -155,6 +155,10 @@ fn reduce_hedge<'info>(
     )?;
     let seeds = a.vault.signer_seeds();
     let vault_info = a.vault.to_account_info();
+    let auth = venues::VaultAuthority {
+        vault: &vault_info,
+        seeds: &seeds,
+    };
     let mut positions = a.vault.venue_positions;
     for (i, cfg) in a.vault.params.live_venues().iter().enumerate() {
         let pos = positions[i];
@@ -180,17 +184,7 @@ fn reduce_hedge<'info>(
             oracle,
             collateral_oracle,
         };
-        let auth = venues::VaultAuthority {
-            vault: &vault_info,
-            seeds: &seeds,
-        };
-        let req = venues::TradeRequest {
-            size,
-            market: &market,
-            max_slippage_bps: a.vault.params.risk.max_slippage_bps,
-            decimals: a.vault.decimals,
-            now,
-        };
+        let req = venues::TradeRequest::for_vault(&a.vault, size, &market, now);
         let fill = venues::verified_trade(cfg, &va, &auth, &req)?;
         positions[i] = fill.position_after;
     }
