@@ -69,12 +69,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             let json = args.report_json.clone();
-            let report = rt.block_on(cmd::simulate::run(args))?;
+            let serve = args.serve;
+            let tick_ms = args.tick_ms;
+            if serve.is_some() {
+                cmd::run::init_logging(crate::config::LogFormat::Human);
+            }
+            let (report, mut live) = rt.block_on(cmd::simulate::run_live(args))?;
             cmd::simulate::print(&report);
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)? + "\n")
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 eprintln!("report written to {}", path.display());
+            }
+            if let Some(addr) = serve {
+                rt.block_on(cmd::simulate::serve(&mut live, addr, tick_ms))?;
             }
             Ok(())
         }

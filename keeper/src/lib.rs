@@ -11,5 +11,6 @@ pub mod learn;
 pub mod metrics;
 pub mod ops;
 pub mod sender;
+pub mod serve;
 pub mod snapshot;
 pub mod vol;

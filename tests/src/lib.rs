@@ -90,6 +90,40 @@ pub struct Env {
     pub last_logs: Vec<String>,
     /// Return data of the last processed transaction: (program, data).
     pub last_return: Option<(Pubkey, Vec<u8>)>,
+    /// Every transaction that reached the bank since [`Env::start_journal`], failed ones
+    /// included (`None`: not recording).
+    journal: Option<Vec<Processed>>,
+    /// Every address this chain has written directly or seen in a processed transaction
+    /// (program-test cannot list accounts by owner; an RPC front end scans these).
+    known: std::collections::BTreeSet<Pubkey>,
+}
+
+/// Outcome of [`Env::simulate_detailed`].
+#[derive(Debug, Clone)]
+pub struct Simulated {
+    pub result: Result<(), TransactionError>,
+    pub logs: Vec<String>,
+    /// Compute units consumed (builtin units natively).
+    pub units: u64,
+    /// Return data: (program, data).
+    pub return_data: Option<(Pubkey, Vec<u8>)>,
+}
+
+/// A transaction that reached the bank, as recorded by the journal.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub tx: Transaction,
+    /// Slot it was processed in.
+    pub slot: u64,
+    /// The Clock's unix time when it was processed (seconds).
+    pub unix_time: i64,
+    /// Its outcome (a failed transaction still lands and pays its fee).
+    pub result: Result<(), TransactionError>,
+    pub logs: Vec<String>,
+    /// Compute units consumed (builtin units natively).
+    pub units: u64,
+    /// Return data: (program, data).
+    pub return_data: Option<(Pubkey, Vec<u8>)>,
 }
 
 /// Outcome of a transaction: its logs, or the error.
@@ -137,6 +171,8 @@ impl Env {
             last_units: 0,
             last_logs: Vec::new(),
             last_return: None,
+            journal: None,
+            known: Default::default(),
         };
         env.next_slot().await;
         env
@@ -194,6 +230,28 @@ impl Env {
             rent_epoch: 0,
         };
         self.ctx.set_account(address, &AccountSharedData::from(acc));
+        self.known.insert(*address);
+    }
+
+    /// Overwrites an account as is (lamports included).
+    pub fn put_account(&mut self, address: &Pubkey, account: Account) {
+        self.ctx.set_account(address, &AccountSharedData::from(account));
+        self.known.insert(*address);
+    }
+
+    /// Starts recording every processed transaction (see [`Env::take_journal`]).
+    pub fn start_journal(&mut self) {
+        self.journal.get_or_insert_with(Vec::new);
+    }
+
+    /// The transactions recorded since the last call (recording continues).
+    pub fn take_journal(&mut self) -> Vec<Processed> {
+        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Addresses written directly or referenced by a processed transaction.
+    pub fn known_addresses(&self) -> impl Iterator<Item = &Pubkey> {
+        self.known.iter()
     }
 
     /// The next key of this chain's deterministic sequence.
@@ -242,6 +300,20 @@ impl Env {
         token_program: &Pubkey,
     ) -> Pubkey {
         let address = self.next_pubkey();
+        self.create_token_account_at(&address, mint, owner, amount, token_program);
+        address
+    }
+
+    /// As [`Env::create_token_account`], at a given address (e.g. an associated token
+    /// account's).
+    pub fn create_token_account_at(
+        &mut self,
+        address: &Pubkey,
+        mint: &Pubkey,
+        owner: &Pubkey,
+        amount: u64,
+        token_program: &Pubkey,
+    ) {
         let state = spl_token::state::Account {
             mint: *mint,
             owner: *owner,
@@ -254,8 +326,7 @@ impl Env {
         };
         let mut data = vec![0u8; spl_token::state::Account::LEN];
         state.pack_into_slice(&mut data);
-        self.set_account(&address, token_program, data);
-        address
+        self.set_account(address, token_program, data);
     }
 
     /// Mints tokens through the token program (keeps supply consistent).
@@ -342,8 +413,38 @@ impl Env {
         (sim.result.and_then(|r| r.err()), units, logs)
     }
 
+    /// Simulates a transaction (signatures are not checked) with everything a JSON-RPC
+    /// `simulateTransaction` reports.
+    pub async fn simulate_detailed(&mut self, tx: Transaction) -> Simulated {
+        let sim = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("banks client");
+        let d =
+            sim.simulation_details
+                .unwrap_or_else(|| solana_banks_interface::TransactionSimulationDetails {
+                    logs: vec![],
+                    units_consumed: 0,
+                    loaded_accounts_data_size: 0,
+                    return_data: None,
+                    inner_instructions: None,
+                });
+        Simulated {
+            result: sim.result.unwrap_or(Ok(())),
+            logs: d.logs,
+            units: d.units_consumed,
+            return_data: d
+                .return_data
+                .map(|r| (Pubkey::new_from_array(r.program_id.to_bytes()), r.data)),
+        }
+    }
+
     /// Processes a signed transaction, then moves to a new slot.
     pub async fn process(&mut self, tx: Transaction) -> TxResult {
+        let recorded = self.journal.is_some().then(|| tx.clone());
+        self.known.extend(tx.message.account_keys.iter().copied());
         let res = self.ctx.banks_client.process_transaction_with_metadata(tx).await;
         (self.last_units, self.last_logs, self.last_return) = match &res {
             Ok(r) => r
@@ -361,6 +462,21 @@ impl Env {
                 .unwrap_or_default(),
             Err(_) => Default::default(),
         };
+        if let (Some(tx), Ok(r)) = (recorded, &res) {
+            let slot = self.slot().await;
+            let entry = Processed {
+                tx,
+                slot,
+                unix_time: self.unix_time,
+                result: r.result.clone(),
+                logs: self.last_logs.clone(),
+                units: self.last_units,
+                return_data: self.last_return.clone(),
+            };
+            if let Some(j) = self.journal.as_mut() {
+                j.push(entry);
+            }
+        }
         // A new slot, so that a byte-identical retry is a new transaction.
         self.next_slot().await;
         match res {

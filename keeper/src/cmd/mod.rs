@@ -3,5 +3,6 @@ pub mod backtest;
 pub mod greeks;
 pub mod init_vault;
 pub mod learn;
+pub mod live;
 pub mod run;
 pub mod simulate;

@@ -32,6 +32,8 @@ use crate::metrics::Metrics;
 use crate::sender::SendPolicy;
 use crate::snapshot;
 
+pub use super::live::Live;
+
 /// The target book the vault replicates.
 #[derive(Debug, Clone, Copy, ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -82,6 +84,24 @@ pub struct SimulateArgs {
     /// Show the programs' own log lines (natively they print to stdout; hidden by default).
     #[arg(long)]
     pub program_logs: bool,
+    /// After the run, keep the chain alive and serve Solana JSON-RPC (HTTP) on this
+    /// address, e.g. 127.0.0.1:8899, for the web app and `hedge-keeper run`. Stops on
+    /// Ctrl-C.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<std::net::SocketAddr>,
+    /// While serving: wall-clock milliseconds between automatic steps (a new price on the
+    /// same jump-diffusion, time moving on by `--serve-step-secs`, a `check_delta`, the
+    /// built-in keeper's tick). 0 = no automatic steps: time and price move only through
+    /// the `hedgeSim_*` methods.
+    #[arg(long, default_value_t = 3_000)]
+    pub tick_ms: u64,
+    /// While serving: simulated seconds per automatic step.
+    #[arg(long, default_value_t = 60)]
+    pub serve_step_secs: i64,
+    /// While serving: the built-in keeper stays idle, so an external `hedge-keeper run`
+    /// pointed at the endpoint does the cranking.
+    #[arg(long)]
+    pub external_keeper: bool,
 }
 
 /// The simulation report. Units: delta errors in whole underlying tokens, money in quote
@@ -171,10 +191,10 @@ pub fn default_path(start: f64, sigma: f64, steps: usize, step_secs: i64, seed: 
     .path(start, dt, steps, seed)
 }
 
-struct Sim {
-    fx: Fixture,
-    markets: Vec<VenueMarket>,
-    keeper: Keypair,
+pub(crate) struct Sim {
+    pub(crate) fx: Fixture,
+    pub(crate) markets: Vec<VenueMarket>,
+    pub(crate) keeper: Keypair,
     keeper_rewards_to: anchor_lang::prelude::Pubkey,
     users: Vec<User>,
     pending: Vec<bool>,
@@ -205,10 +225,15 @@ impl Sim {
 
 /// Runs the simulation and returns its report.
 pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
+    Ok(run_live(args).await?.0)
+}
+
+/// Runs the simulation and returns its report and the still-running chain.
+pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     let started = Instant::now();
     // Natively built programs print `msg!` lines straight to stdout; keep stdout for the
     // report unless asked.
-    let _quiet = if args.program_logs {
+    let quiet = if args.program_logs {
         None
     } else {
         gag::Gag::stdout().ok()
@@ -238,6 +263,10 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
 
     // ---- Deploy: vault, perp market with LP, oracle, depositors ----
     let mut fx = Fixture::new().await;
+    if args.serve.is_some() {
+        // The served history (charts, recent rebalances) starts with the run itself.
+        fx.env.start_journal();
+    }
     fx.set_price(path[0]).await;
     let market = fx.create_market(0, 1_000_000 * SOL).await;
     set_funding(&mut fx, &market, args.funding_bps).await?;
@@ -464,7 +493,44 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
     r.keeper_rewards = v.keeper_rewards_paid as f64 / SOL as f64;
     r.final_sigma = f64::from(v.sigma_bps) / 10_000.0;
     r.wall_secs = started.elapsed().as_secs_f64();
-    Ok(r)
+    let live = Live {
+        price: path[steps],
+        sigma: args.sigma,
+        step_secs: args.serve_step_secs.max(1),
+        internal_keeper: !args.external_keeper,
+        rng: rand::rngs::StdRng::seed_from_u64(args.seed ^ 0x11fe),
+        sim,
+        keeper,
+        watched,
+        _quiet: quiet,
+    };
+    Ok((r, live))
+}
+
+/// Serves Solana JSON-RPC over the live chain on `addr` until Ctrl-C.
+pub async fn serve(live: &mut Live, addr: std::net::SocketAddr, tick_ms: u64) -> anyhow::Result<()> {
+    let endpoint = crate::serve::bind(addr)
+        .await
+        .with_context(|| format!("cannot bind {addr}"))?;
+    eprintln!(
+        "serving Solana JSON-RPC on http://{} (vault {}; {}); Ctrl-C stops",
+        endpoint.addr,
+        live.vault(),
+        if tick_ms == 0 {
+            "no automatic steps".to_string()
+        } else {
+            format!("a step every {tick_ms} ms")
+        }
+    );
+    let tick = (tick_ms > 0).then(|| std::time::Duration::from_millis(tick_ms));
+    let mut ledger = crate::serve::ledger::Ledger::default();
+    endpoint
+        .run(live, &mut ledger, tick, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    eprintln!("stopped after {} transactions", ledger.len());
+    Ok(())
 }
 
 fn nav_per_share(v: &Vault, supply: u64) -> f64 {

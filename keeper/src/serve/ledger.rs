@@ -1,0 +1,185 @@
+//! The served chain's transaction history: what a validator's ledger and RPC indexes keep
+//! (signature statuses, transactions by signature, signatures by address, priority fees).
+use std::collections::HashMap;
+
+use anchor_lang::prelude::Pubkey;
+use hedge_localnet::Processed;
+use solana_signature::Signature;
+
+/// The compute-budget program (`SetComputeUnitPrice` carries the priority fee).
+const COMPUTE_BUDGET: Pubkey = solana_compute_budget_interface::ID;
+/// `ComputeBudgetInstruction::SetComputeUnitPrice` tag.
+const SET_CU_PRICE_TAG: u8 = 3;
+
+/// Natively built programs log Anchor events as `Program log: data: <b64>` (through the
+/// syscall-stub bridge); a validator logs them as `Program data: <b64>`. The served logs
+/// use the validator's form so that clients (Anchor's `EventParser`) read them unchanged.
+pub fn validator_logs(logs: &[String]) -> Vec<String> {
+    logs.iter()
+        .map(|l| match l.strip_prefix("Program log: data: ") {
+            Some(rest) => format!("Program data: {rest}"),
+            None => l.clone(),
+        })
+        .collect()
+}
+
+/// One landed transaction.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub signature: Signature,
+    pub processed: Processed,
+    /// Logs in the validator's form (see [`validator_logs`]).
+    pub logs: Vec<String>,
+    /// Priority fee paid (micro-lamports per compute unit; 0 without `SetComputeUnitPrice`).
+    pub cu_price: u64,
+}
+
+/// All landed transactions, indexed.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    entries: Vec<Entry>,
+    by_signature: HashMap<Signature, usize>,
+    by_address: HashMap<Pubkey, Vec<usize>>,
+}
+
+impl Ledger {
+    /// Records processed transactions (in processing order).
+    pub fn record(&mut self, processed: impl IntoIterator<Item = Processed>) {
+        for p in processed {
+            let Some(signature) = p.tx.signatures.first().copied() else {
+                continue;
+            };
+            let idx = self.entries.len();
+            for key in &p.tx.message.account_keys {
+                self.by_address.entry(*key).or_default().push(idx);
+            }
+            self.by_signature.insert(signature, idx);
+            let cu_price = cu_price(&p.tx);
+            let logs = validator_logs(&p.logs);
+            self.entries.push(Entry {
+                signature,
+                processed: p,
+                logs,
+                cu_price,
+            });
+        }
+    }
+
+    /// Number of recorded transactions.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The transaction with this signature.
+    pub fn get(&self, signature: &Signature) -> Option<&Entry> {
+        self.by_signature.get(signature).map(|&i| &self.entries[i])
+    }
+
+    /// Transactions that reference `address`, newest first, strictly older than `before`
+    /// and newer than `until` (both exclusive, as in `getSignaturesForAddress`).
+    pub fn for_address(
+        &self,
+        address: &Pubkey,
+        before: Option<&Signature>,
+        until: Option<&Signature>,
+        limit: usize,
+    ) -> Vec<&Entry> {
+        let Some(indices) = self.by_address.get(address) else {
+            return vec![];
+        };
+        let before = before.and_then(|s| self.by_signature.get(s)).copied();
+        let until = until.and_then(|s| self.by_signature.get(s)).copied();
+        indices
+            .iter()
+            .rev()
+            .filter(|&&i| before.is_none_or(|b| i < b))
+            .take_while(|&&i| until.is_none_or(|u| i > u))
+            .take(limit)
+            .map(|&i| &self.entries[i])
+            .collect()
+    }
+
+    /// (slot, priority fee) of recent transactions that wrote any of `accounts` (all
+    /// transactions when `accounts` is empty), at most one per slot (the lowest fee, as a
+    /// validator reports the minimum fee that landed), for slots after `min_slot`.
+    pub fn priority_fees(&self, accounts: &[Pubkey], min_slot: u64) -> Vec<(u64, u64)> {
+        let mut per_slot: std::collections::BTreeMap<u64, u64> = Default::default();
+        for e in self.entries.iter().rev() {
+            let slot = e.processed.slot;
+            if slot <= min_slot {
+                break;
+            }
+            let msg = &e.processed.tx.message;
+            let writes = accounts.is_empty()
+                || msg.account_keys.iter().enumerate().any(|(i, k)| {
+                    msg.is_maybe_writable_with_reserved_addresses(
+                        i,
+                        None::<&std::collections::HashSet<Pubkey>>,
+                    ) && accounts.contains(k)
+                });
+            if writes {
+                let fee = per_slot.entry(slot).or_insert(u64::MAX);
+                *fee = (*fee).min(e.cu_price);
+            }
+        }
+        per_slot.into_iter().collect()
+    }
+}
+
+/// The compute-unit price a transaction sets (0 if none).
+fn cu_price(tx: &solana_transaction::Transaction) -> u64 {
+    let keys = &tx.message.account_keys;
+    tx.message
+        .instructions
+        .iter()
+        .filter(|ix| keys.get(usize::from(ix.program_id_index)) == Some(&COMPUTE_BUDGET))
+        .filter_map(|ix| match ix.data.split_first() {
+            Some((&SET_CU_PRICE_TAG, rest)) => rest.get(..8)?.try_into().ok().map(u64::from_le_bytes),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_logs_take_the_validator_form() {
+        let logs = vec![
+            "Program X invoke [1]".to_string(),
+            "Program log: data: AAEC".to_string(),
+            "Program log: hello".to_string(),
+        ];
+        assert_eq!(
+            validator_logs(&logs),
+            vec!["Program X invoke [1]", "Program data: AAEC", "Program log: hello"]
+        );
+    }
+
+    #[test]
+    fn compute_unit_price_is_read_from_the_compute_budget_instruction() {
+        use solana_compute_budget_interface::ComputeBudgetInstruction;
+        let payer = solana_keypair::Keypair::new();
+        let ixs = [
+            ComputeBudgetInstruction::set_compute_unit_limit(200_000),
+            ComputeBudgetInstruction::set_compute_unit_price(1_234),
+        ];
+        let tx = solana_transaction::Transaction::new_with_payer(
+            &ixs,
+            Some(&solana_signer::Signer::pubkey(&payer)),
+        );
+        assert_eq!(cu_price(&tx), 1_234);
+        let bare = solana_transaction::Transaction::new_with_payer(
+            &ixs[..1],
+            Some(&solana_signer::Signer::pubkey(&payer)),
+        );
+        assert_eq!(cu_price(&bare), 0);
+    }
+}

@@ -1,0 +1,769 @@
+//! The Solana JSON-RPC methods served over the in-process chain.
+//!
+//! Shapes follow the Solana JSON-RPC specification (<https://solana.com/docs/rpc>); the
+//! tests read every response back with the official Rust client (`solana-rpc-client`),
+//! whose types are the spec's. The chain has one bank and no forks: everything processed
+//! is final, so every commitment level answers the same.
+use std::str::FromStr;
+
+use anchor_lang::prelude::{Pubkey, Rent};
+use base64::Engine;
+use hedge_localnet::Env;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use solana_account::Account;
+use solana_signature::Signature;
+use solana_transaction::Transaction;
+
+use super::ledger::{validator_logs, Entry, Ledger};
+
+/// The API version reported in every response context.
+pub const API_VERSION: &str = "4.2.2";
+/// Blocks a blockhash stays valid for (as on a validator).
+const BLOCKHASH_VALIDITY: u64 = 150;
+/// Largest `limit` of `getSignaturesForAddress`.
+const MAX_SIGNATURES: usize = 1_000;
+/// Most keys per `getMultipleAccounts` / `getSignatureStatuses` call.
+const MAX_KEYS: usize = 256;
+
+/// A JSON-RPC error object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        RpcError {
+            code: -32602,
+            message: message.into(),
+            data: None,
+        }
+    }
+    pub fn method_not_found(method: &str) -> Self {
+        RpcError {
+            code: -32601,
+            message: format!("Method not found: {method}"),
+            data: None,
+        }
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        RpcError {
+            code: -32603,
+            message: message.into(),
+            data: None,
+        }
+    }
+    pub fn to_json(&self) -> Value {
+        match &self.data {
+            Some(d) => json!({"code": self.code, "message": self.message, "data": d}),
+            None => json!({"code": self.code, "message": self.message}),
+        }
+    }
+}
+
+/// The chain and its history, as the method handlers see them.
+pub struct Node<'a> {
+    pub env: &'a mut Env,
+    pub ledger: &'a mut Ledger,
+}
+
+/// Positional parameter `i`, deserialized.
+pub fn param<T: DeserializeOwned>(params: &Value, i: usize, what: &str) -> Result<T, RpcError> {
+    let v = params
+        .get(i)
+        .ok_or_else(|| RpcError::invalid_params(format!("missing parameter {i}: {what}")))?;
+    serde_json::from_value(v.clone())
+        .map_err(|e| RpcError::invalid_params(format!("invalid parameter {i} ({what}): {e}")))
+}
+
+/// The optional configuration object at position `i` (`{}` when absent or null).
+fn config(params: &Value, i: usize) -> Value {
+    match params.get(i) {
+        Some(v @ Value::Object(_)) => v.clone(),
+        _ => json!({}),
+    }
+}
+
+fn pubkey(params: &Value, i: usize) -> Result<Pubkey, RpcError> {
+    let s: String = param(params, i, "base-58 address")?;
+    Pubkey::from_str(&s)
+        .map_err(|_| RpcError::invalid_params(format!("Invalid param: {s} is not a valid address")))
+}
+
+fn signature(s: &str) -> Result<Signature, RpcError> {
+    Signature::from_str(s)
+        .map_err(|_| RpcError::invalid_params(format!("Invalid param: {s} is not a valid signature")))
+}
+
+impl Node<'_> {
+    async fn slot(&mut self) -> u64 {
+        self.env.slot().await
+    }
+
+    async fn context(&mut self, value: Value) -> Value {
+        let slot = self.slot().await;
+        json!({"context": {"slot": slot, "apiVersion": API_VERSION}, "value": value})
+    }
+
+    /// Dispatches one call. Unknown methods are `Method not found` (-32601).
+    pub async fn call(&mut self, method: &str, params: &Value) -> Result<Value, RpcError> {
+        match method {
+            "getHealth" => Ok(json!("ok")),
+            "getVersion" => Ok(json!({"solana-core": API_VERSION, "feature-set": 0})),
+            "getGenesisHash" => Ok(json!(self.env.ctx.genesis_config().hash().to_string())),
+            "getSlot" | "getBlockHeight" => Ok(json!(self.slot().await)),
+            "getEpochInfo" => {
+                let slot = self.slot().await;
+                let slots_in_epoch = self.env.ctx.genesis_config().epoch_schedule.slots_per_epoch;
+                Ok(json!({
+                    "absoluteSlot": slot,
+                    "blockHeight": slot,
+                    "epoch": slot / slots_in_epoch.max(1),
+                    "slotIndex": slot % slots_in_epoch.max(1),
+                    "slotsInEpoch": slots_in_epoch,
+                    "transactionCount": self.ledger.len(),
+                }))
+            }
+            "getLatestBlockhash" => {
+                let slot = self.slot().await;
+                let hash = self.env.blockhash();
+                Ok(self
+                    .context(json!({
+                        "blockhash": hash.to_string(),
+                        "lastValidBlockHeight": slot + BLOCKHASH_VALIDITY,
+                    }))
+                    .await)
+            }
+            "getMinimumBalanceForRentExemption" => {
+                let size: usize = param(params, 0, "account data length")?;
+                Ok(json!(Rent::default().minimum_balance(size)))
+            }
+            "getBalance" => {
+                let key = pubkey(params, 0)?;
+                let lamports = self.env.account(&key).await.map_or(0, |a| a.lamports);
+                Ok(self.context(json!(lamports)).await)
+            }
+            "getAccountInfo" => {
+                let key = pubkey(params, 0)?;
+                let enc = Encoding::of(&config(params, 1))?;
+                let acc = self.env.account(&key).await;
+                let v = acc.map_or(Value::Null, |a| ui_account(&a, enc));
+                Ok(self.context(v).await)
+            }
+            "getMultipleAccounts" => {
+                let keys: Vec<String> = param(params, 0, "array of base-58 addresses")?;
+                if keys.len() > MAX_KEYS {
+                    return Err(RpcError::invalid_params(format!(
+                        "Too many inputs provided; max {MAX_KEYS}"
+                    )));
+                }
+                let enc = Encoding::of(&config(params, 1))?;
+                let mut out = Vec::with_capacity(keys.len());
+                for k in &keys {
+                    let key = Pubkey::from_str(k).map_err(|_| {
+                        RpcError::invalid_params(format!("Invalid param: {k} is not a valid address"))
+                    })?;
+                    let acc = self.env.account(&key).await;
+                    out.push(acc.map_or(Value::Null, |a| ui_account(&a, enc)));
+                }
+                Ok(self.context(Value::Array(out)).await)
+            }
+            "getProgramAccounts" => self.program_accounts(params).await,
+            "getTokenAccountBalance" => {
+                let key = pubkey(params, 0)?;
+                let acc = self
+                    .env
+                    .account(&key)
+                    .await
+                    .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find account"))?;
+                let (mint, amount) = token_account(&acc)
+                    .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token account"))?;
+                let decimals = self.mint_decimals(&mint).await?;
+                Ok(self.context(token_amount(amount, decimals)).await)
+            }
+            "getTokenSupply" => {
+                let key = pubkey(params, 0)?;
+                let acc = self
+                    .env
+                    .account(&key)
+                    .await
+                    .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find account"))?;
+                let (supply, decimals) =
+                    mint(&acc).ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token mint"))?;
+                Ok(self.context(token_amount(supply, decimals)).await)
+            }
+            "simulateTransaction" => self.simulate(params).await,
+            "sendTransaction" => self.send(params).await,
+            "getSignatureStatuses" => {
+                let sigs: Vec<String> = param(params, 0, "array of signatures")?;
+                if sigs.len() > MAX_KEYS {
+                    return Err(RpcError::invalid_params(format!(
+                        "Too many inputs provided; max {MAX_KEYS}"
+                    )));
+                }
+                let mut out = Vec::with_capacity(sigs.len());
+                for s in &sigs {
+                    let sig = signature(s)?;
+                    out.push(self.ledger.get(&sig).map_or(Value::Null, |e| {
+                        let err = e.processed.result.clone().err();
+                        json!({
+                            "slot": e.processed.slot,
+                            "confirmations": Value::Null,
+                            "err": err,
+                            "status": match &err { None => json!({"Ok": null}), Some(e) => json!({"Err": e}) },
+                            "confirmationStatus": "finalized",
+                        })
+                    }));
+                }
+                Ok(self.context(Value::Array(out)).await)
+            }
+            "getTransaction" => {
+                let s: String = param(params, 0, "signature")?;
+                let sig = signature(&s)?;
+                // The config object, or (legacy form, still sent by clients) the encoding.
+                let enc = match params.get(1) {
+                    Some(Value::String(e)) => e.clone(),
+                    _ => config(params, 1)
+                        .get("encoding")
+                        .and_then(Value::as_str)
+                        .unwrap_or("json")
+                        .to_string(),
+                };
+                let enc = enc.as_str();
+                Ok(match self.ledger.get(&sig) {
+                    Some(e) => transaction_json(e, enc)?,
+                    None => Value::Null,
+                })
+            }
+            "getSignaturesForAddress" => {
+                let key = pubkey(params, 0)?;
+                let cfg = config(params, 1);
+                let limit = cfg
+                    .get("limit")
+                    .and_then(Value::as_u64)
+                    .map_or(MAX_SIGNATURES, |l| usize::try_from(l).unwrap_or(MAX_SIGNATURES));
+                if limit == 0 || limit > MAX_SIGNATURES {
+                    return Err(RpcError::invalid_params(format!(
+                        "Invalid limit; max {MAX_SIGNATURES}"
+                    )));
+                }
+                let before = cfg
+                    .get("before")
+                    .and_then(Value::as_str)
+                    .map(signature)
+                    .transpose()?;
+                let until = cfg
+                    .get("until")
+                    .and_then(Value::as_str)
+                    .map(signature)
+                    .transpose()?;
+                let list: Vec<Value> = self
+                    .ledger
+                    .for_address(&key, before.as_ref(), until.as_ref(), limit)
+                    .into_iter()
+                    .map(|e| {
+                        json!({
+                            "signature": e.signature.to_string(),
+                            "slot": e.processed.slot,
+                            "err": e.processed.result.clone().err(),
+                            "memo": Value::Null,
+                            "blockTime": e.processed.unix_time,
+                            "confirmationStatus": "finalized",
+                        })
+                    })
+                    .collect();
+                Ok(Value::Array(list))
+            }
+            "getRecentPrioritizationFees" => {
+                let keys: Vec<String> = match params.get(0) {
+                    Some(Value::Null) | None => vec![],
+                    Some(_) => param(params, 0, "array of base-58 addresses")?,
+                };
+                let keys = keys
+                    .iter()
+                    .map(|k| {
+                        Pubkey::from_str(k).map_err(|_| {
+                            RpcError::invalid_params(format!("Invalid param: {k} is not a valid address"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let slot = self.slot().await;
+                let fees: Vec<Value> = self
+                    .ledger
+                    .priority_fees(&keys, slot.saturating_sub(BLOCKHASH_VALIDITY))
+                    .into_iter()
+                    .map(|(slot, fee)| json!({"slot": slot, "prioritizationFee": fee}))
+                    .collect();
+                Ok(Value::Array(fees))
+            }
+            "requestAirdrop" => {
+                let key = pubkey(params, 0)?;
+                let lamports: u64 = param(params, 1, "lamports")?;
+                self.airdrop(&key, lamports).await
+            }
+            _ => Err(RpcError::method_not_found(method)),
+        }
+    }
+
+    async fn mint_decimals(&mut self, mint_key: &Pubkey) -> Result<u8, RpcError> {
+        let acc = self
+            .env
+            .account(mint_key)
+            .await
+            .ok_or_else(|| RpcError::internal(format!("mint {mint_key} missing")))?;
+        mint(&acc)
+            .map(|(_, d)| d)
+            .ok_or_else(|| RpcError::internal(format!("{mint_key} is not a mint")))
+    }
+
+    async fn program_accounts(&mut self, params: &Value) -> Result<Value, RpcError> {
+        let program = pubkey(params, 0)?;
+        let cfg = config(params, 1);
+        let enc = Encoding::of(&cfg)?;
+        let filters = match cfg.get("filters") {
+            None | Some(Value::Null) => vec![],
+            Some(f) => serde_json::from_value::<Vec<Filter>>(f.clone())
+                .map_err(|e| RpcError::invalid_params(format!("invalid filters: {e}")))?,
+        };
+        let filters = filters
+            .iter()
+            .map(Filter::compile)
+            .collect::<Result<Vec<_>, _>>()?;
+        let keys: Vec<Pubkey> = self.env.known_addresses().copied().collect();
+        let mut out = Vec::new();
+        for key in keys {
+            let Some(acc) = self.env.account(&key).await else {
+                continue;
+            };
+            if acc.owner == program && filters.iter().all(|f| f.matches(&acc.data)) {
+                out.push(json!({"pubkey": key.to_string(), "account": ui_account(&acc, enc)}));
+            }
+        }
+        if cfg.get("withContext").and_then(Value::as_bool) == Some(true) {
+            Ok(self.context(Value::Array(out)).await)
+        } else {
+            Ok(Value::Array(out))
+        }
+    }
+
+    /// Funds `key` with a system transfer from the chain's faucet (the genesis payer), as a
+    /// real transaction: it has a signature, a status and a place in the history.
+    async fn airdrop(&mut self, key: &Pubkey, lamports: u64) -> Result<Value, RpcError> {
+        if lamports == 0 {
+            return Err(RpcError::invalid_params("airdrop amount must be > 0"));
+        }
+        let faucet = self.env.payer().insecure_clone();
+        let ix = anchor_lang::solana_program::system_instruction::transfer(
+            &solana_signer::Signer::pubkey(&faucet),
+            key,
+            lamports,
+        );
+        let tx = Transaction::new_signed_with_payer(
+            &[ix],
+            Some(&solana_signer::Signer::pubkey(&faucet)),
+            &[&faucet],
+            self.env.blockhash(),
+        );
+        let signature = tx.signatures[0];
+        self.env.start_journal();
+        let outcome = self.env.process(tx).await;
+        self.ledger.record(self.env.take_journal());
+        outcome.map_err(|e| RpcError::internal(format!("airdrop failed: {e}")))?;
+        Ok(json!(signature.to_string()))
+    }
+
+    async fn simulate(&mut self, params: &Value) -> Result<Value, RpcError> {
+        let wire: String = param(params, 0, "encoded transaction")?;
+        let cfg = config(params, 1);
+        let mut tx = decode_transaction(&wire, &cfg)?;
+        let replace = cfg.get("replaceRecentBlockhash").and_then(Value::as_bool) == Some(true);
+        let sig_verify = cfg.get("sigVerify").and_then(Value::as_bool) == Some(true);
+        if replace && sig_verify {
+            return Err(RpcError::invalid_params(
+                "sigVerify may not be used with replaceRecentBlockhash",
+            ));
+        }
+        let slot = self.slot().await;
+        let replacement = if replace {
+            tx.message.recent_blockhash = self.env.blockhash();
+            Some(json!({
+                "blockhash": tx.message.recent_blockhash.to_string(),
+                "lastValidBlockHeight": slot + BLOCKHASH_VALIDITY,
+            }))
+        } else {
+            None
+        };
+        if sig_verify && tx.verify().is_err() {
+            return Err(signature_failure());
+        }
+        let sim = self.env.simulate_detailed(tx.clone()).await;
+        let mut value = simulation_value(&sim);
+        if let Some(r) = replacement {
+            value["replacementBlockhash"] = r;
+        }
+        if let Some(acc_cfg) = cfg.get("accounts").filter(|v| !v.is_null()) {
+            // The accounts' state after the simulation is not exposed by program-test;
+            // refuse rather than answer with the pre-state.
+            let _ = acc_cfg;
+            return Err(RpcError::invalid_params(
+                "simulateTransaction: the `accounts` option is not supported by the local simulation",
+            ));
+        }
+        Ok(self.context(value).await)
+    }
+
+    async fn send(&mut self, params: &Value) -> Result<Value, RpcError> {
+        let wire: String = param(params, 0, "encoded transaction")?;
+        let cfg = config(params, 1);
+        let tx = decode_transaction(&wire, &cfg)?;
+        if tx.verify().is_err() {
+            return Err(signature_failure());
+        }
+        let signature = tx.signatures[0];
+        if self.ledger.get(&signature).is_some() {
+            return Err(RpcError {
+                code: -32002,
+                message: "Transaction simulation failed: This transaction has already been processed".into(),
+                data: Some(
+                    json!({"err": "AlreadyProcessed", "logs": [], "accounts": null, "unitsConsumed": 0, "returnData": null}),
+                ),
+            });
+        }
+        let skip_preflight = cfg.get("skipPreflight").and_then(Value::as_bool) == Some(true);
+        if !skip_preflight {
+            let sim = self.env.simulate_detailed(tx.clone()).await;
+            if let Err(err) = &sim.result {
+                return Err(RpcError {
+                    code: -32002,
+                    message: format!("Transaction simulation failed: {err}"),
+                    data: Some(simulation_value(&sim)),
+                });
+            }
+        }
+        self.env.start_journal();
+        // The outcome (success or a failed transaction that landed) is in the journal; a
+        // transaction the bank refused outright (bad blockhash, unfunded payer) is not.
+        let outcome = self.env.process(tx).await;
+        let landed = self.env.take_journal();
+        if landed.is_empty() {
+            let err = outcome
+                .err()
+                .map_or_else(|| "not processed".to_string(), |e| e.to_string());
+            return Err(RpcError {
+                code: -32002,
+                message: format!("Transaction simulation failed: {err}"),
+                data: None,
+            });
+        }
+        self.ledger.record(landed);
+        Ok(json!(signature.to_string()))
+    }
+}
+
+/// How account data is encoded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Encoding {
+    Base64,
+    Base64Zstd,
+    Base58,
+}
+
+impl Encoding {
+    /// `base64` (also the answer to `jsonParsed`: nothing here has a JSON parser, and a
+    /// validator also falls back to base64 for accounts it cannot parse) or `base58`.
+    fn of(cfg: &Value) -> Result<Self, RpcError> {
+        match cfg.get("encoding").and_then(Value::as_str) {
+            None | Some("base64") | Some("jsonParsed") => Ok(Encoding::Base64),
+            Some("base64+zstd") => Ok(Encoding::Base64Zstd),
+            Some("base58") | Some("binary") => Ok(Encoding::Base58),
+            Some(other) => Err(RpcError::invalid_params(format!("unsupported encoding: {other}"))),
+        }
+    }
+}
+
+fn ui_account(a: &Account, enc: Encoding) -> Value {
+    let data = match enc {
+        Encoding::Base64 => json!([
+            base64::engine::general_purpose::STANDARD.encode(&a.data),
+            "base64"
+        ]),
+        Encoding::Base58 => json!([bs58::encode(&a.data).into_string(), "base58"]),
+        Encoding::Base64Zstd => match zstd::encode_all(a.data.as_slice(), 0) {
+            Ok(z) => json!([base64::engine::general_purpose::STANDARD.encode(z), "base64+zstd"]),
+            // Compression of an in-memory buffer does not fail; fall back to plain base64.
+            Err(_) => json!([
+                base64::engine::general_purpose::STANDARD.encode(&a.data),
+                "base64"
+            ]),
+        },
+    };
+    json!({
+        "lamports": a.lamports,
+        "owner": a.owner.to_string(),
+        "data": data,
+        "executable": a.executable,
+        "rentEpoch": a.rent_epoch,
+        "space": a.data.len(),
+    })
+}
+
+/// (mint, amount) of an SPL Token / Token-2022 account.
+fn token_account(a: &Account) -> Option<(Pubkey, u64)> {
+    if a.owner != anchor_spl::token::ID && a.owner != anchor_spl::token_2022::ID {
+        return None;
+    }
+    if a.data.len() < 165 {
+        return None;
+    }
+    let mint = Pubkey::new_from_array(a.data[0..32].try_into().ok()?);
+    let amount = u64::from_le_bytes(a.data[64..72].try_into().ok()?);
+    Some((mint, amount))
+}
+
+/// (supply, decimals) of an SPL Token / Token-2022 mint.
+fn mint(a: &Account) -> Option<(u64, u8)> {
+    if a.owner != anchor_spl::token::ID && a.owner != anchor_spl::token_2022::ID {
+        return None;
+    }
+    if a.data.len() < 82 || a.data.len() == 165 {
+        return None;
+    }
+    let supply = u64::from_le_bytes(a.data[36..44].try_into().ok()?);
+    Some((supply, a.data[44]))
+}
+
+/// `UiTokenAmount`.
+fn token_amount(amount: u64, decimals: u8) -> Value {
+    let s = ui_amount_string(amount, decimals);
+    json!({
+        "amount": amount.to_string(),
+        "decimals": decimals,
+        "uiAmount": s.parse::<f64>().ok(),
+        "uiAmountString": s,
+    })
+}
+
+/// A `getProgramAccounts` filter.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Filter {
+    DataSize(u64),
+    Memcmp(Memcmp),
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Memcmp {
+    offset: usize,
+    /// A base-58 (default) or base-64 string; older clients send a byte array.
+    bytes: Value,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+enum Compiled {
+    DataSize(u64),
+    Memcmp(usize, Vec<u8>),
+}
+
+impl Filter {
+    fn compile(&self) -> Result<Compiled, RpcError> {
+        match self {
+            Filter::DataSize(n) => Ok(Compiled::DataSize(*n)),
+            Filter::Memcmp(m) => {
+                let bytes = match (&m.bytes, m.encoding.as_deref()) {
+                    (Value::String(s), None | Some("base58")) => bs58::decode(s).into_vec().ok(),
+                    (Value::String(s), Some("base64")) => {
+                        base64::engine::general_purpose::STANDARD.decode(s).ok()
+                    }
+                    (Value::Array(_), None | Some("binary") | Some("bytes")) => {
+                        serde_json::from_value::<Vec<u8>>(m.bytes.clone()).ok()
+                    }
+                    _ => None,
+                }
+                .ok_or_else(|| RpcError::invalid_params("invalid memcmp bytes or encoding"))?;
+                Ok(Compiled::Memcmp(m.offset, bytes))
+            }
+        }
+    }
+}
+
+impl Compiled {
+    fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            Compiled::DataSize(n) => u64::try_from(data.len()) == Ok(*n),
+            Compiled::Memcmp(offset, bytes) => offset
+                .checked_add(bytes.len())
+                .and_then(|end| data.get(*offset..end))
+                .is_some_and(|d| d == bytes.as_slice()),
+        }
+    }
+}
+
+fn signature_failure() -> RpcError {
+    RpcError {
+        code: -32003,
+        message: "Transaction signature verification failure".into(),
+        data: None,
+    }
+}
+
+/// Decodes a wire transaction (`encoding`: base58, the spec's default, or base64).
+fn decode_transaction(wire: &str, cfg: &Value) -> Result<Transaction, RpcError> {
+    let bytes = match cfg.get("encoding").and_then(Value::as_str) {
+        None | Some("base58") => bs58::decode(wire)
+            .into_vec()
+            .map_err(|e| RpcError::invalid_params(format!("invalid base58 encoding: {e}")))?,
+        Some("base64") => base64::engine::general_purpose::STANDARD
+            .decode(wire)
+            .map_err(|e| RpcError::invalid_params(format!("invalid base64 encoding: {e}")))?,
+        Some(other) => {
+            return Err(RpcError::invalid_params(format!(
+                "unsupported encoding: {other}. Supported encodings: base58, base64"
+            )))
+        }
+    };
+    if bytes.first().is_some_and(|&n| n > 0)
+        && bytes
+            .get(1 + 64 * usize::from(bytes[0]))
+            .is_some_and(|&b| b & 0x80 != 0)
+    {
+        return Err(RpcError::invalid_params(
+            "versioned (v0) transactions are not supported by the local simulation; send a legacy transaction",
+        ));
+    }
+    bincode::deserialize::<Transaction>(&bytes)
+        .map_err(|e| RpcError::invalid_params(format!("failed to deserialize transaction: {e}")))
+}
+
+fn simulation_value(sim: &hedge_localnet::Simulated) -> Value {
+    json!({
+        "err": sim.result.clone().err(),
+        "logs": validator_logs(&sim.logs),
+        "accounts": Value::Null,
+        "unitsConsumed": sim.units,
+        "returnData": sim.return_data.as_ref().map(|(p, d)| json!({
+            "programId": p.to_string(),
+            "data": [base64::engine::general_purpose::STANDARD.encode(d), "base64"],
+        })),
+        "innerInstructions": Value::Null,
+    })
+}
+
+/// `getTransaction` with `json` or `base64` encoding.
+fn transaction_json(e: &Entry, enc: &str) -> Result<Value, RpcError> {
+    let tx = &e.processed.tx;
+    let transaction = match enc {
+        "json" | "jsonParsed" => {
+            let m = &tx.message;
+            json!({
+                "signatures": tx.signatures.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "message": {
+                    "header": {
+                        "numRequiredSignatures": m.header.num_required_signatures,
+                        "numReadonlySignedAccounts": m.header.num_readonly_signed_accounts,
+                        "numReadonlyUnsignedAccounts": m.header.num_readonly_unsigned_accounts,
+                    },
+                    "accountKeys": m.account_keys.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "recentBlockhash": m.recent_blockhash.to_string(),
+                    "instructions": m.instructions.iter().map(|ix| json!({
+                        "programIdIndex": ix.program_id_index,
+                        "accounts": ix.accounts,
+                        "data": bs58::encode(&ix.data).into_string(),
+                        "stackHeight": Value::Null,
+                    })).collect::<Vec<_>>(),
+                },
+            })
+        }
+        "base64" => {
+            let bytes = bincode::serialize(tx).map_err(|e| RpcError::internal(e.to_string()))?;
+            json!([base64::engine::general_purpose::STANDARD.encode(bytes), "base64"])
+        }
+        other => return Err(RpcError::invalid_params(format!("unsupported encoding: {other}"))),
+    };
+    let err = e.processed.result.clone().err();
+    let fee = 5_000u64.saturating_mul(u64::from(tx.message.header.num_required_signatures));
+    Ok(json!({
+        "slot": e.processed.slot,
+        "blockTime": e.processed.unix_time,
+        "transaction": transaction,
+        "meta": {
+            "err": err,
+            "status": match &err { None => json!({"Ok": null}), Some(e) => json!({"Err": e}) },
+            "fee": fee,
+            "preBalances": [],
+            "postBalances": [],
+            "innerInstructions": [],
+            "logMessages": e.logs,
+            "preTokenBalances": [],
+            "postTokenBalances": [],
+            "rewards": [],
+            "loadedAddresses": {"writable": [], "readonly": []},
+            "computeUnitsConsumed": e.processed.units,
+            "returnData": e.processed.return_data.as_ref().map(|(p, d)| json!({
+                "programId": p.to_string(),
+                "data": [base64::engine::general_purpose::STANDARD.encode(d), "base64"],
+            })),
+        },
+    }))
+}
+
+/// `amount` base units as a decimal string with `decimals` places, trailing zeros trimmed
+/// (`UiTokenAmount.uiAmountString`). Pure string work: exact for every u64.
+pub fn ui_amount_string(amount: u64, decimals: u8) -> String {
+    let digits = amount.to_string();
+    let d = usize::from(decimals);
+    if d == 0 {
+        return digits;
+    }
+    let padded = format!("{digits:0>width$}", width = d + 1);
+    let (int, frac) = padded.split_at(padded.len() - d);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ui_amounts_are_exact_decimal_strings() {
+        assert_eq!(ui_amount_string(0, 9), "0");
+        assert_eq!(ui_amount_string(1, 9), "0.000000001");
+        assert_eq!(ui_amount_string(1_500_000_000, 9), "1.5");
+        assert_eq!(ui_amount_string(u64::MAX, 6), "18446744073709.551615");
+        assert_eq!(ui_amount_string(42, 0), "42");
+    }
+
+    #[test]
+    fn filters_match_data_size_and_bytes() {
+        let f: Vec<Filter> = serde_json::from_value(json!([
+            {"dataSize": 4},
+            {"memcmp": {"offset": 1, "bytes": bs58::encode([2u8, 3]).into_string()}}
+        ]))
+        .unwrap();
+        let c: Vec<Compiled> = f.iter().map(|f| f.compile().unwrap()).collect();
+        assert!(c.iter().all(|f| f.matches(&[1, 2, 3, 4])));
+        assert!(!c[1].matches(&[1, 2, 4, 4]));
+        assert!(!c[0].matches(&[1, 2, 3]));
+        assert!(!c[1].matches(&[1, 2]), "a filter past the end never matches");
+    }
+
+    #[test]
+    fn versioned_transactions_are_refused_with_a_clear_message() {
+        // One signature, then a message whose first byte has the version bit set.
+        let mut bytes = vec![1u8];
+        bytes.extend([0u8; 64]);
+        bytes.push(0x80);
+        let wire = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let err = decode_transaction(&wire, &json!({"encoding": "base64"})).unwrap_err();
+        assert_eq!(err.code, -32602);
+        assert!(err.message.contains("versioned"), "{}", err.message);
+    }
+}
