@@ -43,19 +43,28 @@ pub struct OracleConfig {
 
 /// Pause flags (bitmask in [`Vault::paused`]).
 pub mod pause {
+    use anchor_lang::prelude::constant;
+
     /// `deposit`.
+    #[constant]
     pub const DEPOSIT: u16 = 1 << 0;
     /// `request_withdraw`.
+    #[constant]
     pub const REQUEST_WITHDRAW: u16 = 1 << 1;
     /// `complete_withdraw`.
+    #[constant]
     pub const COMPLETE_WITHDRAW: u16 = 1 << 2;
     /// `rebalance` (hedge trades).
+    #[constant]
     pub const REBALANCE: u16 = 1 << 3;
     /// `update_vol`.
+    #[constant]
     pub const UPDATE_VOL: u16 = 1 << 4;
     /// `claim_fees`.
+    #[constant]
     pub const CLAIM_FEES: u16 = 1 << 5;
     /// Every defined flag.
+    #[constant]
     pub const ALL: u16 = (1 << 6) - 1;
 }
 

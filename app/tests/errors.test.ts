@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { HEDGE_VAULT_PROGRAM_ID } from "../src/generated/hedge_vault";
+import { PERP_VENUE_PROGRAM_ID } from "../src/generated/perp_venue";
+import { explain, explainCode, explainTransactionError } from "../src/lib/errors";
+import { AmountError } from "../src/lib/format";
+
+describe("error messages", () => {
+  it("maps the vault's codes to the IDL's messages", () => {
+    expect(explainCode(6000).name).toBe("NotAuthority");
+    const e = explainTransactionError({ InstructionError: [1, { Custom: 6000 }] }, [
+      `Program ${HEDGE_VAULT_PROGRAM_ID} invoke [1]`,
+      `Program ${HEDGE_VAULT_PROGRAM_ID} failed: custom program error: 0x1770`,
+    ]);
+    expect(e.message).toBe("Signer is not the vault authority");
+  });
+
+  it("attributes a code to the program that failed", () => {
+    const logs = [`Program ${PERP_VENUE_PROGRAM_ID} failed: custom program error: 0x1770`];
+    expect(explainTransactionError({ InstructionError: [0, { Custom: 6000 }] }, logs).message).toBe(
+      "Perp venue: Signer is not the market admin",
+    );
+  });
+
+  it("reads preflight failures as web3.js reports them", () => {
+    const err = Object.assign(new Error("Simulation failed. Message: custom program error: 0x1780."), {
+      logs: [`Program ${HEDGE_VAULT_PROGRAM_ID} failed: custom program error: 0x1780`],
+    });
+    const e = explain(err);
+    expect(e.code).toBe(0x1780);
+    expect(e.message).not.toMatch(/0x/);
+  });
+
+  it("explains Anchor framework errors, wallet refusals, network failures, bad amounts", () => {
+    expect(explainCode(2006).message).toMatch(/seeds/i);
+    expect(explain(Object.assign(new Error("User rejected the request."), { name: "WalletSignTransactionError" })).message).toBe(
+      "You declined the request in your wallet.",
+    );
+    expect(explain(new TypeError("Failed to fetch")).message).toMatch(/Cannot reach/);
+    expect(explain(new AmountError("Not a number")).message).toBe("Not a number");
+    expect(explainTransactionError("BlockhashNotFound").message).toMatch(/expired/);
+  });
+});
