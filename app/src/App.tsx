@@ -33,12 +33,10 @@ function useTab(): [Tab, (t: Tab) => void] {
 }
 
 function WalletBar() {
-  const { wallets, wallet, publicKey, select, connect, disconnect, connecting } = useWallet();
+  const { wallets, wallet, publicKey, select, disconnect, connecting } = useWallet();
   const [open, setOpen] = useState(false);
   const usable = wallets.filter((w) => w.readyState === WalletReadyState.Installed || w.readyState === WalletReadyState.Loadable);
-  useEffect(() => {
-    if (wallet && !publicKey && !connecting) connect().catch(() => undefined);
-  }, [wallet, publicKey, connecting, connect]);
+  // Selecting a wallet is enough: WalletProvider's autoConnect connects it.
   if (publicKey)
     return (
       <div className="wallet">
@@ -157,7 +155,7 @@ function Shell({ cfg }: { cfg: AppConfig }) {
         {!snap ? (
           error ? null : <Loading what="the vault" />
         ) : tab === "overview" ? (
-          <Overview snap={snap} history={history} />
+          <Overview snap={snap} history={history.items} historyError={history.error} />
         ) : tab === "deposit" ? (
           <DepositWithdraw connection={connection} program={program} snap={snap} user={user} wallet={signer} onDone={done} />
         ) : (

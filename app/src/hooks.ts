@@ -181,6 +181,7 @@ export interface HistoryItem {
 /** `DeltaChecked` / `Rebalanced` / user events of the vault, from its transaction history. */
 export function useHistory(connection: Connection, program: Program<HedgeVault>, address: PublicKey | null) {
   const [items, setItems] = useState<HistoryItem[]>([]);
+  const [error, setError] = useState<unknown>(null);
   const seen = useRef(new Set<string>());
   useEffect(() => {
     if (!address) return;
@@ -202,8 +203,10 @@ export function useHistory(connection: Connection, program: Program<HedgeVault>,
           }
         });
         if (!stop && add.length) setItems((old) => [...old, ...add].sort((a, b) => a.time - b.time).slice(-2000));
-      } catch {
-        /* history is best effort; retried next poll */
+        if (!stop) setError(null);
+      } catch (e) {
+        // Shown next to the chart; retried on the next poll.
+        if (!stop) setError(e);
       }
     };
     load();
@@ -213,5 +216,5 @@ export function useHistory(connection: Connection, program: Program<HedgeVault>,
       clearInterval(t);
     };
   }, [connection, program, address]);
-  return items;
+  return { items, error };
 }

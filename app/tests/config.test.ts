@@ -15,3 +15,14 @@ describe("config", () => {
     expect(readConfig("", {}).rpc).toBe(DEFAULT_RPC);
   });
 });
+
+import { PublicKey } from "@solana/web3.js";
+import { feedAccount } from "../src/lib/vault";
+
+describe("oracle accounts", () => {
+  it("derives a pull feed's account as Pyth's push oracle does (mainnet SOL/USD)", () => {
+    const feedId = Array.from(Buffer.from("ef0d8b6fda2ceba41da15d4095d1da392a0d2f8ed0c6c7bc0f4cfac8c280b56d", "hex"));
+    const got = feedAccount({ source: { pythPull: {} }, feedId, account: PublicKey.default } as never);
+    expect(got.toBase58()).toBe("7UVimffxr9ow1uXYxsr4LHAcV58mLzhmwaeKvJ1pjLiE");
+  });
+});

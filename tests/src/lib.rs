@@ -387,14 +387,22 @@ impl Env {
         let payer = self.ctx.payer.insecure_clone();
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend_from_slice(signers);
-        let tx =
-            Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, self.ctx.last_blockhash);
+        let blockhash = self.blockhash().await;
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
         self.process(tx).await
     }
 
-    /// The blockhash to sign with.
-    pub fn blockhash(&self) -> solana_transaction::Hash {
-        self.ctx.last_blockhash
+    /// The blockhash to sign with: the working bank's newest. (program-test's background
+    /// ticker keeps registering blockhashes while the chain idles, so the one recorded at
+    /// the last warp expires after about a minute of wall time.)
+    pub async fn blockhash(&mut self) -> solana_transaction::Hash {
+        match self.ctx.banks_client.get_latest_blockhash().await {
+            Ok(h) => {
+                self.ctx.last_blockhash = h;
+                h
+            }
+            Err(_) => self.ctx.last_blockhash,
+        }
     }
 
     /// Simulates a signed transaction: (error, compute units, logs). Natively built

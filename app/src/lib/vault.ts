@@ -65,10 +65,27 @@ export interface ProgramEvent {
   data: Record<string, unknown>;
 }
 
-/** Events of the vault program in transaction logs (validator form `Program data:`). */
+/**
+ * Events of the vault program in transaction logs (validator form `Program data:`).
+ * Anchor's `EventParser` attributes each line to the program executing it; when the log
+ * shape defeats it (truncated logs, or the doubled `invoke` lines of natively built
+ * programs), every `Program data:` line is decoded instead, and only lines carrying one
+ * of this program's 8-byte event discriminators decode.
+ */
 export function parseEvents(program: Program<HedgeVault>, logs: string[]): ProgramEvent[] {
-  const parser = new EventParser(program.programId, new BorshCoder(program.idl));
-  return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
+  const coder = new BorshCoder(program.idl);
+  try {
+    const parser = new EventParser(program.programId, coder);
+    return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
+  } catch {
+    const out: ProgramEvent[] = [];
+    for (const line of logs) {
+      if (!line.startsWith("Program data: ")) continue;
+      const e = coder.events.decode(line.slice("Program data: ".length).split(" ")[0]);
+      if (e) out.push({ name: e.name, data: e.data as Record<string, unknown> });
+    }
+    return out;
+  }
 }
 
 const live = (v: VaultAccount) => ({
@@ -90,11 +107,23 @@ export function totalShares(v: VaultAccount, supply: bigint): bigint {
   return supply + BigInt(v.accruedFeeShares.toString());
 }
 
+/** Pyth's push oracle: it keeps sponsored `PriceUpdateV2` feeds at `[shard u16 LE, feed_id]`. */
+export const PYTH_PUSH_ORACLE = new PublicKey("pythWSnswVUd12oZpeFP8e9CVaEqJg25g1Vtc2biRsT");
+
+/** The price account of a feed: pull feeds live at Pyth's push-oracle PDA (shard 0), legacy feeds at their stored address. */
+export function feedAccount(feed: VaultAccount["oracle"]["underlying"]): PublicKey {
+  if ("pythPull" in feed.source) {
+    const shard = Buffer.alloc(2); // shard 0, little-endian u16
+    return PublicKey.findProgramAddressSync([shard, Buffer.from(feed.feedId)], PYTH_PUSH_ORACLE)[0];
+  }
+  return feed.account;
+}
+
 /** The oracle accounts the program reads, as optional accounts. */
 function oracles(v: VaultAccount) {
   return {
-    underlyingOracle: v.oracle.underlying.account,
-    collateralOracle: v.oracle.collateral ? v.oracle.collateral.account : null,
+    underlyingOracle: feedAccount(v.oracle.underlying),
+    collateralOracle: v.oracle.collateral ? feedAccount(v.oracle.collateral) : null,
   };
 }
 

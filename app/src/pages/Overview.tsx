@@ -6,7 +6,7 @@ import { liveLegs, liveVenues, totalAssets, totalShares } from "../lib/vault";
 
 const SECONDS_PER_YEAR = 31_536_000;
 
-export function Overview({ snap, history }: { snap: Snapshot; history: HistoryItem[] }) {
+export function Overview({ snap, history, historyError }: { snap: Snapshot; history: HistoryItem[]; historyError?: unknown }) {
   const v = snap.vault;
   const dec = v.decimals;
   const assets = totalAssets(v);
@@ -60,6 +60,7 @@ export function Overview({ snap, history }: { snap: Snapshot; history: HistoryIt
       </Card>
 
       <Card title="Net delta against target and band" wide>
+        {historyError ? <ErrorBox error={historyError} testId="history-error" /> : null}
         <DeltaChart points={points} unit="tokens of underlying" />
       </Card>
 

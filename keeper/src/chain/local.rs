@@ -21,7 +21,7 @@ impl Chain for LocalChain<'_> {
     }
 
     async fn latest_blockhash(&mut self) -> Result<Hash, ChainError> {
-        Ok(self.env.blockhash())
+        Ok(self.env.blockhash().await)
     }
 
     async fn simulate(&mut self, tx: &Transaction) -> Result<Simulation, ChainError> {

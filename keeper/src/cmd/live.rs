@@ -39,6 +39,16 @@ const MAX_ADVANCE_SECS: i64 = 10 * 31_536_000;
 /// Most automatic steps per `hedgeSim_step` call.
 const MAX_STEPS_PER_CALL: u64 = 1_000;
 
+/// The price feed account of Pyth's push oracle for `feed_id` on `shard`: the
+/// `PriceUpdateV2` account Pyth keeps updated for sponsored feeds.
+pub fn pyth_feed_account(shard: u16, feed_id: &[u8; 32]) -> Pubkey {
+    Pubkey::find_program_address(
+        &[&shard.to_le_bytes(), feed_id.as_ref()],
+        &pyth_solana_receiver_sdk::PYTH_PUSH_ORACLE_ID,
+    )
+    .0
+}
+
 /// The associated token account of `owner` for `mint` under `token_program`.
 pub fn associated_token_address(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(
@@ -267,5 +277,23 @@ impl Simulation for Live {
 
     async fn tick(&mut self) -> anyhow::Result<()> {
         self.step().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pyth_feed_account_matches_mainnet_sol_usd() {
+        // SOL/USD's sponsored feed account on mainnet.
+        let feed = pyth_solana_receiver_sdk::price_update::get_feed_id_from_hex(
+            "0xef0d8b6fda2ceba41da15d4095d1da392a0d2f8ed0c6c7bc0f4cfac8c280b56d",
+        )
+        .unwrap();
+        assert_eq!(
+            pyth_feed_account(0, &feed),
+            Pubkey::from_str("7UVimffxr9ow1uXYxsr4LHAcV58mLzhmwaeKvJ1pjLiE").unwrap()
+        );
     }
 }

@@ -23,7 +23,7 @@ pub fn read_keypair(path: &std::path::Path) -> anyhow::Result<solana_keypair::Ke
 /// Installs the tracing subscriber.
 pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tarpc=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tarpc=error"));
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -263,6 +263,9 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
 
     // ---- Deploy: vault, perp market with LP, oracle, depositors ----
     let mut fx = Fixture::new().await;
+    // Publish the feed where Pyth's push oracle keeps it (shard 0), as on mainnet, so
+    // clients (the web app) find it from the vault's feed id alone.
+    fx.oracle = super::live::pyth_feed_account(0, &fx.feed_id);
     if args.serve.is_some() {
         // The served history (charts, recent rebalances) starts with the run itself.
         fx.env.start_journal();

@@ -129,7 +129,7 @@ impl Node<'_> {
             }
             "getLatestBlockhash" => {
                 let slot = self.slot().await;
-                let hash = self.env.blockhash();
+                let hash = self.env.blockhash().await;
                 Ok(self
                     .context(json!({
                         "blockhash": hash.to_string(),
@@ -361,11 +361,12 @@ impl Node<'_> {
             key,
             lamports,
         );
+        let blockhash = self.env.blockhash().await;
         let tx = Transaction::new_signed_with_payer(
             &[ix],
             Some(&solana_signer::Signer::pubkey(&faucet)),
             &[&faucet],
-            self.env.blockhash(),
+            blockhash,
         );
         let signature = tx.signatures[0];
         self.env.start_journal();
@@ -388,7 +389,7 @@ impl Node<'_> {
         }
         let slot = self.slot().await;
         let replacement = if replace {
-            tx.message.recent_blockhash = self.env.blockhash();
+            tx.message.recent_blockhash = self.env.blockhash().await;
             Some(json!({
                 "blockhash": tx.message.recent_blockhash.to_string(),
                 "lastValidBlockHeight": slot + BLOCKHASH_VALIDITY,
