@@ -90,7 +90,8 @@ const step = (s) => console.log(`e2e: ${s}`);
 
 async function main() {
   const rpcPort = await freePort();
-  const webPort = await freePort();
+  let webPort = await freePort();
+  while (webPort === rpcPort) webPort = await freePort();
   const rpc = `http://127.0.0.1:${rpcPort}`;
 
   step(`building the app`);
@@ -125,10 +126,14 @@ async function main() {
   const byTest = (id) => page.getByTestId(id);
   const text = async (id) => (await byTest(id).innerText()).trim();
   const amount = (s) => Number(s.replace(/[^0-9.−-]/g, "").replace("−", "-"));
+  // Clicks an action button and waits for its outcome: its ✓, its error (which fails the
+  // test), or the button going away because the page moved on (e.g. a request became
+  // pending); the steps after it check the real outcome.
   const ok = async (id) => {
     await byTest(id).click();
     await Promise.race([
       byTest(`${id}-ok`).waitFor(),
+      byTest(id).waitFor({ state: "detached" }),
       byTest(`${id}-error`)
         .waitFor()
         .then(async () => {

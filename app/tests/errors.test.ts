@@ -30,6 +30,19 @@ describe("error messages", () => {
     expect(e.message).not.toMatch(/0x/);
   });
 
+  it("reads web3.js SendTransactionError's { message, logs }", () => {
+    const err = Object.assign(new Error("Simulation failed."), {
+      name: "SendTransactionError",
+      transactionError: {
+        message: "Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1790",
+        logs: [`Program ${HEDGE_VAULT_PROGRAM_ID} failed: custom program error: 0x1790`],
+      },
+    });
+    const e = explain(err);
+    expect(e.name).toBe("TimelockNotElapsed");
+    expect(e.message).toBe("The timelock has not elapsed");
+  });
+
   it("explains Anchor framework errors, wallet refusals, network failures, bad amounts", () => {
     expect(explainCode(2006).message).toMatch(/seeds/i);
     expect(explain(Object.assign(new Error("User rejected the request."), { name: "WalletSignTransactionError" })).message).toBe(

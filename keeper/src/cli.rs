@@ -74,6 +74,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if serve.is_some() {
                 cmd::run::init_logging(crate::config::LogFormat::Human);
             }
+            // Bind first: a busy address fails before the run, not after it.
+            let endpoint = match serve {
+                Some(addr) => Some(
+                    rt.block_on(crate::serve::bind(addr))
+                        .map_err(|e| anyhow::anyhow!("cannot bind {addr}: {e}"))?,
+                ),
+                None => None,
+            };
             let (report, mut live) = rt.block_on(cmd::simulate::run_live(args))?;
             cmd::simulate::print(&report);
             if let Some(path) = json {
@@ -81,8 +89,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
                 eprintln!("report written to {}", path.display());
             }
-            if let Some(addr) = serve {
-                rt.block_on(cmd::simulate::serve(&mut live, addr, tick_ms))?;
+            if let Some(endpoint) = endpoint {
+                rt.block_on(cmd::simulate::serve(&mut live, endpoint, tick_ms));
             }
             Ok(())
         }

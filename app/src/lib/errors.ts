@@ -64,12 +64,20 @@ export function explain(err: unknown): Explained {
   if (err instanceof AmountError) return { message: err.message };
   const any = err as { name?: string; message?: string; logs?: string[]; transactionError?: unknown; cause?: unknown };
   const name = any?.name ?? "";
-  const message = String(any?.message ?? err);
+  let message = String(any?.message ?? err);
   if (/WalletSignTransactionError|WalletNotConnectedError|User rejected/i.test(name + " " + message)) {
     return { message: /rejected/i.test(message) ? "You declined the request in your wallet." : message };
   }
-  if (any?.transactionError !== undefined) return explainTransactionError(any.transactionError, any.logs);
-  const logs = any?.logs;
+  // web3.js's SendTransactionError (a refused preflight) carries `{ message, logs }`;
+  // a transaction that landed and failed carries the RPC's error object.
+  const te = any?.transactionError as { message?: unknown; logs?: string[] } | undefined;
+  let logs = any?.logs;
+  if (te && typeof te === "object" && typeof te.message === "string") {
+    message = te.message;
+    logs = te.logs ?? logs;
+  } else if (te !== undefined) {
+    return explainTransactionError(te, logs);
+  }
   const custom = message.match(/custom program error: (0x[0-9a-f]+)/i);
   if (custom) return explainCode(parseInt(custom[1], 16), failingProgram(logs), logs);
   const anchor = (logs ?? []).map((l) => l.match(/Error Number: (\d+)/)).find(Boolean);

@@ -510,11 +510,8 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     Ok((r, live))
 }
 
-/// Serves Solana JSON-RPC over the live chain on `addr` until Ctrl-C.
-pub async fn serve(live: &mut Live, addr: std::net::SocketAddr, tick_ms: u64) -> anyhow::Result<()> {
-    let endpoint = crate::serve::bind(addr)
-        .await
-        .with_context(|| format!("cannot bind {addr}"))?;
+/// Serves Solana JSON-RPC over the live chain on a bound endpoint until Ctrl-C.
+pub async fn serve(live: &mut Live, endpoint: crate::serve::Endpoint, tick_ms: u64) {
     eprintln!(
         "serving Solana JSON-RPC on http://{} (vault {}; {}); Ctrl-C stops",
         endpoint.addr,
@@ -533,7 +530,6 @@ pub async fn serve(live: &mut Live, addr: std::net::SocketAddr, tick_ms: u64) ->
         })
         .await;
     eprintln!("stopped after {} transactions", ledger.len());
-    Ok(())
 }
 
 fn nav_per_share(v: &Vault, supply: u64) -> f64 {
