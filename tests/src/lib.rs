@@ -408,17 +408,8 @@ impl Env {
     /// Simulates a signed transaction: (error, compute units, logs). Natively built
     /// programs report builtin compute units, not sBPF ones.
     pub async fn simulate(&mut self, tx: Transaction) -> (Option<TransactionError>, u64, Vec<String>) {
-        let sim = self
-            .ctx
-            .banks_client
-            .simulate_transaction(tx)
-            .await
-            .expect("banks client");
-        let (units, logs) = sim
-            .simulation_details
-            .map(|d| (d.units_consumed, d.logs))
-            .unwrap_or_default();
-        (sim.result.and_then(|r| r.err()), units, logs)
+        let s = self.simulate_detailed(tx).await;
+        (s.result.err(), s.units, s.logs)
     }
 
     /// Simulates a transaction (signatures are not checked) with everything a JSON-RPC

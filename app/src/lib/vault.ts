@@ -184,23 +184,27 @@ export async function depositIxs(
   ];
 }
 
+/** The accounts `request_withdraw` and `cancel_withdraw` share: the owner's request and the share escrow. */
+function escrowAccounts(p: Program<HedgeVault>, address: PublicKey, v: VaultAccount, owner: PublicKey) {
+  return {
+    owner,
+    vault: address,
+    request: requestAddress(p.programId, address, owner),
+    shareMint: v.shareMint,
+    shareEscrow: v.shareEscrow,
+    collateralVault: v.collateralVault,
+    ownerShares: userAccounts(v, owner).shares,
+    tokenProgram: v.tokenProgram,
+  };
+}
+
 /** Request the withdrawal of `shares` (share base units); they move to escrow. */
 export async function requestWithdrawIxs(p: Program<HedgeVault>, address: PublicKey, v: VaultAccount, owner: PublicKey, shares: bigint) {
   return [
     await refreshNavIx(p, address, v),
     await p.methods
       .requestWithdraw({ shares: new BN(shares.toString()) })
-      .accountsPartial({
-        owner,
-        vault: address,
-        request: requestAddress(p.programId, address, owner),
-        shareMint: v.shareMint,
-        shareEscrow: v.shareEscrow,
-        collateralVault: v.collateralVault,
-        ownerShares: userAccounts(v, owner).shares,
-        tokenProgram: v.tokenProgram,
-        systemProgram: SystemProgram.programId,
-      })
+      .accountsPartial({ ...escrowAccounts(p, address, v, owner), systemProgram: SystemProgram.programId })
       .instruction(),
   ];
 }
@@ -242,16 +246,7 @@ export async function cancelWithdrawIxs(p: Program<HedgeVault>, address: PublicK
   return [
     await p.methods
       .cancelWithdraw()
-      .accountsPartial({
-        owner,
-        vault: address,
-        request: requestAddress(p.programId, address, owner),
-        shareMint: v.shareMint,
-        shareEscrow: v.shareEscrow,
-        collateralVault: v.collateralVault,
-        ownerShares: userAccounts(v, owner).shares,
-        tokenProgram: v.tokenProgram,
-      })
+      .accountsPartial(escrowAccounts(p, address, v, owner))
       .instruction(),
   ];
 }

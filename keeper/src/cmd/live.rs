@@ -72,8 +72,8 @@ pub struct Live {
     /// Whether the built-in keeper cranks on each automatic step.
     pub(crate) internal_keeper: bool,
     pub(crate) rng: rand::rngs::StdRng,
-    /// Keeps natively printed program logs off stdout while the chain lives.
-    pub(crate) _quiet: Option<gag::Gag>,
+    /// Whether the programs' own log lines may reach stdout (`--program-logs`).
+    pub(crate) program_logs: bool,
 }
 
 fn pubkey_param(params: &Value, i: usize) -> Result<Pubkey, RpcError> {

@@ -505,8 +505,10 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
         sim,
         keeper,
         watched,
-        _quiet: quiet,
+        program_logs: args.program_logs,
     };
+    // stdout again belongs to the report.
+    drop(quiet);
     Ok((r, live))
 }
 
@@ -522,6 +524,13 @@ pub async fn serve(live: &mut Live, endpoint: crate::serve::Endpoint, tick_ms: u
             format!("a step every {tick_ms} ms")
         }
     );
+    // Natively built programs print their logs to stdout; keep them off it while serving
+    // unless asked (`--program-logs`).
+    let _quiet = if live.program_logs {
+        None
+    } else {
+        gag::Gag::stdout().ok()
+    };
     let tick = (tick_ms > 0).then(|| std::time::Duration::from_millis(tick_ms));
     let mut ledger = crate::serve::ledger::Ledger::default();
     endpoint

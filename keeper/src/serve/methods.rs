@@ -173,24 +173,14 @@ impl Node<'_> {
             }
             "getProgramAccounts" => self.program_accounts(params).await,
             "getTokenAccountBalance" => {
-                let key = pubkey(params, 0)?;
-                let acc = self
-                    .env
-                    .account(&key)
-                    .await
-                    .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find account"))?;
+                let acc = self.existing(&pubkey(params, 0)?).await?;
                 let (mint, amount) = token_account(&acc)
                     .ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token account"))?;
                 let decimals = self.mint_decimals(&mint).await?;
                 Ok(self.context(token_amount(amount, decimals)).await)
             }
             "getTokenSupply" => {
-                let key = pubkey(params, 0)?;
-                let acc = self
-                    .env
-                    .account(&key)
-                    .await
-                    .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find account"))?;
+                let acc = self.existing(&pubkey(params, 0)?).await?;
                 let (supply, decimals) =
                     mint(&acc).ok_or_else(|| RpcError::invalid_params("Invalid param: not a Token mint"))?;
                 Ok(self.context(token_amount(supply, decimals)).await)
@@ -306,6 +296,14 @@ impl Node<'_> {
             }
             _ => Err(RpcError::method_not_found(method)),
         }
+    }
+
+    /// The account at `key`, or the validator's "could not find account" error.
+    async fn existing(&mut self, key: &Pubkey) -> Result<Account, RpcError> {
+        self.env
+            .account(key)
+            .await
+            .ok_or_else(|| RpcError::invalid_params("Invalid param: could not find account"))
     }
 
     async fn mint_decimals(&mut self, mint_key: &Pubkey) -> Result<u8, RpcError> {
