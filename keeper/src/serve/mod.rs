@@ -10,11 +10,15 @@
 //! the `hedgeSim_` prefix (see [`Simulation`]) for what only a local chain can do: move
 //! time, set the oracle price, hand out test collateral.
 //!
-//! Why not an existing engine: surfpool-core (the maintained local-RPC engine on crates.io)
-//! runs programs in LiteSVM, which executes sBPF bytecode only, and its current releases
-//! pull agave 4.0 / litesvm 0.14, which do not resolve with the pinned solana-program-test
-//! 4.2.2 set (docs/toolchain.md). Our programs run natively here, so the node serves
-//! them itself; docs/app.md lists the methods and what differs from a validator.
+//! Why not an existing engine: surfpool-core (1.6.1 resolves next to the pinned
+//! solana-program-test 4.2.2 set) runs its chain in LiteSVM, which executes sBPF programs
+//! and registers builtins only in the runtime's own calling convention. Hosting a natively
+//! compiled Anchor entrypoint needs what solana-program-test's `processor!` adapter does
+//! (account (de)serialisation around the call, syscall stubs for CPI, sysvars and logs),
+//! which neither exposes. It could serve our sBPF `.so` files, but then the simulation,
+//! the keeper and the tests would run on a second chain implementation. So the node serves
+//! the in-process chain itself; the README (section "Web app") lists the methods and what
+//! differs from a validator.
 pub mod ledger;
 pub mod methods;
 
