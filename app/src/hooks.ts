@@ -111,7 +111,9 @@ export function useVault(connection: Connection, configured: string | undefined,
         const live: Snapshot["live"] = {};
         try {
           const sim = await simulate(connection, payer ?? vault.authority, [await checkDeltaIx(program, address, vault)]);
-          if (sim.err) live.error = Object.assign(new Error("check_delta refused"), { transactionError: sim.err, logs: sim.logs });
+          const noPayer = !payer && ["AccountNotFound", "InsufficientFundsForFee", "InvalidAccountForFee"].includes(String(sim.err));
+          if (noPayer) live.error = new Error("Connect a wallet to see the live delta and Greeks: simulating check_delta needs a fee payer.");
+          else if (sim.err) live.error = Object.assign(new Error("check_delta refused"), { transactionError: sim.err, logs: sim.logs });
           else live.event = parseEvents(program, sim.logs).find((e) => e.name === "deltaChecked")?.data as DeltaChecked;
         } catch (e) {
           live.error = e;

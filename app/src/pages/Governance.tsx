@@ -2,7 +2,7 @@ import type { Program } from "@anchor-lang/core";
 import { BN } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { useEffect, useMemo, useState } from "react";
-import { Action, Card, Empty, ErrorBox, Stat } from "../components/ui";
+import { Action, Card, Empty, Stat } from "../components/ui";
 import type { HedgeVault } from "../generated/hedge_vault";
 import type { Snapshot } from "../hooks";
 import { bps, duration, formatUnits, parseUnits, short, utc } from "../lib/format";
@@ -331,7 +331,6 @@ export function Governance({ connection, program, snap, wallet, rpc, local, onDo
         ) : (
           <p className="muted">Only the authority or the guardian can pause.</p>
         )}
-        <ErrorBox error={null} />
       </Card>
     </div>
   );
