@@ -163,6 +163,72 @@ mod tests {
         );
     }
 
+    /// A signed transaction touching `key`, unique per `n`, landed in slot `n`.
+    fn landed(payer: &solana_keypair::Keypair, key: Pubkey, n: u64, price: u64) -> Processed {
+        use solana_compute_budget_interface::ComputeBudgetInstruction;
+        let mut ix = ComputeBudgetInstruction::set_compute_unit_price(price);
+        ix.accounts
+            .push(anchor_lang::solana_program::instruction::AccountMeta::new(
+                key, false,
+            ));
+        let hash = solana_transaction::Hash::new_from_array([u8::try_from(n).unwrap(); 32]);
+        let tx = solana_transaction::Transaction::new_signed_with_payer(
+            &[ix],
+            Some(&solana_signer::Signer::pubkey(payer)),
+            &[payer],
+            hash,
+        );
+        Processed {
+            tx,
+            slot: n,
+            unix_time: 1_000 + i64::try_from(n).unwrap(),
+            result: Ok(()),
+            logs: vec![],
+            units: 0,
+            return_data: None,
+        }
+    }
+
+    #[test]
+    fn history_by_address_is_newest_first_with_exclusive_bounds() {
+        let payer = solana_keypair::Keypair::new();
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let mut ledger = Ledger::default();
+        ledger.record((1..=5).map(|n| landed(&payer, if n == 3 { b } else { a }, n, n * 10)));
+        assert_eq!(ledger.len(), 5);
+        let slots = |v: Vec<&Entry>| v.iter().map(|e| e.processed.slot).collect::<Vec<_>>();
+        assert_eq!(slots(ledger.for_address(&a, None, None, 10)), vec![5, 4, 2, 1]);
+        assert_eq!(slots(ledger.for_address(&a, None, None, 2)), vec![5, 4]);
+        let sig = |slot: u64| ledger.entries[usize::try_from(slot - 1).unwrap()].signature;
+        let (s4, s1) = (sig(4), sig(1));
+        assert_eq!(slots(ledger.for_address(&a, Some(&s4), None, 10)), vec![2, 1]);
+        assert_eq!(slots(ledger.for_address(&a, None, Some(&s1), 10)), vec![5, 4, 2]);
+        assert_eq!(slots(ledger.for_address(&b, None, None, 10)), vec![3]);
+        assert!(ledger
+            .for_address(&Pubkey::new_unique(), None, None, 10)
+            .is_empty());
+        assert_eq!(ledger.get(&s4).map(|e| e.processed.slot), Some(4));
+    }
+
+    #[test]
+    fn priority_fees_are_the_lowest_per_slot_for_writers_of_the_accounts() {
+        let payer = solana_keypair::Keypair::new();
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let mut ledger = Ledger::default();
+        ledger.record([
+            landed(&payer, a, 1, 50),
+            landed(&payer, b, 2, 70),
+            landed(&payer, a, 3, 90),
+        ]);
+        assert_eq!(ledger.priority_fees(&[a], 0), vec![(1, 50), (3, 90)]);
+        assert_eq!(ledger.priority_fees(&[], 0), vec![(1, 50), (2, 70), (3, 90)]);
+        assert_eq!(
+            ledger.priority_fees(&[a], 1),
+            vec![(3, 90)],
+            "only slots after min_slot"
+        );
+    }
+
     #[test]
     fn compute_unit_price_is_read_from_the_compute_budget_instruction() {
         use solana_compute_budget_interface::ComputeBudgetInstruction;
