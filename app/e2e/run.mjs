@@ -10,7 +10,8 @@
 // withdrawal, advance simulated time, complete it and see the collateral come back;
 // governance: become the authority (two-step transfer), queue a change (client-side
 // validation first), apply too early (readable rejection), advance past the timelock,
-// apply. Screenshots go to e2e/screenshots/.
+// apply; pause deposits (the preview is refused with a readable error) and unpause.
+// Screenshots go to e2e/screenshots/.
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
@@ -227,6 +228,22 @@ async function main() {
     await page.waitForFunction(() => /Nothing queued/.test(document.querySelector('[data-testid="queued-change"]')?.textContent ?? ""));
     await page.waitForFunction(() => /650 \(6\.5 %\)/.test(document.querySelector('[data-testid="params"]')?.textContent ?? ""));
     await page.screenshot({ path: join(shots, "governance.png"), fullPage: true });
+
+    step("pause deposits: the deposit preview is refused with a readable error; unpause");
+    await byTest("pause-DEPOSIT").check();
+    await ok("save-pause");
+    await byTest("tab-deposit").click();
+    await byTest("deposit-amount").fill("1");
+    await byTest("deposit-preview-error").waitFor();
+    const paused = await text("deposit-preview-error");
+    if (!/This instruction is paused/.test(paused)) throw new Error(`unexpected paused text: ${paused}`);
+    if (!(await byTest("deposit-submit").isDisabled())) throw new Error("deposit must be disabled while refused");
+    await byTest("tab-governance").click();
+    await byTest("pause-DEPOSIT").uncheck();
+    await ok("save-pause");
+    await byTest("tab-deposit").click();
+    await byTest("deposit-amount").fill("2");
+    await page.waitForFunction(() => /You receive/.test(document.querySelector('[data-testid="deposit-preview"]')?.textContent ?? ""));
 
     step("phone layout");
     await page.setViewportSize({ width: 390, height: 844 });
