@@ -182,3 +182,48 @@ pub fn horner(x: Fix, coeffs: &[Fix]) -> MathResult<Fix> {
     }
     Ok(acc)
 }
+
+/// `n / d` as I80F48: bit-identical to `Fix::from_num(n).checked_div_int(d)` (the 128-bit
+/// quotient of `n·2⁴⁸` by `d`, truncated towards 0), computed with 64-bit divisions only.
+/// On sBPF a 128-bit division is a software routine of several hundred compute units; a
+/// 64-bit one is one instruction. Used for the integer-to-unit conversions of every leg
+/// (strike in millionths, σ in bps, seconds to years, base units to whole tokens).
+///
+/// `None` when `d == 0`.
+#[inline]
+pub fn ratio(n: i64, d: u64) -> Option<Fix> {
+    let bits = ratio_bits(n.unsigned_abs(), d)?;
+    Some(Fix::from_bits(if n < 0 { -bits } else { bits }))
+}
+
+/// [`ratio`] for an unsigned numerator (`Fix::from_num(n).checked_div_int(d)`).
+#[inline]
+pub fn ratio_u64(n: u64, d: u64) -> Option<Fix> {
+    ratio_bits(n, d).map(Fix::from_bits)
+}
+
+/// ⌊m·2⁴⁸ / d⌋ with 64-bit divisions.
+#[inline]
+fn ratio_bits(m: u64, d: u64) -> Option<i128> {
+    if d == 0 {
+        return None;
+    }
+    if d.leading_zeros() == 0 {
+        // d ≥ 2⁶³: no room to shift the remainder; never on the hot paths.
+        return Some((i128::from(m) << 48) / i128::from(d));
+    }
+    let (q, mut rem) = (m / d, m % d);
+    // Long division of rem·2⁴⁸ by d, in chunks small enough that rem·2^k fits in 64 bits
+    // (rem < d, so k = leading zeros of d keeps rem << k below 2⁶⁴).
+    let mut frac: u64 = 0;
+    let mut left = 48u32;
+    let step = d.leading_zeros();
+    while left > 0 {
+        let k = step.min(left);
+        let a = rem << k;
+        frac = (frac << k) | (a / d);
+        rem = a % d;
+        left -= k;
+    }
+    Some((i128::from(q) << 48) | i128::from(frac))
+}

@@ -8,12 +8,10 @@ pub const SECONDS_PER_YEAR: i64 = 31_536_000;
 /// Converts a duration in seconds into years of 365 days.
 ///
 /// Uses an integer division (exact to the last bit of I80F48) rather than a multiplication
-/// by `1/31_536_000`, whose I80F48 representation would carry a 1e-7 relative error.
+/// by `1/31_536_000`, whose I80F48 representation would carry a 1e-7 relative error; the
+/// division is [`crate::ops::ratio`], bit-identical to `fixed`'s and 64-bit only.
 pub fn seconds_to_years(seconds: i64) -> MathResult<Fix> {
-    Fix::checked_from_num(seconds)
-        .ok_or(MathError::Overflow)?
-        .checked_div_int(i128::from(SECONDS_PER_YEAR))
-        .ok_or(MathError::Overflow)
+    crate::ops::ratio(seconds, SECONDS_PER_YEAR.unsigned_abs()).ok_or(MathError::Overflow)
 }
 
 #[cfg(test)]
