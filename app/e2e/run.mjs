@@ -149,6 +149,8 @@ async function main() {
     await byTest("nav-per-share").waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="oracle-price"]')?.textContent?.includes("$"));
     await byTest("delta-chart").waitFor();
+    // Unsettled funding comes from the venue's own settle_funding, simulated.
+    await page.waitForFunction(() => /\$/.test(document.querySelector('[data-testid="venue-0"]')?.textContent ?? ""));
     await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
 
     step("connect the burner wallet");

@@ -5,6 +5,7 @@ import type { Program } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { HedgeVault } from "./generated/hedge_vault";
+import { fx } from "./lib/format";
 import { simulate } from "./lib/send";
 import {
   chainClock,
@@ -14,6 +15,7 @@ import {
   parseEvents,
   pendingAddress,
   requestAddress,
+  settleFundingIx,
   userAccounts,
   vaultProgram,
   venueProgram,
@@ -38,7 +40,12 @@ export interface Snapshot {
   /** The program's own delta check at the current oracle price; `error` when it refuses (stale oracle…). */
   live: { event?: DeltaChecked; error?: unknown };
   pending: PendingParams | null;
-  venues: { market: Market | null; margin: MarginAccount | null }[];
+  /**
+   * Per configured venue: its market and the vault's margin account, and the funding the
+   * hedge would pay (+) or receive (−) if settled now (quote, from the venue's own
+   * `settle_funding`, simulated; undefined when it cannot be simulated).
+   */
+  venues: { market: Market | null; margin: MarginAccount | null; fundingOwed?: number }[];
 }
 
 export interface UserState {
@@ -103,10 +110,18 @@ export function useVault(connection: Connection, configured: string | undefined,
           program.account.pendingParams.fetchNullable(pendingAddress(program.programId, address)),
         ]);
         const venues = await Promise.all(
-          liveVenues(vault).map(async (v) => ({
-            market: await venue.account.market.fetchNullable(v.market),
-            margin: await venue.account.marginAccount.fetchNullable(v.marginAccount),
-          })),
+          liveVenues(vault).map(async (v) => {
+            const market = await venue.account.market.fetchNullable(v.market);
+            const margin = await venue.account.marginAccount.fetchNullable(v.marginAccount);
+            let fundingOwed: number | undefined;
+            if (market && margin) {
+              const ix = await settleFundingIx(venue, v.market, market, v.marginAccount);
+              const sim = await simulate(connection, payer ?? vault.authority, [ix]).catch(() => null);
+              const ev = sim && !sim.err ? parseEvents(venue, sim.logs).find((e) => e.name === "fundingSettled") : undefined;
+              if (ev) fundingOwed = fx(ev.data.paidFx as { toString(): string });
+            }
+            return { market, margin, fundingOwed };
+          }),
         );
         const live: Snapshot["live"] = {};
         try {

@@ -72,10 +72,10 @@ export interface ProgramEvent {
  * programs), every `Program data:` line is decoded instead, and only lines carrying one
  * of this program's 8-byte event discriminators decode.
  */
-export function parseEvents(program: Program<HedgeVault>, logs: string[]): ProgramEvent[] {
+export function parseEvents(program: Program<HedgeVault> | Program<PerpVenue>, logs: string[]): ProgramEvent[] {
   const coder = new BorshCoder(program.idl);
   try {
-    const parser = new EventParser(program.programId, coder);
+    const parser = new EventParser(program.programId, coder as BorshCoder);
     return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
   } catch {
     const out: ProgramEvent[] = [];
@@ -112,11 +112,25 @@ export const PYTH_PUSH_ORACLE = new PublicKey("pythWSnswVUd12oZpeFP8e9CVaEqJg25g
 
 /** The price account of a feed: pull feeds live at Pyth's push-oracle PDA (shard 0), legacy feeds at their stored address. */
 export function feedAccount(feed: VaultAccount["oracle"]["underlying"]): PublicKey {
-  if ("pythPull" in feed.source) {
-    const shard = Buffer.alloc(2); // shard 0, little-endian u16
-    return PublicKey.findProgramAddressSync([shard, Buffer.from(feed.feedId)], PYTH_PUSH_ORACLE)[0];
-  }
-  return feed.account;
+  return "pythPull" in feed.source ? pullFeedAccount(feed.feedId) : feed.account;
+}
+
+/** Pyth's sponsored `PriceUpdateV2` account of a feed id (shard 0). */
+export function pullFeedAccount(feedId: number[]): PublicKey {
+  const shard = Buffer.alloc(2); // shard 0, little-endian u16
+  return PublicKey.findProgramAddressSync([shard, Buffer.from(feedId)], PYTH_PUSH_ORACLE)[0];
+}
+
+/**
+ * `settle_funding` of the perp venue for one margin account: permissionless, emits
+ * `FundingSettled` with the funding owed up to now. Simulated (never sent) by the
+ * overview, so the figure is the venue's own computation.
+ */
+export async function settleFundingIx(venue: Program<PerpVenue>, market: PublicKey, marketState: Market, margin: PublicKey) {
+  return venue.methods
+    .settleFunding()
+    .accountsPartial({ market, marginAccount: margin, oracle: pullFeedAccount(marketState.feedId) })
+    .instruction();
 }
 
 /** The oracle accounts the program reads, as optional accounts. */

@@ -99,7 +99,7 @@ export function Overview({ snap, history, historyError }: { snap: Snapshot; hist
         )}
       </Card>
 
-      <Card title="Hedge per venue">
+      <Card title="Hedge per venue" wide>
         {venues.length === 0 ? (
           <Empty>No perp venue configured.</Empty>
         ) : (
@@ -109,17 +109,15 @@ export function Overview({ snap, history, historyError }: { snap: Snapshot; hist
                 <th>Market</th>
                 <th>Position (tokens)</th>
                 <th>Margin (collateral)</th>
-                <th>Unsettled funding (USD)</th>
+                <th>Unsettled funding P&amp;L (USD)</th>
               </tr>
             </thead>
             <tbody>
               {venues.map((ven, i) => {
                 const m = snap.venues[i];
                 const pos = Number(v.venuePositions[i].toString()) / scale;
-                // Funding owed since the margin account last settled, as the venue's
-                // `settle_funding` computes it: position × (market index − account index).
-                const owed =
-                  m?.market && m.margin ? -pos * (fx(m.market.cumulativeFundingFx) - fx(m.margin.fundingIndexFx)) : NaN;
+                // P&L sign: the venue reports funding paid (+); the hedge earns its negative.
+                const owed = m?.fundingOwed === undefined ? NaN : -m.fundingOwed;
                 return (
                   <tr key={i} data-testid={`venue-${i}`}>
                     <td title={ven.market.toBase58()}>{short(ven.market)}</td>

@@ -7,6 +7,7 @@
 use std::str::FromStr;
 
 use anchor_lang::prelude::{Pubkey, Rent};
+use anchor_spl::token_2022::spl_token_2022;
 use base64::Engine;
 use hedge_localnet::Env;
 use serde::de::DeserializeOwned;
@@ -509,29 +510,27 @@ fn ui_account(a: &Account, enc: Encoding) -> Value {
     })
 }
 
-/// (mint, amount) of an SPL Token / Token-2022 account.
-fn token_account(a: &Account) -> Option<(Pubkey, u64)> {
+/// Unpacks SPL Token / Token-2022 state (with or without extensions) owned by either
+/// token program.
+fn token_state<S: spl_token_2022::extension::BaseState + solana_program_pack::Pack>(
+    a: &Account,
+) -> Option<S> {
     if a.owner != anchor_spl::token::ID && a.owner != anchor_spl::token_2022::ID {
         return None;
     }
-    if a.data.len() < 165 {
-        return None;
-    }
-    let mint = Pubkey::new_from_array(a.data[0..32].try_into().ok()?);
-    let amount = u64::from_le_bytes(a.data[64..72].try_into().ok()?);
-    Some((mint, amount))
+    spl_token_2022::extension::StateWithExtensions::<S>::unpack(&a.data)
+        .ok()
+        .map(|s| s.base)
 }
 
-/// (supply, decimals) of an SPL Token / Token-2022 mint.
+/// (mint, amount) of a token account.
+fn token_account(a: &Account) -> Option<(Pubkey, u64)> {
+    token_state::<spl_token_2022::state::Account>(a).map(|t| (t.mint, t.amount))
+}
+
+/// (supply, decimals) of a mint.
 fn mint(a: &Account) -> Option<(u64, u8)> {
-    if a.owner != anchor_spl::token::ID && a.owner != anchor_spl::token_2022::ID {
-        return None;
-    }
-    if a.data.len() < 82 || a.data.len() == 165 {
-        return None;
-    }
-    let supply = u64::from_le_bytes(a.data[36..44].try_into().ok()?);
-    Some((supply, a.data[44]))
+    token_state::<spl_token_2022::state::Mint>(a).map(|m| (m.supply, m.decimals))
 }
 
 /// `UiTokenAmount`.

@@ -70,6 +70,19 @@ fn bps_of(x: Fix, bps: i64) -> Result<Fix> {
         .ok_or_else(|| error!(VaultError::MathOverflow))
 }
 
+/// A value in basis points as a fraction (`v / 10 000`), exact to the last bit, with
+/// 64-bit divisions only ([`ratio`]).
+#[inline(always)]
+fn per_bps(v: i64) -> Result<Fix> {
+    Ok(ratio(v, BPS).ok_or(VaultError::MathOverflow)?)
+}
+
+/// A value in millionths (`_e6` fields: strikes, risk aversion) as a number, as [`per_bps`].
+#[inline(always)]
+fn per_e6(v: u64) -> Result<Fix> {
+    Ok(ratio_u64(v, 1_000_000).ok_or(VaultError::MathOverflow)?)
+}
+
 fn add(a: Fix, b: Fix) -> Result<Fix> {
     a.checked_add(b).ok_or_else(|| error!(VaultError::MathOverflow))
 }
@@ -107,8 +120,8 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
     // with 64-bit divisions instead of 128-bit ones (several hundred CU each on sBPF).
     // `None` past 19 decimals, where only the 128-bit path fits.
     let unit_u64 = 10u64.checked_pow(u32::from(vault.decimals));
-    let r = ratio(i64::from(p.risk.rate_bps), BPS).ok_or(VaultError::MathOverflow)?;
-    let q = ratio(i64::from(p.risk.carry_bps), BPS).ok_or(VaultError::MathOverflow)?;
+    let r = per_bps(i64::from(p.risk.rate_bps))?;
+    let q = per_bps(i64::from(p.risk.carry_bps))?;
     for leg in p.live_legs() {
         if leg.expiry <= now {
             continue;
@@ -120,8 +133,8 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
         };
         let inputs = BsInputs {
             spot: s,
-            strike: ratio_u64(leg.strike_e6, 1_000_000).ok_or(VaultError::MathOverflow)?,
-            vol: ratio(i64::from(vol_bps), BPS).ok_or(VaultError::MathOverflow)?,
+            strike: per_e6(leg.strike_e6)?,
+            vol: per_bps(i64::from(vol_bps))?,
             t_years: seconds_to_years(leg.expiry.saturating_sub(now)).map_err(math_err)?,
             r,
             q,
@@ -167,20 +180,14 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
         // max(floor, Whalley–Wilmott width of the book's gamma), τ = 0 (no discounting
         // of the band; conservative by at most e^(r·τ)).
         let floor = bps_of(collateral_underlying, i64::from(p.risk.min_band_bps))?;
-        let lambda = Fix::from_num(p.risk.ww_cost_bps)
-            .checked_div_int(i128::from(BPS))
-            .ok_or(VaultError::MathOverflow)?;
-        let risk_aversion = Fix::from_num(p.risk.ww_risk_aversion_e6)
-            .checked_div_int(1_000_000)
-            .ok_or(VaultError::MathOverflow)?;
+        let lambda = per_bps(i64::from(p.risk.ww_cost_bps))?;
+        let risk_aversion = per_e6(p.risk.ww_risk_aversion_e6)?;
         let ww_whole =
             whalley_wilmott_half_width(lambda, s, gamma, risk_aversion, r, Fix::ZERO).map_err(math_err)?;
         let mut ww_width = ww_whole;
         if p.risk.band_correction_enabled {
             if let Some(leg) = p.live_legs().iter().find(|l| l.expiry > now) {
-                let strike = Fix::from_num(leg.strike_e6)
-                    .checked_div_int(1_000_000)
-                    .ok_or(VaultError::MathOverflow)?;
+                let strike = per_e6(leg.strike_e6)?;
                 let moneyness = hedge_math::ln(s.checked_div(strike).ok_or(VaultError::MathOverflow)?)
                     .map_err(math_err)?;
                 let cell = hedge_math::correction_cell(leg.expiry.saturating_sub(now), moneyness);
