@@ -32,6 +32,7 @@ fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
                 expiry: now + 86_400 * (7 + 3 * i as i64),
                 quantity: if i % 3 == 0 { -10 } else { 10 } * SOL as i64,
                 vol_bps: 0,
+                padding: [0; 3],
             };
         }
         fx.govern(p).await;

@@ -62,7 +62,7 @@ async fn example_definition_creates_a_vault() {
         .await;
     assert_eq!(pending.params, plan.params);
     assert_eq!(pending.params.venues[0].market, market);
-    assert!(v.oracle.collateral.is_some());
+    assert!(v.oracle.collateral().is_some());
 }
 
 #[test]

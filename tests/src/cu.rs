@@ -137,17 +137,17 @@ impl Recorder {
 
 /// A call option leg, `i` varies the strike and expiry so every leg is priced separately.
 fn leg(i: u64, now: i64) -> OptionLeg {
-    OptionLeg {
-        kind: if i.is_multiple_of(2) {
+    OptionLeg::new(
+        if i.is_multiple_of(2) {
             LegKind::Call
         } else {
             LegKind::Put
         },
-        strike_e6: (120 + 5 * (i % 12)) * 1_000_000,
-        expiry: now + 86_400 * (20 + i as i64),
-        quantity: -((SOL / 10) as i64),
-        vol_bps: 0,
-    }
+        (120 + 5 * (i % 12)) * 1_000_000,
+        now + 86_400 * (20 + i as i64),
+        -((SOL / 10) as i64),
+        0,
+    )
 }
 
 /// Runs the scenario on `programs`.

@@ -155,11 +155,7 @@ impl Fixture {
                 band_correction_bps: [10_000; hedge_math::CORRECTION_CELLS],
             },
             fees: FeeParams::default(),
-            limits: DepositLimits {
-                deposit_cap: 1_000_000_000_000_000,
-                min_deposit: 1,
-                withdrawal_delay_secs: 3_600,
-            },
+            limits: DepositLimits::new(1_000_000_000_000_000, 1, 3_600),
             vol: VolParams {
                 min_sigma_bps: 1_000,
                 max_sigma_bps: 30_000,
@@ -180,19 +176,20 @@ impl Fixture {
             venues: [VenueConfig::default(); MAX_VENUES],
             leg_count: 0,
             legs: [OptionLeg::default(); MAX_LEGS],
+            padding: [0; 2],
         }
     }
 
     pub fn oracle_config(&self) -> OracleConfig {
-        OracleConfig {
-            underlying: PriceFeedConfig {
+        OracleConfig::new(
+            PriceFeedConfig {
                 source: OracleSource::PythPull,
                 feed_id: self.feed_id,
                 account: Pubkey::default(),
             },
-            collateral: None,
-            legacy_program: Pubkey::default(),
-        }
+            None,
+            Pubkey::default(),
+        )
     }
 
     pub fn init_args(&self) -> InitializeVaultArgs {

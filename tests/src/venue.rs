@@ -23,13 +23,13 @@ pub struct VenueMarket {
 impl VenueMarket {
     /// This market as a vault venue with cap `cap`.
     pub fn config(&self, cap: u64) -> VenueConfig {
-        VenueConfig {
-            kind: VenueKind::LocalPerp,
-            program_id: perp_venue::ID,
-            market: self.market,
-            margin_account: self.margin,
-            cap_units: cap,
-        }
+        VenueConfig::new(
+            VenueKind::LocalPerp,
+            perp_venue::ID,
+            self.market,
+            self.margin,
+            cap,
+        )
     }
 }
 

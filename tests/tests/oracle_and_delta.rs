@@ -59,6 +59,7 @@ async fn protective_put_target_matches_the_pricing_engine() {
         expiry: now + 30 * 86_400 + 3_600,
         quantity: 10 * SOL as i64,
         vol_bps: 0,
+        padding: [0; 3],
     };
     fx.govern(p).await;
     let u = fx.user(10 * SOL).await;
@@ -207,11 +208,12 @@ async fn legacy_feed_and_collateral_rate() {
         feed_id: [0; 32],
         account: underlying,
     };
-    args.oracle.collateral = Some(PriceFeedConfig {
+    args.oracle.has_collateral_feed = true;
+    args.oracle.collateral_feed = PriceFeedConfig {
         source: OracleSource::PythPull,
         feed_id: lst_feed,
         account: Pubkey::default(),
-    });
+    };
     args.oracle.legacy_program = legacy_program;
     let a = fx.authority.insecure_clone();
     fx.send(&[fx.init_ix(args)], &[&a]).await.unwrap();
@@ -300,6 +302,7 @@ async fn learned_band_correction_scales_the_whalley_wilmott_width() {
         expiry: now + 45 * 86_400,
         quantity: 10 * SOL as i64,
         vol_bps: 0,
+        padding: [0; 3],
     };
     fx.govern(p).await;
     let u = fx.user(10 * SOL).await;
@@ -366,6 +369,7 @@ async fn band_pricing_matches_full_pricing_and_limits_need_full() {
             expiry: now + (10 + 20 * i as i64) * 86_400,
             quantity: -(3 * SOL as i64),
             vol_bps: 0,
+            padding: [0; 3],
         };
     }
     fx.govern(p).await;

@@ -1522,6 +1522,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Deposit and withdrawal limits."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -1545,6 +1548,18 @@ export const HedgeVaultIdl = {
               "Time between `request_withdraw` and `complete_withdraw` (seconds)."
             ],
             "type": "u32"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                4
+              ]
+            }
           }
         ]
       }
@@ -1613,6 +1628,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Fee schedule."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -1706,6 +1724,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Kind of a synthetic option leg."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -1724,6 +1745,9 @@ export const HedgeVaultIdl = {
         "Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's",
         "notional, restored to `target_bps` by `rebalance_margin`."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -1796,20 +1820,12 @@ export const HedgeVaultIdl = {
       "docs": [
         "One synthetic option leg of the target book."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "kind",
-            "docs": [
-              "Call or put."
-            ],
-            "type": {
-              "defined": {
-                "name": "LegKind"
-              }
-            }
-          },
           {
             "name": "strike_e6",
             "docs": [
@@ -1837,6 +1853,29 @@ export const HedgeVaultIdl = {
               "Implied vol (bps); 0 = use the vault's current σ."
             ],
             "type": "u32"
+          },
+          {
+            "name": "kind",
+            "docs": [
+              "Call or put."
+            ],
+            "type": {
+              "defined": {
+                "name": "LegKind"
+              }
+            }
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                3
+              ]
+            }
           }
         ]
       }
@@ -1892,6 +1931,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "How the vault prices its underlying and values its collateral."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -1907,17 +1949,23 @@ export const HedgeVaultIdl = {
             }
           },
           {
-            "name": "collateral",
+            "name": "has_collateral_feed",
             "docs": [
-              "Collateral / quote (e.g. jitoSOL/USD). `None`: the collateral *is* the underlying",
-              "(rate 1). `Some`: one collateral unit is worth collateral_px / underlying_px",
-              "underlying units."
+              "Whether `collateral_feed` is used. False: the collateral *is* the underlying",
+              "(rate 1). True: one collateral unit is worth collateral_px / underlying_px",
+              "underlying units. (A flag, not an `Option`: the vault is a fixed-layout zero-copy",
+              "account.) Read it through [`OracleConfig::collateral`]."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "collateral_feed",
+            "docs": [
+              "Collateral / quote (e.g. jitoSOL/USD), when `has_collateral_feed`; zeroed otherwise."
             ],
             "type": {
-              "option": {
-                "defined": {
-                  "name": "PriceFeedConfig"
-                }
+              "defined": {
+                "name": "PriceFeedConfig"
               }
             }
           },
@@ -1936,6 +1984,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Oracle acceptance thresholds."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -1968,6 +2019,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Which Pyth account format a feed uses."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -2113,25 +2167,18 @@ export const HedgeVaultIdl = {
       "name": "PendingParams",
       "docs": [
         "PDA `[PENDING_SEED, vault]`; at most one per vault. Created by `queue_params`,",
-        "closed by `apply_params` or `cancel_params`."
+        "closed by `apply_params` or `cancel_params`.",
+        "",
+        "Zero-copy like [`crate::state::Vault`] (it embeds the same [`VaultParams`]): `repr(C)`,",
+        "fields ordered by alignment, layout equal to the Borsh layout of the IDL."
       ],
+      "serialization": "bytemuckunsafe",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "vault",
-            "docs": [
-              "The vault this change belongs to."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "bump",
-            "docs": [
-              "Canonical bump of this PDA."
-            ],
-            "type": "u8"
-          },
           {
             "name": "queued_at",
             "docs": [
@@ -2156,6 +2203,32 @@ export const HedgeVaultIdl = {
                 "name": "VaultParams"
               }
             }
+          },
+          {
+            "name": "vault",
+            "docs": [
+              "The vault this change belongs to."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Canonical bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
           }
         ]
       }
@@ -2165,6 +2238,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "One price feed."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -2443,27 +2519,18 @@ export const HedgeVaultIdl = {
     {
       "name": "RiskParams",
       "docs": [
-        "Risk target and hedging limits."
+        "Risk target and hedging limits.",
+        "",
+        "Stored in the zero-copy [`crate::state::Vault`]: `repr(C)` with the fields ordered by",
+        "alignment, so that the memory layout has no padding and equals the Borsh layout the IDL",
+        "describes (checked at compile time in `state/mod.rs`)."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "delta_target_bps",
-            "docs": [
-              "Target net delta, as signed bps of the collateral's underlying exposure, before the",
-              "option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure."
-            ],
-            "type": "i32"
-          },
-          {
-            "name": "delta_band_bps",
-            "docs": [
-              "Half-width of the no-trade band around the target, bps of the collateral's",
-              "underlying exposure."
-            ],
-            "type": "u32"
-          },
           {
             "name": "max_gamma_exposure_e6",
             "docs": [
@@ -2487,13 +2554,6 @@ export const HedgeVaultIdl = {
             "type": "u64"
           },
           {
-            "name": "rebalance_cooldown_secs",
-            "docs": [
-              "Minimum time between two rebalances (seconds)."
-            ],
-            "type": "u32"
-          },
-          {
             "name": "max_rebalance_units",
             "docs": [
               "Largest hedge trade per rebalance (underlying base units, collateral decimals)."
@@ -2501,18 +2561,41 @@ export const HedgeVaultIdl = {
             "type": "u64"
           },
           {
-            "name": "max_slippage_bps",
-            "docs": [
-              "Largest accepted execution price deviation from the oracle (bps)."
-            ],
-            "type": "u16"
-          },
-          {
             "name": "keeper_reward",
             "docs": [
               "Paid to the keeper per successful rebalance (collateral base units)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "ww_risk_aversion_e6",
+            "docs": [
+              "Whalley–Wilmott risk aversion γ, scaled by 1e6."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "delta_target_bps",
+            "docs": [
+              "Target net delta, as signed bps of the collateral's underlying exposure, before the",
+              "option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "delta_band_bps",
+            "docs": [
+              "Half-width of the no-trade band around the target, bps of the collateral's",
+              "underlying exposure."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "rebalance_cooldown_secs",
+            "docs": [
+              "Minimum time between two rebalances (seconds)."
+            ],
+            "type": "u32"
           },
           {
             "name": "rate_bps",
@@ -2529,33 +2612,11 @@ export const HedgeVaultIdl = {
             "type": "i32"
           },
           {
-            "name": "cost_aware_band",
-            "docs": [
-              "When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of",
-              "the book's gamma); otherwise `delta_band_bps`."
-            ],
-            "type": "bool"
-          },
-          {
             "name": "min_band_bps",
             "docs": [
               "Floor of the cost-aware band (bps of the collateral's underlying exposure)."
             ],
             "type": "u32"
-          },
-          {
-            "name": "ww_cost_bps",
-            "docs": [
-              "Whalley–Wilmott proportional cost λ (bps of notional per trade)."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "ww_risk_aversion_e6",
-            "docs": [
-              "Whalley–Wilmott risk aversion γ, scaled by 1e6."
-            ],
-            "type": "u64"
           },
           {
             "name": "funding_cut_threshold_bps",
@@ -2574,19 +2635,25 @@ export const HedgeVaultIdl = {
             "type": "u32"
           },
           {
+            "name": "max_slippage_bps",
+            "docs": [
+              "Largest accepted execution price deviation from the oracle (bps)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "ww_cost_bps",
+            "docs": [
+              "Whalley–Wilmott proportional cost λ (bps of notional per trade)."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "funding_cut_bps",
             "docs": [
               "Share of the hedge dropped while the policy applies (bps of the hedge)."
             ],
             "type": "u16"
-          },
-          {
-            "name": "band_correction_enabled",
-            "docs": [
-              "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
-              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
-            ],
-            "type": "bool"
           },
           {
             "name": "band_correction_bps",
@@ -2601,6 +2668,22 @@ export const HedgeVaultIdl = {
                 20
               ]
             }
+          },
+          {
+            "name": "cost_aware_band",
+            "docs": [
+              "When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of",
+              "the book's gamma); otherwise `delta_band_bps`."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "band_correction_enabled",
+            "docs": [
+              "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
+              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -2674,11 +2757,169 @@ export const HedgeVaultIdl = {
         "mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share",
         "conversion). Share price = NAV / (share supply + `accrued_fee_shares`), with the",
         "virtual offset of [`hedge_math::shares`]. Tokens sent to the collateral account",
-        "outside `deposit` are not counted (donations cannot move the share price)."
+        "outside `deposit` are not counted (donations cannot move the share price).",
+        "",
+        "Zero-copy (`AccountLoader`): instructions read and write the account's bytes in place",
+        "instead of Borsh-decoding and re-encoding ≈2.5 KB on every call (≈20 000 compute",
+        "units, docs/compute-units.md). `repr(C)` with the fields ordered by alignment, so the",
+        "layout has no padding and equals the Borsh layout the IDL describes (checked at compile",
+        "time below); Anchor's `unsafe` variant because `bool` and the field-less enums are not",
+        "`bytemuck::Pod` (every byte pattern the program writes is a valid value: the account",
+        "is created zeroed and only ever written through this type)."
       ],
+      "serialization": "bytemuckunsafe",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
+          {
+            "name": "vault_id",
+            "docs": [
+              "Creator-chosen id, so one collateral mint can back several vaults."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "sigma_updated_at",
+            "docs": [
+              "When σ was last updated (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "total_collateral",
+            "docs": [
+              "Collateral credited to the vault by deposits, less payouts (collateral base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "escrowed_shares",
+            "docs": [
+              "Shares held in the withdrawal escrow (share base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "accrued_fee_shares",
+            "docs": [
+              "Fee shares accrued but not yet minted (share base units). Counted in the supply."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fees_accrued_at",
+            "docs": [
+              "Last fee accrual (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "high_water_mark_q64",
+            "docs": [
+              "High-water mark of the share price (collateral per share, Q64.64), as",
+              "`[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte aligned natively and",
+              "not on sBPF. Read and written through [`Vault::high_water_mark`]."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "hedge_position",
+            "docs": [
+              "Perp hedge position (underlying base units, signed; negative = short): the sum of",
+              "`venue_positions`, each verified against the venue after every trade."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "venue_positions",
+            "docs": [
+              "Position per configured venue (underlying base units)."
+            ],
+            "type": {
+              "array": [
+                "i64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "hedge_equity",
+            "docs": [
+              "Equity of all venue margin accounts, marked to the oracle (collateral base units,",
+              "may be negative), as of `nav_slot`."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "nav_slot",
+            "docs": [
+              "Slot of the last `refresh_nav` (or hedge operation that re-marked the venues)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "keeper_rewards_paid",
+            "docs": [
+              "Total keeper rewards paid (collateral base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "funding_adverse_since",
+            "docs": [
+              "Since when the hedge has paid funding at or above the policy threshold (unix",
+              "seconds; 0 = not adverse). Updated by `refresh_nav`."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "last_rebalance_at",
+            "docs": [
+              "Last successful rebalance (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "sequence",
+            "docs": [
+              "Incremented by every state-changing hedge operation; keepers pass the value they",
+              "saw so that racing keepers fail fast."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "params",
+            "docs": [
+              "Governable parameters."
+            ],
+            "type": {
+              "defined": {
+                "name": "VaultParams"
+              }
+            }
+          },
+          {
+            "name": "sigma_bps",
+            "docs": [
+              "Current σ used for legs without their own vol and for the band (bps)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "paused",
+            "docs": [
+              "Pause flags, see [`pause`]."
+            ],
+            "type": "u16"
+          },
           {
             "name": "version",
             "docs": [
@@ -2722,11 +2963,11 @@ export const HedgeVaultIdl = {
             "type": "u8"
           },
           {
-            "name": "vault_id",
+            "name": "withdraw_only",
             "docs": [
-              "Creator-chosen id, so one collateral mint can back several vaults."
+              "Withdraw-only mode: deposits and hedge increases are refused."
             ],
-            "type": "u64"
+            "type": "bool"
           },
           {
             "name": "authority",
@@ -2787,145 +3028,6 @@ export const HedgeVaultIdl = {
                 "name": "OracleConfig"
               }
             }
-          },
-          {
-            "name": "params",
-            "docs": [
-              "Governable parameters."
-            ],
-            "type": {
-              "defined": {
-                "name": "VaultParams"
-              }
-            }
-          },
-          {
-            "name": "sigma_bps",
-            "docs": [
-              "Current σ used for legs without their own vol and for the band (bps)."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "sigma_updated_at",
-            "docs": [
-              "When σ was last updated (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "total_collateral",
-            "docs": [
-              "Collateral credited to the vault by deposits, less payouts (collateral base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "escrowed_shares",
-            "docs": [
-              "Shares held in the withdrawal escrow (share base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "accrued_fee_shares",
-            "docs": [
-              "Fee shares accrued but not yet minted (share base units). Counted in the supply."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "fees_accrued_at",
-            "docs": [
-              "Last fee accrual (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "high_water_mark_q64",
-            "docs": [
-              "High-water mark of the share price (collateral per share, Q64.64)."
-            ],
-            "type": "u128"
-          },
-          {
-            "name": "hedge_position",
-            "docs": [
-              "Perp hedge position (underlying base units, signed; negative = short): the sum of",
-              "`venue_positions`, each verified against the venue after every trade."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "venue_positions",
-            "docs": [
-              "Position per configured venue (underlying base units)."
-            ],
-            "type": {
-              "array": [
-                "i64",
-                2
-              ]
-            }
-          },
-          {
-            "name": "hedge_equity",
-            "docs": [
-              "Equity of all venue margin accounts, marked to the oracle (collateral base units,",
-              "may be negative), as of `nav_slot`."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "nav_slot",
-            "docs": [
-              "Slot of the last `refresh_nav` (or hedge operation that re-marked the venues)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "keeper_rewards_paid",
-            "docs": [
-              "Total keeper rewards paid (collateral base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "funding_adverse_since",
-            "docs": [
-              "Since when the hedge has paid funding at or above the policy threshold (unix",
-              "seconds; 0 = not adverse). Updated by `refresh_nav`."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "paused",
-            "docs": [
-              "Pause flags, see [`pause`]."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "withdraw_only",
-            "docs": [
-              "Withdraw-only mode: deposits and hedge increases are refused."
-            ],
-            "type": "bool"
-          },
-          {
-            "name": "last_rebalance_at",
-            "docs": [
-              "Last successful rebalance (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "sequence",
-            "docs": [
-              "Incremented by every state-changing hedge operation; keepers pass the value they",
-              "saw so that racing keepers fail fast."
-            ],
-            "type": "u64"
           }
         ]
       }
@@ -2961,8 +3063,13 @@ export const HedgeVaultIdl = {
     {
       "name": "VaultParams",
       "docs": [
-        "Everything governance can change, validated as a whole."
+        "Everything governance can change, validated as a whole.",
+        "",
+        "`repr(C)`, fields ordered by alignment: the zero-copy layout equals the Borsh layout."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -2978,17 +3085,6 @@ export const HedgeVaultIdl = {
             }
           },
           {
-            "name": "fees",
-            "docs": [
-              "Fees."
-            ],
-            "type": {
-              "defined": {
-                "name": "FeeParams"
-              }
-            }
-          },
-          {
             "name": "limits",
             "docs": [
               "Deposit and withdrawal limits."
@@ -2997,6 +3093,38 @@ export const HedgeVaultIdl = {
               "defined": {
                 "name": "DepositLimits"
               }
+            }
+          },
+          {
+            "name": "venues",
+            "docs": [
+              "Hedge venues, in routing order."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "VenueConfig"
+                  }
+                },
+                2
+              ]
+            }
+          },
+          {
+            "name": "legs",
+            "docs": [
+              "The synthetic option book (first `leg_count` entries are live)."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "OptionLeg"
+                  }
+                },
+                16
+              ]
             }
           },
           {
@@ -3022,6 +3150,35 @@ export const HedgeVaultIdl = {
             }
           },
           {
+            "name": "margin",
+            "docs": [
+              "Venue margin bounds."
+            ],
+            "type": {
+              "defined": {
+                "name": "MarginParams"
+              }
+            }
+          },
+          {
+            "name": "timelock_secs",
+            "docs": [
+              "Delay between queueing and applying a change (seconds)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "fees",
+            "docs": [
+              "Fees."
+            ],
+            "type": {
+              "defined": {
+                "name": "FeeParams"
+              }
+            }
+          },
+          {
             "name": "guardian",
             "docs": [
               "Guardian: may pause instructions and set withdraw-only mode at once."
@@ -3043,45 +3200,11 @@ export const HedgeVaultIdl = {
             "type": "pubkey"
           },
           {
-            "name": "timelock_secs",
-            "docs": [
-              "Delay between queueing and applying a change (seconds)."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "margin",
-            "docs": [
-              "Venue margin bounds."
-            ],
-            "type": {
-              "defined": {
-                "name": "MarginParams"
-              }
-            }
-          },
-          {
             "name": "venue_count",
             "docs": [
               "Number of used entries in `venues`."
             ],
             "type": "u8"
-          },
-          {
-            "name": "venues",
-            "docs": [
-              "Hedge venues, in routing order."
-            ],
-            "type": {
-              "array": [
-                {
-                  "defined": {
-                    "name": "VenueConfig"
-                  }
-                },
-                2
-              ]
-            }
           },
           {
             "name": "leg_count",
@@ -3091,18 +3214,14 @@ export const HedgeVaultIdl = {
             "type": "u8"
           },
           {
-            "name": "legs",
+            "name": "padding",
             "docs": [
-              "The synthetic option book (first `leg_count` entries are live)."
+              "Zero; keeps the zero-copy layout free of implicit padding."
             ],
             "type": {
               "array": [
-                {
-                  "defined": {
-                    "name": "OptionLeg"
-                  }
-                },
-                16
+                "u8",
+                2
               ]
             }
           }
@@ -3114,19 +3233,18 @@ export const HedgeVaultIdl = {
       "docs": [
         "One perp venue the vault may hedge on."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
           {
-            "name": "kind",
+            "name": "cap_units",
             "docs": [
-              "Adapter."
+              "Largest |position| on this venue (underlying base units)."
             ],
-            "type": {
-              "defined": {
-                "name": "VenueKind"
-              }
-            }
+            "type": "u64"
           },
           {
             "name": "program_id",
@@ -3150,11 +3268,27 @@ export const HedgeVaultIdl = {
             "type": "pubkey"
           },
           {
-            "name": "cap_units",
+            "name": "kind",
             "docs": [
-              "Largest |position| on this venue (underlying base units)."
+              "Adapter."
             ],
-            "type": "u64"
+            "type": {
+              "defined": {
+                "name": "VenueKind"
+              }
+            }
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
           }
         ]
       }
@@ -3164,6 +3298,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Which adapter talks to a venue."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -3178,6 +3315,9 @@ export const HedgeVaultIdl = {
       "docs": [
         "Bounds on the vol updater."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -5838,6 +5978,9 @@ export type HedgeVault = {
       "docs": [
         "Deposit and withdrawal limits."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -5861,6 +6004,18 @@ export type HedgeVault = {
               "Time between `request_withdraw` and `complete_withdraw` (seconds)."
             ],
             "type": "u32"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                4
+              ]
+            }
           }
         ]
       }
@@ -5929,6 +6084,9 @@ export type HedgeVault = {
       "docs": [
         "Fee schedule."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -6022,6 +6180,9 @@ export type HedgeVault = {
       "docs": [
         "Kind of a synthetic option leg."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -6040,6 +6201,9 @@ export type HedgeVault = {
         "Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's",
         "notional, restored to `target_bps` by `rebalance_margin`."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -6112,20 +6276,12 @@ export type HedgeVault = {
       "docs": [
         "One synthetic option leg of the target book."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "kind",
-            "docs": [
-              "Call or put."
-            ],
-            "type": {
-              "defined": {
-                "name": "legKind"
-              }
-            }
-          },
           {
             "name": "strikeE6",
             "docs": [
@@ -6153,6 +6309,29 @@ export type HedgeVault = {
               "Implied vol (bps); 0 = use the vault's current σ."
             ],
             "type": "u32"
+          },
+          {
+            "name": "kind",
+            "docs": [
+              "Call or put."
+            ],
+            "type": {
+              "defined": {
+                "name": "legKind"
+              }
+            }
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                3
+              ]
+            }
           }
         ]
       }
@@ -6208,6 +6387,9 @@ export type HedgeVault = {
       "docs": [
         "How the vault prices its underlying and values its collateral."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -6223,17 +6405,23 @@ export type HedgeVault = {
             }
           },
           {
-            "name": "collateral",
+            "name": "hasCollateralFeed",
             "docs": [
-              "Collateral / quote (e.g. jitoSOL/USD). `None`: the collateral *is* the underlying",
-              "(rate 1). `Some`: one collateral unit is worth collateral_px / underlying_px",
-              "underlying units."
+              "Whether `collateral_feed` is used. False: the collateral *is* the underlying",
+              "(rate 1). True: one collateral unit is worth collateral_px / underlying_px",
+              "underlying units. (A flag, not an `Option`: the vault is a fixed-layout zero-copy",
+              "account.) Read it through [`OracleConfig::collateral`]."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "collateralFeed",
+            "docs": [
+              "Collateral / quote (e.g. jitoSOL/USD), when `has_collateral_feed`; zeroed otherwise."
             ],
             "type": {
-              "option": {
-                "defined": {
-                  "name": "priceFeedConfig"
-                }
+              "defined": {
+                "name": "priceFeedConfig"
               }
             }
           },
@@ -6252,6 +6440,9 @@ export type HedgeVault = {
       "docs": [
         "Oracle acceptance thresholds."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -6284,6 +6475,9 @@ export type HedgeVault = {
       "docs": [
         "Which Pyth account format a feed uses."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -6429,25 +6623,18 @@ export type HedgeVault = {
       "name": "pendingParams",
       "docs": [
         "PDA `[PENDING_SEED, vault]`; at most one per vault. Created by `queue_params`,",
-        "closed by `apply_params` or `cancel_params`."
+        "closed by `apply_params` or `cancel_params`.",
+        "",
+        "Zero-copy like [`crate::state::Vault`] (it embeds the same [`VaultParams`]): `repr(C)`,",
+        "fields ordered by alignment, layout equal to the Borsh layout of the IDL."
       ],
+      "serialization": "bytemuckunsafe",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "vault",
-            "docs": [
-              "The vault this change belongs to."
-            ],
-            "type": "pubkey"
-          },
-          {
-            "name": "bump",
-            "docs": [
-              "Canonical bump of this PDA."
-            ],
-            "type": "u8"
-          },
           {
             "name": "queuedAt",
             "docs": [
@@ -6472,6 +6659,32 @@ export type HedgeVault = {
                 "name": "vaultParams"
               }
             }
+          },
+          {
+            "name": "vault",
+            "docs": [
+              "The vault this change belongs to."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "bump",
+            "docs": [
+              "Canonical bump of this PDA."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
           }
         ]
       }
@@ -6481,6 +6694,9 @@ export type HedgeVault = {
       "docs": [
         "One price feed."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -6759,27 +6975,18 @@ export type HedgeVault = {
     {
       "name": "riskParams",
       "docs": [
-        "Risk target and hedging limits."
+        "Risk target and hedging limits.",
+        "",
+        "Stored in the zero-copy [`crate::state::Vault`]: `repr(C)` with the fields ordered by",
+        "alignment, so that the memory layout has no padding and equals the Borsh layout the IDL",
+        "describes (checked at compile time in `state/mod.rs`)."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "deltaTargetBps",
-            "docs": [
-              "Target net delta, as signed bps of the collateral's underlying exposure, before the",
-              "option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure."
-            ],
-            "type": "i32"
-          },
-          {
-            "name": "deltaBandBps",
-            "docs": [
-              "Half-width of the no-trade band around the target, bps of the collateral's",
-              "underlying exposure."
-            ],
-            "type": "u32"
-          },
           {
             "name": "maxGammaExposureE6",
             "docs": [
@@ -6803,13 +7010,6 @@ export type HedgeVault = {
             "type": "u64"
           },
           {
-            "name": "rebalanceCooldownSecs",
-            "docs": [
-              "Minimum time between two rebalances (seconds)."
-            ],
-            "type": "u32"
-          },
-          {
             "name": "maxRebalanceUnits",
             "docs": [
               "Largest hedge trade per rebalance (underlying base units, collateral decimals)."
@@ -6817,18 +7017,41 @@ export type HedgeVault = {
             "type": "u64"
           },
           {
-            "name": "maxSlippageBps",
-            "docs": [
-              "Largest accepted execution price deviation from the oracle (bps)."
-            ],
-            "type": "u16"
-          },
-          {
             "name": "keeperReward",
             "docs": [
               "Paid to the keeper per successful rebalance (collateral base units)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "wwRiskAversionE6",
+            "docs": [
+              "Whalley–Wilmott risk aversion γ, scaled by 1e6."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "deltaTargetBps",
+            "docs": [
+              "Target net delta, as signed bps of the collateral's underlying exposure, before the",
+              "option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure."
+            ],
+            "type": "i32"
+          },
+          {
+            "name": "deltaBandBps",
+            "docs": [
+              "Half-width of the no-trade band around the target, bps of the collateral's",
+              "underlying exposure."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "rebalanceCooldownSecs",
+            "docs": [
+              "Minimum time between two rebalances (seconds)."
+            ],
+            "type": "u32"
           },
           {
             "name": "rateBps",
@@ -6845,33 +7068,11 @@ export type HedgeVault = {
             "type": "i32"
           },
           {
-            "name": "costAwareBand",
-            "docs": [
-              "When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of",
-              "the book's gamma); otherwise `delta_band_bps`."
-            ],
-            "type": "bool"
-          },
-          {
             "name": "minBandBps",
             "docs": [
               "Floor of the cost-aware band (bps of the collateral's underlying exposure)."
             ],
             "type": "u32"
-          },
-          {
-            "name": "wwCostBps",
-            "docs": [
-              "Whalley–Wilmott proportional cost λ (bps of notional per trade)."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "wwRiskAversionE6",
-            "docs": [
-              "Whalley–Wilmott risk aversion γ, scaled by 1e6."
-            ],
-            "type": "u64"
           },
           {
             "name": "fundingCutThresholdBps",
@@ -6890,19 +7091,25 @@ export type HedgeVault = {
             "type": "u32"
           },
           {
+            "name": "maxSlippageBps",
+            "docs": [
+              "Largest accepted execution price deviation from the oracle (bps)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "wwCostBps",
+            "docs": [
+              "Whalley–Wilmott proportional cost λ (bps of notional per trade)."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "fundingCutBps",
             "docs": [
               "Share of the hedge dropped while the policy applies (bps of the hedge)."
             ],
             "type": "u16"
-          },
-          {
-            "name": "bandCorrectionEnabled",
-            "docs": [
-              "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
-              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
-            ],
-            "type": "bool"
           },
           {
             "name": "bandCorrectionBps",
@@ -6917,6 +7124,22 @@ export type HedgeVault = {
                 20
               ]
             }
+          },
+          {
+            "name": "costAwareBand",
+            "docs": [
+              "When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of",
+              "the book's gamma); otherwise `delta_band_bps`."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "bandCorrectionEnabled",
+            "docs": [
+              "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
+              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -6990,11 +7213,169 @@ export type HedgeVault = {
         "mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share",
         "conversion). Share price = NAV / (share supply + `accrued_fee_shares`), with the",
         "virtual offset of [`hedge_math::shares`]. Tokens sent to the collateral account",
-        "outside `deposit` are not counted (donations cannot move the share price)."
+        "outside `deposit` are not counted (donations cannot move the share price).",
+        "",
+        "Zero-copy (`AccountLoader`): instructions read and write the account's bytes in place",
+        "instead of Borsh-decoding and re-encoding ≈2.5 KB on every call (≈20 000 compute",
+        "units, docs/compute-units.md). `repr(C)` with the fields ordered by alignment, so the",
+        "layout has no padding and equals the Borsh layout the IDL describes (checked at compile",
+        "time below); Anchor's `unsafe` variant because `bool` and the field-less enums are not",
+        "`bytemuck::Pod` (every byte pattern the program writes is a valid value: the account",
+        "is created zeroed and only ever written through this type)."
       ],
+      "serialization": "bytemuckunsafe",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
+          {
+            "name": "vaultId",
+            "docs": [
+              "Creator-chosen id, so one collateral mint can back several vaults."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "sigmaUpdatedAt",
+            "docs": [
+              "When σ was last updated (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "totalCollateral",
+            "docs": [
+              "Collateral credited to the vault by deposits, less payouts (collateral base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "escrowedShares",
+            "docs": [
+              "Shares held in the withdrawal escrow (share base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "accruedFeeShares",
+            "docs": [
+              "Fee shares accrued but not yet minted (share base units). Counted in the supply."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "feesAccruedAt",
+            "docs": [
+              "Last fee accrual (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "highWaterMarkQ64",
+            "docs": [
+              "High-water mark of the share price (collateral per share, Q64.64), as",
+              "`[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte aligned natively and",
+              "not on sBPF. Read and written through [`Vault::high_water_mark`]."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "hedgePosition",
+            "docs": [
+              "Perp hedge position (underlying base units, signed; negative = short): the sum of",
+              "`venue_positions`, each verified against the venue after every trade."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "venuePositions",
+            "docs": [
+              "Position per configured venue (underlying base units)."
+            ],
+            "type": {
+              "array": [
+                "i64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "hedgeEquity",
+            "docs": [
+              "Equity of all venue margin accounts, marked to the oracle (collateral base units,",
+              "may be negative), as of `nav_slot`."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "navSlot",
+            "docs": [
+              "Slot of the last `refresh_nav` (or hedge operation that re-marked the venues)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "keeperRewardsPaid",
+            "docs": [
+              "Total keeper rewards paid (collateral base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fundingAdverseSince",
+            "docs": [
+              "Since when the hedge has paid funding at or above the policy threshold (unix",
+              "seconds; 0 = not adverse). Updated by `refresh_nav`."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "lastRebalanceAt",
+            "docs": [
+              "Last successful rebalance (unix seconds)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "sequence",
+            "docs": [
+              "Incremented by every state-changing hedge operation; keepers pass the value they",
+              "saw so that racing keepers fail fast."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "params",
+            "docs": [
+              "Governable parameters."
+            ],
+            "type": {
+              "defined": {
+                "name": "vaultParams"
+              }
+            }
+          },
+          {
+            "name": "sigmaBps",
+            "docs": [
+              "Current σ used for legs without their own vol and for the band (bps)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "paused",
+            "docs": [
+              "Pause flags, see [`pause`]."
+            ],
+            "type": "u16"
+          },
           {
             "name": "version",
             "docs": [
@@ -7038,11 +7419,11 @@ export type HedgeVault = {
             "type": "u8"
           },
           {
-            "name": "vaultId",
+            "name": "withdrawOnly",
             "docs": [
-              "Creator-chosen id, so one collateral mint can back several vaults."
+              "Withdraw-only mode: deposits and hedge increases are refused."
             ],
-            "type": "u64"
+            "type": "bool"
           },
           {
             "name": "authority",
@@ -7103,145 +7484,6 @@ export type HedgeVault = {
                 "name": "oracleConfig"
               }
             }
-          },
-          {
-            "name": "params",
-            "docs": [
-              "Governable parameters."
-            ],
-            "type": {
-              "defined": {
-                "name": "vaultParams"
-              }
-            }
-          },
-          {
-            "name": "sigmaBps",
-            "docs": [
-              "Current σ used for legs without their own vol and for the band (bps)."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "sigmaUpdatedAt",
-            "docs": [
-              "When σ was last updated (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "totalCollateral",
-            "docs": [
-              "Collateral credited to the vault by deposits, less payouts (collateral base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "escrowedShares",
-            "docs": [
-              "Shares held in the withdrawal escrow (share base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "accruedFeeShares",
-            "docs": [
-              "Fee shares accrued but not yet minted (share base units). Counted in the supply."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "feesAccruedAt",
-            "docs": [
-              "Last fee accrual (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "highWaterMarkQ64",
-            "docs": [
-              "High-water mark of the share price (collateral per share, Q64.64)."
-            ],
-            "type": "u128"
-          },
-          {
-            "name": "hedgePosition",
-            "docs": [
-              "Perp hedge position (underlying base units, signed; negative = short): the sum of",
-              "`venue_positions`, each verified against the venue after every trade."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "venuePositions",
-            "docs": [
-              "Position per configured venue (underlying base units)."
-            ],
-            "type": {
-              "array": [
-                "i64",
-                2
-              ]
-            }
-          },
-          {
-            "name": "hedgeEquity",
-            "docs": [
-              "Equity of all venue margin accounts, marked to the oracle (collateral base units,",
-              "may be negative), as of `nav_slot`."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "navSlot",
-            "docs": [
-              "Slot of the last `refresh_nav` (or hedge operation that re-marked the venues)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "keeperRewardsPaid",
-            "docs": [
-              "Total keeper rewards paid (collateral base units)."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "fundingAdverseSince",
-            "docs": [
-              "Since when the hedge has paid funding at or above the policy threshold (unix",
-              "seconds; 0 = not adverse). Updated by `refresh_nav`."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "paused",
-            "docs": [
-              "Pause flags, see [`pause`]."
-            ],
-            "type": "u16"
-          },
-          {
-            "name": "withdrawOnly",
-            "docs": [
-              "Withdraw-only mode: deposits and hedge increases are refused."
-            ],
-            "type": "bool"
-          },
-          {
-            "name": "lastRebalanceAt",
-            "docs": [
-              "Last successful rebalance (unix seconds)."
-            ],
-            "type": "i64"
-          },
-          {
-            "name": "sequence",
-            "docs": [
-              "Incremented by every state-changing hedge operation; keepers pass the value they",
-              "saw so that racing keepers fail fast."
-            ],
-            "type": "u64"
           }
         ]
       }
@@ -7277,8 +7519,13 @@ export type HedgeVault = {
     {
       "name": "vaultParams",
       "docs": [
-        "Everything governance can change, validated as a whole."
+        "Everything governance can change, validated as a whole.",
+        "",
+        "`repr(C)`, fields ordered by alignment: the zero-copy layout equals the Borsh layout."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
@@ -7294,17 +7541,6 @@ export type HedgeVault = {
             }
           },
           {
-            "name": "fees",
-            "docs": [
-              "Fees."
-            ],
-            "type": {
-              "defined": {
-                "name": "feeParams"
-              }
-            }
-          },
-          {
             "name": "limits",
             "docs": [
               "Deposit and withdrawal limits."
@@ -7313,6 +7549,38 @@ export type HedgeVault = {
               "defined": {
                 "name": "depositLimits"
               }
+            }
+          },
+          {
+            "name": "venues",
+            "docs": [
+              "Hedge venues, in routing order."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "venueConfig"
+                  }
+                },
+                2
+              ]
+            }
+          },
+          {
+            "name": "legs",
+            "docs": [
+              "The synthetic option book (first `leg_count` entries are live)."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "optionLeg"
+                  }
+                },
+                16
+              ]
             }
           },
           {
@@ -7338,6 +7606,35 @@ export type HedgeVault = {
             }
           },
           {
+            "name": "margin",
+            "docs": [
+              "Venue margin bounds."
+            ],
+            "type": {
+              "defined": {
+                "name": "marginParams"
+              }
+            }
+          },
+          {
+            "name": "timelockSecs",
+            "docs": [
+              "Delay between queueing and applying a change (seconds)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "fees",
+            "docs": [
+              "Fees."
+            ],
+            "type": {
+              "defined": {
+                "name": "feeParams"
+              }
+            }
+          },
+          {
             "name": "guardian",
             "docs": [
               "Guardian: may pause instructions and set withdraw-only mode at once."
@@ -7359,45 +7656,11 @@ export type HedgeVault = {
             "type": "pubkey"
           },
           {
-            "name": "timelockSecs",
-            "docs": [
-              "Delay between queueing and applying a change (seconds)."
-            ],
-            "type": "u32"
-          },
-          {
-            "name": "margin",
-            "docs": [
-              "Venue margin bounds."
-            ],
-            "type": {
-              "defined": {
-                "name": "marginParams"
-              }
-            }
-          },
-          {
             "name": "venueCount",
             "docs": [
               "Number of used entries in `venues`."
             ],
             "type": "u8"
-          },
-          {
-            "name": "venues",
-            "docs": [
-              "Hedge venues, in routing order."
-            ],
-            "type": {
-              "array": [
-                {
-                  "defined": {
-                    "name": "venueConfig"
-                  }
-                },
-                2
-              ]
-            }
           },
           {
             "name": "legCount",
@@ -7407,18 +7670,14 @@ export type HedgeVault = {
             "type": "u8"
           },
           {
-            "name": "legs",
+            "name": "padding",
             "docs": [
-              "The synthetic option book (first `leg_count` entries are live)."
+              "Zero; keeps the zero-copy layout free of implicit padding."
             ],
             "type": {
               "array": [
-                {
-                  "defined": {
-                    "name": "optionLeg"
-                  }
-                },
-                16
+                "u8",
+                2
               ]
             }
           }
@@ -7430,19 +7689,18 @@ export type HedgeVault = {
       "docs": [
         "One perp venue the vault may hedge on."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [
           {
-            "name": "kind",
+            "name": "capUnits",
             "docs": [
-              "Adapter."
+              "Largest |position| on this venue (underlying base units)."
             ],
-            "type": {
-              "defined": {
-                "name": "venueKind"
-              }
-            }
+            "type": "u64"
           },
           {
             "name": "programId",
@@ -7466,11 +7724,27 @@ export type HedgeVault = {
             "type": "pubkey"
           },
           {
-            "name": "capUnits",
+            "name": "kind",
             "docs": [
-              "Largest |position| on this venue (underlying base units)."
+              "Adapter."
             ],
-            "type": "u64"
+            "type": {
+              "defined": {
+                "name": "venueKind"
+              }
+            }
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
           }
         ]
       }
@@ -7480,6 +7754,9 @@ export type HedgeVault = {
       "docs": [
         "Which adapter talks to a venue."
       ],
+      "repr": {
+        "kind": "rust"
+      },
       "type": {
         "kind": "enum",
         "variants": [
@@ -7494,6 +7771,9 @@ export type HedgeVault = {
       "docs": [
         "Bounds on the vol updater."
       ],
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "kind": "struct",
         "fields": [

@@ -137,7 +137,7 @@ export async function settleFundingIx(venue: Program<PerpVenue>, market: PublicK
 function oracles(v: VaultAccount) {
   return {
     underlyingOracle: feedAccount(v.oracle.underlying),
-    collateralOracle: v.oracle.collateral ? feedAccount(v.oracle.collateral) : null,
+    collateralOracle: v.oracle.hasCollateralFeed ? feedAccount(v.oracle.collateralFeed) : null,
   };
 }
 

@@ -74,6 +74,7 @@ function applyForm(v: VaultAccount, f: CoreForm): CoreParams {
     },
     fees: { managementFeeBps: f.managementFeeBps, performanceFeeBps: f.performanceFeeBps },
     limits: {
+      ...c.limits,
       depositCap: new BN(f.depositCap.toString()),
       minDeposit: new BN(f.minDeposit.toString()),
       withdrawalDelaySecs: f.withdrawalDelaySecs,

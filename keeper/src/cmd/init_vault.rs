@@ -100,13 +100,15 @@ pub struct VaultFile {
     pub legs: Vec<LegFile>,
 }
 
+/// A TOML section mirroring a program struct field for field; `padding` fields of the
+/// zero-copy layout are not part of the file and are set to zero.
 macro_rules! mirror {
-    ($file:ident => $ty:ident { $($f:ident : $t:ty),* $(,)? }) => {
+    ($file:ident => $ty:ident { $($f:ident : $t:ty),* $(,)? } $(padding: $pad:expr)?) => {
         #[derive(Debug, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $file { $(pub $f: $t),* }
         impl From<&$file> for $ty {
-            fn from(x: &$file) -> $ty { $ty { $($f: x.$f),* } }
+            fn from(x: &$file) -> $ty { $ty { $($f: x.$f,)* $(padding: $pad)? } }
         }
     };
 }
@@ -120,7 +122,7 @@ mirror!(RiskParamsFile => RiskParams {
     band_correction_enabled: bool, band_correction_bps: [u16; hedge_math::CORRECTION_CELLS],
 });
 mirror!(FeesFile => FeeParams { management_fee_bps: u16, performance_fee_bps: u16 });
-mirror!(LimitsFile => DepositLimits { deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32 });
+mirror!(LimitsFile => DepositLimits { deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32 } padding: [0; 4]);
 mirror!(VolFile => VolParams { min_sigma_bps: u32, max_sigma_bps: u32, max_step_bps: u32, min_interval_secs: u32 });
 mirror!(OracleLimitsFile => OracleLimits { max_age_secs: u32, max_conf_bps: u16, max_ema_divergence_bps: u16 });
 mirror!(MarginFile => MarginParams { min_bps: u32, target_bps: u32, max_bps: u32 });
@@ -242,6 +244,7 @@ impl VaultFile {
                 )
                 .0,
                 cap_units: v.cap_units,
+                padding: [0; 7],
             };
         }
         let mut legs = [OptionLeg::default(); MAX_LEGS];
@@ -260,6 +263,7 @@ impl VaultFile {
                 expiry: l.expiry,
                 quantity: l.quantity,
                 vol_bps: l.vol_bps,
+                padding: [0; 3],
             };
         }
         let params = VaultParams {
@@ -277,6 +281,7 @@ impl VaultFile {
             venues,
             leg_count: u8::try_from(self.legs.len())?,
             legs,
+            padding: [0; 2],
         };
         params
             .validate(now, &vault)
@@ -286,11 +291,7 @@ impl VaultFile {
         }
         let args = InitializeVaultArgs {
             vault_id: self.vault_id,
-            oracle: OracleConfig {
-                underlying,
-                collateral,
-                legacy_program: legacy_program.unwrap_or_default(),
-            },
+            oracle: OracleConfig::new(underlying, collateral, legacy_program.unwrap_or_default()),
             params: params.core(),
             initial_sigma_bps: self.initial_sigma_bps,
         };

@@ -299,6 +299,7 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
                 expiry: horizon.min(start + 2 * 31_536_000 - 1),
                 quantity: qty,
                 vol_bps: 0,
+                padding: [0; 3],
             };
         }
     }

@@ -161,7 +161,7 @@ pub fn load_market(
         now,
     };
     let u = load_price(accounts.underlying, &cfg.underlying, &policy)?;
-    let collateral_rate = match &cfg.collateral {
+    let collateral_rate = match cfg.collateral() {
         None => Fix::ONE,
         Some(feed) => {
             let info = accounts

@@ -7,14 +7,13 @@ use crate::constants::*;
 use crate::error::VaultError;
 
 /// Risk target and hedging limits.
+///
+/// Stored in the zero-copy [`crate::state::Vault`]: `repr(C)` with the fields ordered by
+/// alignment, so that the memory layout has no padding and equals the Borsh layout the IDL
+/// describes (checked at compile time in `state/mod.rs`).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct RiskParams {
-    /// Target net delta, as signed bps of the collateral's underlying exposure, before the
-    /// option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure.
-    pub delta_target_bps: i32,
-    /// Half-width of the no-trade band around the target, bps of the collateral's
-    /// underlying exposure.
-    pub delta_band_bps: u32,
     /// Limit on |book gamma exposure|: quote units of delta-value change per 1 % move,
     /// scaled by 1e6 (`Γ · S² · 0.01 · 1e6`). 0 = no legs with gamma allowed.
     pub max_gamma_exposure_e6: u64,
@@ -22,47 +21,54 @@ pub struct RiskParams {
     pub max_vega_e6: u64,
     /// Limit on |book theta|: quote units per day, scaled by 1e6.
     pub max_theta_per_day_e6: u64,
-    /// Minimum time between two rebalances (seconds).
-    pub rebalance_cooldown_secs: u32,
     /// Largest hedge trade per rebalance (underlying base units, collateral decimals).
     pub max_rebalance_units: u64,
-    /// Largest accepted execution price deviation from the oracle (bps).
-    pub max_slippage_bps: u16,
     /// Paid to the keeper per successful rebalance (collateral base units).
     pub keeper_reward: u64,
+    /// Whalley–Wilmott risk aversion γ, scaled by 1e6.
+    pub ww_risk_aversion_e6: u64,
+    /// Target net delta, as signed bps of the collateral's underlying exposure, before the
+    /// option legs are added. 0 = delta-neutral, 10 000 = keep the full collateral exposure.
+    pub delta_target_bps: i32,
+    /// Half-width of the no-trade band around the target, bps of the collateral's
+    /// underlying exposure.
+    pub delta_band_bps: u32,
+    /// Minimum time between two rebalances (seconds).
+    pub rebalance_cooldown_secs: u32,
     /// Risk-free rate r used in pricing (bps per year, continuously compounded).
     pub rate_bps: i32,
     /// Carry / yield q of the underlying used in pricing (bps per year).
     pub carry_bps: i32,
-    /// When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of
-    /// the book's gamma); otherwise `delta_band_bps`.
-    pub cost_aware_band: bool,
     /// Floor of the cost-aware band (bps of the collateral's underlying exposure).
     pub min_band_bps: u32,
-    /// Whalley–Wilmott proportional cost λ (bps of notional per trade).
-    pub ww_cost_bps: u16,
-    /// Whalley–Wilmott risk aversion γ, scaled by 1e6.
-    pub ww_risk_aversion_e6: u64,
     /// Funding policy: when the hedge has paid at least this funding rate (bps per year)
     /// for `funding_cut_after_secs`, the hedge target shrinks by `funding_cut_bps`.
     /// 0 disables the policy.
     pub funding_cut_threshold_bps: u32,
     /// How long funding must stay adverse before the cut applies (seconds).
     pub funding_cut_after_secs: u32,
+    /// Largest accepted execution price deviation from the oracle (bps).
+    pub max_slippage_bps: u16,
+    /// Whalley–Wilmott proportional cost λ (bps of notional per trade).
+    pub ww_cost_bps: u16,
     /// Share of the hedge dropped while the policy applies (bps of the hedge).
     pub funding_cut_bps: u16,
-    /// Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned
-    /// correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`.
-    pub band_correction_enabled: bool,
     /// Correction per (τ, ln S/K) cell of the first live leg, bps (10 000 = ×1), each in
     /// [2 500, 40 000]. Rows τ < 7 d, < 30 d, < 90 d, ≥ 90 d; columns ln(S/K) < −0.2,
     /// < −0.05, < 0.05, < 0.2, ≥ 0.2.
     pub band_correction_bps: [u16; hedge_math::CORRECTION_CELLS],
+    /// When true the band is max(`min_band_bps` of collateral, Whalley–Wilmott width of
+    /// the book's gamma); otherwise `delta_band_bps`.
+    pub cost_aware_band: bool,
+    /// Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned
+    /// correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`.
+    pub band_correction_enabled: bool,
 }
 
 /// Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's
 /// notional, restored to `target_bps` by `rebalance_margin`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct MarginParams {
     /// Lower bound (bps of hedge notional).
     pub min_bps: u32,
@@ -74,6 +80,7 @@ pub struct MarginParams {
 
 /// Which adapter talks to a venue.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(u8)]
 pub enum VenueKind {
     /// `programs/perp-venue`, the local and reference venue.
     #[default]
@@ -82,21 +89,45 @@ pub enum VenueKind {
 
 /// One perp venue the vault may hedge on.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct VenueConfig {
-    /// Adapter.
-    pub kind: VenueKind,
+    /// Largest |position| on this venue (underlying base units).
+    pub cap_units: u64,
     /// The venue program; CPIs go nowhere else.
     pub program_id: Pubkey,
     /// The market.
     pub market: Pubkey,
     /// The vault PDA's margin account on that market.
     pub margin_account: Pubkey,
-    /// Largest |position| on this venue (underlying base units).
-    pub cap_units: u64,
+    /// Adapter.
+    pub kind: VenueKind,
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 7],
+}
+
+impl VenueConfig {
+    /// A venue entry.
+    pub fn new(
+        kind: VenueKind,
+        program_id: Pubkey,
+        market: Pubkey,
+        margin_account: Pubkey,
+        cap_units: u64,
+    ) -> Self {
+        VenueConfig {
+            cap_units,
+            program_id,
+            market,
+            margin_account,
+            kind,
+            padding: [0; 7],
+        }
+    }
 }
 
 /// Fee schedule.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct FeeParams {
     /// Management fee (bps of NAV per year), accrued continuously as fee shares.
     pub management_fee_bps: u16,
@@ -106,6 +137,7 @@ pub struct FeeParams {
 
 /// Deposit and withdrawal limits.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct DepositLimits {
     /// Largest NAV the vault accepts deposits up to (collateral base units).
     pub deposit_cap: u64,
@@ -113,10 +145,25 @@ pub struct DepositLimits {
     pub min_deposit: u64,
     /// Time between `request_withdraw` and `complete_withdraw` (seconds).
     pub withdrawal_delay_secs: u32,
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 4],
+}
+
+impl DepositLimits {
+    /// Limits with zero padding.
+    pub fn new(deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32) -> Self {
+        DepositLimits {
+            deposit_cap,
+            min_deposit,
+            withdrawal_delay_secs,
+            padding: [0; 4],
+        }
+    }
 }
 
 /// Bounds on the vol updater.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct VolParams {
     /// Lowest accepted σ (bps, 10 000 = 100 %).
     pub min_sigma_bps: u32,
@@ -130,6 +177,7 @@ pub struct VolParams {
 
 /// Oracle acceptance thresholds.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct OracleLimits {
     /// Oldest accepted publish time, seconds before now.
     pub max_age_secs: u32,
@@ -141,6 +189,7 @@ pub struct OracleLimits {
 
 /// Kind of a synthetic option leg.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(u8)]
 pub enum LegKind {
     /// Call option.
     #[default]
@@ -151,9 +200,8 @@ pub enum LegKind {
 
 /// One synthetic option leg of the target book.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct OptionLeg {
-    /// Call or put.
-    pub kind: LegKind,
     /// Strike (quote currency, scaled by 1e6: 150 USD = 150_000_000).
     pub strike_e6: u64,
     /// Expiry (unix seconds).
@@ -162,6 +210,25 @@ pub struct OptionLeg {
     pub quantity: i64,
     /// Implied vol (bps); 0 = use the vault's current σ.
     pub vol_bps: u32,
+    /// Call or put.
+    pub kind: LegKind,
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 3],
+}
+
+impl OptionLeg {
+    /// A leg: `quantity` in underlying base units, strike in millionths of the quote
+    /// currency, `vol_bps` 0 for the vault's σ.
+    pub fn new(kind: LegKind, strike_e6: u64, expiry: i64, quantity: i64, vol_bps: u32) -> Self {
+        OptionLeg {
+            strike_e6,
+            expiry,
+            quantity,
+            vol_bps,
+            kind,
+            padding: [0; 3],
+        }
+    }
 }
 
 /// Everything in [`VaultParams`] except the venue list and the option book. Those change
@@ -218,36 +285,41 @@ impl ParamsChange {
 }
 
 /// Everything governance can change, validated as a whole.
+///
+/// `repr(C)`, fields ordered by alignment: the zero-copy layout equals the Borsh layout.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+#[repr(C)]
 pub struct VaultParams {
     /// Risk target and limits.
     pub risk: RiskParams,
-    /// Fees.
-    pub fees: FeeParams,
     /// Deposit and withdrawal limits.
     pub limits: DepositLimits,
+    /// Hedge venues, in routing order.
+    pub venues: [VenueConfig; MAX_VENUES],
+    /// The synthetic option book (first `leg_count` entries are live).
+    pub legs: [OptionLeg; MAX_LEGS],
     /// Vol updater bounds.
     pub vol: VolParams,
     /// Oracle thresholds.
     pub oracle: OracleLimits,
+    /// Venue margin bounds.
+    pub margin: MarginParams,
+    /// Delay between queueing and applying a change (seconds).
+    pub timelock_secs: u32,
+    /// Fees.
+    pub fees: FeeParams,
     /// Guardian: may pause instructions and set withdraw-only mode at once.
     pub guardian: Pubkey,
     /// May call `update_vol`.
     pub vol_updater: Pubkey,
     /// Owner of the share account that receives fee shares.
     pub fee_recipient: Pubkey,
-    /// Delay between queueing and applying a change (seconds).
-    pub timelock_secs: u32,
-    /// Venue margin bounds.
-    pub margin: MarginParams,
     /// Number of used entries in `venues`.
     pub venue_count: u8,
-    /// Hedge venues, in routing order.
-    pub venues: [VenueConfig; MAX_VENUES],
     /// Number of used entries in `legs`.
     pub leg_count: u8,
-    /// The synthetic option book (first `leg_count` entries are live).
-    pub legs: [OptionLeg; MAX_LEGS],
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 2],
 }
 
 impl VaultParams {

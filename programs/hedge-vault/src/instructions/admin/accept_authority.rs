@@ -8,14 +8,14 @@ use crate::state::Vault;
 pub struct AcceptAuthority<'info> {
     pub new_authority: Signer<'info>,
     #[account(mut)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
 }
 
 impl AcceptAuthority<'_> {
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let vault = &mut ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         require!(
             vault.pending_authority != Pubkey::default(),
             VaultError::NoPendingAuthority
@@ -29,7 +29,7 @@ impl AcceptAuthority<'_> {
         vault.authority = vault.pending_authority;
         vault.pending_authority = Pubkey::default();
         crate::events::emit(&AuthorityAccepted {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             old_authority: old,
             new_authority: vault.authority,
         });

@@ -15,14 +15,14 @@ pub struct AmendParamsArgs {
 pub struct AmendParams<'info> {
     pub authority: Signer<'info>,
     #[account(has_one = authority @ VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         mut,
         seeds = [PENDING_SEED, vault.key().as_ref()],
-        bump = pending.bump,
+        bump = pending.load()?.bump,
         has_one = vault @ VaultError::PendingVaultMismatch,
     )]
-    pub pending: Box<Account<'info, PendingParams>>,
+    pub pending: AccountLoader<'info, PendingParams>,
 }
 
 impl AmendParams<'_> {
@@ -32,12 +32,12 @@ impl AmendParams<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: AmendParamsArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        let pending = &mut ctx.accounts.pending;
+        let mut pending = ctx.accounts.pending.load_mut()?;
         let mut params = pending.params;
         args.change.apply(&mut params)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
-            .checked_add(i64::from(ctx.accounts.vault.params.timelock_secs))
+            .checked_add(i64::from(ctx.accounts.vault.load()?.params.timelock_secs))
             .ok_or(VaultError::MathOverflow)?;
         pending.params = params;
         pending.queued_at = now;

@@ -12,15 +12,15 @@ pub struct ApplyParams<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(mut, has_one = authority @ VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         mut,
         close = authority,
         seeds = [PENDING_SEED, vault.key().as_ref()],
-        bump = pending.bump,
+        bump = pending.load()?.bump,
         has_one = vault @ VaultError::PendingVaultMismatch,
     )]
-    pub pending: Box<Account<'info, PendingParams>>,
+    pub pending: AccountLoader<'info, PendingParams>,
     /// CHECK: validated by `oracle::load_price` (owner, feed id / address, freshness).
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
@@ -34,12 +34,15 @@ impl ApplyParams<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = crate::constraints::now()?;
-        let pending = &ctx.accounts.pending;
-        require!(pending.is_ready(now), VaultError::TimelockNotElapsed);
-        let params = pending.params;
+        let params = {
+            let pending = ctx.accounts.pending.load()?;
+            require!(pending.is_ready(now), VaultError::TimelockNotElapsed);
+            pending.params
+        };
         // Legs may have expired while queued.
-        let vault = &mut ctx.accounts.vault;
-        params.validate(now, &vault.key())?;
+        let address = ctx.accounts.vault.key();
+        params.validate(now, &address)?;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         // A venue holding a position cannot be removed or pointed elsewhere (its cap may
         // change).
         for (i, pos) in vault.venue_positions.iter().enumerate() {
@@ -66,10 +69,10 @@ impl ApplyParams<'_> {
             },
             now,
         )?;
-        let report = compute_delta_report(vault, &market, now)?;
-        check_book_limits(vault, &report)?;
+        let report = compute_delta_report(&vault, &market, now)?;
+        check_book_limits(&vault, &report)?;
         crate::events::emit(&ParamsApplied {
-            vault: vault.key(),
+            vault: address,
             params,
         });
         Ok(())

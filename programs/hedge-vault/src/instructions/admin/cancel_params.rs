@@ -10,15 +10,15 @@ pub struct CancelParams<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(has_one = authority @ VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         mut,
         close = authority,
         seeds = [PENDING_SEED, vault.key().as_ref()],
-        bump = pending.bump,
+        bump = pending.load()?.bump,
         has_one = vault @ VaultError::PendingVaultMismatch,
     )]
-    pub pending: Box<Account<'info, PendingParams>>,
+    pub pending: AccountLoader<'info, PendingParams>,
 }
 
 impl CancelParams<'_> {

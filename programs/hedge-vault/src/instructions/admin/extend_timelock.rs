@@ -15,7 +15,7 @@ pub struct ExtendTimelockArgs {
 pub struct ExtendTimelock<'info> {
     pub authority: Signer<'info>,
     #[account(mut, has_one = authority @ VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
 }
 
 impl ExtendTimelock<'_> {
@@ -23,7 +23,7 @@ impl ExtendTimelock<'_> {
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: ExtendTimelockArgs) -> Result<()> {
-        let vault = &mut ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         let old = vault.params.timelock_secs;
         require!(args.timelock_secs >= old, VaultError::TimelockShortening);
         require!(
@@ -32,7 +32,7 @@ impl ExtendTimelock<'_> {
         );
         vault.params.timelock_secs = args.timelock_secs;
         crate::events::emit(&TimelockExtended {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             old_secs: old,
             new_secs: args.timelock_secs,
         });

@@ -32,7 +32,7 @@ pub struct InitializeVault<'info> {
         seeds = [VAULT_SEED, collateral_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
         bump,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(mint::token_program = token_program)]
     pub collateral_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
@@ -87,52 +87,38 @@ impl InitializeVault<'_> {
         let params = VaultParams::from_core(args.params);
         params.validate(now, &ctx.accounts.vault.key())?;
         validate_feed(&args.oracle.underlying)?;
-        if let Some(c) = &args.oracle.collateral {
+        if let Some(c) = args.oracle.collateral() {
             validate_feed(c)?;
         }
         require!(
             (params.vol.min_sigma_bps..=params.vol.max_sigma_bps).contains(&args.initial_sigma_bps),
             VaultError::SigmaOutOfBounds
         );
-        let vault = &mut ctx.accounts.vault;
-        vault.set_inner(Vault {
-            version: VAULT_VERSION,
-            bump: ctx.bumps.vault,
-            share_mint_bump: ctx.bumps.share_mint,
-            collateral_bump: ctx.bumps.collateral_vault,
-            escrow_bump: ctx.bumps.share_escrow,
-            decimals: ctx.accounts.collateral_mint.decimals,
-            vault_id: args.vault_id,
-            authority: ctx.accounts.authority.key(),
-            pending_authority: Pubkey::default(),
-            collateral_mint: ctx.accounts.collateral_mint.key(),
-            token_program: ctx.accounts.token_program.key(),
-            share_mint: ctx.accounts.share_mint.key(),
-            collateral_vault: ctx.accounts.collateral_vault.key(),
-            share_escrow: ctx.accounts.share_escrow.key(),
-            oracle: args.oracle,
-            params,
-            sigma_bps: args.initial_sigma_bps,
-            sigma_updated_at: now,
-            total_collateral: 0,
-            escrowed_shares: 0,
-            accrued_fee_shares: 0,
-            fees_accrued_at: now,
-            high_water_mark_q64: 1u128 << 64,
-            hedge_position: 0,
-            venue_positions: [0; MAX_VENUES],
-            hedge_equity: 0,
-            nav_slot: 0,
-            keeper_rewards_paid: 0,
-            funding_adverse_since: 0,
-            paused: 0,
-            withdraw_only: false,
-            last_rebalance_at: 0,
-            sequence: 0,
-        });
+        let a = &ctx.accounts;
+        // The account is zeroed: only the non-zero fields are written.
+        let mut vault = a.vault.load_init()?;
+        vault.version = VAULT_VERSION;
+        vault.bump = ctx.bumps.vault;
+        vault.share_mint_bump = ctx.bumps.share_mint;
+        vault.collateral_bump = ctx.bumps.collateral_vault;
+        vault.escrow_bump = ctx.bumps.share_escrow;
+        vault.decimals = a.collateral_mint.decimals;
+        vault.vault_id = args.vault_id;
+        vault.authority = a.authority.key();
+        vault.collateral_mint = a.collateral_mint.key();
+        vault.token_program = a.token_program.key();
+        vault.share_mint = a.share_mint.key();
+        vault.collateral_vault = a.collateral_vault.key();
+        vault.share_escrow = a.share_escrow.key();
+        vault.oracle = args.oracle;
+        vault.params = params;
+        vault.sigma_bps = args.initial_sigma_bps;
+        vault.sigma_updated_at = now;
+        vault.fees_accrued_at = now;
+        vault.set_high_water_mark(1u128 << 64);
         vault.invariant(0, 0, 0)?;
         crate::events::emit(&VaultInitialized {
-            vault: vault.key(),
+            vault: a.vault.key(),
             authority: vault.authority,
             collateral_mint: vault.collateral_mint,
             share_mint: vault.share_mint,

@@ -14,17 +14,17 @@ pub struct ProposeAuthorityArgs {
 pub struct ProposeAuthority<'info> {
     pub authority: Signer<'info>,
     #[account(mut, has_one = authority @ VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
 }
 
 impl ProposeAuthority<'_> {
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: ProposeAuthorityArgs) -> Result<()> {
-        let vault = &mut ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         vault.pending_authority = args.new_authority;
         crate::events::emit(&AuthorityProposed {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             current: vault.authority,
             proposed: args.new_authority,
         });

@@ -16,16 +16,16 @@ pub struct QueueParams<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(has_one = authority @ crate::error::VaultError::NotAuthority)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     /// One pending change at a time: `init` fails while another is queued.
     #[account(
         init,
         payer = authority,
-        space = 8 + PendingParams::INIT_SPACE,
+        space = PendingParams::SPACE,
         seeds = [PENDING_SEED, vault.key().as_ref()],
         bump,
     )]
-    pub pending: Box<Account<'info, PendingParams>>,
+    pub pending: AccountLoader<'info, PendingParams>,
     pub system_program: Program<'info, System>,
 }
 
@@ -34,19 +34,19 @@ impl QueueParams<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: QueueParamsArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        let mut params = ctx.accounts.vault.params;
+        let vault = ctx.accounts.vault.load()?;
+        let mut params = vault.params;
         args.change.apply(&mut params)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
-            .checked_add(i64::from(ctx.accounts.vault.params.timelock_secs))
+            .checked_add(i64::from(vault.params.timelock_secs))
             .ok_or(crate::error::VaultError::MathOverflow)?;
-        ctx.accounts.pending.set_inner(PendingParams {
-            vault: ctx.accounts.vault.key(),
-            bump: ctx.bumps.pending,
-            queued_at: now,
-            eta,
-            params,
-        });
+        let mut pending = ctx.accounts.pending.load_init()?;
+        pending.vault = ctx.accounts.vault.key();
+        pending.bump = ctx.bumps.pending;
+        pending.queued_at = now;
+        pending.eta = eta;
+        pending.params = params;
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,

@@ -17,14 +17,14 @@ pub struct SetPause<'info> {
     /// The guardian (may only add restrictions) or the authority (may do anything).
     pub signer: Signer<'info>,
     #[account(mut)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
 }
 
 impl SetPause<'_> {
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: SetPauseArgs) -> Result<()> {
-        let vault = &mut ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         let signer = ctx.accounts.signer.key();
         require!(args.paused & !pause::ALL == 0, VaultError::InvalidPauseBits);
         if signer != vault.authority {
@@ -39,7 +39,7 @@ impl SetPause<'_> {
         vault.paused = args.paused;
         vault.withdraw_only = args.withdraw_only;
         crate::events::emit(&PauseChanged {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             by: signer,
             paused: vault.paused,
             withdraw_only: vault.withdraw_only,

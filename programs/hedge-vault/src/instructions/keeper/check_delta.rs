@@ -7,7 +7,7 @@ use crate::state::Vault;
 
 #[derive(Accounts)]
 pub struct CheckDelta<'info> {
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     /// CHECK: validated by `oracle::load_price` (owner, feed id / address, freshness).
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
@@ -21,7 +21,7 @@ impl CheckDelta<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = crate::constraints::now()?;
-        let vault = &ctx.accounts.vault;
+        let vault = ctx.accounts.vault.load()?;
         let market = load_market(
             &vault.oracle,
             &vault.params.oracle,
@@ -31,9 +31,9 @@ impl CheckDelta<'_> {
             },
             now,
         )?;
-        let r = compute_delta_report(vault, &market, now)?;
+        let r = compute_delta_report(&vault, &market, now)?;
         crate::events::emit(&DeltaChecked {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             price_fx: r.price.to_bits(),
             conf_fx: r.conf.to_bits(),
             collateral_rate_fx: r.collateral_rate.to_bits(),

@@ -4,7 +4,7 @@ use anchor_spl::token_interface::{self, Mint, MintTo, TokenAccount, TokenInterfa
 use crate::constraints::{check_invariant, now};
 use crate::error::VaultError;
 use crate::events::FeesClaimed;
-use crate::state::{pause, Vault};
+use crate::state::{pause, Staged, Vault};
 
 #[derive(Accounts)]
 pub struct ClaimFees<'info> {
@@ -15,7 +15,7 @@ pub struct ClaimFees<'info> {
         has_one = share_escrow,
         has_one = token_program,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(mut)]
     pub share_mint: Box<InterfaceAccount<'info, Mint>>,
     pub collateral_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -24,7 +24,7 @@ pub struct ClaimFees<'info> {
     #[account(
         mut,
         token::mint = share_mint,
-        token::authority = vault.params.fee_recipient,
+        token::authority = vault.load()?.params.fee_recipient,
         token::token_program = token_program,
     )]
     pub recipient_shares: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -38,12 +38,13 @@ impl ClaimFees<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        a.vault.require_not_paused(pause::CLAIM_FEES)?;
-        a.vault.accrue_fees(now()?, a.share_mint.supply)?;
-        let shares = a.vault.accrued_fee_shares;
+        let mut vault = Staged::load(&a.vault)?;
+        vault.require_not_paused(pause::CLAIM_FEES)?;
+        vault.accrue_fees(now()?, a.share_mint.supply)?;
+        let shares = vault.accrued_fee_shares;
         require!(shares > 0, VaultError::ZeroAmount);
-        a.vault.accrued_fee_shares = 0;
-        let seeds = a.vault.signer_seeds();
+        vault.accrued_fee_shares = 0;
+        let seeds = vault.signer_seeds();
         token_interface::mint_to(
             CpiContext::new_with_signer(
                 a.token_program.key(),
@@ -58,12 +59,12 @@ impl ClaimFees<'_> {
         )?;
         let mut collateral = a.collateral_vault.clone();
         let mut escrow = a.share_escrow.clone();
-        check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut escrow)?;
+        check_invariant(&vault, &mut collateral, &mut a.share_mint, &mut escrow)?;
         crate::events::emit(&FeesClaimed {
             vault: a.vault.key(),
-            recipient: a.vault.params.fee_recipient,
+            recipient: vault.params.fee_recipient,
             shares,
         });
-        Ok(())
+        vault.commit()
     }
 }

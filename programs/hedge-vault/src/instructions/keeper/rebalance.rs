@@ -6,7 +6,7 @@ use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::compute_band_report;
-use crate::state::{pause, Vault};
+use crate::state::{pause, Staged, Vault};
 use crate::venues::{self, VenueAccounts};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -21,7 +21,7 @@ pub struct RebalanceArgs {
 pub struct Rebalance<'info> {
     pub keeper: Signer<'info>,
     #[account(mut, has_one = collateral_mint, has_one = collateral_vault, has_one = token_program)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     /// CHECK: validated by `oracle::load_price`.
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
@@ -62,53 +62,53 @@ impl<'info> Rebalance<'info> {
     #[inline(never)]
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
         let a = ctx.accounts;
+        let mut vault = Staged::load(&a.vault)?;
         // Cheapest checks first: a keeper that lost the race fails here.
         require!(
-            a.vault.sequence == args.expected_sequence,
+            vault.sequence == args.expected_sequence,
             VaultError::StaleSequence
         );
-        a.vault.require_not_paused(pause::REBALANCE)?;
+        vault.require_not_paused(pause::REBALANCE)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        let cooldown_end = a
-            .vault
+        let cooldown_end = vault
             .last_rebalance_at
-            .saturating_add(i64::from(a.vault.params.risk.rebalance_cooldown_secs));
+            .saturating_add(i64::from(vault.params.risk.rebalance_cooldown_secs));
         require!(now >= cooldown_end, VaultError::CooldownActive);
 
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
         let market = load_market(
-            &a.vault.oracle,
-            &a.vault.params.oracle,
+            &vault.oracle,
+            &vault.params.oracle,
             &FeedAccounts {
                 underlying: &a.underlying_oracle,
                 collateral: collateral_oracle,
             },
             now,
         )?;
-        let report = compute_band_report(&a.vault, &market, now)?;
+        let report = compute_band_report(&vault, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
 
-        let max = i64::try_from(a.vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
+        let max = i64::try_from(vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
         let wanted: i64 = report
             .deviation
             .round_to_zero()
             .saturating_to_num::<i64>()
             .clamp(-max, max);
-        let (venue_index, size) = route(&a.vault, wanted).ok_or(VaultError::NoVenueCapacity)?;
+        let (venue_index, size) = route(&vault, wanted).ok_or(VaultError::NoVenueCapacity)?;
         require!(
             usize::from(args.venue_index) == venue_index,
             VaultError::WrongVenue
         );
-        if a.vault.withdraw_only {
-            let new = a.vault.hedge_position.saturating_add(size);
+        if vault.withdraw_only {
+            let new = vault.hedge_position.saturating_add(size);
             require!(
-                new.unsigned_abs() <= a.vault.hedge_position.unsigned_abs(),
+                new.unsigned_abs() <= vault.hedge_position.unsigned_abs(),
                 VaultError::WithdrawOnly
             );
         }
 
-        let cfg = a.vault.params.venues[venue_index];
+        let cfg = vault.params.venues[venue_index];
         let va = VenueAccounts {
             program: &a.venue_program,
             market: &a.venue_market,
@@ -117,17 +117,17 @@ impl<'info> Rebalance<'info> {
             collateral_oracle,
         };
         let price = market.underlying.price;
-        let seeds = a.vault.signer_seeds();
+        let seeds = vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
         let auth = venues::VaultAuthority {
             vault: &vault_info,
             seeds: &seeds,
         };
-        let req = venues::TradeRequest::for_vault(&a.vault, size, &market, now);
+        let req = venues::TradeRequest::for_vault(&vault, size, &market, now);
         let fill = venues::verified_trade(&cfg, &va, &auth, &req)?;
         let (after, fill, cost) = (fill.position_after, fill.price, fill.cost);
 
-        let v = &mut a.vault;
+        let v = &mut vault;
         v.venue_positions[venue_index] = after;
         v.hedge_position = v
             .venue_positions
@@ -153,7 +153,7 @@ impl<'info> Rebalance<'info> {
                         from: a.collateral_vault.to_account_info(),
                         mint: a.collateral_mint.to_account_info(),
                         to: a.keeper_collateral.to_account_info(),
-                        authority: v.to_account_info(),
+                        authority: a.vault.to_account_info(),
                     },
                     &[&seeds],
                 ),
@@ -180,7 +180,7 @@ impl<'info> Rebalance<'info> {
         );
         v.invariant_params()?;
         crate::events::emit(&Rebalanced {
-            vault: v.key(),
+            vault: a.vault.key(),
             keeper: a.keeper.key(),
             venue_index: args.venue_index,
             size,
@@ -195,6 +195,6 @@ impl<'info> Rebalance<'info> {
             sequence: v.sequence,
             timestamp: now,
         });
-        Ok(())
+        vault.commit()
     }
 }

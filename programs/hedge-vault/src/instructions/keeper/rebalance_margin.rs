@@ -7,7 +7,7 @@ use crate::error::VaultError;
 use crate::events::MarginRebalanced;
 use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::compute_band_report;
-use crate::state::Vault;
+use crate::state::{Staged, Vault};
 use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -19,7 +19,7 @@ pub struct RebalanceMarginArgs {
 #[derive(Accounts)]
 pub struct RebalanceMargin<'info> {
     #[account(mut, has_one = collateral_mint, has_one = collateral_vault, has_one = token_program)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     /// CHECK: validated by `oracle::load_price`.
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
@@ -105,18 +105,19 @@ impl<'info> RebalanceMargin<'info> {
     #[inline(never)]
     pub fn handler(ctx: Context<'info, RebalanceMargin<'info>>, args: RebalanceMarginArgs) -> Result<()> {
         let a = ctx.accounts;
+        let mut vault = Staged::load(&a.vault)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
         let idx = usize::from(args.venue_index);
         require!(
-            idx < usize::from(a.vault.params.venue_count),
+            idx < usize::from(vault.params.venue_count),
             VaultError::VenueAccountMismatch
         );
-        let cfg = a.vault.params.venues[idx];
+        let cfg = vault.params.venues[idx];
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
         let market = load_market(
-            &a.vault.oracle,
-            &a.vault.params.oracle,
+            &vault.oracle,
+            &vault.params.oracle,
             &FeedAccounts {
                 underlying: &a.underlying_oracle,
                 collateral: collateral_oracle,
@@ -135,10 +136,10 @@ impl<'info> RebalanceMargin<'info> {
         let mark = Mark::of(&market, now)?;
         let cprice = mark.collateral_price;
         let view = venues::view(&cfg, va.market, va.margin_account, &mark)?;
-        let unit = 10i128.pow(u32::from(a.vault.decimals));
+        let unit = 10i128.pow(u32::from(vault.decimals));
         // Size margin for the larger of the current hedge and the one the next rebalance
         // would open, so the first trade finds its margin in place.
-        let report = compute_band_report(&a.vault, &market, now)?;
+        let report = compute_band_report(&vault, &market, now)?;
         let pending = report
             .deviation
             .saturating_abs()
@@ -151,14 +152,14 @@ impl<'info> RebalanceMargin<'info> {
                 equity_quote: view.equity_quote,
                 notional,
                 margin_collateral: view.collateral,
-                available: a.vault.total_collateral,
+                available: vault.total_collateral,
                 collateral_price: cprice,
                 unit,
             },
-            &a.vault.params.margin,
+            &vault.params.margin,
         )?;
         require!(amount != 0, VaultError::MarginWithinBounds);
-        let seeds = a.vault.signer_seeds();
+        let seeds = vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
         let t = MarginTransfer {
             amount,
@@ -173,7 +174,7 @@ impl<'info> RebalanceMargin<'info> {
         };
         venues::move_margin(&cfg, &va, &t, &auth)?;
 
-        let v = &mut a.vault;
+        let v = &mut vault;
         v.total_collateral = v
             .total_collateral
             .checked_add_signed(-amount)
@@ -189,12 +190,12 @@ impl<'info> RebalanceMargin<'info> {
         );
         v.invariant_params()?;
         crate::events::emit(&MarginRebalanced {
-            vault: v.key(),
+            vault: a.vault.key(),
             venue_index: args.venue_index,
             amount,
             equity_before_fx: view.equity_quote.to_bits(),
             notional_fx: notional.to_bits(),
         });
-        Ok(())
+        vault.commit()
     }
 }

@@ -9,7 +9,7 @@ use crate::venues::{self, Mark};
 #[derive(Accounts)]
 pub struct RefreshNav<'info> {
     #[account(mut)]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     /// CHECK: validated by `oracle::load_price`.
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
@@ -56,7 +56,7 @@ impl RefreshNav<'_> {
     /// must run in the same slot (clients put both in one transaction).
     pub fn handler<'info>(ctx: Context<'info, RefreshNav<'info>>) -> Result<()> {
         let clock = Clock::get()?;
-        let vault = &ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         let collateral_oracle = ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref());
         let market = load_market(
             &vault.oracle,
@@ -68,8 +68,7 @@ impl RefreshNav<'_> {
             clock.unix_timestamp,
         )?;
         let mark = Mark::of(&market, clock.unix_timestamp)?;
-        let (equity, paid_bps) = mark_venues(vault, ctx.remaining_accounts, &mark)?;
-        let vault = &mut ctx.accounts.vault;
+        let (equity, paid_bps) = mark_venues(&vault, ctx.remaining_accounts, &mark)?;
         vault.hedge_equity = equity;
         vault.nav_slot = clock.slot;
         vault.observe_funding(paid_bps, clock.unix_timestamp);

@@ -13,8 +13,8 @@ pub struct UpdateVolArgs {
 #[derive(Accounts)]
 pub struct UpdateVol<'info> {
     pub vol_updater: Signer<'info>,
-    #[account(mut, constraint = vault.params.vol_updater == vol_updater.key() @ VaultError::NotVolUpdater)]
-    pub vault: Box<Account<'info, Vault>>,
+    #[account(mut, constraint = vault.load()?.params.vol_updater == vol_updater.key() @ VaultError::NotVolUpdater)]
+    pub vault: AccountLoader<'info, Vault>,
 }
 
 impl UpdateVol<'_> {
@@ -24,7 +24,7 @@ impl UpdateVol<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: UpdateVolArgs) -> Result<()> {
         let now = crate::constraints::now()?;
-        let vault = &mut ctx.accounts.vault;
+        let mut vault = ctx.accounts.vault.load_mut()?;
         vault.require_not_paused(pause::UPDATE_VOL)?;
         let v = vault.params.vol;
         require!(
@@ -44,7 +44,7 @@ impl UpdateVol<'_> {
         vault.sigma_updated_at = now;
         vault.invariant_params()?;
         crate::events::emit(&VolUpdated {
-            vault: vault.key(),
+            vault: ctx.accounts.vault.key(),
             old_sigma_bps: old,
             new_sigma_bps: args.sigma_bps,
         });

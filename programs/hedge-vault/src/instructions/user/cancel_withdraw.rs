@@ -5,7 +5,7 @@ use crate::constants::WITHDRAW_SEED;
 use crate::constraints::check_invariant;
 use crate::error::VaultError;
 use crate::events::WithdrawCancelled;
-use crate::state::{Vault, WithdrawRequest};
+use crate::state::{Staged, Vault, WithdrawRequest};
 
 #[derive(Accounts)]
 pub struct CancelWithdraw<'info> {
@@ -18,7 +18,7 @@ pub struct CancelWithdraw<'info> {
         has_one = share_escrow,
         has_one = token_program,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         mut,
         close = owner,
@@ -49,8 +49,9 @@ impl CancelWithdraw<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
+        let mut vault = Staged::load(&a.vault)?;
         let shares = a.request.shares;
-        let seeds = a.vault.signer_seeds();
+        let seeds = vault.signer_seeds();
         token_interface::transfer_checked(
             CpiContext::new_with_signer(
                 a.token_program.key(),
@@ -65,14 +66,14 @@ impl CancelWithdraw<'_> {
             shares,
             a.share_mint.decimals,
         )?;
-        a.vault.on_cancel_withdraw(shares)?;
+        vault.on_cancel_withdraw(shares)?;
         let mut collateral = a.collateral_vault.clone();
-        check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
+        check_invariant(&vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
         crate::events::emit(&WithdrawCancelled {
             vault: a.vault.key(),
             user: a.owner.key(),
             shares,
         });
-        Ok(())
+        vault.commit()
     }
 }

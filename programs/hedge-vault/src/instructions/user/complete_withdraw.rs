@@ -7,7 +7,7 @@ use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::WithdrawCompleted;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::state::{pause, Vault, WithdrawRequest};
+use crate::state::{pause, Staged, Vault, WithdrawRequest};
 use crate::venues::{self, VenueAccounts};
 
 #[derive(Accounts)]
@@ -22,7 +22,7 @@ pub struct CompleteWithdraw<'info> {
         has_one = share_escrow,
         has_one = token_program,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         mut,
         close = owner,
@@ -64,29 +64,30 @@ impl<'info> CompleteWithdraw<'info> {
     pub fn handler(ctx: Context<'info, CompleteWithdraw<'info>>) -> Result<()> {
         let remaining = ctx.remaining_accounts;
         let a = ctx.accounts;
-        a.vault.require_not_paused(pause::COMPLETE_WITHDRAW)?;
+        let mut vault = Staged::load(&a.vault)?;
+        vault.require_not_paused(pause::COMPLETE_WITHDRAW)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        a.vault.require_fresh_nav(clock.slot)?;
+        vault.require_fresh_nav(clock.slot)?;
         require!(now >= a.request.unlock_at, VaultError::WithdrawalNotReady);
-        a.vault.accrue_fees(now, a.share_mint.supply)?;
+        vault.accrue_fees(now, a.share_mint.supply)?;
 
         let shares_in = a.request.shares;
-        let total_shares = a.vault.total_shares(a.share_mint.supply)?;
+        let total_shares = vault.total_shares(a.share_mint.supply)?;
         let value_now =
-            shares::assets_for_shares(shares_in, a.vault.total_assets(), total_shares).map_err(math_err)?;
+            shares::assets_for_shares(shares_in, vault.total_assets(), total_shares).map_err(math_err)?;
         let payout = value_now.min(a.request.assets_at_request);
         require!(payout > 0, VaultError::ZeroAssetsOut);
         require!(
-            payout <= a.vault.total_collateral && payout <= a.collateral_vault.amount,
+            payout <= vault.total_collateral && payout <= a.collateral_vault.amount,
             VaultError::InsufficientCollateral
         );
 
-        if a.vault.hedge_position != 0 {
-            reduce_hedge(a, remaining, shares_in, total_shares, now)?;
+        if vault.hedge_position != 0 {
+            reduce_hedge(a, &mut vault, remaining, shares_in, total_shares, now)?;
         }
 
-        let seeds = a.vault.signer_seeds();
+        let seeds = vault.signer_seeds();
         token_interface::burn(
             CpiContext::new_with_signer(
                 a.token_program.key(),
@@ -113,10 +114,10 @@ impl<'info> CompleteWithdraw<'info> {
             payout,
             a.collateral_mint.decimals,
         )?;
-        a.vault.on_complete_withdraw(shares_in, payout)?;
+        vault.on_complete_withdraw(shares_in, payout)?;
 
         check_invariant(
-            &a.vault,
+            &vault,
             &mut a.collateral_vault,
             &mut a.share_mint,
             &mut a.share_escrow,
@@ -127,13 +128,14 @@ impl<'info> CompleteWithdraw<'info> {
             shares: shares_in,
             assets: payout,
         });
-        Ok(())
+        vault.commit()
     }
 }
 
 /// Shrinks every venue position by `shares / total_shares`.
 fn reduce_hedge<'info>(
-    a: &mut CompleteWithdraw<'info>,
+    a: &CompleteWithdraw<'info>,
+    vault: &mut Vault,
     remaining: &[AccountInfo<'info>],
     shares: u64,
     total_shares: u64,
@@ -145,22 +147,22 @@ fn reduce_hedge<'info>(
         .ok_or(VaultError::MissingVenueAccounts)?;
     let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
     let market = load_market(
-        &a.vault.oracle,
-        &a.vault.params.oracle,
+        &vault.oracle,
+        &vault.params.oracle,
         &FeedAccounts {
             underlying: oracle,
             collateral: collateral_oracle,
         },
         now,
     )?;
-    let seeds = a.vault.signer_seeds();
+    let seeds = vault.signer_seeds();
     let vault_info = a.vault.to_account_info();
     let auth = venues::VaultAuthority {
         vault: &vault_info,
         seeds: &seeds,
     };
-    let mut positions = a.vault.venue_positions;
-    for (i, cfg) in a.vault.params.live_venues().iter().enumerate() {
+    let mut positions = vault.venue_positions;
+    for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         let pos = positions[i];
         // Towards zero: the hedge is never reduced by more than its share.
         let size = i64::try_from(-(i128::from(pos) * i128::from(shares) / i128::from(total_shares.max(1))))
@@ -184,11 +186,11 @@ fn reduce_hedge<'info>(
             oracle,
             collateral_oracle,
         };
-        let req = venues::TradeRequest::for_vault(&a.vault, size, &market, now);
+        let req = venues::TradeRequest::for_vault(vault, size, &market, now);
         let fill = venues::verified_trade(cfg, &va, &auth, &req)?;
         positions[i] = fill.position_after;
     }
-    let v = &mut a.vault;
+    let v = vault;
     v.venue_positions = positions;
     v.hedge_position = positions
         .iter()

@@ -5,7 +5,7 @@ use hedge_math::shares;
 use crate::constraints::check_invariant;
 use crate::error::{math_err, VaultError};
 use crate::events::Deposited;
-use crate::state::{pause, Vault};
+use crate::state::{pause, Staged, Vault};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DepositArgs {
@@ -26,7 +26,7 @@ pub struct Deposit<'info> {
         has_one = share_escrow,
         has_one = token_program,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     pub collateral_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub share_mint: Box<InterfaceAccount<'info, Mint>>,
@@ -49,25 +49,25 @@ impl Deposit<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: DepositArgs) -> Result<()> {
         let a = ctx.accounts;
+        let mut vault = Staged::load(&a.vault)?;
         require!(args.amount > 0, VaultError::ZeroAmount);
-        a.vault.require_not_paused(pause::DEPOSIT)?;
-        require!(!a.vault.withdraw_only, VaultError::WithdrawOnly);
+        vault.require_not_paused(pause::DEPOSIT)?;
+        require!(!vault.withdraw_only, VaultError::WithdrawOnly);
         require!(
-            args.amount >= a.vault.params.limits.min_deposit,
+            args.amount >= vault.params.limits.min_deposit,
             VaultError::DepositTooSmall
         );
-        let cap_room = a
-            .vault
+        let cap_room = vault
             .params
             .limits
             .deposit_cap
-            .saturating_sub(a.vault.total_assets());
+            .saturating_sub(vault.total_assets());
         require!(args.amount <= cap_room, VaultError::DepositCapExceeded);
 
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        a.vault.require_fresh_nav(clock.slot)?;
-        a.vault.accrue_fees(now, a.share_mint.supply)?;
+        vault.require_fresh_nav(clock.slot)?;
+        vault.accrue_fees(now, a.share_mint.supply)?;
 
         let before = a.collateral_vault.amount;
         token_interface::transfer_checked(
@@ -91,13 +91,13 @@ impl Deposit<'_> {
             .ok_or(VaultError::MathOverflow)?;
         require!(received > 0, VaultError::TransferFeeTooLarge);
 
-        let total_shares = a.vault.total_shares(a.share_mint.supply)?;
+        let total_shares = vault.total_shares(a.share_mint.supply)?;
         let minted =
-            shares::shares_for_deposit(received, a.vault.total_assets(), total_shares).map_err(math_err)?;
+            shares::shares_for_deposit(received, vault.total_assets(), total_shares).map_err(math_err)?;
         require!(minted > 0, VaultError::ZeroSharesMinted);
         require!(minted >= args.min_shares_out, VaultError::SlippageExceeded);
 
-        let seeds = a.vault.signer_seeds();
+        let seeds = vault.signer_seeds();
         token_interface::mint_to(
             CpiContext::new_with_signer(
                 a.token_program.key(),
@@ -110,18 +110,18 @@ impl Deposit<'_> {
             ),
             minted,
         )?;
-        a.vault.on_deposit(received)?;
+        vault.on_deposit(received)?;
 
         let mut escrow = a.share_escrow.clone();
-        check_invariant(&a.vault, &mut a.collateral_vault, &mut a.share_mint, &mut escrow)?;
+        check_invariant(&vault, &mut a.collateral_vault, &mut a.share_mint, &mut escrow)?;
         crate::events::emit(&Deposited {
             vault: a.vault.key(),
             user: a.user.key(),
             assets: received,
             shares: minted,
-            total_assets: a.vault.total_assets(),
-            total_shares: a.vault.total_shares(a.share_mint.supply)?,
+            total_assets: vault.total_assets(),
+            total_shares: vault.total_shares(a.share_mint.supply)?,
         });
-        Ok(())
+        vault.commit()
     }
 }

@@ -25,7 +25,7 @@ pub struct RequestWithdraw<'info> {
         has_one = share_escrow,
         has_one = token_program,
     )]
-    pub vault: Box<Account<'info, Vault>>,
+    pub vault: AccountLoader<'info, Vault>,
     #[account(
         init,
         payer = owner,
@@ -52,15 +52,16 @@ impl RequestWithdraw<'_> {
     #[inline(never)]
     pub fn handler(ctx: Context<Self>, args: RequestWithdrawArgs) -> Result<()> {
         let a = ctx.accounts;
+        let mut vault = a.vault.load_mut()?;
         require!(args.shares > 0, VaultError::ZeroAmount);
-        a.vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
+        vault.require_not_paused(pause::REQUEST_WITHDRAW)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        a.vault.require_fresh_nav(clock.slot)?;
-        a.vault.accrue_fees(now, a.share_mint.supply)?;
-        let total_shares = a.vault.total_shares(a.share_mint.supply)?;
+        vault.require_fresh_nav(clock.slot)?;
+        vault.accrue_fees(now, a.share_mint.supply)?;
+        let total_shares = vault.total_shares(a.share_mint.supply)?;
         let value =
-            shares::assets_for_shares(args.shares, a.vault.total_assets(), total_shares).map_err(math_err)?;
+            shares::assets_for_shares(args.shares, vault.total_assets(), total_shares).map_err(math_err)?;
         require!(value > 0, VaultError::ZeroAssetsOut);
 
         token_interface::transfer_checked(
@@ -76,9 +77,9 @@ impl RequestWithdraw<'_> {
             args.shares,
             a.share_mint.decimals,
         )?;
-        a.vault.on_request_withdraw(args.shares)?;
+        vault.on_request_withdraw(args.shares)?;
         let unlock_at = now
-            .checked_add(i64::from(a.vault.params.limits.withdrawal_delay_secs))
+            .checked_add(i64::from(vault.params.limits.withdrawal_delay_secs))
             .ok_or(VaultError::MathOverflow)?;
         a.request.set_inner(WithdrawRequest {
             vault: a.vault.key(),
@@ -91,7 +92,7 @@ impl RequestWithdraw<'_> {
         });
 
         let mut collateral = a.collateral_vault.clone();
-        check_invariant(&a.vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
+        check_invariant(&vault, &mut collateral, &mut a.share_mint, &mut a.share_escrow)?;
         crate::events::emit(&WithdrawRequested {
             vault: a.vault.key(),
             user: a.owner.key(),
