@@ -25,6 +25,7 @@ pub mod bs;
 mod error;
 pub mod ops;
 pub mod primitives;
+pub mod q62;
 pub mod shares;
 pub(crate) mod tables;
 pub mod time;

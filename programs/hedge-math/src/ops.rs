@@ -42,17 +42,86 @@ pub fn sub(a: Fix, b: Fix) -> MathResult<Fix> {
 #[inline(always)]
 pub fn mul(a: Fix, b: Fix) -> MathResult<Fix> {
     let (x, y) = (a.to_bits(), b.to_bits());
-    let (ux, uy) = (x.unsigned_abs(), y.unsigned_abs());
-    if (ux | uy) >> FAST_BITS == 0 {
-        // |x|, |y| < 2^64: the product is < 2^128 and the quotient < 2^80.
-        let p = ux.wrapping_mul(uy);
-        let q = p >> FRAC_BITS;
-        let negative = (x < 0) != (y < 0);
-        // Towards −∞: a negative product with a remainder rounds away from zero.
-        let q = if negative && p & FRAC_MASK != 0 { q + 1 } else { q };
-        return Ok(Fix::from_bits(signed(q, negative)));
+    // Truncations tested for losslessness right below (cheaper on sBPF than `try_from`,
+    // which LLVM turns into two 128-bit comparisons).
+    let (xl, yl) = (x as i64, y as i64);
+    if i128::from(xl) == x && i128::from(yl) == y {
+        // |a|, |b| < 2^15: the exact product is below 2^126, and its arithmetic shift is
+        // the rounding towards −∞ that `fixed` does. It fits I80F48 (< 2^78 raw).
+        return Ok(Fix::from_bits(mul_i64_wide(xl, yl) >> FRAC_BITS));
     }
     mul_wide(a, b)
+}
+
+/// The exact product of two i64 as i128: natively one widening multiplication, on sBPF
+/// [`mul_i64_wide_limbs`].
+#[inline(always)]
+pub fn mul_i64_wide(a: i64, b: i64) -> i128 {
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        i128::from(a) * i128::from(b)
+    }
+    #[cfg(target_arch = "bpf")]
+    {
+        mul_i64_wide_limbs(a, b)
+    }
+}
+
+/// `(low, high)` halves of the exact product of two u64: natively one widening
+/// multiplication, on sBPF [`mul_u64_wide_limbs`].
+#[inline(always)]
+pub fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        let p = u128::from(a) * u128::from(b);
+        // The two halves of p: truncation is the point.
+        (p as u64, (p >> 64) as u64)
+    }
+    #[cfg(target_arch = "bpf")]
+    {
+        mul_u64_wide_limbs(a, b)
+    }
+}
+
+/// [`mul_i64_wide`] from 32-bit partial products, for sBPF. LLVM's BPF backend has no
+/// 64×64→128 multiply and lowers every `i128` product to a 128×128 routine. Here: four
+/// 32-bit partial products of the operands' bit patterns, then the sign correction
+/// hi(a·b) = hi(ā·b̄) − [a < 0]·b̄ − [b < 0]·ā (mod 2⁶⁴), ā being a's bits as unsigned.
+/// Compiled on every target so that native tests check it against `i128`.
+#[inline(always)]
+pub fn mul_i64_wide_limbs(a: i64, b: i64) -> i128 {
+    // Reinterpreting casts: two's complement bit patterns, not value conversions.
+    let (ua, ub) = (a as u64, b as u64);
+    let (lo, hi) = mul_u64_wide_limbs(ua, ub);
+    let hi = hi
+        .wrapping_sub(if a < 0 { ub } else { 0 })
+        .wrapping_sub(if b < 0 { ua } else { 0 });
+    (u128::from(hi) << 64 | u128::from(lo)) as i128
+}
+
+/// `(low, high)` halves of the product of two u64 from four 32-bit partial products.
+#[inline(always)]
+pub fn mul_u64_wide_limbs(a: u64, b: u64) -> (u64, u64) {
+    const MASK32: u64 = 0xffff_ffff;
+    let (a0, a1) = (a & MASK32, a >> 32);
+    // LLVM folds this partial-product idiom back into a 128-bit multiply, which BPF lowers
+    // to the 128×128 routine; an opaque value keeps it apart.
+    let a1 = core::hint::black_box(a1);
+    let (b0, b1) = (b & MASK32, b >> 32);
+    // 32×32-bit products cannot overflow 64 bits, and each sum below stays under 2^64 by
+    // the ranges of its terms. Wrapping operations say so: with overflow checks on, LLVM
+    // (not seeing through the opaque value) would emit checked multiplications.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    let mid = (p00 >> 32).wrapping_add(p01 & MASK32).wrapping_add(p10 & MASK32);
+    let lo = (p00 & MASK32) | (mid << 32);
+    let hi = p11
+        .wrapping_add(p01 >> 32)
+        .wrapping_add(p10 >> 32)
+        .wrapping_add(mid >> 32);
+    (lo, hi)
 }
 
 /// [`mul`] when an operand is 2¹⁶ or more in magnitude; out of line so that the common
@@ -119,22 +188,52 @@ pub fn sqrt_floor(a: Fix) -> Option<Fix> {
     if ux >> 80 != 0 {
         return a.checked_sqrt();
     }
-    // floor(√(x·2^48)) by Newton's iteration from above, in integers.
+    // floor(√n) for n = x·2^48 < 2^128.
     let n = ux << FRAC_BITS;
     if n < 2 {
         return Some(Fix::from_bits(signed(n, false)));
     }
-    // Seed from above within ≈1.6 % (the top 7–8 bits of n, an even shift, a table of
-    // ⌈16·√(m+1)⌉): four Newton steps instead of seven.
+    Some(Fix::from_bits(signed(isqrt_u128(n), false)))
+}
+
+/// ⌊√n⌋ for n ≥ 2 below 2¹²⁸, with one 128-bit division.
+///
+/// The top 62–64 bits of n (an even shift `e`) give ⌊√top⌋ to 32 bits with 64-bit
+/// Newton steps from a table seed; `r = ⌊√top⌋·2^(e/2)` is then within 2^(e/2 + 1) of √n,
+/// and one 128-bit Newton step squares that error away (to at most 2^(e/2 − 32) ≤ 1). A
+/// Newton step never lands below ⌊√n⌋ (AM–GM), so what remains is a decrement or two.
+#[inline]
+fn isqrt_u128(n: u128) -> u128 {
     let bits = 128 - n.leading_zeros();
+    let e = bits.saturating_sub(64).next_multiple_of(2);
+    // n >> e < 2^64 by the choice of e: the narrowing is exact.
+    let top = (n >> e) as u64;
+    let r_top = isqrt_u64(top);
+    if e == 0 {
+        return u128::from(r_top);
+    }
+    let r = u128::from(r_top) << (e / 2);
+    // r ≥ 2^31 here (top ≥ 2^62), so the division is by a non-zero value.
+    let mut r = (r + n / r) >> 1;
+    while r.checked_mul(r).is_none_or(|sq| sq > n) {
+        r -= 1;
+    }
+    r
+}
+
+/// ⌊√n⌋ for 1 ≤ n < 2^64: a table seed from above within ≈1.6 %, Newton steps in 64-bit
+/// integers (native divisions on sBPF) until they stop decreasing.
+#[inline]
+fn isqrt_u64(n: u64) -> u64 {
+    let bits = 64 - n.leading_zeros();
     let e = bits.saturating_sub(7) & !1;
     let m = usize::try_from(n >> e).unwrap_or(255).min(255);
-    let seed = u128::from(crate::tables::SQRT_SEED[m]) << (e / 2);
+    let seed = u64::from(crate::tables::SQRT_SEED[m]) << (e / 2);
     let mut r = seed.div_ceil(16);
     loop {
         let next = (r + n / r) >> 1;
         if next >= r {
-            return Some(Fix::from_bits(signed(r, false)));
+            return r;
         }
         r = next;
     }

@@ -4,12 +4,16 @@
 //! mpmath reference in `tests/data/primitives.csv` (`cargo test -p hedge-math --test
 //! accuracy -- --nocapture` prints the table). One ulp of I80F48 is 2⁻⁴⁸ ≈ 3.55e-15.
 //!
-//! Cost model: on sBPF a 128-bit division is the expensive operation (≈1,200 CU for an
-//! I80F48 division), a multiplication ≈60 CU. The algorithms below are chosen for few
-//! divisions: `exp` has none, `ln` one, `norm_cdf_pair` one (below |x| = 7.07).
+//! Cost model (sBPF): `exp`, `ln` and the normal tail reduce their argument with tables
+//! (`scripts/gen_tables.py`) and evaluate short polynomials in Q62 ([`crate::q62`]), with
+//! no division; measured costs in docs/sbf.md.
 
-use crate::ops::{add, div, half, horner, mul, neg, sub};
-use crate::tables::{EXP2_FRAC, LN2_OVER_N_Q96, LN_C, LN_INV_C, N_OVER_LN2};
+use crate::ops::{add, half, mul, neg, sub};
+use crate::q62;
+use crate::tables::{
+    EXP2_FRAC_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_TAIL_Q62,
+    N_OVER_LN2_Q24,
+};
 use crate::{Fix, MathError, MathResult};
 
 /// Largest accepted argument of [`exp`]: e⁵⁴ ≈ 2.8e23 fits I80F48 (max ≈ 6.0e23).
@@ -22,24 +26,13 @@ const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
 /// 1/√(2π).
 pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868");
 
-/// Taylor coefficients 1/n! for n = 4..=0 (highest degree first). On the reduced
+/// Taylor coefficients 1/n! for n = 4..=0 (highest degree first), Q62. On the reduced
 /// interval |r| ≤ ln2/512 the truncation error is below 4e-17 (0.01 ulp).
-const EXP_COEFFS: [Fix; 5] = [
-    Fix::lit("0.041666666666666666666666666666666667"),
-    Fix::lit("0.166666666666666666666666666666666667"),
-    Fix::lit("0.5"),
-    Fix::ONE,
-    Fix::ONE,
-];
+const EXP_COEFFS_Q62: [i64; 5] = [q62::ONE / 24, q62::ONE / 6, q62::ONE / 2, q62::ONE, q62::ONE];
 
-/// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 4..=0 (highest degree first), used by [`ln`].
-const LN1P_COEFFS: [Fix; 5] = [
-    Fix::lit("0.2"),
-    Fix::lit("-0.25"),
-    Fix::lit("0.333333333333333333333333333333333333"),
-    Fix::lit("-0.5"),
-    Fix::ONE,
-];
+/// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 4..=0 (highest degree first), Q62, used by
+/// [`ln`]. Truncation below 1e-17 for |r| ≤ 1/512.
+const LN1P_COEFFS_Q62: [i64; 5] = [q62::ONE / 5, -q62::ONE / 4, q62::ONE / 3, -q62::ONE / 2, q62::ONE];
 
 /// `n · ln 2` rounded to I80F48, computed from the Q96 constant so that range reduction
 /// adds at most half an ulp whatever `n` is.
@@ -54,9 +47,10 @@ fn n_ln2(n: i32) -> Fix {
 ///
 /// * Domain: x ≤ [`EXP_MAX`] (= 54); larger x returns [`MathError::ExpOverflow`].
 ///   Below [`EXP_MIN`] (= −34) the result rounds to 0.
-/// * Method: x = (256k + j)·ln2/256 + r with |r| ≤ ln2/512, a degree-4 Taylor polynomial
-///   on r (truncation < 4e-17), times the table value 2^(j/256), then a shift by k. No
-///   division, six multiplications.
+/// * Method: x = (256k + j)·ln2/256 + r with |r| ≤ ln2/512 (Cody–Waite reduction in
+///   wrapping i64 arithmetic, exact to 2⁻⁶²), a degree-4 Taylor polynomial on r in Q62
+///   (truncation < 4e-17), times the Q62 table value 2^(j/256), rounded once to I80F48
+///   after the shift by k. No division.
 /// * Measured worst relative error on [−34, 54]: see `docs/accuracy.md`.
 pub fn exp(x: Fix) -> MathResult<Fix> {
     if x > EXP_MAX {
@@ -66,28 +60,44 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
         return Ok(Fix::ZERO);
     }
     if x == Fix::ZERO {
-        // Exactly what the reduction below returns, without its eight multiplications
-        // (discount factors with r = 0 or q = 0).
+        // Exactly what the reduction below returns, without its multiplications (discount
+        // factors with r = 0 or q = 0).
         return Ok(Fix::ONE);
     }
-    // n = round(x·256/ln2), |n| ≤ 19 946: rounding on the raw bits (ties up), which is all
-    // the reduction needs and avoids a generic conversion.
-    let scaled = mul(x, N_OVER_LN2)?.to_bits();
-    let n = i32::try_from((scaled + (1i128 << 47)) >> 48).map_err(|_| MathError::Overflow)?;
-    // n·ln2/32 from the Q96 constant: |n · LN2_OVER_N_Q96| < 2^104 cannot overflow.
-    let n_ln2 = Fix::from_bits((i128::from(n).wrapping_mul(LN2_OVER_N_Q96) + (1i128 << 47)) >> 48);
-    let r = sub(x, n_ln2)?;
-    let (k, j) = (n >> 8, (n & 255).unsigned_abs() as usize);
-    let p = mul(horner(r, &EXP_COEFFS)?, EXP2_FRAC[j])?.to_bits();
-    let bits = if k >= 0 {
-        // p < 2·2⁴⁸ and k ≤ 77 keep the shift below 2¹²⁷.
-        p.checked_shl(k.unsigned_abs())
-            .filter(|v| v >> k.unsigned_abs() == p)
-            .ok_or(MathError::Overflow)?
+    // |x| ≤ 54: the raw bits are below 2^54 in magnitude, so the narrowing is lossless.
+    let xb = x.to_bits() as i64;
+    // n = round(x·256/ln2), |n| ≤ 19 946: (x in Q24, < 2^30) × (256/ln2 in Q24, < 2^33)
+    // stays below 2^63.
+    let n = ((xb >> 24) * N_OVER_LN2_Q24 + (1 << 47)) >> 48;
+    // r = x − n·ln2/256 in Q62. Each term may wrap, the result cannot (|r| ≤ 2^-9.4
+    // whatever the rounding of n above): two's complement arithmetic is exact mod 2^64.
+    let r = (xb << q62::EXTRA_BITS)
+        .wrapping_sub(n.wrapping_mul(LN2_OVER_N_Q62_HI))
+        .wrapping_sub((n * LN2_OVER_N_Q62_LO + (1 << 31)) >> 32);
+    let e_r = q62::horner(r, &EXP_COEFFS_Q62).ok_or(MathError::Overflow)?;
+    let (k, j) = (n >> 8, usize::try_from(n & 255).map_err(|_| MathError::Overflow)?);
+    let frac = *EXP2_FRAC_Q62.get(j).ok_or(MathError::Overflow)?;
+    // 2^(j/256)·e^r in Q124 (both factors positive and below 2^63), then × 2^k into Q48:
+    // a right shift by 76 − k with rounding (k ≤ 77, so at most a left shift by 1).
+    let (e_r, frac) = (
+        u64::try_from(e_r).map_err(|_| MathError::Overflow)?,
+        frac.unsigned_abs(),
+    );
+    let p = crate::ops::mul_u64_wide(e_r, frac);
+    let p = u128::from(p.1) << 64 | u128::from(p.0);
+    let shift = 76 - k;
+    let bits = if shift > 0 {
+        let s = u32::try_from(shift).map_err(|_| MathError::Overflow)?;
+        if s >= 128 {
+            0
+        } else {
+            (p >> (s - 1)).div_ceil(2)
+        }
     } else {
-        let s = k.unsigned_abs();
-        (p + (1i128 << (s - 1))) >> s
+        // k ∈ {76, 77} (x ≥ 52.7): e^x < 2^79, so p·2^(k−76) < 2^127.
+        p << (k - 76)
     };
+    let bits = i128::try_from(bits).map_err(|_| MathError::Overflow)?;
     Ok(Fix::from_bits(bits))
 }
 
@@ -95,8 +105,9 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
 ///
 /// * Domain: x > 0; otherwise [`MathError::LnOfNonPositive`].
 /// * Method: x = 2^e · m with m ∈ [1, 2); m = c_j·(1 + r) for the centre c_j of the
-///   j-th of 256 sub-intervals (tables of 1/c_j and ln c_j), |r| ≤ 1/512; ln(1 + r) by
-///   its degree-5 series (truncation < 1e-17). No division, seven multiplications.
+///   j-th of 256 sub-intervals (Q62 tables of 1/c_j and ln c_j), |r| ≤ 1/512; ln(1 + r)
+///   by its degree-5 series in Q62 (truncation < 1e-17), rounded once to I80F48. No
+///   division.
 /// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
 pub fn ln(x: Fix) -> MathResult<Fix> {
     if x <= Fix::ZERO {
@@ -116,10 +127,19 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         return Ok(n_ln2(e));
     }
     // m ∈ [1, 2): its top eight fraction bits pick the sub-interval.
-    let j = ((m_bits >> 40) & 255).unsigned_abs() as usize;
-    let r = sub(mul(Fix::from_bits(m_bits), LN_INV_C[j])?, Fix::ONE)?;
-    let ln_1p = mul(horner(r, &LN1P_COEFFS)?, r)?;
-    add(add(n_ln2(e), LN_C[j])?, ln_1p)
+    let j = usize::try_from((m_bits >> 40) & 255).map_err(|_| MathError::Overflow)?;
+    let inv_c = *LN_INV_C_Q62.get(j).ok_or(MathError::Overflow)?;
+    // r = m/c_j − 1 in Q62: m (Q48, < 2^49) × 1/c_j (Q62, < 2^62) is Q110, within 2^-9 of 1.
+    let m = u64::try_from(m_bits).map_err(|_| MathError::Overflow)?;
+    let (lo, hi) = crate::ops::mul_u64_wide(m, inv_c.unsigned_abs());
+    // The Q62 value m/c_j < 2^63 (it is within 2^-9 of 1): the narrowing is lossless.
+    let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
+    let r = ratio - q62::ONE;
+    let ln_1p = q62::horner(r, &LN1P_COEFFS_Q62)
+        .and_then(|p| q62::mul(p, r))
+        .ok_or(MathError::Overflow)?;
+    let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
+    add(n_ln2(e), Fix::from_bits(q62::to_fix_bits(frac)))
 }
 
 /// Square root, rounded down to the ulp.
@@ -161,81 +181,62 @@ pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
     mul(exp(neg(half_sq)?)?, INV_SQRT_2PI)
 }
 
-// Hart (1968) algorithm 5666 for the normal tail, as laid out by G. West,
-// "Better approximations to cumulative normal functions" (2005): rational function
-// times e^(−x²/2) for |x| < 7.07, a continued fraction beyond. In exact arithmetic its
-// absolute error is below 5e-17 (checked with mpmath in scripts/gen_vectors.py).
-const CDF_P: [Fix; 7] = [
-    Fix::lit("0.0352624965998911"),
-    Fix::lit("0.700383064443688"),
-    Fix::lit("6.37396220353165"),
-    Fix::lit("33.912866078383"),
-    Fix::lit("112.079291497871"),
-    Fix::lit("221.213596169931"),
-    Fix::lit("220.206867912376"),
-];
-const CDF_Q: [Fix; 8] = [
-    Fix::lit("0.0883883476483184"),
-    Fix::lit("1.75566716318264"),
-    Fix::lit("16.064177579207"),
-    Fix::lit("86.7807322029461"),
-    Fix::lit("296.564248779674"),
-    Fix::lit("637.333633378831"),
-    Fix::lit("793.826512519948"),
-    Fix::lit("440.413735824752"),
-];
-/// Beyond |x| = 40, φ and the normal tail are below an ulp.
+/// Beyond |x| = 40, φ is below an ulp.
 ///
 /// Every literal is a `const`: `Fix::lit` in expression position parses its string at
 /// run time (hundreds of compute units on sBPF).
 const TAIL_CUTOFF: Fix = Fix::lit("40");
-/// Start of the continued fraction of the far tail.
-const CF_START: Fix = Fix::lit("0.65");
-const CDF_SPLIT: Fix = Fix::lit("7.07106781186547");
+/// Raw bits of 8, where the table of the normal tail ends: N(−8) ≈ 6.2e-16 is below half
+/// an ulp, so the tail is 0 from there on.
+const TAIL_TABLE_END_BITS: i128 = 8 << 48;
+
+/// The normal tail N(−a) = 1 − N(a) for a ≥ 0, from [`crate::tables::NORM_TAIL_Q62`]: the
+/// nearest multiple of 1/16 (a shift of the raw bits), then a degree-7 polynomial in the
+/// offset from it, in Q62, rounded once. No division, no exponential; exact at 0.
+#[inline]
+fn norm_tail(a: Fix) -> MathResult<Fix> {
+    let bits = a.to_bits();
+    if bits >= TAIL_TABLE_END_BITS {
+        return Ok(Fix::ZERO);
+    }
+    // 0 ≤ bits < 8·2^48: the nearest centre j/16 (j = round(16a) ≤ 128), and the offset
+    // from it, at most 1/32 in magnitude (2^43 raw, 2^57 in Q62).
+    let j_bits = (bits + (1 << 43)) >> 44;
+    let row = usize::try_from(j_bits)
+        .ok()
+        .and_then(|j| NORM_TAIL_Q62.get(j))
+        .ok_or(MathError::Overflow)?;
+    // |u| ≤ 2^43, so the narrowing and the shift into Q62 are lossless.
+    let u = ((bits - (j_bits << 44)) as i64) << q62::EXTRA_BITS;
+    let tail = q62::horner(u, row).ok_or(MathError::Overflow)?;
+    // Rounding can leave the far end a hair below 0; the tail is a probability.
+    Ok(Fix::from_bits(q62::to_fix_bits(tail).max(0)))
+}
 
 /// Standard normal CDF at x and at −x: returns `(N(x), N(−x))`.
 ///
 /// Both come from one evaluation of the tail, which is computed directly (not as
 /// `1 − N`), so `N(−x)` keeps its absolute accuracy in either tail.
 ///
-/// * Domain: all x (the tail is 0 beyond |x| = 40).
-/// * Method: Hart 5666; one division for |x| < 7.07, five beyond.
-/// * Measured worst absolute error: see `docs/accuracy.md` (≈1e-15).
+/// * Domain: all x (the tail is 0 beyond |x| = 8, where it is below half an ulp).
+/// * Method: a table of degree-7 polynomials on intervals of 1/16 in Q62 (no exponential,
+///   no division).
+/// * Measured worst absolute error: see `docs/accuracy.md`.
 pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
-    let (_, n, n_neg) = norm_pdf_cdf(x)?;
-    Ok((n, n_neg))
-}
-
-/// φ(x), N(x) and N(−x) from one exponential (the Greeks need all three at d₁).
-/// Same methods and errors as [`norm_pdf`] and [`norm_cdf_pair`].
-pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
-    let a = x.saturating_abs();
-    if a > TAIL_CUTOFF {
-        let (n, n_neg) = if x >= Fix::ZERO {
-            (Fix::ONE, Fix::ZERO)
-        } else {
-            (Fix::ZERO, Fix::ONE)
-        };
-        return Ok((Fix::ZERO, n, n_neg));
-    }
-    let half_sq = half(mul(a, a)?);
-    let e = exp(neg(half_sq)?)?;
-    let pdf = mul(e, INV_SQRT_2PI)?;
-    let tail = if a < CDF_SPLIT {
-        div(mul(e, horner(a, &CDF_P)?)?, horner(a, &CDF_Q)?)?
-    } else {
-        let mut b = add(a, CF_START)?;
-        for c in [4, 3, 2, 1] {
-            b = add(a, div(Fix::from_num(c), b)?)?;
-        }
-        div(pdf, b)?
-    };
+    let tail = norm_tail(x.saturating_abs())?;
     let body = sub(Fix::ONE, tail)?;
     Ok(if x >= Fix::ZERO {
-        (pdf, body, tail)
+        (body, tail)
     } else {
-        (pdf, tail, body)
+        (tail, body)
     })
+}
+
+/// φ(x), N(x) and N(−x) (the Greeks need all three at d₁). Same methods and errors as
+/// [`norm_pdf`] and [`norm_cdf_pair`].
+pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
+    let (n, n_neg) = norm_cdf_pair(x)?;
+    Ok((norm_pdf(x)?, n, n_neg))
 }
 
 /// Standard normal CDF N(x). See [`norm_cdf_pair`].

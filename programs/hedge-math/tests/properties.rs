@@ -166,3 +166,82 @@ proptest! {
         prop_assert_eq!(Some(hedge_math::ops::half(a)), a.checked_div_int(2));
     }
 }
+
+/// Raw values of every bit length up to 2⁸⁰ (the fast √ path's range) and beyond.
+fn sqrt_bits() -> impl Strategy<Value = i128> {
+    (0u32..=100, any::<u128>()).prop_map(|(len, r)| (r >> (128 - len.max(1))) as i128 >> u32::from(len == 0))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(50_000))]
+
+    /// √ is bit-identical to `fixed`'s exact integer square root at every magnitude.
+    #[test]
+    fn sqrt_matches_fixed(x in sqrt_bits()) {
+        let a = Fix::from_bits(x);
+        prop_assert_eq!(hedge_math::ops::sqrt_floor(a), a.checked_sqrt());
+    }
+}
+
+#[test]
+fn sqrt_edges_match_fixed() {
+    let mut cases: Vec<i128> = vec![0, 1, 2, 3, 4, 5, i128::MAX, (1 << 80) - 1, 1 << 80];
+    for k in 0..=100u32 {
+        let p = 1i128 << k;
+        cases.extend([p - 1, p, p + 1]);
+    }
+    // Values whose √(x·2⁴⁸) is just below or above an integer: x·2⁴⁸ = r² ± small.
+    for r in [
+        1u128 << 40,
+        (1 << 52) + 12_345,
+        (1 << 63) - 1,
+        1 << 63,
+        u64::MAX as u128,
+    ] {
+        let sq = r * r;
+        for d in [-1i128, 0, 1] {
+            cases.push(((sq >> 48) as i128) + d);
+        }
+    }
+    for x in cases.into_iter().filter(|x| *x >= 0) {
+        let a = Fix::from_bits(x);
+        assert_eq!(hedge_math::ops::sqrt_floor(a), a.checked_sqrt(), "bits {x}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(50_000))]
+
+    /// The sBPF widening products agree with native 128-bit arithmetic.
+    #[test]
+    fn wide_products_match_native(a in any::<i64>(), b in any::<i64>()) {
+        prop_assert_eq!(hedge_math::ops::mul_i64_wide_limbs(a, b), i128::from(a) * i128::from(b));
+        let (ua, ub) = (a as u64, b as u64);
+        let (lo, hi) = hedge_math::ops::mul_u64_wide_limbs(ua, ub);
+        prop_assert_eq!(u128::from(hi) << 64 | u128::from(lo), u128::from(ua) * u128::from(ub));
+    }
+}
+
+#[test]
+fn wide_products_edges() {
+    let edges = [
+        i64::MIN,
+        i64::MIN + 1,
+        -1,
+        0,
+        1,
+        i64::MAX,
+        1 << 32,
+        -(1 << 32),
+        (1 << 32) - 1,
+    ];
+    for a in edges {
+        for b in edges {
+            assert_eq!(
+                hedge_math::ops::mul_i64_wide_limbs(a, b),
+                i128::from(a) * i128::from(b),
+                "{a} {b}"
+            );
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Q62 kernels: `i64` values with 62 fractional bits (|v| < 2), for the polynomial parts
+//! of `exp`, `ln` and the normal tail.
+//!
+//! Their arguments are small after table-driven range reduction, so 64 bits hold them
+//! with 14 more fractional bits than I80F48; results are rounded to I80F48 once, at the
+//! end. On sBPF a Q62 product is one 64×64→128 product from 32-bit partial products
+//! ([`crate::ops::mul_i64_wide`]) and an add is one instruction, where an I80F48 product
+//! also carries 128-bit range checks and carries.
+
+/// 1.0 in Q62.
+pub const ONE: i64 = 1 << 62;
+/// Fractional bits of Q62 beyond I80F48's 48.
+pub const EXTRA_BITS: u32 = 14;
+
+/// `a·b / 2⁶²` rounded to nearest (ties up); `None` if it leaves the Q62 range.
+#[inline(always)]
+pub fn mul(a: i64, b: i64) -> Option<i64> {
+    // |a·b| ≤ 2^126, so adding the rounding half cannot wrap.
+    let q = crate::ops::mul_i64_wide(a, b).wrapping_add(1 << 61) >> 62;
+    // Truncation tested for losslessness (cheaper on sBPF than `try_from`).
+    let t = q as i64;
+    (i128::from(t) == q).then_some(t)
+}
+
+/// Horner's rule in Q62; `coeffs` highest degree first. `None` on leaving the range.
+#[inline(always)]
+pub fn horner(x: i64, coeffs: &[i64]) -> Option<i64> {
+    let (&lead, rest) = coeffs.split_first()?;
+    let mut acc = lead;
+    for &c in rest {
+        acc = mul(acc, x)?.checked_add(c)?;
+    }
+    Some(acc)
+}
+
+/// Q62 → I80F48 raw bits, rounded to nearest (ties up).
+#[inline(always)]
+pub fn to_fix_bits(v: i64) -> i128 {
+    (i128::from(v) + (1 << (EXTRA_BITS - 1))) >> EXTRA_BITS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn products_round_to_nearest() {
+        assert_eq!(mul(ONE, ONE), Some(ONE));
+        assert_eq!(mul(i64::MAX, i64::MAX), None); // ≈ 4: outside (−2, 2)
+        assert_eq!(mul(ONE / 2, ONE / 2), Some(ONE / 4));
+        assert_eq!(mul(-ONE / 2, ONE / 2), Some(-ONE / 4));
+        // 3·(1/4 ulp-units): 0.75 rounds up to 1, −0.75 to −1.
+        assert_eq!(mul(3, ONE / 4), Some(1));
+        assert_eq!(mul(-3, ONE / 4), Some(-1));
+        assert_eq!(mul(i64::MIN, i64::MIN), None);
+        assert_eq!(horner(ONE / 2, &[ONE / 2, ONE / 4]), Some(ONE / 2));
+        assert_eq!(horner(0, &[]), None);
+        assert_eq!(to_fix_bits(ONE), 1 << 48);
+        assert_eq!(to_fix_bits((1 << 13) - 1), 0);
+        assert_eq!(to_fix_bits(1 << 13), 1);
+    }
+}
