@@ -74,7 +74,8 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
     let r = (xb << q62::EXTRA_BITS)
         .wrapping_sub(n.wrapping_mul(LN2_OVER_N_Q62_HI))
         .wrapping_sub((n * LN2_OVER_N_Q62_LO + (1 << 31)) >> 32);
-    let e_r = q62::horner(r, &EXP_COEFFS_Q62).ok_or(MathError::Overflow)?;
+    // Two truncated steps: at most 0.05 ulp (docs/accuracy.md).
+    let e_r = q62::horner_small(r, &EXP_COEFFS_Q62, 2).ok_or(MathError::Overflow)?;
     let (k, j) = (n >> 8, usize::try_from(n & 255).map_err(|_| MathError::Overflow)?);
     let frac = *EXP2_FRAC_Q62.get(j).ok_or(MathError::Overflow)?;
     // 2^(j/256)·e^r in Q124 (both factors positive and below 2^63), then × 2^k into Q48:
@@ -135,7 +136,8 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     // The Q62 value m/c_j < 2^63 (it is within 2^-9 of 1): the narrowing is lossless.
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
     let r = ratio - q62::ONE;
-    let ln_1p = q62::horner(r, &LN1P_COEFFS_Q62)
+    // Two truncated steps: at most 0.003 ulp (docs/accuracy.md).
+    let ln_1p = q62::horner_small(r, &LN1P_COEFFS_Q62, 2)
         .and_then(|p| q62::mul(p, r))
         .ok_or(MathError::Overflow)?;
     let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
@@ -208,7 +210,8 @@ fn norm_tail(a: Fix) -> MathResult<Fix> {
         .ok_or(MathError::Overflow)?;
     // |u| ≤ 2^43, so the narrowing and the shift into Q62 are lossless.
     let u = ((bits - (j_bits << 44)) as i64) << q62::EXTRA_BITS;
-    let tail = q62::horner(u, row).ok_or(MathError::Overflow)?;
+    // Three truncated steps: the result stays within 0.51 ulp (docs/accuracy.md).
+    let tail = q62::horner_small(u, row, 3).ok_or(MathError::Overflow)?;
     // Rounding can leave the far end a hair below 0; the tail is a probability.
     Ok(Fix::from_bits(q62::to_fix_bits(tail).max(0)))
 }
