@@ -215,10 +215,16 @@ fn isqrt_u128(n: u128) -> u128 {
     let r = u128::from(r_top) << (e / 2);
     // r ≥ 2^31 here (top ≥ 2^62), so the division is by a non-zero value.
     let mut r = (r + n / r) >> 1;
-    while r.checked_mul(r).is_none_or(|sq| sq > n) {
+    // r < 2^64 (it is within 2 of √n < 2^64): its square is an exact 64×64 product.
+    while let Ok(r64) = u64::try_from(r) {
+        let (lo, hi) = mul_u64_wide(r64, r64);
+        if u128::from(hi) << 64 | u128::from(lo) <= n {
+            return r;
+        }
         r -= 1;
     }
-    r
+    // Unreachable for n < 2^128; the exact answer by the definition otherwise.
+    n.isqrt()
 }
 
 /// ⌊√n⌋ for 1 ≤ n < 2^64: a table seed from above within ≈1.6 %, Newton steps in 64-bit

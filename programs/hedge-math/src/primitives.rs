@@ -8,7 +8,7 @@
 //! (`scripts/gen_tables.py`) and evaluate short polynomials in Q62 ([`crate::q62`]), with
 //! no division; measured costs in docs/sbf.md.
 
-use crate::ops::{add, half, mul, neg, sub};
+use crate::ops::{half, mul, neg, sub};
 use crate::q62;
 use crate::tables::{
     EXP2_FRAC_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_TAIL_Q62,
@@ -23,6 +23,8 @@ pub const EXP_MIN: Fix = Fix::lit("-34");
 
 /// ln 2 in Q96 (96 fractional bits), for exact range reduction: round(ln 2 · 2⁹⁶).
 const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
+/// ln 2 in Q62: round(ln 2 · 2⁶²).
+const LN2_Q62: i64 = 3_196_577_161_300_663_915;
 /// 1/√(2π).
 pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868");
 
@@ -84,16 +86,17 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
         u64::try_from(e_r).map_err(|_| MathError::Overflow)?,
         frac.unsigned_abs(),
     );
-    let p = crate::ops::mul_u64_wide(e_r, frac);
-    let p = u128::from(p.1) << 64 | u128::from(p.0);
+    let (p_lo, p_hi) = crate::ops::mul_u64_wide(e_r, frac);
+    let p = u128::from(p_hi) << 64 | u128::from(p_lo);
     let shift = 76 - k;
-    let bits = if shift > 0 {
+    let bits = if shift > 64 {
+        // e^x < 2^12 (every discount factor and density): only the high half matters, and
+        // 64-bit shifts are native where a variable 128-bit shift is a routine call.
+        let s = u32::try_from(shift - 65).map_err(|_| MathError::Overflow)?;
+        u128::from(p_hi.checked_shr(s).unwrap_or(0).div_ceil(2))
+    } else if shift > 0 {
         let s = u32::try_from(shift).map_err(|_| MathError::Overflow)?;
-        if s >= 128 {
-            0
-        } else {
-            (p >> (s - 1)).div_ceil(2)
-        }
+        (p >> (s - 1)).div_ceil(2)
     } else {
         // k ∈ {76, 77} (x ≥ 52.7): e^x < 2^79, so p·2^(k−76) < 2^127.
         p << (k - 76)
@@ -115,23 +118,37 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         return Err(MathError::LnOfNonPositive);
     }
     let bits = x.to_bits();
-    // Position of the most significant bit: 0..=126 for a positive i128.
-    let msb = 127 - i32::try_from(bits.leading_zeros()).map_err(|_| MathError::Overflow)?;
-    let e = msb - 48;
-    let m_bits = if e >= 0 {
-        bits >> e.unsigned_abs()
-    } else {
-        bits << e.unsigned_abs()
+    // x = 2^e · m with m ∈ [1, 2) as Q48 bits. Below 2^16 (raw bits below 2^64, every
+    // ratio the pricing takes a logarithm of) in 64-bit operations: on sBPF a variable
+    // 128-bit shift is a routine call.
+    let (e, m) = match u64::try_from(bits) {
+        Ok(b) => {
+            // b > 0: the most significant bit is at 0..=63.
+            let e = 15 - i32::try_from(b.leading_zeros()).map_err(|_| MathError::Overflow)?;
+            (
+                e,
+                if e >= 0 {
+                    b >> e.unsigned_abs()
+                } else {
+                    b << e.unsigned_abs()
+                },
+            )
+        }
+        Err(_) => {
+            // bits ≥ 2^64: the most significant bit is at 64..=126, e ≥ 16.
+            let e = 79 - i32::try_from(bits.leading_zeros()).map_err(|_| MathError::Overflow)?;
+            let m = u64::try_from(bits >> e.unsigned_abs()).map_err(|_| MathError::Overflow)?;
+            (e, m)
+        }
     };
-    if m_bits == Fix::ONE.to_bits() {
+    if m == 1 << 48 {
         // Powers of two, 1 included, are exact.
         return Ok(n_ln2(e));
     }
     // m ∈ [1, 2): its top eight fraction bits pick the sub-interval.
-    let j = usize::try_from((m_bits >> 40) & 255).map_err(|_| MathError::Overflow)?;
+    let j = usize::try_from((m >> 40) & 255).map_err(|_| MathError::Overflow)?;
     let inv_c = *LN_INV_C_Q62.get(j).ok_or(MathError::Overflow)?;
     // r = m/c_j − 1 in Q62: m (Q48, < 2^49) × 1/c_j (Q62, < 2^62) is Q110, within 2^-9 of 1.
-    let m = u64::try_from(m_bits).map_err(|_| MathError::Overflow)?;
     let (lo, hi) = crate::ops::mul_u64_wide(m, inv_c.unsigned_abs());
     // The Q62 value m/c_j < 2^63 (it is within 2^-9 of 1): the narrowing is lossless.
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
@@ -141,7 +158,10 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         .and_then(|p| q62::mul(p, r))
         .ok_or(MathError::Overflow)?;
     let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
-    add(n_ln2(e), Fix::from_bits(q62::to_fix_bits(frac)))
+    // e·ln2 + ln c_j + ln(1 + r) in Q62 (|e| ≤ 79: below 2^69), rounded once. LN2_Q62's
+    // rounding contributes at most 79·2^-63 < 0.01 ulp.
+    let total = crate::ops::mul_i64_wide(i64::from(e), LN2_Q62) + i128::from(frac);
+    Ok(Fix::from_bits((total + (1 << 13)) >> q62::EXTRA_BITS))
 }
 
 /// Square root, rounded down to the ulp.

@@ -245,3 +245,26 @@ fn wide_products_edges() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// `ln` over its whole domain (every bit length of the raw value, both the 64-bit and
+    /// the 128-bit path) agrees with f64 to within f64's own error plus a few ulps.
+    #[test]
+    fn ln_matches_f64_everywhere(x in sqrt_bits().prop_filter("positive", |x| *x > 0)) {
+        let a = Fix::from_bits(x);
+        let ours = hedge_math::primitives::ln(a).unwrap().to_num::<f64>();
+        let want = a.to_num::<f64>().ln();
+        prop_assert!((ours - want).abs() <= 2e-14 + 4e-16 * want.abs(), "ln({a}) = {ours}, f64 {want}");
+    }
+
+    /// `exp` over [−34, 54] agrees with f64 in relative terms (or absolutely below 1).
+    #[test]
+    fn exp_matches_f64_everywhere(x in -34.0f64..54.0) {
+        let a = Fix::from_num(x);
+        let ours = hedge_math::primitives::exp(a).unwrap().to_num::<f64>();
+        let want = a.to_num::<f64>().exp();
+        prop_assert!((ours - want).abs() <= 1e-14 * want.max(1.0), "exp({a}) = {ours}, f64 {want}");
+    }
+}
