@@ -63,14 +63,14 @@ for i in range(0, 256, 16):
     print("    " + ", ".join(str(v) for v in vals[i:i + 16]) + ",")
 print("];")
 print()
-# Normal tail N(−x) on [0, 8): 129 intervals of width 1/16 centred on j/16 (so that
-# N(0) = ½ exactly), a degree-7 polynomial in u = x − j/16 on each (Chebyshev
-# interpolation; worst truncation 2.5e-18, far below an ulp). Beyond 8 the tail is below
-# half an ulp of I80F48.
-TAIL_W, TAIL_K, TAIL_DEG = 16, 129, 7
+# Normal tail N(−x) on [0, 8): 513 intervals of width 1/64 centred on j/64 (so that
+# N(0) = ½ exactly), a degree-5 polynomial in u = x − j/64 on each (Chebyshev
+# interpolation; truncation far below an ulp). Beyond 8 the tail is below half an ulp of
+# I80F48.
+TAIL_W, TAIL_K, TAIL_DEG = 64, 513, 5
 print(f"/// N(−x) on [(j − ½)/{TAIL_W}, (j + ½)/{TAIL_W}) for j = 0..{TAIL_K}: coefficients of a degree-{TAIL_DEG}")
 print(f"/// polynomial in u = x − j/{TAIL_W}, highest degree first, Q62 (Chebyshev interpolation")
-print("/// of erfc(x/√2)/2 with mpmath; truncation error < 3e-18).")
+print("/// of erfc(x/√2)/2 with mpmath).")
 print("#[rustfmt::skip]")
 print(f"pub const NORM_TAIL_Q62: [[i64; {TAIL_DEG + 1}]; {TAIL_K}] = [")
 for j in range(TAIL_K):

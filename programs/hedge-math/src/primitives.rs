@@ -213,7 +213,7 @@ const TAIL_CUTOFF: Fix = Fix::lit("40");
 const TAIL_TABLE_END_BITS: i128 = 8 << 48;
 
 /// The normal tail N(−a) = 1 − N(a) for a ≥ 0, from [`crate::tables::NORM_TAIL_Q62`]: the
-/// nearest multiple of 1/16 (a shift of the raw bits), then a degree-7 polynomial in the
+/// nearest multiple of 1/64 (a shift of the raw bits), then a degree-5 polynomial in the
 /// offset from it, in Q62, rounded once. No division, no exponential; exact at 0.
 #[inline]
 fn norm_tail(a: Fix) -> MathResult<Fix> {
@@ -221,16 +221,16 @@ fn norm_tail(a: Fix) -> MathResult<Fix> {
     if bits >= TAIL_TABLE_END_BITS {
         return Ok(Fix::ZERO);
     }
-    // 0 ≤ bits < 8·2^48: the nearest centre j/16 (j = round(16a) ≤ 128), and the offset
-    // from it, at most 1/32 in magnitude (2^43 raw, 2^57 in Q62).
-    let j_bits = (bits + (1 << 43)) >> 44;
+    // 0 ≤ bits < 8·2^48: the nearest centre j/64 (j = round(64a) ≤ 512), and the offset
+    // from it, at most 1/128 in magnitude (2^41 raw, 2^55 in Q62).
+    let j_bits = (bits + (1 << 41)) >> 42;
     let row = usize::try_from(j_bits)
         .ok()
         .and_then(|j| NORM_TAIL_Q62.get(j))
         .ok_or(MathError::Overflow)?;
-    // |u| ≤ 2^43, so the narrowing and the shift into Q62 are lossless.
-    let u = ((bits - (j_bits << 44)) as i64) << q62::EXTRA_BITS;
-    // Three truncated steps: the result stays within 0.51 ulp (docs/accuracy.md).
+    // |u| ≤ 2^41, so the narrowing and the shift into Q62 are lossless.
+    let u = ((bits - (j_bits << 42)) as i64) << q62::EXTRA_BITS;
+    // Three truncated steps: the result stays within 0.75 ulp (docs/accuracy.md).
     let tail = q62::horner_small(u, row, 3).ok_or(MathError::Overflow)?;
     // Rounding can leave the far end a hair below 0; the tail is a probability.
     Ok(Fix::from_bits(q62::to_fix_bits(tail).max(0)))
@@ -242,7 +242,7 @@ fn norm_tail(a: Fix) -> MathResult<Fix> {
 /// `1 − N`), so `N(−x)` keeps its absolute accuracy in either tail.
 ///
 /// * Domain: all x (the tail is 0 beyond |x| = 8, where it is below half an ulp).
-/// * Method: a table of degree-7 polynomials on intervals of 1/16 in Q62 (no exponential,
+/// * Method: a table of degree-5 polynomials on intervals of 1/64 in Q62 (no exponential,
 ///   no division).
 /// * Measured worst absolute error: see `docs/accuracy.md`.
 pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
