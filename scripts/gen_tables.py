@@ -72,7 +72,7 @@ print(f"/// N(−x) on [(j − ½)/{TAIL_W}, (j + ½)/{TAIL_W}) for j = 0..{TAIL
 print(f"/// polynomial in u = x − j/{TAIL_W}, highest degree first, Q62 (Chebyshev interpolation")
 print("/// of erfc(x/√2)/2 with mpmath).")
 print("#[rustfmt::skip]")
-print(f"pub const NORM_TAIL_Q62: [[i64; {TAIL_DEG + 1}]; {TAIL_K}] = [")
+print(f"pub static NORM_TAIL_Q62: [[i64; {TAIL_DEG + 1}]; {TAIL_K}] = [")
 for j in range(TAIL_K):
     c = mp.mpf(j) / TAIL_W
     h = mp.mpf(1) / (2 * TAIL_W)

@@ -198,20 +198,22 @@ pub fn sqrt_floor(a: Fix) -> Option<Fix> {
 
 /// ⌊√n⌋ for n ≥ 2 below 2¹²⁸, with one 128-bit division.
 ///
-/// The top 62–64 bits of n (an even shift `e`) give ⌊√top⌋ to 32 bits with 64-bit
-/// Newton steps from a table seed; `r = ⌊√top⌋·2^(e/2)` is then within 2^(e/2 + 1) of √n,
-/// and one 128-bit Newton step squares that error away (to at most 2^(e/2 − 32) ≤ 1). A
-/// Newton step never lands below ⌊√n⌋ (AM–GM), so what remains is a decrement or two.
+/// The top 62–64 bits of n (an even shift `e`) give √top to 32 bits with 64-bit Newton
+/// steps from a table seed; `r = r_top·2^(e/2)` is then within a few 2^(e/2) of √n, and
+/// one 128-bit Newton step squares that error away (to at most 2^(e/2 − 30) ≤ 4). A
+/// Newton step never lands below ⌊√n⌋ (AM–GM), so what remains is a few decrements.
 #[inline]
 fn isqrt_u128(n: u128) -> u128 {
-    let bits = 128 - n.leading_zeros();
-    let e = bits.saturating_sub(64).next_multiple_of(2);
-    // n >> e < 2^64 by the choice of e: the narrowing is exact.
-    let top = (n >> e) as u64;
-    let r_top = isqrt_u64(top);
-    if e == 0 {
-        return u128::from(r_top);
+    // The two halves of n: truncation is the point.
+    let (hi, lo) = ((n >> 64) as u64, n as u64);
+    if hi == 0 {
+        return u128::from(isqrt_u64(lo));
     }
+    // n ≥ 2^64: shift right by an even e ∈ [2, 64] so that top ∈ [2^62, 2^64), in 64-bit
+    // operations (a variable 128-bit shift is a routine call on sBPF).
+    let e = (64 - hi.leading_zeros()).next_multiple_of(2);
+    let top = if e == 64 { hi } else { (hi << (64 - e)) | (lo >> e) };
+    let r_top = isqrt_u64_top(top);
     let r = u128::from(r_top) << (e / 2);
     // r ≥ 2^31 here (top ≥ 2^62), so the division is by a non-zero value.
     let mut r = (r + n / r) >> 1;
@@ -225,6 +227,21 @@ fn isqrt_u128(n: u128) -> u128 {
     }
     // Unreachable for n < 2^128; the exact answer by the definition otherwise.
     n.isqrt()
+}
+
+/// √top to within a couple of units for top ∈ [2^62, 2^64): the table seed (from above,
+/// within 1.6 %) and three Newton steps in 64-bit integers (relative error 1.6e-2 →
+/// 1.3e-4 → 8e-9 → 3e-17), with no convergence test. Never below ⌊√top⌋ (AM–GM).
+#[inline]
+fn isqrt_u64_top(top: u64) -> u64 {
+    // top ≥ 2^62: its top eight bits (from bit 56) index the table, in [64, 255].
+    let m = usize::try_from(top >> 56).unwrap_or(255);
+    let seed = u64::from(crate::tables::SQRT_SEED.get(m).copied().unwrap_or(256)) << 28;
+    let mut r = seed.div_ceil(16);
+    for _ in 0..3 {
+        r = (r + top / r) >> 1;
+    }
+    r
 }
 
 /// ⌊√n⌋ for 1 ≤ n < 2^64: a table seed from above within ≈1.6 %, Newton steps in 64-bit
