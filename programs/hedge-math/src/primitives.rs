@@ -32,9 +32,9 @@ pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868")
 /// interval |r| ≤ ln2/512 the truncation error is below 4e-17 (0.01 ulp).
 const EXP_COEFFS_Q62: [i64; 5] = [q62::ONE / 24, q62::ONE / 6, q62::ONE / 2, q62::ONE, q62::ONE];
 
-/// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 4..=0 (highest degree first), Q62, used by
-/// [`ln`]. Truncation below 1e-17 for |r| ≤ 1/512.
-const LN1P_COEFFS_Q62: [i64; 5] = [q62::ONE / 5, -q62::ONE / 4, q62::ONE / 3, -q62::ONE / 2, q62::ONE];
+/// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 3..=0 (highest degree first), Q62, used by
+/// [`ln`]. Truncation below 1e-17 for |r| ≤ 1/2048.
+const LN1P_COEFFS_Q62: [i64; 4] = [-q62::ONE / 4, q62::ONE / 3, -q62::ONE / 2, q62::ONE];
 
 /// `n · ln 2` rounded to I80F48, computed from the Q96 constant so that range reduction
 /// adds at most half an ulp whatever `n` is.
@@ -109,9 +109,9 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
 ///
 /// * Domain: x > 0; otherwise [`MathError::LnOfNonPositive`].
 /// * Method: x = 2^e · m with m ∈ [1, 2); m = c_j·(1 + r) for the centre c_j of the
-///   j-th of 256 sub-intervals (Q62 tables of 1/c_j and ln c_j), |r| ≤ 1/512; ln(1 + r)
-///   by its degree-5 series in Q62 (truncation < 1e-17), rounded once to I80F48. No
-///   division.
+///   j-th of 1 024 sub-intervals (Q62 tables of 1/c_j and ln c_j), |r| ≤ 1/2048;
+///   ln(1 + r) by its degree-4 series in Q62 (truncation < 1e-17), rounded once to
+///   I80F48. No division.
 /// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
 pub fn ln(x: Fix) -> MathResult<Fix> {
     if x <= Fix::ZERO {
@@ -145,15 +145,15 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         // Powers of two, 1 included, are exact.
         return Ok(n_ln2(e));
     }
-    // m ∈ [1, 2): its top eight fraction bits pick the sub-interval.
-    let j = usize::try_from((m >> 40) & 255).map_err(|_| MathError::Overflow)?;
+    // m ∈ [1, 2): its top ten fraction bits pick the sub-interval.
+    let j = usize::try_from((m >> 38) & 1023).map_err(|_| MathError::Overflow)?;
     let inv_c = *LN_INV_C_Q62.get(j).ok_or(MathError::Overflow)?;
-    // r = m/c_j − 1 in Q62: m (Q48, < 2^49) × 1/c_j (Q62, < 2^62) is Q110, within 2^-9 of 1.
+    // r = m/c_j − 1 in Q62: m (Q48, < 2^49) × 1/c_j (Q62, < 2^62) is Q110, within 2^-11 of 1.
     let (lo, hi) = crate::ops::mul_u64_wide(m, inv_c.unsigned_abs());
-    // The Q62 value m/c_j < 2^63 (it is within 2^-9 of 1): the narrowing is lossless.
+    // The Q62 value m/c_j < 2^63 (it is within 2^-11 of 1): the narrowing is lossless.
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
     let r = ratio - q62::ONE;
-    // Two truncated steps: at most 0.003 ulp (docs/accuracy.md).
+    // Two truncated steps: at most 0.012 ulp (docs/accuracy.md).
     let ln_1p = q62::horner_small(r, &LN1P_COEFFS_Q62, 2)
         .and_then(|p| q62::mul(p, r))
         .ok_or(MathError::Overflow)?;
