@@ -122,6 +122,10 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     // ratio the pricing takes a logarithm of) in 64-bit operations: on sBPF a variable
     // 128-bit shift is a routine call.
     let (e, m) = match u64::try_from(bits) {
+        // x ∈ [1, 2) and [½, 1) (every moneyness S/K near the money) without counting
+        // leading zeros, which BPF has no instruction for.
+        Ok(b) if b >> 48 == 1 => (0, b),
+        Ok(b) if b >> 47 == 1 => (-1, b << 1),
         Ok(b) => {
             // b > 0: the most significant bit is at 0..=63.
             let e = 15 - i32::try_from(b.leading_zeros()).map_err(|_| MathError::Overflow)?;
