@@ -64,19 +64,27 @@ for i in range(0, 256, 16):
     print("    " + ", ".join(str(v) for v in vals[i:i + 16]) + ",")
 print("];")
 print()
-# Normal tail N(−x) on [0, 8): 513 intervals of width 1/64 centred on j/64 (so that
-# N(0) = ½ exactly), a degree-5 polynomial in u = x − j/64 on each (Chebyshev
-# interpolation; truncation far below an ulp). Beyond 8 the tail is below half an ulp of
-# I80F48.
-TAIL_W, TAIL_K, TAIL_DEG = 64, 513, 5
-print(f"/// N(−x) on [(j − ½)/{TAIL_W}, (j + ½)/{TAIL_W}) for j = 0..{TAIL_K}: coefficients of a degree-{TAIL_DEG}")
-print(f"/// polynomial in u = x − j/{TAIL_W}, highest degree first, Q62 (Chebyshev interpolation")
-print("/// of erfc(x/√2)/2 with mpmath).")
-print("#[rustfmt::skip]")
-print(f"pub static NORM_TAIL_Q62: [[i64; {TAIL_DEG + 1}]; {TAIL_K}] = [")
-for j in range(TAIL_K):
-    c = mp.mpf(j) / TAIL_W
-    h = mp.mpf(1) / (2 * TAIL_W)
-    poly = mp.chebyfit(lambda u: mp.erfc((c + u) / mp.sqrt(2)) / 2, [-h, h], TAIL_DEG + 1)
-    print("    [" + ", ".join(str(q62(p)) for p in poly) + "],")
-print("];")
+# The standard normal density φ(x) and tail N(−x) on [0, 8.5): 545 intervals of width
+# 1/64 centred on j/64 (so that N(0) = ½ and φ(0) = 1/√(2π) come out of the constant
+# term), a degree-5 polynomial in u = x − j/64 on each (Chebyshev interpolation;
+# truncation far below an ulp). Beyond 8.5 both are below half an ulp of I80F48.
+NORM_W, NORM_K, NORM_DEG = 64, 545, 5
+
+
+def norm_table(name, f, what):
+    print(f"/// {what} on [(j − ½)/{NORM_W}, (j + ½)/{NORM_W}) for j = 0..{NORM_K}: coefficients of a")
+    print(f"/// degree-{NORM_DEG} polynomial in u = x − j/{NORM_W}, highest degree first, Q62 (Chebyshev")
+    print("/// interpolation with mpmath).")
+    print("#[rustfmt::skip]")
+    print(f"pub static {name}: [[i64; {NORM_DEG + 1}]; {NORM_K}] = [")
+    for j in range(NORM_K):
+        c = mp.mpf(j) / NORM_W
+        h = mp.mpf(1) / (2 * NORM_W)
+        poly = mp.chebyfit(lambda u: f(c + u), [-h, h], NORM_DEG + 1)
+        print("    [" + ", ".join(str(q62(p)) for p in poly) + "],")
+    print("];")
+
+
+norm_table("NORM_TAIL_Q62", lambda x: mp.erfc(x / mp.sqrt(2)) / 2, "N(−x) = erfc(x/√2)/2")
+print()
+norm_table("NORM_PDF_Q62", mp.npdf, "φ(x) = e^(−x²/2)/√(2π)")

@@ -8,10 +8,10 @@
 //! (`scripts/gen_tables.py`) and evaluate short polynomials in Q62 ([`crate::q62`]), with
 //! no division; measured costs in docs/sbf.md.
 
-use crate::ops::{half, mul, neg, sub};
+use crate::ops::{neg, sub};
 use crate::q62;
 use crate::tables::{
-    EXP2_FRAC_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_TAIL_Q62,
+    EXP2_FRAC_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_PDF_Q62, NORM_TAIL_Q62,
     N_OVER_LN2_Q24,
 };
 use crate::{Fix, MathError, MathResult};
@@ -25,8 +25,6 @@ pub const EXP_MIN: Fix = Fix::lit("-34");
 const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
 /// ln 2 in Q62: round(ln 2 · 2⁶²).
 const LN2_Q62: i64 = 3_196_577_161_300_663_915;
-/// 1/√(2π).
-pub const INV_SQRT_2PI: Fix = Fix::lit("0.398942280401432677939946059934381868");
 
 /// Taylor coefficients 1/n! for n = 4..=0 (highest degree first), Q62. On the reduced
 /// interval |r| ≤ ln2/512 the truncation error is below 4e-17 (0.01 ulp).
@@ -194,50 +192,47 @@ pub fn cbrt(x: Fix) -> MathResult<Fix> {
     }
 }
 
-/// Standard normal density φ(x) = e^(−x²/2) / √(2π).
-///
-/// * Domain: all x (returns 0 for |x| > 40, where φ underflows I80F48 anyway).
-/// * Measured worst absolute error: see `docs/accuracy.md` (a few ulps).
-pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
-    let a = x.saturating_abs();
-    if a > TAIL_CUTOFF {
-        return Ok(Fix::ZERO);
+/// Raw bits of 8.5, where the tables of the normal density and tail end: φ(8.5) ≈ 1.9e-16
+/// and N(−8.5) ≈ 9.5e-18 are below half an ulp, so both are 0 from there on.
+const NORM_TABLE_END_BITS: i128 = 17 << 47;
+
+/// Where a ≥ 0 falls in [`crate::tables::NORM_TAIL_Q62`] and
+/// [`crate::tables::NORM_PDF_Q62`]: the nearest multiple j/64 (a shift of the raw bits) and
+/// the offset from it in Q62; `None` beyond the tables' end.
+#[inline(always)]
+fn norm_cell(a: Fix) -> Option<(usize, i64)> {
+    let bits = a.to_bits();
+    if !(0..NORM_TABLE_END_BITS).contains(&bits) {
+        return None;
     }
-    let half_sq = half(mul(a, a)?);
-    mul(exp(neg(half_sq)?)?, INV_SQRT_2PI)
+    // j = round(64a) ≤ 544, and the offset from j/64 is at most 1/128 in magnitude (2^41
+    // raw, 2^55 in Q62): the narrowing and the shift are lossless.
+    let j_bits = (bits + (1 << 41)) >> 42;
+    let u = ((bits - (j_bits << 42)) as i64) << q62::EXTRA_BITS;
+    Some((usize::try_from(j_bits).ok()?, u))
 }
 
-/// Beyond |x| = 40, φ is below an ulp.
-///
-/// Every literal is a `const`: `Fix::lit` in expression position parses its string at
-/// run time (hundreds of compute units on sBPF).
-const TAIL_CUTOFF: Fix = Fix::lit("40");
-/// Raw bits of 8, where the table of the normal tail ends: N(−8) ≈ 6.2e-16 is below half
-/// an ulp, so the tail is 0 from there on.
-const TAIL_TABLE_END_BITS: i128 = 8 << 48;
+/// One table polynomial at a cell, rounded once to I80F48 and floored at 0 (rounding can
+/// leave the far end a hair below 0; both tabulated functions are positive). Three
+/// truncated Horner steps: within 1 ulp (docs/accuracy.md).
+#[inline(always)]
+fn norm_eval(table: &[[i64; 6]], (j, u): (usize, i64)) -> MathResult<Fix> {
+    let row = table.get(j).ok_or(MathError::Overflow)?;
+    let v = q62::horner_small(u, row, 3).ok_or(MathError::Overflow)?;
+    Ok(Fix::from_bits(q62::to_fix_bits(v).max(0)))
+}
 
-/// The normal tail N(−a) = 1 − N(a) for a ≥ 0, from [`crate::tables::NORM_TAIL_Q62`]: the
-/// nearest multiple of 1/64 (a shift of the raw bits), then a degree-5 polynomial in the
-/// offset from it, in Q62, rounded once. No division, no exponential; exact at 0.
-#[inline]
-fn norm_tail(a: Fix) -> MathResult<Fix> {
-    let bits = a.to_bits();
-    if bits >= TAIL_TABLE_END_BITS {
-        return Ok(Fix::ZERO);
+/// Standard normal density φ(x) = e^(−x²/2) / √(2π).
+///
+/// * Domain: all x (0 beyond |x| = 8.5, where φ is below half an ulp).
+/// * Method: a table of degree-5 polynomials on intervals of 1/64 in Q62 (no
+///   exponential, no division).
+/// * Measured worst absolute error: see `docs/accuracy.md`.
+pub fn norm_pdf(x: Fix) -> MathResult<Fix> {
+    match norm_cell(x.saturating_abs()) {
+        Some(cell) => norm_eval(&NORM_PDF_Q62, cell),
+        None => Ok(Fix::ZERO),
     }
-    // 0 ≤ bits < 8·2^48: the nearest centre j/64 (j = round(64a) ≤ 512), and the offset
-    // from it, at most 1/128 in magnitude (2^41 raw, 2^55 in Q62).
-    let j_bits = (bits + (1 << 41)) >> 42;
-    let row = usize::try_from(j_bits)
-        .ok()
-        .and_then(|j| NORM_TAIL_Q62.get(j))
-        .ok_or(MathError::Overflow)?;
-    // |u| ≤ 2^41, so the narrowing and the shift into Q62 are lossless.
-    let u = ((bits - (j_bits << 42)) as i64) << q62::EXTRA_BITS;
-    // Three truncated steps: the result stays within 0.75 ulp (docs/accuracy.md).
-    let tail = q62::horner_small(u, row, 3).ok_or(MathError::Overflow)?;
-    // Rounding can leave the far end a hair below 0; the tail is a probability.
-    Ok(Fix::from_bits(q62::to_fix_bits(tail).max(0)))
 }
 
 /// Standard normal CDF at x and at −x: returns `(N(x), N(−x))`.
@@ -245,12 +240,21 @@ fn norm_tail(a: Fix) -> MathResult<Fix> {
 /// Both come from one evaluation of the tail, which is computed directly (not as
 /// `1 − N`), so `N(−x)` keeps its absolute accuracy in either tail.
 ///
-/// * Domain: all x (the tail is 0 beyond |x| = 8, where it is below half an ulp).
+/// * Domain: all x (the tail is 0 beyond |x| = 8.5, where it is below half an ulp).
 /// * Method: a table of degree-5 polynomials on intervals of 1/64 in Q62 (no exponential,
-///   no division).
+///   no division); exact at 0.
 /// * Measured worst absolute error: see `docs/accuracy.md`.
 pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
-    let tail = norm_tail(x.saturating_abs())?;
+    let tail = match norm_cell(x.saturating_abs()) {
+        Some(cell) => norm_eval(&NORM_TAIL_Q62, cell)?,
+        None => Fix::ZERO,
+    };
+    split_tail(x, tail)
+}
+
+/// `(N(x), N(−x))` from the tail N(−|x|).
+#[inline(always)]
+fn split_tail(x: Fix, tail: Fix) -> MathResult<(Fix, Fix)> {
     let body = sub(Fix::ONE, tail)?;
     Ok(if x >= Fix::ZERO {
         (body, tail)
@@ -259,11 +263,15 @@ pub fn norm_cdf_pair(x: Fix) -> MathResult<(Fix, Fix)> {
     })
 }
 
-/// φ(x), N(x) and N(−x) (the Greeks need all three at d₁). Same methods and errors as
-/// [`norm_pdf`] and [`norm_cdf_pair`].
+/// φ(x), N(x) and N(−x) (the Greeks need all three at d₁), from one table lookup. Same
+/// methods and errors as [`norm_pdf`] and [`norm_cdf_pair`].
 pub fn norm_pdf_cdf(x: Fix) -> MathResult<(Fix, Fix, Fix)> {
-    let (n, n_neg) = norm_cdf_pair(x)?;
-    Ok((norm_pdf(x)?, n, n_neg))
+    let (pdf, tail) = match norm_cell(x.saturating_abs()) {
+        Some(cell) => (norm_eval(&NORM_PDF_Q62, cell)?, norm_eval(&NORM_TAIL_Q62, cell)?),
+        None => (Fix::ZERO, Fix::ZERO),
+    };
+    let (n, n_neg) = split_tail(x, tail)?;
+    Ok((pdf, n, n_neg))
 }
 
 /// Standard normal CDF N(x). See [`norm_cdf_pair`].
