@@ -75,7 +75,7 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
         .wrapping_sub(n.wrapping_mul(LN2_OVER_N_Q62_HI))
         .wrapping_sub((n * LN2_OVER_N_Q62_LO + (1 << 31)) >> 32);
     // Two truncated steps: at most 0.05 ulp (docs/accuracy.md).
-    let e_r = q62::horner_small(r, &EXP_COEFFS_Q62, 2).ok_or(MathError::Overflow)?;
+    let e_r = q62::horner_small::<5, 2>(r, &EXP_COEFFS_Q62).ok_or(MathError::Overflow)?;
     let (k, j) = (n >> 8, usize::try_from(n & 255).map_err(|_| MathError::Overflow)?);
     let frac = *EXP2_FRAC_Q62.get(j).ok_or(MathError::Overflow)?;
     // 2^(j/256)·e^r in Q124 (both factors positive and below 2^63), then × 2^k into Q48:
@@ -156,7 +156,7 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
     let r = ratio - q62::ONE;
     // Two truncated steps: at most 0.012 ulp (docs/accuracy.md).
-    let ln_1p = q62::horner_small(r, &LN1P_COEFFS_Q62, 2)
+    let ln_1p = q62::horner_small::<4, 2>(r, &LN1P_COEFFS_Q62)
         .and_then(|p| q62::mul(p, r))
         .ok_or(MathError::Overflow)?;
     let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
@@ -218,7 +218,7 @@ fn norm_cell(a: Fix) -> Option<(usize, i64)> {
 #[inline(always)]
 fn norm_eval(table: &[[i64; 6]], (j, u): (usize, i64)) -> MathResult<Fix> {
     let row = table.get(j).ok_or(MathError::Overflow)?;
-    let v = q62::horner_small(u, row, 3).ok_or(MathError::Overflow)?;
+    let v = q62::horner_small::<6, 3>(u, row).ok_or(MathError::Overflow)?;
     Ok(Fix::from_bits(q62::to_fix_bits(v).max(0)))
 }
 
