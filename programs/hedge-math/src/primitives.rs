@@ -11,7 +11,7 @@
 use crate::ops::{neg, sub};
 use crate::q62;
 use crate::tables::{
-    EXP2_FRAC_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_PDF_Q62, NORM_TAIL_Q62,
+    EXP_POLY_Q62, LN2_OVER_N_Q62_HI, LN2_OVER_N_Q62_LO, LN_C_Q62, LN_INV_C_Q62, NORM_PDF_Q62, NORM_TAIL_Q62,
     N_OVER_LN2_Q24,
 };
 use crate::{Fix, MathError, MathResult};
@@ -25,10 +25,6 @@ pub const EXP_MIN: Fix = Fix::lit("-34");
 const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
 /// ln 2 in Q62: round(ln 2 · 2⁶²).
 const LN2_Q62: i64 = 3_196_577_161_300_663_915;
-
-/// Taylor coefficients 1/n! for n = 4..=0 (highest degree first), Q62. On the reduced
-/// interval |r| ≤ ln2/512 the truncation error is below 4e-17 (0.01 ulp).
-const EXP_COEFFS_Q62: [i64; 5] = [q62::ONE / 24, q62::ONE / 6, q62::ONE / 2, q62::ONE, q62::ONE];
 
 /// ln(1 + r)/r = Σ (−1)ⁿ rⁿ/(n+1) for n = 3..=0 (highest degree first), Q62, used by
 /// [`ln`]. Truncation below 1e-17 for |r| ≤ 1/2048.
@@ -48,9 +44,9 @@ fn n_ln2(n: i32) -> Fix {
 /// * Domain: x ≤ [`EXP_MAX`] (= 54); larger x returns [`MathError::ExpOverflow`].
 ///   Below [`EXP_MIN`] (= −34) the result rounds to 0.
 /// * Method: x = (256k + j)·ln2/256 + r with |r| ≤ ln2/512 (Cody–Waite reduction in
-///   wrapping i64 arithmetic, exact to 2⁻⁶²), a degree-4 Taylor polynomial on r in Q62
-///   (truncation < 4e-17), times the Q62 table value 2^(j/256), rounded once to I80F48
-///   after the shift by k. No division.
+///   wrapping i64 arithmetic, exact to 2⁻⁶²), then 2^(j/256)·e^r as one degree-4
+///   polynomial in r in Q62 (Taylor coefficients times 2^(j/256), a table; truncation
+///   < 4e-17), rounded once to I80F48 after the shift by k. No division.
 /// * Measured worst relative error on [−34, 54]: see `docs/accuracy.md`.
 pub fn exp(x: Fix) -> MathResult<Fix> {
     if x > EXP_MAX {
@@ -74,32 +70,24 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
     let r = (xb << q62::EXTRA_BITS)
         .wrapping_sub(n.wrapping_mul(LN2_OVER_N_Q62_HI))
         .wrapping_sub((n * LN2_OVER_N_Q62_LO + (1 << 31)) >> 32);
-    // Two truncated steps: at most 0.05 ulp (docs/accuracy.md).
-    let e_r = q62::horner_small::<5, 2>(r, &EXP_COEFFS_Q62).ok_or(MathError::Overflow)?;
     let (k, j) = (n >> 8, usize::try_from(n & 255).map_err(|_| MathError::Overflow)?);
-    let frac = *EXP2_FRAC_Q62.get(j).ok_or(MathError::Overflow)?;
-    // 2^(j/256)·e^r in Q124 (both factors positive and below 2^63), then × 2^k into Q48:
-    // a right shift by 76 − k with rounding (k ≤ 77, so at most a left shift by 1).
-    let (e_r, frac) = (
-        u64::try_from(e_r).map_err(|_| MathError::Overflow)?,
-        frac.unsigned_abs(),
-    );
-    let (p_lo, p_hi) = crate::ops::mul_u64_wide(e_r, frac);
-    let p = u128::from(p_hi) << 64 | u128::from(p_lo);
-    let shift = 76 - k;
-    let bits = if shift > 64 {
-        // e^x < 2^12 (every discount factor and density): only the high half matters, and
-        // 64-bit shifts are native where a variable 128-bit shift is a routine call.
-        let s = u32::try_from(shift - 65).map_err(|_| MathError::Overflow)?;
-        u128::from(p_hi.checked_shr(s).unwrap_or(0).div_ceil(2))
-    } else if shift > 0 {
-        let s = u32::try_from(shift).map_err(|_| MathError::Overflow)?;
-        (p >> (s - 1)).div_ceil(2)
+    // v = 2^(j/256)·e^r in Q62, one polynomial in r: v ∈ [2^(−1/512), 2^(511/512)), and
+    // every partial sum is smaller. Two truncated steps: at most 0.05 ulp
+    // (docs/accuracy.md).
+    let poly = EXP_POLY_Q62.get(j).ok_or(MathError::Overflow)?;
+    let v = q62::horner_small::<5, 2>(r, poly).ok_or(MathError::Overflow)?;
+    // e^x = v·2^k, in Q48: a right shift of v by 14 − k with rounding, native for the
+    // usual k < 14 (e^x < 2^14).
+    let bits = if k < q62::EXTRA_BITS as i64 {
+        let s = u32::try_from(q62::EXTRA_BITS as i64 - k).map_err(|_| MathError::Overflow)?;
+        // s ∈ [1, 92]; (⌊v/2^(s−1)⌋ + 1)/2 is v/2^s rounded half up, without overflow.
+        // Beyond 64 the result rounds to 0 (e^x < 2^-49).
+        i128::from((v.checked_shr(s - 1).unwrap_or(0) + 1) >> 1)
     } else {
-        // k ∈ {76, 77} (x ≥ 52.7): e^x < 2^79, so p·2^(k−76) < 2^127.
-        p << (k - 76)
+        // 14 ≤ k ≤ 77: e^x < 2^79, so v·2^(k−14) < 2^127.
+        let s = u32::try_from(k - q62::EXTRA_BITS as i64).map_err(|_| MathError::Overflow)?;
+        i128::from(v) << s
     };
-    let bits = i128::try_from(bits).map_err(|_| MathError::Overflow)?;
     Ok(Fix::from_bits(bits))
 }
 
@@ -156,8 +144,9 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
     let r = ratio - q62::ONE;
     // Two truncated steps: at most 0.012 ulp (docs/accuracy.md).
+    // ln(1 + r)/r ≈ 1 and |r| < 2^-11 (horner_small refuses anything ≥ 2^-4).
     let ln_1p = q62::horner_small::<4, 2>(r, &LN1P_COEFFS_Q62)
-        .and_then(|p| q62::mul(p, r))
+        .map(|p| q62::mul_small(p, r))
         .ok_or(MathError::Overflow)?;
     let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
     // e·ln2 + ln c_j + ln(1 + r) in Q62 (|e| ≤ 79: below 2^69), rounded once. LN2_Q62's

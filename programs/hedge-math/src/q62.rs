@@ -33,6 +33,14 @@ pub fn horner(x: i64, coeffs: &[i64]) -> Option<i64> {
     Some(acc)
 }
 
+/// [`mul`] when |a| < 2 and |b| < 2⁻⁴ (callers' invariants): the product is below 2⁻³, so
+/// the rounded quotient always fits and needs no range check.
+#[inline(always)]
+pub fn mul_small(a: i64, b: i64) -> i64 {
+    // |a·b| < 2^121: the quotient fits i64, so the narrowing is lossless.
+    (crate::ops::mul_i64_wide(a, b).wrapping_add(1 << 61) >> 62) as i64
+}
+
 /// Arguments of [`horner_small`] must lie within ±2⁻⁴ (Q62 raw bits below 2⁵⁸).
 pub const SMALL_LIMIT: i64 = 1 << 58;
 
@@ -46,9 +54,9 @@ pub const SMALL_LIMIT: i64 = 1 << 58;
 /// The degree and `FAST` are compile-time constants, so the loop unrolls into straight
 /// code.
 ///
-/// Coefficients must stay below 1.5 in magnitude (all callers' are at most 1): with
-/// |x| < 2⁻⁴ and |acc| < 2 every product is below 2⁻³, so neither a product nor a sum can
-/// leave the Q62 range.
+/// Callers guarantee that every partial sum stays below 2 in magnitude (their
+/// coefficients and bounds are documented at each call); with |x| < 2⁻⁴ every product is
+/// then below 2⁻³, so no product leaves the Q62 range, and a sum that would is refused.
 #[inline(always)]
 pub fn horner_small<const N: usize, const FAST: usize>(x: i64, coeffs: &[i64; N]) -> Option<i64> {
     if !(-SMALL_LIMIT..SMALL_LIMIT).contains(&x) {
@@ -62,8 +70,7 @@ pub fn horner_small<const N: usize, const FAST: usize>(x: i64, coeffs: &[i64; N]
             // |acc >> 31| ≤ 2^32 and |x >> 31| ≤ 2^27: the product is below 2^59.
             (acc >> 31).wrapping_mul(x31)
         } else {
-            // |acc·x| < 2^-3 (see above): the rounded quotient fits, no range check.
-            (crate::ops::mul_i64_wide(acc, x).wrapping_add(1 << 61) >> 62) as i64
+            mul_small(acc, x)
         };
         acc = product.checked_add(c)?;
     }
