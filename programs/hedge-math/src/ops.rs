@@ -164,10 +164,44 @@ pub fn div(a: Fix, b: Fix) -> MathResult<Fix> {
     let ux = x.unsigned_abs();
     if ux >> FAST_BITS == 0 {
         // |x|·2^48 < 2^112, and so is the quotient.
-        let q = (ux << FRAC_BITS) / y.unsigned_abs();
+        let uy = y.unsigned_abs();
+        let q = match u64::try_from(uy) {
+            Ok(d) => div_u128_by_u64(ux << FRAC_BITS, d),
+            Err(_) => (ux << FRAC_BITS) / uy,
+        };
         return Ok(Fix::from_bits(signed(q, (x < 0) != (y < 0))));
     }
     div_wide(a, b)
+}
+
+/// `n / d` for a non-zero 64-bit divisor, truncated: natively the 128-bit division, on
+/// sBPF [`div_u128_by_u64_limbs`].
+#[inline(always)]
+pub fn div_u128_by_u64(n: u128, d: u64) -> u128 {
+    #[cfg(not(target_arch = "bpf"))]
+    {
+        n / u128::from(d)
+    }
+    #[cfg(target_arch = "bpf")]
+    {
+        div_u128_by_u64_limbs(n, d)
+    }
+}
+
+/// [`div_u128_by_u64`] from native 64-bit divisions: the high limb's quotient, then
+/// `sbf_i128::divlu` (Knuth's algorithm D on 32-bit digits) for the rest. On sBPF `/` on
+/// u128 calls the link rewrite's out-of-line generic routine instead. Compiled on every
+/// target so that native tests check it; `d = 0` gives 0 (callers never divide by 0).
+#[inline(always)]
+pub fn div_u128_by_u64_limbs(n: u128, d: u64) -> u128 {
+    if d == 0 {
+        return 0;
+    }
+    // The two limbs of n: truncation is the point.
+    let (hi, lo) = ((n >> 64) as u64, n as u64);
+    let (q_hi, r_hi) = (hi / d, hi % d);
+    let (q_lo, _) = sbf_i128::divlu(r_hi, lo, d);
+    u128::from(q_hi) << 64 | u128::from(q_lo)
 }
 
 /// [`div`] for a dividend of 2¹⁶ or more in magnitude.
@@ -215,8 +249,9 @@ fn isqrt_u128(n: u128) -> u128 {
     let top = if e == 64 { hi } else { (hi << (64 - e)) | (lo >> e) };
     let r_top = isqrt_u64_top(top);
     let r = u128::from(r_top) << (e / 2);
-    // r ≥ 2^31 here (top ≥ 2^62), so the division is by a non-zero value.
-    let mut r = (r + n / r) >> 1;
+    // 2^31 ≤ r < 2^64 here (top ≥ 2^62, √n < 2^64): a non-zero 64-bit divisor.
+    let q = u64::try_from(r).map_or(n / r, |d| div_u128_by_u64(n, d));
+    let mut r = (r + q) >> 1;
     // r < 2^64 (it is within 2 of √n < 2^64): its square is an exact 64×64 product.
     while let Ok(r64) = u64::try_from(r) {
         let (lo, hi) = mul_u64_wide(r64, r64);

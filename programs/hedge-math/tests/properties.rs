@@ -268,3 +268,46 @@ proptest! {
         prop_assert!((ours - want).abs() <= 1e-14 * want.max(1.0), "exp({a}) = {ours}, f64 {want}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(50_000))]
+
+    /// The sBPF 128-by-64-bit division agrees with native u128 division.
+    #[test]
+    fn wide_division_matches_native(n in any::<u128>(), d in 1u64..) {
+        prop_assert_eq!(hedge_math::ops::div_u128_by_u64_limbs(n, d), n / u128::from(d));
+    }
+}
+
+#[test]
+fn wide_division_edges() {
+    let ds = [
+        1u64,
+        2,
+        3,
+        (1 << 32) - 1,
+        1 << 32,
+        (1 << 32) + 1,
+        u64::MAX - 1,
+        u64::MAX,
+    ];
+    let ns = [
+        0u128,
+        1,
+        u128::from(u64::MAX),
+        1 << 64,
+        (1 << 64) + 1,
+        u128::MAX - 1,
+        u128::MAX,
+    ];
+    for d in ds {
+        for n in ns {
+            assert_eq!(
+                hedge_math::ops::div_u128_by_u64_limbs(n, d),
+                n / u128::from(d),
+                "{n} / {d}"
+            );
+        }
+    }
+    assert_eq!(hedge_math::ops::div_u128_by_u64_limbs(5, 0), 0);
+}

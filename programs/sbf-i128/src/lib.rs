@@ -129,7 +129,7 @@ fn rem_nz(a: u64, b: u64) -> u64 {
 /// 64 / 32 digit steps on the machine's native 64-bit division, each corrected at most twice.
 /// Costs two native divisions instead of a 128-iteration shift-subtract loop.
 #[inline(always)]
-fn divlu(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+pub fn divlu(u1: u64, u0: u64, v: u64) -> (u64, u64) {
     const B: u64 = 1 << 32;
     let s = v.leading_zeros();
     let v = v << s;
@@ -250,6 +250,7 @@ macro_rules! entry {
         ///
         /// # Safety
         /// `out` must be valid for writes of two u64.
+        #[cfg(feature = "entries")]
         #[no_mangle]
         pub unsafe extern "C" fn $name(out: *mut u64, a_lo: u64, a_hi: u64, b_lo: u64, b_hi: u64) {
             let r: W = $f([a_lo, a_hi], [b_lo, b_hi]);
@@ -275,6 +276,7 @@ macro_rules! entry_overflow {
         ///
         /// # Safety
         /// `out` must be valid for writes of three u64.
+        #[cfg(feature = "entries")]
         #[no_mangle]
         pub unsafe extern "C" fn $name(out: *mut u64, a_lo: u64, a_hi: u64, b_lo: u64, b_hi: u64) {
             let (r, o): (W, bool) = $f([a_lo, a_hi], [b_lo, b_hi]);
@@ -293,6 +295,7 @@ entry_overflow!(__sbpf_i128_smulo, smulo);
 ///
 /// # Safety
 /// `out` must be valid for writes of two u64.
+#[cfg(feature = "entries")]
 #[no_mangle]
 pub unsafe extern "C" fn __sbpf_i64_smulo(out: *mut u64, a: u64, b: u64, _: u64, _: u64) {
     let (r, o) = smulo64(a as i64, b as i64);
