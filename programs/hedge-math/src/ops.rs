@@ -250,7 +250,10 @@ fn isqrt_u128(n: u128) -> u128 {
     let r_top = isqrt_u64_top(top);
     let r = u128::from(r_top) << (e / 2);
     // 2^31 ≤ r < 2^64 here (top ≥ 2^62, √n < 2^64): a non-zero 64-bit divisor.
-    let q = u64::try_from(r).map_or(n / r, |d| div_u128_by_u64(n, d));
+    let q = match u64::try_from(r) {
+        Ok(d) => div_u128_by_u64(n, d),
+        Err(_) => n / r,
+    };
     let mut r = (r + q) >> 1;
     // r < 2^64 (it is within 2 of √n < 2^64): its square is an exact 64×64 product.
     while let Ok(r64) = u64::try_from(r) {
