@@ -13,8 +13,9 @@
 //! | vega | ∂V/∂σ per 1.00 of vol (divide by 100 for "per vol point") |
 //! | theta | ∂V/∂t per year of calendar time passing (= −∂V/∂T) |
 //!
-//! Cost: 4 divisions for a full evaluation (S/K and 1/(σ√T), one inside `ln`, one in
-//! gamma) plus one per normal tail (two), three `exp`, one `ln`, one `sqrt`.
+//! Cost: three divisions for a full evaluation (S/K, 1/(σ√T) and gamma's), two `exp`
+//! (the discount factors, free when r or q is 0), one `ln`, one `sqrt` and two table
+//! lookups for φ and N (docs/sbf.md has the compute units).
 
 use crate::ops::{add, div, div_round, half, mul, neg, sub};
 use crate::primitives::{exp, ln, norm_cdf_pair, norm_pdf_cdf, sqrt};

@@ -72,8 +72,8 @@ pub fn exp(x: Fix) -> MathResult<Fix> {
         .wrapping_sub((n * LN2_OVER_N_Q62_LO + (1 << 31)) >> 32);
     let (k, j) = (n >> 8, usize::try_from(n & 255).map_err(|_| MathError::Overflow)?);
     // v = 2^(j/256)·e^r in Q62, one polynomial in r: v ∈ [2^(−1/512), 2^(511/512)), and
-    // every partial sum is smaller. Two truncated steps: at most 0.05 ulp
-    // (docs/accuracy.md).
+    // every partial sum is smaller. Two truncated steps: at most 0.09 ulp
+    // (scripts/q62_steps.py).
     let poly = EXP_POLY_Q62.get(j).ok_or(MathError::Overflow)?;
     let v = q62::horner_small::<5, 2>(r, poly).ok_or(MathError::Overflow)?;
     // e^x = v·2^k, in Q48: a right shift of v by 14 − k with rounding, native for the
@@ -143,7 +143,7 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
     // The Q62 value m/c_j < 2^63 (it is within 2^-11 of 1): the narrowing is lossless.
     let ratio = ((u128::from(hi) << 64 | u128::from(lo)) >> 48) as i64;
     let r = ratio - q62::ONE;
-    // Two truncated steps: at most 0.012 ulp (docs/accuracy.md).
+    // Two truncated steps: at most 0.012 ulp (scripts/q62_steps.py).
     // ln(1 + r)/r ≈ 1 and |r| < 2^-11 (horner_small refuses anything ≥ 2^-4).
     let ln_1p = q62::horner_small::<4, 2>(r, &LN1P_COEFFS_Q62)
         .map(|p| q62::mul_small(p, r))
@@ -203,7 +203,7 @@ fn norm_cell(a: Fix) -> Option<(usize, i64)> {
 
 /// One table polynomial at a cell, rounded once to I80F48 and floored at 0 (rounding can
 /// leave the far end a hair below 0; both tabulated functions are positive). Three
-/// truncated Horner steps: within 1 ulp (docs/accuracy.md).
+/// truncated Horner steps: within 1 ulp (scripts/q62_steps.py).
 #[inline(always)]
 fn norm_eval(table: &[[i64; 6]], (j, u): (usize, i64)) -> MathResult<Fix> {
     let row = table.get(j).ok_or(MathError::Overflow)?;

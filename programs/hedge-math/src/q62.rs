@@ -49,8 +49,8 @@ pub const SMALL_LIMIT: i64 = 1 << 58;
 ///
 /// A truncated product is off by at most |acc|·2⁻³¹ + 2⁻³⁶; later steps multiply that
 /// error by x again, so early (high-degree) steps can afford it: each caller picks the
-/// count that keeps the result within a few hundredths of an I80F48 ulp (measured over
-/// its whole domain, docs/accuracy.md). On sBPF that is ~65 instructions saved per step.
+/// count that keeps the result within an I80F48 ulp (emulated bit for bit over its whole
+/// domain by scripts/q62_steps.py). On sBPF that is ~65 instructions saved per step.
 /// The degree and `FAST` are compile-time constants, so the loop unrolls into straight
 /// code.
 ///
