@@ -44,6 +44,7 @@ const _: () = {
 /// borrowed (as `AccountLoader::load_mut` does), so those instructions work on a copy and
 /// write it back with [`Staged::commit`]. Two `memcpy`s, no Borsh. A failed instruction is
 /// rolled back by the runtime whether or not it committed.
+#[must_use = "a Staged copy reaches the account only through commit()"]
 pub struct Staged<'a, 'info, T: anchor_lang::ZeroCopy + anchor_lang::Owner> {
     loader: &'a anchor_lang::prelude::AccountLoader<'info, T>,
     copy: Box<T>,
