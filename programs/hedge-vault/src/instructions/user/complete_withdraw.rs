@@ -165,8 +165,12 @@ fn reduce_hedge<'info>(
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         let pos = positions[i];
         // Towards zero: the hedge is never reduced by more than its share.
-        let size = i64::try_from(-(i128::from(pos) * i128::from(shares) / i128::from(total_shares.max(1))))
-            .map_err(|_| VaultError::MathOverflow)?;
+        let size = i128::from(pos)
+            .checked_mul(i128::from(shares))
+            .and_then(|p| p.checked_div(i128::from(total_shares.max(1))))
+            .and_then(|q| i64::try_from(q).ok())
+            .and_then(i64::checked_neg)
+            .ok_or(VaultError::MathOverflow)?;
         if size == 0 {
             continue;
         }
