@@ -68,7 +68,7 @@ pub fn mul_i64_wide(a: i64, b: i64) -> i128 {
 }
 
 /// `(low, high)` halves of the exact product of two u64: natively one widening
-/// multiplication, on sBPF [`mul_u64_wide_limbs`].
+/// multiplication, on sBPF `sbf_i128::mul64_wide` (four 32-bit partial products).
 #[inline(always)]
 pub fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
     #[cfg(not(target_arch = "bpf"))]
@@ -79,7 +79,8 @@ pub fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
     }
     #[cfg(target_arch = "bpf")]
     {
-        mul_u64_wide_limbs(a, b)
+        let [lo, hi] = sbf_i128::mul64_wide(a, b);
+        (lo, hi)
     }
 }
 
@@ -92,7 +93,7 @@ pub fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
 pub fn mul_i64_wide_limbs(a: i64, b: i64) -> i128 {
     // Reinterpreting casts: two's complement bit patterns, not value conversions.
     let (ua, ub) = (a as u64, b as u64);
-    let (lo, hi) = mul_u64_wide_limbs(ua, ub);
+    let [lo, hi] = sbf_i128::mul64_wide(ua, ub);
     let hi = hi
         .wrapping_sub(if a < 0 { ub } else { 0 })
         .wrapping_sub(if b < 0 { ua } else { 0 });
@@ -327,20 +328,6 @@ pub fn half(a: Fix) -> Fix {
 #[inline]
 pub fn neg(a: Fix) -> MathResult<Fix> {
     a.checked_neg().ok_or(MathError::Overflow)
-}
-
-/// Evaluates a polynomial with Horner's rule; `coeffs` are given highest degree first.
-#[inline]
-pub fn horner(x: Fix, coeffs: &[Fix]) -> MathResult<Fix> {
-    // Starting from the leading coefficient saves the multiplication by zero.
-    let Some((&lead, rest)) = coeffs.split_first() else {
-        return Ok(Fix::ZERO);
-    };
-    let mut acc = lead;
-    for &c in rest {
-        acc = add(mul(acc, x)?, c)?;
-    }
-    Ok(acc)
 }
 
 /// `n / d` as I80F48: bit-identical to `Fix::from_num(n).checked_div_int(d)` (the 128-bit

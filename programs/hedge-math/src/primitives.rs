@@ -21,8 +21,6 @@ pub const EXP_MAX: Fix = Fix::lit("54");
 /// Below this argument [`exp`] returns 0: e⁻³⁴ ≈ 1.7e-15 is under half an ulp.
 pub const EXP_MIN: Fix = Fix::lit("-34");
 
-/// ln 2 in Q96 (96 fractional bits), for exact range reduction: round(ln 2 · 2⁹⁶).
-const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
 /// ln 2 in Q62: round(ln 2 · 2⁶²).
 const LN2_Q62: i64 = 3_196_577_161_300_663_915;
 
@@ -30,13 +28,13 @@ const LN2_Q62: i64 = 3_196_577_161_300_663_915;
 /// [`ln`]. Truncation below 1e-17 for |r| ≤ 1/2048.
 const LN1P_COEFFS_Q62: [i64; 4] = [-q62::ONE / 4, q62::ONE / 3, -q62::ONE / 2, q62::ONE];
 
-/// `n · ln 2` rounded to I80F48, computed from the Q96 constant so that range reduction
-/// adds at most half an ulp whatever `n` is.
-#[inline]
-fn n_ln2(n: i32) -> Fix {
-    // |n| ≤ 127 here, so |n · LN2_Q96| < 2^103: no overflow.
-    let wide = i128::from(n).wrapping_mul(LN2_Q96);
-    Fix::from_bits((wide + (1i128 << 47)) >> 48)
+/// e·ln 2 + `frac` (Q62), rounded once to I80F48. |e| ≤ 79, so e·LN2_Q62 is below 2^69
+/// and its rounding contributes at most 79·2^-63 < 0.01 ulp; with `frac` = 0 the result
+/// is e·ln 2 correctly rounded for every e `ln` can meet (checked in the tests).
+#[inline(always)]
+fn e_ln2_plus(e: i32, frac: i64) -> Fix {
+    let total = crate::ops::mul_i64_wide(i64::from(e), LN2_Q62) + i128::from(frac);
+    Fix::from_bits((total + (1 << 13)) >> q62::EXTRA_BITS)
 }
 
 /// e^x.
@@ -132,8 +130,8 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         }
     };
     if m == 1 << 48 {
-        // Powers of two, 1 included, are exact.
-        return Ok(n_ln2(e));
+        // Powers of two, 1 included: e·ln 2 alone.
+        return Ok(e_ln2_plus(e, 0));
     }
     // m ∈ [1, 2): its top ten fraction bits pick the sub-interval.
     let j = usize::try_from((m >> 38) & 1023).map_err(|_| MathError::Overflow)?;
@@ -149,10 +147,7 @@ pub fn ln(x: Fix) -> MathResult<Fix> {
         .map(|p| q62::mul_small(p, r))
         .ok_or(MathError::Overflow)?;
     let frac = LN_C_Q62.get(j).ok_or(MathError::Overflow)? + ln_1p;
-    // e·ln2 + ln c_j + ln(1 + r) in Q62 (|e| ≤ 79: below 2^69), rounded once. LN2_Q62's
-    // rounding contributes at most 79·2^-63 < 0.01 ulp.
-    let total = crate::ops::mul_i64_wide(i64::from(e), LN2_Q62) + i128::from(frac);
-    Ok(Fix::from_bits((total + (1 << 13)) >> q62::EXTRA_BITS))
+    Ok(e_ln2_plus(e, frac))
 }
 
 /// Square root, rounded down to the ulp.
@@ -289,6 +284,17 @@ mod tests {
         assert_eq!(exp(f(-40.0)).unwrap(), Fix::ZERO);
         assert_eq!(exp(f(54.5)), Err(MathError::ExpOverflow));
         assert!(exp(EXP_MAX).is_ok());
+    }
+
+    #[test]
+    fn ln_of_powers_of_two_is_correctly_rounded() {
+        // Golden reference: round(ln 2 · 2⁹⁶), so e·ln 2 in Q96 is exact to 2^-89 here.
+        const LN2_Q96: i128 = 54_916_777_467_707_473_351_141_471_128;
+        for e in -48..=78i32 {
+            let x = Fix::from_bits(1i128 << (48 + e));
+            let want = (i128::from(e) * LN2_Q96 + (1 << 47)) >> 48;
+            assert_eq!(ln(x).unwrap().to_bits(), want, "ln(2^{e})");
+        }
     }
 
     #[test]

@@ -12,29 +12,9 @@ pub const ONE: i64 = 1 << 62;
 /// Fractional bits of Q62 beyond I80F48's 48.
 pub const EXTRA_BITS: u32 = 14;
 
-/// `a·b / 2⁶²` rounded to nearest (ties up); `None` if it leaves the Q62 range.
-#[inline(always)]
-pub fn mul(a: i64, b: i64) -> Option<i64> {
-    // |a·b| ≤ 2^126, so adding the rounding half cannot wrap.
-    let q = crate::ops::mul_i64_wide(a, b).wrapping_add(1 << 61) >> 62;
-    // Truncation tested for losslessness (cheaper on sBPF than `try_from`).
-    let t = q as i64;
-    (i128::from(t) == q).then_some(t)
-}
-
-/// Horner's rule in Q62; `coeffs` highest degree first. `None` on leaving the range.
-#[inline(always)]
-pub fn horner(x: i64, coeffs: &[i64]) -> Option<i64> {
-    let (&lead, rest) = coeffs.split_first()?;
-    let mut acc = lead;
-    for &c in rest {
-        acc = mul(acc, x)?.checked_add(c)?;
-    }
-    Some(acc)
-}
-
-/// [`mul`] when |a| < 2 and |b| < 2⁻⁴ (callers' invariants): the product is below 2⁻³, so
-/// the rounded quotient always fits and needs no range check.
+/// `a·b / 2⁶²` rounded to nearest (ties up), for |a| < 2 and |b| < 2⁻⁴ (callers'
+/// invariants): the product is below 2⁻³, so the quotient always fits and needs no range
+/// check.
 #[inline(always)]
 pub fn mul_small(a: i64, b: i64) -> i64 {
     // |a·b| < 2^121: the quotient fits i64, so the narrowing is lossless.
@@ -89,16 +69,16 @@ mod tests {
 
     #[test]
     fn products_round_to_nearest() {
-        assert_eq!(mul(ONE, ONE), Some(ONE));
-        assert_eq!(mul(i64::MAX, i64::MAX), None); // ≈ 4: outside (−2, 2)
-        assert_eq!(mul(ONE / 2, ONE / 2), Some(ONE / 4));
-        assert_eq!(mul(-ONE / 2, ONE / 2), Some(-ONE / 4));
+        assert_eq!(mul_small(ONE, ONE / 32), ONE / 32);
+        assert_eq!(mul_small(ONE / 2, ONE / 32), ONE / 64);
+        assert_eq!(mul_small(-ONE / 2, ONE / 32), -ONE / 64);
         // 3·(1/4 ulp-units): 0.75 rounds up to 1, −0.75 to −1.
-        assert_eq!(mul(3, ONE / 4), Some(1));
-        assert_eq!(mul(-3, ONE / 4), Some(-1));
-        assert_eq!(mul(i64::MIN, i64::MIN), None);
-        assert_eq!(horner(ONE / 2, &[ONE / 2, ONE / 4]), Some(ONE / 2));
-        assert_eq!(horner(0, &[]), None);
+        assert_eq!(mul_small(3, ONE / 4), 1);
+        assert_eq!(mul_small(-3, ONE / 4), -1);
+        assert_eq!(
+            horner_small::<2, 0>(ONE / 32, &[ONE / 2, ONE / 4]),
+            Some(ONE / 64 + ONE / 4)
+        );
         // Truncated steps: exact for operands with no bits below 2^-31.
         assert_eq!(
             horner_small::<3, 2>(ONE / 32, &[ONE / 2, ONE / 4, 0]),
@@ -106,8 +86,11 @@ mod tests {
         );
         assert_eq!(horner_small::<1, 0>(SMALL_LIMIT, &[ONE]), None);
         assert_eq!(horner_small::<1, 0>(-SMALL_LIMIT - 1, &[ONE]), None);
-        // Full steps round to nearest like `mul`.
-        assert_eq!(horner_small::<2, 0>(ONE / 32, &[3, 0]), mul(3, ONE / 32));
+        // Full steps round to nearest like `mul_small`.
+        assert_eq!(
+            horner_small::<2, 0>(ONE / 32, &[3, 0]),
+            Some(mul_small(3, ONE / 32))
+        );
         assert_eq!(to_fix_bits(ONE), 1 << 48);
         assert_eq!(to_fix_bits((1 << 13) - 1), 0);
         assert_eq!(to_fix_bits(1 << 13), 1);

@@ -217,7 +217,7 @@ proptest! {
     fn wide_products_match_native(a in any::<i64>(), b in any::<i64>()) {
         prop_assert_eq!(hedge_math::ops::mul_i64_wide_limbs(a, b), i128::from(a) * i128::from(b));
         let (ua, ub) = (a as u64, b as u64);
-        let (lo, hi) = hedge_math::ops::mul_u64_wide_limbs(ua, ub);
+        let [lo, hi] = sbf_i128::mul64_wide(ua, ub);
         prop_assert_eq!(u128::from(hi) << 64 | u128::from(lo), u128::from(ua) * u128::from(ub));
     }
 }
