@@ -32,7 +32,8 @@ fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
                 expiry: now + 86_400 * (7 + 3 * i as i64),
                 quantity: if i % 3 == 0 { -10 } else { 10 } * SOL as i64,
                 vol_bps: 0,
-                padding: [0; 3],
+                roll_tenor_days: 0,
+                roll_moneyness_pct: 0,
             };
         }
         fx.govern(p).await;
@@ -64,7 +65,7 @@ fn bench(c: &mut Criterion) {
             |mut vs| {
                 let mut due = 0usize;
                 for s in vs.iter_mut() {
-                    s.report = compute_delta_report(&s.vault, &s.market, s.now).unwrap();
+                    s.report = compute_delta_report(&s.vault, &s.holdings, &s.market, s.now).unwrap();
                     if ops::rebalance::should_run(s).is_some() || ops::margin::should_run(s).is_some() {
                         due += 1;
                     }

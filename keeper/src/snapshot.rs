@@ -23,6 +23,8 @@ pub struct VaultSnapshot {
     pub now: i64,
     pub market: MarketSnapshot,
     pub report: DeltaReport,
+    /// What the vault holds, read from its account and the venues.
+    pub holdings: hedge_vault::pricing::Holdings,
     /// Per configured venue, its view marked at the oracle.
     pub venues: Vec<(VenueConfig, VenueView)>,
 }
@@ -107,7 +109,6 @@ pub async fn load<C: Chain>(
         }
     })
     .map_err(program_err)?;
-    let report = compute_delta_report(&vault, &market, now).map_err(program_err)?;
     // The program's own mark (fails where the program would).
     let mark = venues::Mark::of(&market, now).map_err(program_err)?;
     let mut views = Vec::new();
@@ -126,7 +127,12 @@ pub async fn load<C: Chain>(
         .map_err(program_err)?;
         views.push((*cfg, view));
     }
+    // What the vault holds, from the venues' own accounts, and the program's pricing of it.
+    let only_views: Vec<VenueView> = views.iter().map(|(_, v)| *v).collect();
+    let holdings = hedge_vault::pricing::holdings(&vault, &only_views, &mark).map_err(program_err)?;
+    let report = compute_delta_report(&vault, &holdings, &market, now).map_err(program_err)?;
     Ok(VaultSnapshot {
+        holdings,
         address,
         vault,
         oracles,

@@ -67,6 +67,9 @@ pub struct Fixture {
     pub oracle: Pubkey,
     pub feed_id: [u8; 32],
     pub price_usd: f64,
+    /// The vault's venues as last applied through this fixture (`apply`), appended to the
+    /// instructions that read the venues.
+    pub venues: Vec<hedge_vault::state::VenueConfig>,
 }
 
 /// Feed id used by the fixture's underlying.
@@ -103,6 +106,7 @@ impl Fixture {
             oracle,
             feed_id: FEED_ID,
             price_usd: 150.0,
+            venues: Vec::new(),
         };
         fx.set_price(150.0).await;
         fx
@@ -176,7 +180,7 @@ impl Fixture {
             venues: [VenueConfig::default(); MAX_VENUES],
             leg_count: 0,
             legs: [OptionLeg::default(); MAX_LEGS],
-            padding: [0; 2],
+            padding: [0; 6],
         }
     }
 
@@ -460,7 +464,7 @@ impl Fixture {
     }
 
     pub fn apply_ix(&self, signer: &Pubkey) -> Instruction {
-        vault_ix(
+        let ix = vault_ix(
             acc::ApplyParams {
                 authority: *signer,
                 vault: self.pdas.vault,
@@ -469,13 +473,23 @@ impl Fixture {
                 collateral_oracle: None,
             },
             ixd::ApplyParams {},
-        )
+        );
+        hedge_vault::client::with_venues(ix, &self.venues)
     }
 
     pub async fn apply(&mut self) -> TxResult {
         let ix = self.apply_ix(&self.authority.pubkey());
         let a = self.authority.insecure_clone();
-        self.send(&[ix], &[&a]).await
+        let r = self.send(&[ix], &[&a]).await;
+        if r.is_ok() {
+            self.sync_venues().await;
+        }
+        r
+    }
+
+    /// Reads the vault's venue list into [`Fixture::venues`].
+    pub async fn sync_venues(&mut self) {
+        self.venues = self.vault().await.params.live_venues().to_vec();
     }
 
     pub fn cancel_params_ix(&self, signer: &Pubkey) -> Instruction {
@@ -543,13 +557,13 @@ impl Fixture {
     }
 
     pub fn check_delta_ix_with(&self, underlying: Pubkey, collateral: Option<Pubkey>) -> Instruction {
-        vault_ix(
-            acc::CheckDelta {
-                vault: self.pdas.vault,
-                underlying_oracle: underlying,
-                collateral_oracle: collateral,
+        hedge_vault::client::check_delta(
+            self.pdas.vault,
+            &self.venues,
+            hedge_vault::client::OracleAccounts {
+                underlying,
+                collateral,
             },
-            ixd::CheckDelta {},
         )
     }
 

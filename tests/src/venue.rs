@@ -141,6 +141,7 @@ impl Fixture {
             min_bps: 1_500,
             target_bps: 2_500,
             max_bps: 5_000,
+            stress_move_bps: 3_000,
         };
         p.venue_count = markets.len() as u8;
         for (i, m) in markets.iter().enumerate() {
@@ -183,6 +184,7 @@ impl Fixture {
             self.pdas.vault,
             self.keys(),
             &m.config(0),
+            &self.venues,
             self.oracles(),
             *keeper,
             keeper_collateral,
@@ -196,6 +198,7 @@ impl Fixture {
             self.pdas.vault,
             self.keys(),
             &m.config(0),
+            &self.venues,
             self.oracles(),
             venue_index,
         )

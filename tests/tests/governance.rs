@@ -81,7 +81,8 @@ async fn every_bound_is_enforced() {
         expiry: now + 30 * 86_400,
         quantity: 1_000_000_000,
         vol_bps: 0,
-        padding: [0; 3],
+        roll_tenor_days: 0,
+        roll_moneyness_pct: 0,
     };
     type Edit = Box<dyn Fn(&mut VaultParams)>;
     let cases: Vec<(Edit, VaultError)> = vec![
@@ -272,7 +273,8 @@ async fn book_limits_are_checked_when_legs_are_applied() {
             expiry: now + 30 * 86_400,
             quantity: 1_000 * 1_000_000_000,
             vol_bps: 0,
-            padding: [0; 3],
+            roll_tenor_days: 0,
+            roll_moneyness_pct: 0,
         },
     );
     for (edit, err) in [
@@ -314,7 +316,8 @@ async fn legs_that_expire_while_queued_are_refused_at_apply() {
             expiry: now + 1_800,
             quantity: -1_000_000_000,
             vol_bps: 9_000,
-            padding: [0; 3],
+            roll_tenor_days: 0,
+            roll_moneyness_pct: 0,
         },
     );
     fx.queue(p).await.unwrap();
@@ -508,7 +511,8 @@ async fn amendments_combine_changes_and_restart_the_timelock() {
         expiry: now + 30 * 86_400,
         quantity: 1_000_000_000,
         vol_bps: 0,
-        padding: [0; 3],
+        roll_tenor_days: 0,
+        roll_moneyness_pct: 0,
     };
     // Only the authority amends.
     let stranger = fx.env.funded_keypair().await;

@@ -59,7 +59,8 @@ async fn protective_put_target_matches_the_pricing_engine() {
         expiry: now + 30 * 86_400 + 3_600,
         quantity: 10 * SOL as i64,
         vol_bps: 0,
-        padding: [0; 3],
+        roll_tenor_days: 0,
+        roll_moneyness_pct: 0,
     };
     fx.govern(p).await;
     let u = fx.user(10 * SOL).await;
@@ -302,7 +303,8 @@ async fn learned_band_correction_scales_the_whalley_wilmott_width() {
         expiry: now + 45 * 86_400,
         quantity: 10 * SOL as i64,
         vol_bps: 0,
-        padding: [0; 3],
+        roll_tenor_days: 0,
+        roll_moneyness_pct: 0,
     };
     fx.govern(p).await;
     let u = fx.user(10 * SOL).await;
@@ -369,7 +371,8 @@ async fn band_pricing_matches_full_pricing_and_limits_need_full() {
             expiry: now + (10 + 20 * i as i64) * 86_400,
             quantity: -(3 * SOL as i64),
             vol_bps: 0,
-            padding: [0; 3],
+            roll_tenor_days: 0,
+            roll_moneyness_pct: 0,
         };
     }
     fx.govern(p).await;
@@ -384,8 +387,10 @@ async fn band_pricing_matches_full_pricing_and_limits_need_full() {
         },
         collateral_rate: Fix::ONE,
     };
-    let full = compute_delta_report(&vault, &market, now).unwrap();
-    let band = compute_band_report(&vault, &market, now).unwrap();
+    let mark = hedge_vault::venues::Mark::of(&market, now).unwrap();
+    let h = hedge_vault::pricing::holdings(&vault, &[], &mark).unwrap();
+    let full = compute_delta_report(&vault, &h, &market, now).unwrap();
+    let band = compute_band_report(&vault, &h, &market, now).unwrap();
     assert_eq!((full.pricing, band.pricing), (Pricing::Full, Pricing::Band));
     assert_eq!(band.net_delta, full.net_delta);
     assert_eq!(band.target_delta, full.target_delta);

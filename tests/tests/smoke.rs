@@ -36,7 +36,8 @@ async fn every_transaction_fits_the_packet_limit() {
         expiry: i64::MAX,
         quantity: i64::MIN,
         vol_bps: u32::MAX,
-        padding: [0; 3],
+        roll_tenor_days: 0,
+        roll_moneyness_pct: 0,
     };
     let venue = VenueConfig {
         cap_units: u64::MAX,

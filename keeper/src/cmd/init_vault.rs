@@ -125,7 +125,7 @@ mirror!(FeesFile => FeeParams { management_fee_bps: u16, performance_fee_bps: u1
 mirror!(LimitsFile => DepositLimits { deposit_cap: u64, min_deposit: u64, withdrawal_delay_secs: u32 } padding: [0; 4]);
 mirror!(VolFile => VolParams { min_sigma_bps: u32, max_sigma_bps: u32, max_step_bps: u32, min_interval_secs: u32 });
 mirror!(OracleLimitsFile => OracleLimits { max_age_secs: u32, max_conf_bps: u16, max_ema_divergence_bps: u16 });
-mirror!(MarginFile => MarginParams { min_bps: u32, target_bps: u32, max_bps: u32 });
+mirror!(MarginFile => MarginParams { min_bps: u32, target_bps: u32, max_bps: u32, stress_move_bps: u32 });
 
 fn key(field: &str, s: &str) -> anyhow::Result<Pubkey> {
     Pubkey::from_str(s.trim()).map_err(|_| anyhow::anyhow!("{field}: '{s}' is not a base58 public key"))
@@ -263,7 +263,8 @@ impl VaultFile {
                 expiry: l.expiry,
                 quantity: l.quantity,
                 vol_bps: l.vol_bps,
-                padding: [0; 3],
+                roll_tenor_days: 0,
+                roll_moneyness_pct: 0,
             };
         }
         let params = VaultParams {
@@ -281,7 +282,7 @@ impl VaultFile {
             venues,
             leg_count: u8::try_from(self.legs.len())?,
             legs,
-            padding: [0; 2],
+            padding: [0; 6],
         };
         params
             .validate(now, &vault)

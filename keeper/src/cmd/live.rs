@@ -187,7 +187,8 @@ impl Live {
         .path(self.price, dt, 1, seed)[1];
         self.sim.fx.env.advance(self.step_secs).await;
         self.publish(next).await;
-        let ix = hedge_vault::client::check_delta(self.vault(), self.sim.fx.oracles());
+        let venues = self.sim.fx.venues.clone();
+        let ix = hedge_vault::client::check_delta(self.vault(), &venues, self.sim.fx.oracles());
         if let Err(e) = self.sim.fx.send(&[ix], &[]).await {
             tracing::warn!("check_delta failed: {e}");
         }

@@ -299,7 +299,8 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
                 expiry: horizon.min(start + 2 * 31_536_000 - 1),
                 quantity: qty,
                 vol_bps: 0,
-                padding: [0; 3],
+                roll_tenor_days: 0,
+                roll_moneyness_pct: 0,
             };
         }
     }

@@ -6,25 +6,21 @@ use hedge_vault::{margin_move, MarginState};
 
 use crate::snapshot::VaultSnapshot;
 
-/// The collateral `rebalance_margin` would move for venue `i` now (the program's own
-/// `margin_move`, fed the same notional the program uses).
+/// The collateral `rebalance_margin` would move for venue `i` now: the program's own
+/// `margin_move`, fed what the program feeds it (the pending trade from `plan`).
 pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
     let (_, view) = s.venues.get(i)?;
-    let price = s.market.underlying.price;
-    let pending = s
-        .report
-        .deviation
-        .saturating_abs()
-        .checked_div_int(s.unit())?
-        .checked_mul(price)?;
-    let notional = view.notional.max(pending);
+    let views: Vec<_> = s.venues.iter().map(|(_, v)| *v).collect();
+    let pending = hedge_vault::plan(&s.vault, &s.report, &views)
+        .filter(|(j, _)| *j == i)
+        .map_or(0, |(_, size)| size);
     margin_move(
         &MarginState {
-            equity_quote: view.equity_quote,
-            notional,
-            margin_collateral: view.collateral,
+            view: *view,
+            pending,
             available: s.vault.total_collateral,
-            collateral_price: s.collateral_price(),
+            price: s.market.underlying.price,
+            collateral_rate: s.market.collateral_rate,
             unit: s.unit(),
         },
         &s.vault.params.margin,
@@ -45,6 +41,7 @@ pub fn build(venue_index: u8, s: &VaultSnapshot) -> Vec<Instruction> {
         s.address,
         VaultKeys::of(&s.vault),
         cfg,
+        s.vault.params.live_venues(),
         s.oracles,
         venue_index,
     )]

@@ -20,8 +20,9 @@ pub struct RebalancePlan {
     pub margin_first: i64,
 }
 
-/// Decides, with the on-chain computation (`compute_delta_report`, `route`,
-/// `margin_move`), whether a rebalance is due.
+/// Decides, with the on-chain computation (`compute_delta_report` over the holdings read
+/// from the venues, and the program's own [`hedge_vault::plan`]), whether a rebalance is
+/// due and what the program will trade.
 pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
     let v = &s.vault;
     if v.paused & pause::REBALANCE != 0 || v.params.venue_count == 0 {
@@ -30,22 +31,11 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
     let cooldown_end = v
         .last_rebalance_at
         .saturating_add(i64::from(v.params.risk.rebalance_cooldown_secs));
-    if s.now < cooldown_end || !s.report.breached {
+    if s.now < cooldown_end {
         return None;
     }
-    let max = i64::try_from(v.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
-    let wanted: i64 = s
-        .report
-        .deviation
-        .round_to_zero()
-        .saturating_to_num::<i64>()
-        .clamp(-max, max);
-    let (i, size) = hedge_vault::route(v, wanted)?;
-    if v.withdraw_only
-        && v.hedge_position.saturating_add(size).unsigned_abs() > v.hedge_position.unsigned_abs()
-    {
-        return None;
-    }
+    let views: Vec<_> = s.venues.iter().map(|(_, view)| *view).collect();
+    let (i, size) = hedge_vault::plan(v, &s.report, &views)?;
     let venue_index = u8::try_from(i).ok()?;
     let margin_first = margin_needed(s, i).unwrap_or(0).max(0);
     Some(RebalancePlan {
@@ -71,6 +61,7 @@ pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to:
             s.address,
             keys,
             cfg,
+            s.vault.params.live_venues(),
             s.oracles,
             plan.venue_index,
         ));
@@ -79,6 +70,7 @@ pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to:
         s.address,
         keys,
         cfg,
+        s.vault.params.live_venues(),
         s.oracles,
         keeper,
         reward_to,

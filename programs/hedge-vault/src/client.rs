@@ -46,17 +46,9 @@ pub fn local_perp_pool(market: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[perp_venue::state::POOL_SEED, market.as_ref()], &perp_venue::ID).0
 }
 
-/// `refresh_nav`, with each venue's market and margin account appended (pass the
-/// vault's `params.live_venues()`).
-pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccounts) -> Instruction {
-    let mut i = ix(
-        accounts::RefreshNav {
-            vault: address,
-            underlying_oracle: oracles.underlying,
-            collateral_oracle: oracles.collateral,
-        },
-        instruction::RefreshNav {},
-    );
+/// Appends each venue's market and margin account (read-only), as every instruction that
+/// reads the venues expects them in its remaining accounts.
+pub fn with_venues(mut i: Instruction, venues: &[VenueConfig]) -> Instruction {
     for v in venues {
         i.accounts.push(AccountMeta::new_readonly(v.market, false));
         i.accounts
@@ -65,19 +57,38 @@ pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccou
     i
 }
 
-/// `rebalance` on venue `venue_index`, expecting the vault at `sequence`.
+/// `refresh_nav`, with each venue's market and margin account appended (pass the
+/// vault's `params.live_venues()`).
+pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccounts) -> Instruction {
+    with_venues(
+        ix(
+            accounts::RefreshNav {
+                vault: address,
+                underlying_oracle: oracles.underlying,
+                collateral_oracle: oracles.collateral,
+            },
+            instruction::RefreshNav {},
+        ),
+        venues,
+    )
+}
+
+/// `rebalance` trading on `v` (entry `venue_index` of the vault's venues), expecting the
+/// vault at `sequence`; `venues` (the vault's `params.live_venues()`) are appended for the
+/// program to read.
 #[allow(clippy::too_many_arguments)]
 pub fn rebalance(
     address: Pubkey,
     keys: VaultKeys,
     v: &VenueConfig,
+    venues: &[VenueConfig],
     oracles: OracleAccounts,
     keeper: Pubkey,
     keeper_collateral: Pubkey,
     venue_index: u8,
     sequence: u64,
 ) -> Instruction {
-    ix(
+    let i = ix(
         accounts::Rebalance {
             keeper,
             vault: address,
@@ -97,18 +108,21 @@ pub fn rebalance(
                 venue_index,
             },
         },
-    )
+    );
+    with_venues(i, venues)
 }
 
-/// `rebalance_margin` on venue `venue_index`.
+/// `rebalance_margin` on `v` (entry `venue_index` of the vault's venues); `venues` (the
+/// vault's `params.live_venues()`) are appended for the program to read.
 pub fn rebalance_margin(
     address: Pubkey,
     keys: VaultKeys,
     v: &VenueConfig,
+    venues: &[VenueConfig],
     oracles: OracleAccounts,
     venue_index: u8,
 ) -> Instruction {
-    ix(
+    let i = ix(
         accounts::RebalanceMargin {
             vault: address,
             underlying_oracle: oracles.underlying,
@@ -124,18 +138,22 @@ pub fn rebalance_margin(
         instruction::RebalanceMargin {
             args: RebalanceMarginArgs { venue_index },
         },
-    )
+    );
+    with_venues(i, venues)
 }
 
-/// `check_delta`.
-pub fn check_delta(address: Pubkey, oracles: OracleAccounts) -> Instruction {
-    ix(
-        accounts::CheckDelta {
-            vault: address,
-            underlying_oracle: oracles.underlying,
-            collateral_oracle: oracles.collateral,
-        },
-        instruction::CheckDelta {},
+/// `check_delta`, reading `venues` (the vault's `params.live_venues()`).
+pub fn check_delta(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccounts) -> Instruction {
+    with_venues(
+        ix(
+            accounts::CheckDelta {
+                vault: address,
+                underlying_oracle: oracles.underlying,
+                collateral_oracle: oracles.collateral,
+            },
+            instruction::CheckDelta {},
+        ),
+        venues,
     )
 }
 

@@ -31,6 +31,12 @@ pub const MIN_MARGIN_BPS: u32 = 100;
 /// See [`MIN_MARGIN_BPS`].
 #[constant]
 pub const MAX_MARGIN_BPS: u32 = 20_000;
+/// Adverse move venue margin is sized to survive: 5 % to 90 % of the price (bps).
+#[constant]
+pub const MIN_MARGIN_STRESS_BPS: u32 = 500;
+/// See [`MIN_MARGIN_STRESS_BPS`].
+#[constant]
+pub const MAX_MARGIN_STRESS_BPS: u32 = 9_000;
 
 /// Capacity of the synthetic option book.
 pub const MAX_LEGS: usize = 16;
@@ -95,6 +101,12 @@ pub const MAX_ORACLE_CONF_BPS: u16 = 500;
 /// Oracle price vs EMA price divergence: at most 50 % (bps).
 #[constant]
 pub const MAX_ORACLE_EMA_DIVERGENCE_BPS: u16 = 5_000;
+/// Strike of a rolled leg: 50 % to 200 % of the price at the roll.
+#[constant]
+pub const MIN_ROLL_MONEYNESS_PCT: u8 = 50;
+/// See [`MIN_ROLL_MONEYNESS_PCT`].
+#[constant]
+pub const MAX_ROLL_MONEYNESS_PCT: u8 = 200;
 /// Longest option leg: two years (seconds).
 #[constant]
 pub const MAX_LEG_TENOR_SECS: i64 = 2 * 31_536_000;

@@ -187,6 +187,10 @@ pub enum VaultError {
     InvariantViolated,
     #[msg("Internal: the book was priced for the band only, its vega and theta are unknown")]
     BookGreeksNotComputed,
+    #[msg("A venue still holding vault margin cannot be removed or changed: return the margin first")]
+    VenueHasMargin,
+    #[msg("Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)")]
+    InvalidRollRule,
 }
 
 impl From<MathError> for VaultError {

@@ -207,3 +207,30 @@ pub struct MarginRebalanced {
     /// Hedge notional (quote), I80F48 bits.
     pub notional_fx: i128,
 }
+
+/// A venue position differed from the vault's record of it: it changed without the vault
+/// trading (a liquidation, an auto-deleverage, a late fill). Emitted by every instruction
+/// that reads the venues (`refresh_nav`, `rebalance`, `rebalance_margin`, `check_delta`
+/// does not write and so does not emit); the vault prices what the venue reports.
+#[event]
+pub struct HedgeReconciled {
+    pub vault: Pubkey,
+    pub venue_index: u8,
+    /// Position the vault had recorded (underlying base units).
+    pub recorded: i64,
+    /// Position the venue reports (underlying base units).
+    pub actual: i64,
+    /// Unix seconds.
+    pub timestamp: i64,
+}
+
+/// An expired leg with a roll rule was re-dated and re-struck (`refresh_nav`, `rebalance`).
+#[event]
+pub struct LegRolled {
+    pub vault: Pubkey,
+    pub leg_index: u8,
+    /// New strike (quote, scaled by 1e6).
+    pub strike_e6: u64,
+    /// New expiry (unix seconds).
+    pub expiry: i64,
+}

@@ -48,7 +48,7 @@ pub mod hedge_vault {
         AmendParams::handler(ctx, args)
     }
 
-    pub fn apply_params(ctx: Context<ApplyParams>) -> Result<()> {
+    pub fn apply_params<'info>(ctx: Context<'info, ApplyParams<'info>>) -> Result<()> {
         ApplyParams::handler(ctx)
     }
 
@@ -88,7 +88,7 @@ pub mod hedge_vault {
         CancelWithdraw::handler(ctx)
     }
 
-    pub fn check_delta(ctx: Context<CheckDelta>) -> Result<()> {
+    pub fn check_delta<'info>(ctx: Context<'info, CheckDelta<'info>>) -> Result<()> {
         CheckDelta::handler(ctx)
     }
 

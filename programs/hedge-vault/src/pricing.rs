@@ -1,6 +1,22 @@
 //! The on-chain risk computation: portfolio delta against the target, the band, and the
-//! book's Greeks. A pure function of the vault state and a market snapshot, so the keeper
-//! runs exactly the same code off-chain to decide whether a rebalance is due.
+//! book's Greeks. A pure function of the vault state, what it holds (read from its token
+//! account and from every venue in the same instruction, [`Holdings`]) and a market
+//! snapshot, so the keeper, the simulator and the backtester run exactly the same code
+//! off-chain.
+//!
+//! # Economics (README, "The vault's economics")
+//!
+//! The numeraire is the oracle's quote currency. The vault's delta is ∂(NAV in quote)/∂S in
+//! underlying base units:
+//!
+//! * collateral held anywhere (the vault's token account and margin posted at venues) ×
+//!   the collateral rate (underlying per collateral unit);
+//! * plus every venue's perp position;
+//! * and nothing else: quote balances, unrealised P&L and funding are dollars, whose delta
+//!   is zero.
+//!
+//! The target is `delta_target_bps × NAV / S` (NAV in underlying units) plus the option
+//! legs' delta; 0 % is dollar-neutral, 100 % behaves like holding the token.
 use anchor_lang::prelude::*;
 use hedge_math::ops::{ratio, ratio_u64};
 use hedge_math::{
@@ -12,6 +28,58 @@ use crate::constants::BPS;
 use crate::error::{math_err, VaultError};
 use crate::oracle::MarketSnapshot;
 use crate::state::{LegKind, Vault};
+use crate::venues::{Mark, VenueView};
+
+/// What the vault holds, as read in this instruction: its tracked collateral and every
+/// venue's margin account (no stored copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Holdings {
+    /// Collateral held anywhere: the vault's tracked collateral plus the collateral posted
+    /// as margin at every venue (collateral base units).
+    pub collateral: u64,
+    /// Σ perp positions at the venues (underlying base units, signed; < 0 short).
+    pub perp_position: i64,
+    /// NAV: tracked collateral + Σ venue equity marked to the oracle (collateral base
+    /// units, rounded down, floored at 0).
+    pub nav: u64,
+    /// Σ venue equity (collateral base units, rounded towards −∞, may be negative).
+    pub venue_equity: i64,
+}
+
+/// Values the vault's holdings from its tracked collateral and the venue views read in
+/// this instruction (one per configured venue, in order).
+pub fn holdings(vault: &Vault, views: &[VenueView], mark: &Mark) -> Result<Holdings> {
+    let unit = 10i128.pow(u32::from(vault.decimals));
+    let mut equity = Fix::ZERO;
+    let mut collateral = vault.total_collateral;
+    let mut perp_position = 0i64;
+    for v in views {
+        equity = add(equity, v.equity_quote)?;
+        collateral = collateral
+            .checked_add(v.collateral)
+            .ok_or(VaultError::MathOverflow)?;
+        perp_position = perp_position
+            .checked_add(v.position)
+            .ok_or(VaultError::MathOverflow)?;
+    }
+    let venue_equity: i64 = if views.is_empty() {
+        0
+    } else {
+        equity
+            .checked_div(mark.collateral_price)
+            .and_then(|v| v.checked_mul_int(unit))
+            .ok_or(VaultError::MathOverflow)?
+            // Round towards −∞: venue equity is never overstated.
+            .floor()
+            .saturating_to_num()
+    };
+    Ok(Holdings {
+        collateral,
+        perp_position,
+        nav: vault.total_collateral.saturating_add_signed(venue_equity),
+        venue_equity,
+    })
+}
 
 /// How much of each leg an instruction prices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +101,16 @@ pub struct DeltaReport {
     pub conf: Fix,
     /// Underlying units per collateral unit.
     pub collateral_rate: Fix,
-    /// Collateral expressed in underlying base units.
+    /// Collateral held anywhere (vault + venue margin), in underlying base units: its
+    /// delta.
     pub collateral_underlying: Fix,
-    /// Collateral + hedge delta (underlying base units).
+    /// NAV in underlying base units (NAV in quote / S).
+    pub nav_underlying: Fix,
+    /// Σ perp positions read from the venues (underlying base units).
+    pub perp_position: i64,
+    /// Net delta: collateral delta + perp positions (underlying base units).
     pub net_delta: Fix,
-    /// Target delta: `delta_target_bps` of the collateral plus Σ legs (underlying base units).
+    /// Target delta: `delta_target_bps` of NAV / S plus Σ legs (underlying base units).
     pub target_delta: Fix,
     /// Band half-width (underlying base units).
     pub band: Fix,
@@ -93,27 +166,46 @@ fn mul(a: Fix, b: Fix) -> Result<Fix> {
     hedge_math::ops::mul(a, b).map_err(|_| error!(VaultError::MathOverflow))
 }
 
-/// Prices the vault at `now`, every Greek.
-pub fn compute_delta_report(vault: &Vault, market: &MarketSnapshot, now: i64) -> Result<DeltaReport> {
-    price_vault(vault, market, now, Pricing::Full)
+/// Prices the vault holding `h` at `now`, every Greek.
+pub fn compute_delta_report(
+    vault: &Vault,
+    h: &Holdings,
+    market: &MarketSnapshot,
+    now: i64,
+) -> Result<DeltaReport> {
+    price_vault(vault, h, market, now, Pricing::Full)
 }
 
 /// Prices the vault at `now` for the band check only (delta and gamma): the same
 /// `net_delta`, `target_delta`, `band`, `deviation`, `breached` and `book_gamma` as
 /// [`compute_delta_report`], bit for bit.
-pub fn compute_band_report(vault: &Vault, market: &MarketSnapshot, now: i64) -> Result<DeltaReport> {
-    price_vault(vault, market, now, Pricing::Band)
+pub fn compute_band_report(
+    vault: &Vault,
+    h: &Holdings,
+    market: &MarketSnapshot,
+    now: i64,
+) -> Result<DeltaReport> {
+    price_vault(vault, h, market, now, Pricing::Band)
 }
 
 #[inline(never)]
-fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricing) -> Result<DeltaReport> {
+fn price_vault(
+    vault: &Vault,
+    h: &Holdings,
+    market: &MarketSnapshot,
+    now: i64,
+    pricing: Pricing,
+) -> Result<DeltaReport> {
     let p = &vault.params;
     let s = market.underlying.price;
     let unit = 10i128.pow(u32::from(vault.decimals));
-    let collateral_underlying = mul(Fix::from_num(vault.total_assets()), market.collateral_rate)?;
-    let net_delta = add(collateral_underlying, Fix::from_num(vault.hedge_position))?;
+    // Delta: collateral wherever it is, plus the perps. Venue quote balances, P&L and
+    // funding are quote-denominated: no delta.
+    let collateral_underlying = mul(Fix::from_num(h.collateral), market.collateral_rate)?;
+    let nav_underlying = mul(Fix::from_num(h.nav), market.collateral_rate)?;
+    let net_delta = add(collateral_underlying, Fix::from_num(h.perp_position))?;
 
-    let mut target = bps_of(collateral_underlying, i64::from(p.risk.delta_target_bps))?;
+    let mut target = bps_of(nav_underlying, i64::from(p.risk.delta_target_bps))?;
     let (mut gamma, mut vega, mut theta) = (Fix::ZERO, Fix::ZERO, Fix::ZERO);
     let mut live = 0u8;
     // Integer-to-unit conversions through `ratio`: bit-identical to `checked_div_int`,
@@ -179,7 +271,7 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
     let band = if p.risk.cost_aware_band {
         // max(floor, Whalley–Wilmott width of the book's gamma), τ = 0 (no discounting
         // of the band; conservative by at most e^(r·τ)).
-        let floor = bps_of(collateral_underlying, i64::from(p.risk.min_band_bps))?;
+        let floor = bps_of(nav_underlying, i64::from(p.risk.min_band_bps))?;
         let lambda = per_bps(i64::from(p.risk.ww_cost_bps))?;
         let risk_aversion = per_e6(p.risk.ww_risk_aversion_e6)?;
         let ww_whole =
@@ -197,7 +289,7 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
         }
         floor.max(ww_width.checked_mul_int(unit).ok_or(VaultError::MathOverflow)?)
     } else {
-        bps_of(collateral_underlying, i64::from(p.risk.delta_band_bps))?
+        bps_of(nav_underlying, i64::from(p.risk.delta_band_bps))?
     };
     let check = delta_band_check(net_delta, target, band).map_err(math_err)?;
     let gamma_exposure = mul(mul(gamma, mul(s, s)?)?, ONE_PERCENT)?;
@@ -206,6 +298,8 @@ fn price_vault(vault: &Vault, market: &MarketSnapshot, now: i64, pricing: Pricin
         conf: market.underlying.conf,
         collateral_rate: market.collateral_rate,
         collateral_underlying,
+        nav_underlying,
+        perp_position: h.perp_position,
         net_delta,
         target_delta: target,
         band,

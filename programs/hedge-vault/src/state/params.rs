@@ -65,17 +65,24 @@ pub struct RiskParams {
     pub band_correction_enabled: bool,
 }
 
-/// Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's
-/// notional, restored to `target_bps` by `rebalance_margin`.
+/// Venue margin management, sized to survive a move: the *stressed headroom* of a venue
+/// account — its equity minus the venue's maintenance requirement, re-marked after an
+/// adverse move of `stress_move_bps` in either direction (collateral revalued too) — is
+/// kept between `min_bps` and `max_bps` of the hedge's notional and restored to
+/// `target_bps` by `rebalance_margin`. While the headroom is ≥ 0, no price move of up to
+/// `stress_move_bps` between two keeper runs can make the venue liquidate the hedge.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
 #[repr(C)]
 pub struct MarginParams {
-    /// Lower bound (bps of hedge notional).
+    /// Lower bound of the stressed headroom (bps of hedge notional).
     pub min_bps: u32,
-    /// Restore-to level (bps of hedge notional).
+    /// Restore-to level of the stressed headroom (bps of hedge notional).
     pub target_bps: u32,
-    /// Upper bound (bps of hedge notional).
+    /// Upper bound of the stressed headroom (bps of hedge notional).
     pub max_bps: u32,
+    /// Adverse move the margin must survive, either direction (bps of the price), within
+    /// [`MIN_MARGIN_STRESS_BPS`, `MAX_MARGIN_STRESS_BPS`].
+    pub stress_move_bps: u32,
 }
 
 /// Which adapter talks to a venue.
@@ -210,10 +217,17 @@ pub struct OptionLeg {
     pub quantity: i64,
     /// Implied vol (bps); 0 = use the vault's current σ.
     pub vol_bps: u32,
+    /// Roll rule (days; 0 = none: the leg expires and stops counting). Once expired, a
+    /// rolling leg is re-dated by whole tenors past `now` and re-struck at
+    /// `roll_moneyness_pct` % of the oracle price, by the first `refresh_nav` or `rebalance`
+    /// after its expiry ([`crate::state::Vault::roll_legs`]): deterministic and on-chain,
+    /// so a protective-put or covered-call vault runs for years.
+    pub roll_tenor_days: u16,
     /// Call or put.
     pub kind: LegKind,
-    /// Zero; keeps the zero-copy layout free of implicit padding.
-    pub padding: [u8; 3],
+    /// Strike of a rolled leg, % of the price at the roll (e.g. 100 = at the money,
+    /// 110 = 10 % above); 0 without a roll rule.
+    pub roll_moneyness_pct: u8,
 }
 
 impl OptionLeg {
@@ -225,8 +239,18 @@ impl OptionLeg {
             expiry,
             quantity,
             vol_bps,
+            roll_tenor_days: 0,
             kind,
-            padding: [0; 3],
+            roll_moneyness_pct: 0,
+        }
+    }
+
+    /// The same leg with a roll rule: every `tenor_days`, at `moneyness_pct` % of the price.
+    pub fn rolling(self, tenor_days: u16, moneyness_pct: u8) -> Self {
+        OptionLeg {
+            roll_tenor_days: tenor_days,
+            roll_moneyness_pct: moneyness_pct,
+            ..self
         }
     }
 }
@@ -319,7 +343,7 @@ pub struct VaultParams {
     /// Number of used entries in `legs`.
     pub leg_count: u8,
     /// Zero; keeps the zero-copy layout free of implicit padding.
-    pub padding: [u8; 2],
+    pub padding: [u8; 6],
 }
 
 impl VaultParams {
@@ -465,7 +489,8 @@ impl VaultParams {
                 MIN_MARGIN_BPS <= m.min_bps
                     && m.min_bps <= m.target_bps
                     && m.target_bps <= m.max_bps
-                    && m.max_bps <= MAX_MARGIN_BPS,
+                    && m.max_bps <= MAX_MARGIN_BPS
+                    && (MIN_MARGIN_STRESS_BPS..=MAX_MARGIN_STRESS_BPS).contains(&m.stress_move_bps),
                 VaultError::InvalidMarginParams
             );
         }
@@ -486,6 +511,15 @@ impl VaultParams {
             require!(
                 leg.vol_bps == 0 || (MIN_SIGMA_BPS..=MAX_SIGMA_BPS).contains(&leg.vol_bps),
                 VaultError::LegVolOutOfBounds
+            );
+            let rolls = leg.roll_tenor_days > 0;
+            require!(
+                (!rolls && leg.roll_moneyness_pct == 0)
+                    || (rolls
+                        && i64::from(leg.roll_tenor_days).saturating_mul(86_400) <= MAX_LEG_TENOR_SECS
+                        && (MIN_ROLL_MONEYNESS_PCT..=MAX_ROLL_MONEYNESS_PCT)
+                            .contains(&leg.roll_moneyness_pct)),
+                VaultError::InvalidRollRule
             );
         }
         Ok(())

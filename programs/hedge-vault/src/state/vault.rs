@@ -224,6 +224,41 @@ impl Vault {
         self.total_collateral.saturating_add_signed(self.hedge_equity)
     }
 
+    /// Rolls every expired leg that has a roll rule: re-dated by whole tenors to the first
+    /// expiry after `now`, re-struck at `roll_moneyness_pct` % of `price` (quote per whole
+    /// token; the strike rounds down to the micro-unit). Returns a bitmask of the rolled
+    /// legs. Deterministic: the same (state, now, price) always rolls the same way.
+    pub fn roll_legs(&mut self, now: i64, price: hedge_math::Fix) -> Result<u16> {
+        let mut rolled = 0u16;
+        let count = usize::from(self.params.leg_count).min(MAX_LEGS);
+        for (i, leg) in self.params.legs[..count].iter_mut().enumerate() {
+            if leg.roll_tenor_days == 0 || leg.expiry > now {
+                continue;
+            }
+            let tenor = i64::from(leg.roll_tenor_days)
+                .checked_mul(86_400)
+                .ok_or(VaultError::MathOverflow)?;
+            let missed = now
+                .checked_sub(leg.expiry)
+                .and_then(|d| d.checked_div(tenor))
+                .and_then(|k| k.checked_add(1))
+                .ok_or(VaultError::MathOverflow)?;
+            leg.expiry = missed
+                .checked_mul(tenor)
+                .and_then(|d| leg.expiry.checked_add(d))
+                .ok_or(VaultError::MathOverflow)?;
+            let strike = price
+                .checked_mul_int(i128::from(leg.roll_moneyness_pct))
+                .and_then(|v| v.checked_mul_int(10_000))
+                .ok_or(VaultError::MathOverflow)?;
+            leg.strike_e6 = strike.floor().saturating_to_num::<u64>().max(1);
+            rolled |= 1u16
+                .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+        }
+        Ok(rolled)
+    }
+
     /// Records the highest funding rate any venue position pays (bps per year).
     pub fn observe_funding(&mut self, paid_bps: i64, now: i64) {
         let threshold = i64::from(self.params.risk.funding_cut_threshold_bps);

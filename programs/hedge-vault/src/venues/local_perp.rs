@@ -37,6 +37,9 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         equity_quote: h.equity,
         notional: h.notional,
         funding_rate_bps: market.funding_rate_bps,
+        taker_fee_bps: market.taker_fee_bps,
+        impact_depth: market.impact_depth.max(1),
+        maintenance_margin_bps: market.maintenance_margin_bps,
     })
 }
 

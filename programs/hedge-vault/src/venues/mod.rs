@@ -12,8 +12,9 @@ use crate::state::{VenueConfig, VenueKind};
 
 pub mod local_perp;
 
-/// A venue margin account as the vault sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A venue margin account as the vault sees it, read from the venue's own accounts in the
+/// instruction that uses it (never from a stored copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct VenueView {
     /// Position (underlying base units).
     pub position: i64,
@@ -27,6 +28,78 @@ pub struct VenueView {
     pub notional: Fix,
     /// The venue's funding rate (bps per year, longs pay when positive).
     pub funding_rate_bps: i32,
+    /// Execution model of a market order at the venue: fill = oracle · (1 ± (fee +
+    /// |size| / depth)). Taker fee (bps of notional).
+    pub taker_fee_bps: u16,
+    /// Linear impact depth (underlying base units whose trade moves the fill by 100 %;
+    /// `u64::MAX` = no measurable impact).
+    pub impact_depth: u64,
+    /// Maintenance margin: the venue liquidates below `equity < notional · bps / 10 000`.
+    pub maintenance_margin_bps: u16,
+}
+
+/// The largest |size| (underlying base units) whose fill under the venue's execution model
+/// stays within `max_slippage_bps` of the oracle: `(slippage − fee) · depth`, less one base
+/// unit for rounding, 0 when the fee alone exceeds the slippage limit.
+pub fn max_size_within(view: &VenueView, max_slippage_bps: u16) -> u64 {
+    let Some(edge_bps) = max_slippage_bps.checked_sub(view.taker_fee_bps) else {
+        return 0;
+    };
+    let size = u128::from(view.impact_depth).saturating_mul(u128::from(edge_bps)) / 10_000;
+    u64::try_from(size).unwrap_or(u64::MAX).saturating_sub(1)
+}
+
+/// Brings the vault's record of its venue positions in line with what the venues report
+/// (`views`, one per configured venue, in order), and emits [`crate::events::HedgeReconciled`]
+/// for every position that changed without the vault trading (a liquidation, an
+/// auto-deleverage, a fill that arrived later). The record is informational: pricing
+/// always uses the views.
+pub fn reconcile(
+    address: Pubkey,
+    vault: &mut crate::state::Vault,
+    views: &[VenueView],
+    now: i64,
+) -> Result<()> {
+    let mut total = 0i64;
+    for (i, view) in views.iter().enumerate() {
+        let recorded = vault
+            .venue_positions
+            .get_mut(i)
+            .ok_or(VaultError::MissingVenueAccounts)?;
+        if *recorded != view.position {
+            crate::events::emit(&crate::events::HedgeReconciled {
+                vault: address,
+                venue_index: u8::try_from(i).map_err(|_| VaultError::MathOverflow)?,
+                recorded: *recorded,
+                actual: view.position,
+                timestamp: now,
+            });
+            *recorded = view.position;
+        }
+        total = total.checked_add(view.position).ok_or(VaultError::MathOverflow)?;
+    }
+    vault.hedge_position = total;
+    Ok(())
+}
+
+/// Reads every configured venue from `remaining` (`[market, margin account]` per venue, in
+/// the configured order), marked at `mark`.
+pub fn read_all(
+    vault: &crate::state::Vault,
+    remaining: &[AccountInfo],
+    mark: &Mark,
+) -> Result<Vec<VenueView>> {
+    let venues = vault.params.live_venues();
+    let mut out = Vec::with_capacity(venues.len());
+    for (i, v) in venues.iter().enumerate() {
+        let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
+        let (market, margin) = match (remaining.get(base), remaining.get(base.saturating_add(1))) {
+            (Some(m), Some(g)) => (m, g),
+            _ => return err!(VaultError::MissingVenueAccounts),
+        };
+        out.push(view(v, market, margin, mark)?);
+    }
+    Ok(out)
 }
 
 impl VenueView {

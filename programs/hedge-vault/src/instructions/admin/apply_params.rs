@@ -4,8 +4,9 @@ use crate::constants::PENDING_SEED;
 use crate::error::VaultError;
 use crate::events::ParamsApplied;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{check_book_limits, compute_delta_report};
+use crate::pricing::{check_book_limits, compute_delta_report, holdings};
 use crate::state::{PendingParams, Vault};
+use crate::venues::{self, Mark};
 
 #[derive(Accounts)]
 pub struct ApplyParams<'info> {
@@ -25,14 +26,16 @@ pub struct ApplyParams<'info> {
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
     pub collateral_oracle: Option<UncheckedAccount<'info>>,
+    // remaining_accounts: for each currently configured venue in order, [market,
+    // margin_account].
 }
 
-impl ApplyParams<'_> {
+impl<'info> ApplyParams<'info> {
     /// Applies the queued change once its timelock has elapsed. The new book is priced at
     /// the current oracle price and must respect the new gamma / vega / theta limits.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+    pub fn handler(ctx: Context<'info, ApplyParams<'info>>) -> Result<()> {
         let now = crate::constraints::now()?;
         let params = {
             let pending = ctx.accounts.pending.load()?;
@@ -43,33 +46,39 @@ impl ApplyParams<'_> {
         let address = ctx.accounts.vault.key();
         params.validate(now, &address)?;
         let mut vault = ctx.accounts.vault.load_mut()?;
-        // A venue holding a position cannot be removed or pointed elsewhere (its cap may
-        // change).
-        for (i, pos) in vault.venue_positions.iter().enumerate() {
-            let same_place = |v: Option<&crate::state::VenueConfig>| {
-                v.map(|v| (v.kind, v.program_id, v.market, v.margin_account))
-            };
-            let old = vault.params.live_venues().get(i);
-            let new = params.live_venues().get(i);
-            require!(
-                *pos == 0 || same_place(old) == same_place(new),
-                VaultError::VenueHasPosition
-            );
-        }
-        vault.params = params;
-        vault.sigma_bps = vault
-            .sigma_bps
-            .clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
         let market = load_market(
             &vault.oracle,
-            &vault.params.oracle,
+            &params.oracle,
             &FeedAccounts {
                 underlying: &ctx.accounts.underlying_oracle,
                 collateral: ctx.accounts.collateral_oracle.as_ref().map(|a| a.as_ref()),
             },
             now,
         )?;
-        let report = compute_delta_report(&vault, &market, now)?;
+        let mark = Mark::of(&market, now)?;
+        // The venues as they are now, read from the venues.
+        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        venues::reconcile(address, &mut vault, &views, now)?;
+        // A venue holding a position or margin cannot be removed or pointed elsewhere (its
+        // cap may change).
+        for (i, view) in views.iter().enumerate() {
+            let same_place = |v: Option<&crate::state::VenueConfig>| {
+                v.map(|v| (v.kind, v.program_id, v.market, v.margin_account))
+            };
+            let old = vault.params.live_venues().get(i);
+            let new = params.live_venues().get(i);
+            let moved = same_place(old) != same_place(new);
+            require!(!moved || view.position == 0, VaultError::VenueHasPosition);
+            // Its margin must be back first (`rebalance_margin` returns all of it once the
+            // venue is flat): nothing is stranded at a venue the vault no longer reaches.
+            require!(!moved || view.collateral == 0, VaultError::VenueHasMargin);
+        }
+        let h = holdings(&vault, &views, &mark)?;
+        vault.params = params;
+        vault.sigma_bps = vault
+            .sigma_bps
+            .clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
+        let report = compute_delta_report(&vault, &h, &market, now)?;
         check_book_limits(&vault, &report)?;
         crate::events::emit(&ParamsApplied {
             vault: address,

@@ -2,8 +2,9 @@ use anchor_lang::prelude::*;
 
 use crate::events::DeltaChecked;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::compute_delta_report;
+use crate::pricing::{compute_delta_report, holdings};
 use crate::state::Vault;
+use crate::venues::{self, Mark};
 
 #[derive(Accounts)]
 pub struct CheckDelta<'info> {
@@ -12,14 +13,16 @@ pub struct CheckDelta<'info> {
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
     pub collateral_oracle: Option<UncheckedAccount<'info>>,
+    // remaining_accounts: for each configured venue in order, [market, margin_account].
 }
 
-impl CheckDelta<'_> {
-    /// Prices the vault and emits [`DeltaChecked`]. Changes no state; the keeper runs the
-    /// same [`compute_delta_report`] off-chain.
+impl<'info> CheckDelta<'info> {
+    /// Reads every venue (remaining accounts: `[market, margin account]` per configured
+    /// venue, in order), prices the vault and emits [`DeltaChecked`]. Changes no state; the
+    /// keeper runs the same [`compute_delta_report`] off-chain.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
+    pub fn handler(ctx: Context<'info, CheckDelta<'info>>) -> Result<()> {
         let now = crate::constraints::now()?;
         let vault = ctx.accounts.vault.load()?;
         let market = load_market(
@@ -31,7 +34,10 @@ impl CheckDelta<'_> {
             },
             now,
         )?;
-        let r = compute_delta_report(&vault, &market, now)?;
+        let mark = Mark::of(&market, now)?;
+        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let h = holdings(&vault, &views, &mark)?;
+        let r = compute_delta_report(&vault, &h, &market, now)?;
         crate::events::emit(&DeltaChecked {
             vault: ctx.accounts.vault.key(),
             price_fx: r.price.to_bits(),

@@ -5,9 +5,9 @@ use hedge_math::Fix;
 use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::compute_band_report;
+use crate::pricing::{compute_band_report, holdings, DeltaReport};
 use crate::state::{pause, Staged, Vault};
-use crate::venues::{self, VenueAccounts};
+use crate::venues::{self, Mark, VenueAccounts, VenueView};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RebalanceArgs {
@@ -43,21 +43,58 @@ pub struct Rebalance<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
-/// Where a trade goes: the first venue whose cap leaves room in the trade's direction,
-/// with the trade clamped to that room. Returns (venue index, size).
-pub fn route(vault: &Vault, trade: i64) -> Option<(usize, i64)> {
-    vault.params.live_venues().iter().enumerate().find_map(|(i, v)| {
-        let cap = i64::try_from(v.cap_units).unwrap_or(i64::MAX);
-        let pos = vault.venue_positions[i];
-        let size = pos.saturating_add(trade).clamp(-cap, cap).saturating_sub(pos);
-        (size != 0 && size.signum() == trade.signum()).then_some((i, size))
-    })
+/// The rebalance the program makes at this state: `clamp(target − net, ±max_rebalance)`,
+/// routed to the first venue with room in the trade's direction under its cap, and cut to
+/// what that venue fills within the slippage limit ([`venues::max_size_within`]). A trade
+/// that needs more is made in parts: each rebalance takes what fits and the keeper repeats
+/// until the vault is back in its band. `views` are the venues read in this instruction.
+/// Returns (venue index, size), or `None` when no venue can take any of it. Pure: the
+/// keeper calls the same function.
+pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<(usize, i64)> {
+    if !report.breached {
+        return None;
+    }
+    let max = i64::try_from(vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
+    let wanted: i64 = report
+        .deviation
+        .round_to_zero()
+        .saturating_to_num::<i64>()
+        .clamp(-max, max);
+    if wanted == 0 {
+        return None;
+    }
+    let slippage = vault.params.risk.max_slippage_bps;
+    let mut perp = views.iter().map(|v| v.position).fold(0i64, i64::saturating_add);
+    let plan = vault
+        .params
+        .live_venues()
+        .iter()
+        .zip(views)
+        .enumerate()
+        .find_map(|(i, (cfg, view))| {
+            let cap = i64::try_from(cfg.cap_units).unwrap_or(i64::MAX);
+            let pos = view.position;
+            let room = pos.saturating_add(wanted).clamp(-cap, cap).saturating_sub(pos);
+            let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
+            let size = room.clamp(-depth, depth);
+            (size != 0 && size.signum() == wanted.signum()).then_some((i, size))
+        })?;
+    // Withdraw-only: the hedge may shrink, never grow.
+    if vault.withdraw_only {
+        let before = perp;
+        perp = perp.saturating_add(plan.1);
+        if perp.unsigned_abs() > before.unsigned_abs() {
+            return None;
+        }
+    }
+    Some(plan)
 }
 
 impl<'info> Rebalance<'info> {
-    /// Verifies a band breach with the on-chain pricing, trades
-    /// clamp(target − net, ±max_rebalance) on the first venue with room, verifies the
-    /// fill by re-reading the venue, and pays the keeper.
+    /// Reads every venue (remaining accounts: `[market, margin account]` per configured
+    /// venue, in order), reconciles the recorded positions, verifies a band breach with the
+    /// on-chain pricing, trades what [`plan`] allows, verifies the fill by re-reading the
+    /// venue, and pays the keeper.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
@@ -86,27 +123,24 @@ impl<'info> Rebalance<'info> {
             },
             now,
         )?;
-        let report = compute_band_report(&vault, &market, now)?;
+        let mark = Mark::of(&market, now)?;
+        // Every venue, read now: positions changed by anyone else (a liquidation, a
+        // deleveraging) are reconciled and priced before anything is decided.
+        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
+        super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, market.underlying.price)?;
+        let h = holdings(&vault, &views, &mark)?;
+        let report = compute_band_report(&vault, &h, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
-
-        let max = i64::try_from(vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
-        let wanted: i64 = report
-            .deviation
-            .round_to_zero()
-            .saturating_to_num::<i64>()
-            .clamp(-max, max);
-        let (venue_index, size) = route(&vault, wanted).ok_or(VaultError::NoVenueCapacity)?;
+        let (venue_index, size) = plan(&vault, &report, &views).ok_or(if vault.withdraw_only {
+            VaultError::WithdrawOnly
+        } else {
+            VaultError::NoVenueCapacity
+        })?;
         require!(
             usize::from(args.venue_index) == venue_index,
             VaultError::WrongVenue
         );
-        if vault.withdraw_only {
-            let new = vault.hedge_position.saturating_add(size);
-            require!(
-                new.unsigned_abs() <= vault.hedge_position.unsigned_abs(),
-                VaultError::WithdrawOnly
-            );
-        }
 
         let cfg = vault.params.venues[venue_index];
         let va = VenueAccounts {

@@ -6,9 +6,9 @@ use crate::constants::BPS;
 use crate::error::VaultError;
 use crate::events::MarginRebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::compute_band_report;
+use crate::pricing::{compute_band_report, holdings};
 use crate::state::{Staged, Vault};
-use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts};
+use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts, VenueView};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RebalanceMarginArgs {
@@ -44,53 +44,127 @@ pub struct RebalanceMargin<'info> {
 /// The state [`margin_move`] sizes a transfer from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarginState {
-    /// Venue equity marked to the oracle (quote units).
-    pub equity_quote: Fix,
-    /// Hedge notional margin is sized for (quote units).
-    pub notional: Fix,
-    /// Collateral in the margin account (collateral base units).
-    pub margin_collateral: u64,
+    /// The venue account, read in this instruction.
+    pub view: VenueView,
+    /// Trade the next rebalance would make on this venue (underlying base units, signed;
+    /// 0 = none): margin is sized for the larger of the open position and the one after it,
+    /// so the trade finds its margin in place.
+    pub pending: i64,
     /// Collateral the vault could deposit (collateral base units).
     pub available: u64,
-    /// Collateral price (quote per whole collateral token).
-    pub collateral_price: Fix,
-    /// Collateral base units per whole token (10^decimals).
+    /// Underlying price (quote per whole token).
+    pub price: Fix,
+    /// Underlying units per collateral unit.
+    pub collateral_rate: Fix,
+    /// Base units per whole token (10^decimals).
     pub unit: i128,
 }
 
-/// Collateral to move to (> 0) or from (< 0) a venue so its equity returns to the target
-/// share of the hedge notional, or 0 when it is within [min, max]. Amounts are collateral
-/// base units; withdrawals never exceed the margin account's collateral, deposits never
-/// exceed `available`.
+/// The stressed headroom of a venue account (quote units): the smallest, over the two
+/// prices `S·(1 ± stress)`, of equity minus the venue's maintenance requirement, where
+/// equity = collateral·rate·S′ + quote balance + position·S′. Both terms are linear in S′,
+/// so the minimum over the interval is at one of its ends.
+pub fn stressed_headroom(
+    collateral: u64,
+    quote_balance: Fix,
+    position: i64,
+    maintenance_bps: u16,
+    m: &MarginState,
+    stress_bps: u32,
+) -> Result<Fix> {
+    let o = || error!(VaultError::MathOverflow);
+    let whole = |x: i128| Fix::from_num(x).checked_div_int(m.unit).ok_or_else(o);
+    let c = whole(i128::from(collateral))?
+        .checked_mul(m.collateral_rate)
+        .ok_or_else(o)?;
+    let p = whole(i128::from(position))?;
+    let mm = whole(i128::from(position.unsigned_abs()))?
+        .checked_mul_int(i128::from(maintenance_bps))
+        .and_then(|v| v.checked_div_int(i128::from(BPS)))
+        .ok_or_else(o)?;
+    // Per unit of S′: collateral + position − maintenance.
+    let slope = c.checked_add(p).and_then(|v| v.checked_sub(mm)).ok_or_else(o)?;
+    let stress = Fix::from_num(stress_bps)
+        .checked_div_int(i128::from(BPS))
+        .ok_or_else(o)?;
+    let mut worst: Option<Fix> = None;
+    for f in [Fix::ONE.saturating_sub(stress), Fix::ONE.saturating_add(stress)] {
+        let s = m.price.checked_mul(f).ok_or_else(o)?;
+        let h = slope
+            .checked_mul(s)
+            .and_then(|v| v.checked_add(quote_balance))
+            .ok_or_else(o)?;
+        worst = Some(worst.map_or(h, |w| w.min(h)));
+    }
+    worst.ok_or_else(o)
+}
+
+/// Collateral to move to (> 0) or from (< 0) a venue so that its stressed headroom
+/// ([`stressed_headroom`] at `stress_move_bps`) returns to `target_bps` of the hedge
+/// notional, or 0 when it is within [`min_bps`, `max_bps`]. The position used is the larger
+/// of the open one and the one after the pending trade. Deposits are converted at the
+/// lowest stressed collateral price and withdrawals at the highest (both in the vault's
+/// favour); withdrawals never exceed the margin account's collateral, deposits never
+/// exceed `available`. A venue without position or pending trade returns all its margin.
 pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i64> {
-    let MarginState {
-        equity_quote,
-        notional,
-        margin_collateral,
-        available,
-        collateral_price,
-        unit,
-    } = *m;
+    let o = || error!(VaultError::MathOverflow);
+    let v = &m.view;
+    let after = v.position.checked_add(m.pending).ok_or_else(o)?;
+    let (position, quote) = if after.unsigned_abs() > v.position.unsigned_abs() {
+        // The pending trade at the oracle price: quote −= pending · S.
+        let traded = Fix::from_num(m.pending)
+            .checked_div_int(m.unit)
+            .and_then(|x| x.checked_mul(m.price))
+            .ok_or_else(o)?;
+        (after, v.quote_balance.checked_sub(traded).ok_or_else(o)?)
+    } else {
+        (v.position, v.quote_balance)
+    };
+    let headroom = stressed_headroom(
+        v.collateral,
+        quote,
+        position,
+        v.maintenance_margin_bps,
+        m,
+        p.stress_move_bps,
+    )?;
+    let notional = Fix::from_num(position.unsigned_abs())
+        .checked_div_int(m.unit)
+        .and_then(|x| x.checked_mul(m.price))
+        .ok_or_else(o)?;
     let of = |bps: u32| -> Result<Fix> {
         notional
             .checked_mul_int(i128::from(bps))
             .and_then(|v| v.checked_div_int(i128::from(BPS)))
-            .ok_or_else(|| error!(VaultError::MathOverflow))
+            .ok_or_else(o)
     };
-    let to_units = |q: Fix| -> Result<i64> {
+    let stress = Fix::from_num(p.stress_move_bps)
+        .checked_div_int(i128::from(BPS))
+        .ok_or_else(o)?;
+    // Collateral base units worth `q` at the collateral price after a move by `f`.
+    let to_units = |q: Fix, f: Fix| -> Result<i64> {
+        let cprice = m
+            .price
+            .checked_mul(f)
+            .and_then(|x| x.checked_mul(m.collateral_rate))
+            .ok_or_else(o)?;
         let u = q
-            .checked_div(collateral_price)
-            .and_then(|v| v.checked_mul_int(unit))
-            .ok_or(VaultError::MathOverflow)?;
+            .checked_div(cprice)
+            .and_then(|x| x.checked_mul_int(m.unit))
+            .ok_or_else(o)?;
         Ok(u.round_to_zero().saturating_to_num())
     };
     let (lo, target, hi) = (of(p.min_bps)?, of(p.target_bps)?, of(p.max_bps)?);
-    let mv = if equity_quote < lo {
-        to_units(target.checked_sub(equity_quote).ok_or(VaultError::MathOverflow)?)?
-            .min(i64::try_from(available).unwrap_or(i64::MAX))
-    } else if equity_quote > hi {
-        -to_units(equity_quote.checked_sub(target).ok_or(VaultError::MathOverflow)?)?
-            .min(i64::try_from(margin_collateral).unwrap_or(i64::MAX))
+    let mv = if headroom < lo {
+        let need = target.checked_sub(headroom).ok_or_else(o)?;
+        // Rounded up by one unit: the deposit must reach the target.
+        to_units(need, Fix::ONE.saturating_sub(stress))?
+            .saturating_add(1)
+            .min(i64::try_from(m.available).unwrap_or(i64::MAX))
+    } else if headroom > hi {
+        let excess = headroom.checked_sub(target).ok_or_else(o)?;
+        -to_units(excess, Fix::ONE.saturating_add(stress))?
+            .min(i64::try_from(v.collateral).unwrap_or(i64::MAX))
     } else {
         0
     };
@@ -98,9 +172,11 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
 }
 
 impl<'info> RebalanceMargin<'info> {
-    /// Permissionless: keeps venue equity between `margin.min_bps` and `margin.max_bps`
-    /// of the hedge notional — the larger of the open position and the one a rebalance
-    /// would open now — by moving collateral between the vault and the venue.
+    /// Permissionless: keeps the venue's stressed headroom ([`margin_move`]) between
+    /// `margin.min_bps` and `margin.max_bps` of the hedge notional — the larger of the
+    /// open position and the one the next rebalance would open — by moving collateral
+    /// between the vault and the venue. Remaining accounts: `[market, margin account]` of
+    /// every configured venue, in order.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<'info, RebalanceMargin<'info>>, args: RebalanceMarginArgs) -> Result<()> {
@@ -132,29 +208,24 @@ impl<'info> RebalanceMargin<'info> {
             collateral_oracle,
         };
         venues::check_accounts(&cfg, &va)?;
-        let price = market.underlying.price;
         let mark = Mark::of(&market, now)?;
-        let cprice = mark.collateral_price;
-        let view = venues::view(&cfg, va.market, va.margin_account, &mark)?;
-        let unit = 10i128.pow(u32::from(vault.decimals));
-        // Size margin for the larger of the current hedge and the one the next rebalance
-        // would open, so the first trade finds its margin in place.
-        let report = compute_band_report(&vault, &market, now)?;
-        let pending = report
-            .deviation
-            .saturating_abs()
-            .checked_div_int(unit)
-            .and_then(|v| v.checked_mul(price))
-            .ok_or(VaultError::MathOverflow)?;
-        let notional = view.notional.max(pending);
+        // Every venue, read now: the pending trade is priced from the real holdings.
+        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
+        let view = *views.get(idx).ok_or(VaultError::MissingVenueAccounts)?;
+        let h = holdings(&vault, &views, &mark)?;
+        let report = compute_band_report(&vault, &h, &market, now)?;
+        let pending = crate::instructions::keeper::rebalance::plan(&vault, &report, &views)
+            .filter(|(i, _)| *i == idx)
+            .map_or(0, |(_, size)| size);
         let amount = margin_move(
             &MarginState {
-                equity_quote: view.equity_quote,
-                notional,
-                margin_collateral: view.collateral,
+                view,
+                pending,
                 available: vault.total_collateral,
-                collateral_price: cprice,
-                unit,
+                price: market.underlying.price,
+                collateral_rate: market.collateral_rate,
+                unit: 10i128.pow(u32::from(vault.decimals)),
             },
             &vault.params.margin,
         )?;
@@ -194,7 +265,7 @@ impl<'info> RebalanceMargin<'info> {
             venue_index: args.venue_index,
             amount,
             equity_before_fx: view.equity_quote.to_bits(),
-            notional_fx: notional.to_bits(),
+            notional_fx: view.notional.to_bits(),
         });
         vault.commit()
     }

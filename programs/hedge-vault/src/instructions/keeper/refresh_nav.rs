@@ -1,10 +1,8 @@
-use anchor_lang::prelude::*;
-use hedge_math::Fix;
-
-use crate::error::VaultError;
 use crate::oracle::{load_market, FeedAccounts};
+use crate::pricing::holdings;
 use crate::state::Vault;
-use crate::venues::{self, Mark};
+use crate::venues::{self, Mark, VenueView};
+use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct RefreshNav<'info> {
@@ -17,42 +15,35 @@ pub struct RefreshNav<'info> {
     // remaining_accounts: for each configured venue in order, [market, margin_account].
 }
 
-/// Σ venue equity in collateral base units.
-/// Σ venue equity in collateral base units, and the highest funding rate any position
-/// pays (bps per year; `i64::MIN` without positions).
-pub fn mark_venues<'info>(
-    vault: &Vault,
-    remaining: &[AccountInfo<'info>],
-    mark: &Mark,
-) -> Result<(i64, i64)> {
-    let unit = 10i128.pow(u32::from(vault.decimals));
-    let mut total = Fix::ZERO;
-    let mut paid_bps = i64::MIN;
-    for (i, v) in vault.params.live_venues().iter().enumerate() {
-        let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
-        let (market, margin) = match (remaining.get(base), remaining.get(base + 1)) {
-            (Some(m), Some(g)) => (m, g),
-            _ => return err!(VaultError::MissingVenueAccounts),
-        };
-        let view = venues::view(v, market, margin, mark)?;
-        total = total
-            .checked_add(view.equity_quote)
-            .ok_or(VaultError::MathOverflow)?;
-        if view.position != 0 {
-            paid_bps = paid_bps.max(view.funding_paid_bps());
+/// Rolls the vault's expired rolling legs at `price` ([`Vault::roll_legs`]) and emits
+/// [`crate::events::LegRolled`] for each.
+pub fn roll_legs(address: Pubkey, vault: &mut Vault, now: i64, price: hedge_math::Fix) -> Result<()> {
+    let rolled = vault.roll_legs(now, price)?;
+    if rolled == 0 {
+        return Ok(());
+    }
+    for (i, leg) in vault.params.live_legs().iter().enumerate() {
+        if rolled
+            & 1u16
+                .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
+                .unwrap_or(0)
+            != 0
+        {
+            crate::events::emit(&crate::events::LegRolled {
+                vault: address,
+                leg_index: u8::try_from(i).unwrap_or(u8::MAX),
+                strike_e6: leg.strike_e6,
+                expiry: leg.expiry,
+            });
         }
     }
-    let units = total
-        .checked_div(mark.collateral_price)
-        .and_then(|v| v.checked_mul_int(unit))
-        .ok_or(VaultError::MathOverflow)?;
-    // Round towards −∞: venue equity is never overstated.
-    Ok((units.floor().saturating_to_num(), paid_bps))
+    Ok(())
 }
 
 impl RefreshNav<'_> {
-    /// Permissionless: marks every venue margin account to the oracle and stores the
-    /// vault's hedge equity for this slot. Deposits and withdrawals of a vault with venues
+    /// Permissionless: reads every venue margin account (remaining accounts: `[market,
+    /// margin account]` per configured venue, in order), reconciles the recorded positions
+    /// and stores the vault's hedge equity, marked to the oracle, for this slot. Deposits and withdrawals of a vault with venues
     /// must run in the same slot (clients put both in one transaction).
     pub fn handler<'info>(ctx: Context<'info, RefreshNav<'info>>) -> Result<()> {
         let clock = Clock::get()?;
@@ -68,8 +59,19 @@ impl RefreshNav<'_> {
             clock.unix_timestamp,
         )?;
         let mark = Mark::of(&market, clock.unix_timestamp)?;
-        let (equity, paid_bps) = mark_venues(&vault, ctx.remaining_accounts, &mark)?;
-        vault.hedge_equity = equity;
+        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let address = ctx.accounts.vault.key();
+        venues::reconcile(address, &mut vault, &views, clock.unix_timestamp)?;
+        roll_legs(address, &mut vault, clock.unix_timestamp, market.underlying.price)?;
+        let h = holdings(&vault, &views, &mark)?;
+        // The highest funding rate any open position pays (bps per year).
+        let paid_bps = views
+            .iter()
+            .filter(|v| v.position != 0)
+            .map(VenueView::funding_paid_bps)
+            .max()
+            .unwrap_or(i64::MIN);
+        vault.hedge_equity = h.venue_equity;
         vault.nav_slot = clock.slot;
         vault.observe_funding(paid_bps, clock.unix_timestamp);
         vault.invariant_params()
