@@ -20,8 +20,8 @@ fn learn_bands_trains_validates_and_exports_a_bounded_proposal() {
             "--test-paths",
             "8",
             "--data-dir",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../data"),
         ])
-        .arg(dir.path().join("no-data"))
         .arg("--report-json")
         .arg(&json)
         .arg("--proposal")

@@ -364,6 +364,7 @@ async fn governed(r: &mut Recorder, p: VaultParams, label: &str) {
     let ix = r.fx.apply_ix(&authority.pubkey());
     r.must(&format!("apply_params{suffix}"), &[budget(), ix], &[&authority])
         .await;
+    r.fx.sync_venues().await;
 }
 
 /// The venue's own instructions, by an independent trader.

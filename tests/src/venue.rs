@@ -82,6 +82,13 @@ impl Fixture {
     /// Creates a market (admin = the collateral mint authority), funds its LP pool with
     /// `lp` collateral, and creates the vault's margin account.
     pub async fn create_market(&mut self, index: u16, lp: u64) -> VenueMarket {
+        let args = market_args(index, self.feed_id);
+        self.create_market_with(args, lp).await
+    }
+
+    /// [`Fixture::create_market`] with explicit market parameters.
+    pub async fn create_market_with(&mut self, args: perp_venue::InitMarketArgs, lp: u64) -> VenueMarket {
+        let index = args.market_index;
         let admin = self.mint_authority.insecure_clone();
         let market = self.market_pda(index);
         let pool = Pubkey::find_program_address(&[POOL_SEED, market.as_ref()], &perp_venue::ID).0;
@@ -94,9 +101,7 @@ impl Fixture {
                 token_program: self.token_program,
                 system_program: anchor_lang::system_program::ID,
             },
-            perp_venue::instruction::InitMarket {
-                args: market_args(index, self.feed_id),
-            },
+            perp_venue::instruction::InitMarket { args },
         );
         self.send(&[init], &[&admin]).await.expect("init_market");
         let tp = self.token_program;
@@ -132,6 +137,62 @@ impl Fixture {
         );
         self.send(&[create], &[]).await.expect("create_margin_account");
         VenueMarket { market, pool, margin }
+    }
+
+    /// Independently of the program: the vault's margin account on `m`, re-marked after a
+    /// move of `stress` (fraction) either way from `price`, compared with the venue's
+    /// maintenance requirement. Returns the smaller headroom (USD); ≥ 0 means the move
+    /// cannot get the hedge liquidated. Collateral is the underlying (rate 1).
+    pub async fn stressed_headroom_usd(&mut self, m: &VenueMarket, price: f64, stress: f64) -> f64 {
+        let acc: perp_venue::state::MarginAccount = self.env.anchor_account(&m.margin).await;
+        let mk: perp_venue::state::Market = self.env.anchor_account(&m.market).await;
+        let unit = 10f64.powi(i32::from(mk.decimals));
+        let (c, p) = (acc.collateral as f64 / unit, acc.position as f64 / unit);
+        let q: f64 = acc.quote_balance().to_num();
+        let mm = f64::from(mk.maintenance_margin_bps) / 1e4;
+        [price * (1.0 - stress), price * (1.0 + stress)]
+            .into_iter()
+            .map(|s| c * s + q + p * s - mm * p.abs() * s)
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// A liquidator on market `m`: a funded keypair with its own margin account (which
+    /// receives the liquidation penalty).
+    pub async fn liquidator(&mut self, m: &VenueMarket) -> (Keypair, Pubkey) {
+        let kp = self.env.funded_keypair().await;
+        let margin = Self::margin_pda(&m.market, &kp.pubkey());
+        let create = venue_ix(
+            perp_venue::accounts::CreateMarginAccount {
+                payer: self.env.payer().pubkey(),
+                authority: kp.pubkey(),
+                market: m.market,
+                margin_account: margin,
+                system_program: anchor_lang::system_program::ID,
+            },
+            perp_venue::instruction::CreateMarginAccount {},
+        );
+        self.send(&[create], &[]).await.expect("create_margin_account");
+        (kp, margin)
+    }
+
+    /// The venue's permissionless `liquidate` of the vault's margin account on `m`.
+    pub fn liquidate_vault_ix(
+        &self,
+        m: &VenueMarket,
+        liquidator: &Pubkey,
+        liquidator_margin: Pubkey,
+    ) -> Instruction {
+        venue_ix(
+            perp_venue::accounts::Liquidate {
+                liquidator: *liquidator,
+                market: m.market,
+                margin_account: m.margin,
+                liquidator_account: liquidator_margin,
+                oracle: self.oracle,
+                collateral_oracle: None,
+            },
+            perp_venue::instruction::Liquidate {},
+        )
     }
 
     /// Parameters with `markets` as venues (each capped at `cap` base units).

@@ -25,8 +25,9 @@ pub struct LearnArgs {
     /// Validation paths per unseen generator.
     #[arg(long, default_value_t = 300)]
     pub test_paths: usize,
-    /// Real series for walk-forward windows (skipped if absent).
-    #[arg(long, default_value = "../shared/data")]
+    /// Folder of the real series for walk-forward windows (`btc-usd-daily.csv`,
+    /// `sol-usd-daily.csv`; shipped in the repository's `data/`).
+    #[arg(long, default_value = "data")]
     pub data_dir: PathBuf,
     #[arg(long, value_name = "PATH")]
     pub report_json: Option<PathBuf>,
@@ -229,15 +230,20 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
     // Walk-forward on real series: consecutive 60-day windows, a fresh ATM put in each.
     for (name, file) in [("BTC-USD", "btc-usd-daily.csv"), ("SOL-USD", "sol-usd-daily.csv")] {
         let path = a.data_dir.join(file);
-        match read_prices(&path, "Close") {
-            Ok(p) => scores.extend(score(
-                &cfg,
-                &format!("test: {name} walk-forward"),
-                &policies,
-                &windows(&p, cfg.steps, 30),
-            )),
-            Err(e) => eprintln!("skipping {name}: {e:#}"),
-        }
+        // The series ship in the repository (data/): a missing one is an error, not a
+        // silently smaller validation set.
+        let p = read_prices(&path, "Close").with_context(|| {
+            format!(
+                "{name} walk-forward needs {} (run from the repository root, or pass --data-dir)",
+                path.display()
+            )
+        })?;
+        scores.extend(score(
+            &cfg,
+            &format!("test: {name} walk-forward"),
+            &policies,
+            &windows(&p, cfg.steps, 30),
+        ));
     }
     let train_imp = improvement(&scores, |s| s.starts_with("train"));
     let test_imp = improvement(&scores, |s| s.starts_with("test"));

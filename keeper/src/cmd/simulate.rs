@@ -16,7 +16,7 @@ use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::pyth::Quote;
 use hedge_localnet::venue::VenueMarket;
 use hedge_math::Fix;
-use hedge_vault::events::Rebalanced;
+use hedge_vault::events::{HedgeReconciled, LegRolled, Rebalanced};
 use hedge_vault::state::{LegKind, OptionLeg, Vault};
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -35,16 +35,21 @@ use crate::snapshot;
 pub use super::live::Live;
 
 /// The target book the vault replicates.
-#[derive(Debug, Clone, Copy, ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Book {
-    /// No legs, delta target 0.
+    /// No legs, delta target 0: dollar-neutral, the value per share stays flat in USD.
     Neutral,
-    /// Keep the collateral and buy an at-the-money put on it.
+    /// Keep the collateral and buy a 30-day at-the-money put on it, rolled every 30 days
+    /// at the money (an on-chain roll rule), so the book runs for years.
     ProtectivePut,
-    /// Keep the collateral and sell a 10 % out-of-the-money call on it.
+    /// Keep the collateral and sell a 30-day call 10 % out of the money on it, rolled every
+    /// 30 days at 110 %.
     CoveredCall,
 }
+
+/// Tenor of the simulated books' rolling legs (days).
+pub const ROLL_TENOR_DAYS: u16 = 30;
 
 /// Arguments of `hedge-keeper simulate` (all optional).
 #[derive(Debug, Args, Clone)]
@@ -73,7 +78,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 150.0)]
     pub start_price: f64,
     /// The book to replicate.
-    #[arg(long, value_enum, default_value = "neutral")]
+    #[arg(long, value_enum, default_value = "protective-put")]
     pub book: Book,
     /// Venue funding rate (bps per year, longs pay shorts when positive).
     #[arg(long, default_value_t = 1_000, allow_negative_numbers = true)]
@@ -84,6 +89,11 @@ pub struct SimulateArgs {
     /// Show the programs' own log lines (natively they print to stdout; hidden by default).
     #[arg(long)]
     pub program_logs: bool,
+    /// Most keeper passes per step: after a partial rebalance (the venue's depth within the
+    /// slippage limit), the keeper waits out the cooldown and goes again, up to this many
+    /// times, until the vault is back in its band.
+    #[arg(long, default_value_t = 40)]
+    pub keeper_passes: u32,
     /// After the run, keep the chain alive and serve Solana JSON-RPC (HTTP) on this
     /// address, e.g. 127.0.0.1:8899, for the web app and `hedge-keeper run`. Stops on
     /// Ctrl-C.
@@ -105,7 +115,10 @@ pub struct SimulateArgs {
 }
 
 /// The simulation report. Units: delta errors in whole underlying tokens, money in quote
-/// currency (USD), rewards in whole collateral tokens, NAV per share in collateral per share.
+/// currency (USD), rewards in whole collateral tokens, NAV per share in collateral per share
+/// unless named `quote_`. Every dollar figure is computed by the simulator itself from raw
+/// balances (the vault's collateral, the venue margin account's collateral, quote balance,
+/// position and unsettled funding), not from the program's own valuation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub book: Book,
@@ -141,6 +154,40 @@ pub struct Report {
     pub final_sigma: f64,
     /// (step, NAV per share in collateral) at every tenth of the run.
     pub nav_per_share_series: Vec<(usize, f64)>,
+    /// `[step, price, quote NAV per share, target book value per share]` at every step (USD
+    /// per share). The target book is the self-financing portfolio holding the target delta
+    /// (`delta_target × NAV/S` + the legs) from one step to the next, started at the vault's
+    /// value: what a perfect, free, continuous hedge of the target would be worth.
+    pub quote_nav_per_share_series: Vec<[f64; 4]>,
+    /// 1 − var(r_NAV − r_target) / var(r_collateral), per-step simple returns of the quote
+    /// NAV per share, of the target book per share and of the unhedged collateral.
+    pub hedge_effectiveness: f64,
+    /// Standard deviation of the per-step return difference r_NAV − r_target.
+    pub tracking_error: f64,
+    /// The same, as a fraction of the standard deviation of the collateral's returns.
+    pub tracking_error_ratio: f64,
+    /// Largest peak-to-trough fall of the quote NAV per share (fraction).
+    pub max_drawdown: f64,
+    /// Quote NAV per share at the end / at the start.
+    pub quote_nav_per_share_ratio: f64,
+    /// Target book value per share at the end / at the start.
+    pub target_value_ratio: f64,
+    /// Steps that ended (after the keeper's passes) with the true exposure outside the band.
+    pub steps_outside_band: u64,
+    /// Longest stretch with the true exposure outside the band (simulated seconds).
+    pub max_secs_outside_band: i64,
+    /// Largest |true exposure − target| / band at the end of a step.
+    pub max_error_over_band: f64,
+    /// Keeper passes that failed.
+    pub keeper_failures: u64,
+    /// Successful liquidations of the vault's hedge by a liquidator that tries every step.
+    pub liquidations: u64,
+    /// Venue positions the program found changed without it trading (`HedgeReconciled`).
+    pub reconciliations: u64,
+    /// Legs rolled by their roll rule (`LegRolled`).
+    pub legs_rolled: u64,
+    /// Largest |program net delta − independently computed exposure| (tokens).
+    pub max_program_exposure_gap: f64,
     pub wall_secs: f64,
 }
 
@@ -228,16 +275,148 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<Report> {
     Ok(run_live(args).await?.0)
 }
 
+/// Checks the arguments before anything is deployed: every problem is named, nothing panics.
+pub fn validate(args: &SimulateArgs) -> anyhow::Result<()> {
+    if args.step_secs <= 0 {
+        bail!("--step-secs must be > 0 (got {})", args.step_secs);
+    }
+    if args.prices.is_none() {
+        if args.steps < 1 {
+            bail!("--steps must be at least 1");
+        }
+        if !(args.start_price.is_finite() && args.start_price > 0.0) {
+            bail!(
+                "--start-price must be a positive number (got {})",
+                args.start_price
+            );
+        }
+        if !(args.sigma.is_finite() && args.sigma >= 0.0 && args.sigma <= 5.0) {
+            bail!("--sigma must be within [0, 5] (got {})", args.sigma);
+        }
+    }
+    Ok(())
+}
+
+/// What the vault holds and is worth, computed by the simulator from raw accounts: the
+/// vault's tracked collateral, the venue margin account (collateral, quote balance,
+/// position) and the market's funding index accrued to now, all marked at the oracle
+/// price. Independent of the program's valuation code.
+#[derive(Debug, Clone, Copy)]
+struct TrueBook {
+    /// NAV (USD).
+    nav_quote: f64,
+    /// Delta (tokens): collateral anywhere + perp position.
+    exposure: f64,
+    /// Target delta (tokens): delta_target × NAV/S + Σ legs.
+    target: f64,
+    /// Band half-width (tokens) as the vault's parameters define it.
+    band: f64,
+    /// Shares (supply + accrued fee shares), whole.
+    shares: f64,
+    /// Perp position (tokens).
+    position: f64,
+}
+
+async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Result<TrueBook> {
+    let v = sim.fx.vault().await;
+    let supply = sim.fx.env.supply(&sim.fx.pdas.share_mint).await;
+    let now = sim.fx.env.now().await;
+    let unit = 10f64.powi(i32::from(v.decimals));
+    let mut collateral = v.total_collateral as f64 / unit;
+    let mut quote = 0.0;
+    let mut position = 0.0;
+    for m in &sim.markets {
+        let acc: perp_venue::state::MarginAccount = sim.fx.env.anchor_account(&m.margin).await;
+        let mk: perp_venue::state::Market = sim.fx.env.anchor_account(&m.market).await;
+        let pos = acc.position as f64 / unit;
+        // Funding index accrued to now: rate · S · dt / year on top of the stored index.
+        let dt = (now - mk.last_funding_ts).max(0) as f64 / 31_536_000.0;
+        let index = f(mk.funding_index()) + f64::from(mk.funding_rate_bps) / 1e4 * price * dt;
+        let unsettled = pos * (index - f(Fix::from_bits(acc.funding_index_fx)));
+        collateral += acc.collateral as f64 / unit;
+        quote += f(acc.quote_balance()) - unsettled;
+        position += pos;
+    }
+    let nav_quote = collateral * price + quote + position * price;
+    let p = &v.params;
+    let mut target = f64::from(p.risk.delta_target_bps) / 1e4 * nav_quote / price;
+    for leg in p.live_legs().iter().filter(|l| l.expiry > now) {
+        let vol = if leg.vol_bps == 0 {
+            v.sigma_bps
+        } else {
+            leg.vol_bps
+        };
+        let g = hedge_math::bs_greeks(
+            match leg.kind {
+                LegKind::Call => hedge_math::OptionKind::Call,
+                LegKind::Put => hedge_math::OptionKind::Put,
+            },
+            &hedge_math::BsInputs {
+                spot: Fix::from_num(price),
+                strike: Fix::from_num(leg.strike_e6 as f64 / 1e6),
+                vol: Fix::from_num(f64::from(vol) / 1e4),
+                t_years: Fix::from_num((leg.expiry - now) as f64 / 31_536_000.0),
+                r: Fix::from_num(f64::from(p.risk.rate_bps) / 1e4),
+                q: Fix::from_num(f64::from(p.risk.carry_bps) / 1e4),
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("leg pricing: {e:?}"))?;
+        target += leg.quantity as f64 / unit * f(g.delta);
+    }
+    let band = if p.risk.cost_aware_band {
+        program_band
+    } else {
+        f64::from(p.risk.delta_band_bps) / 1e4 * nav_quote / price
+    };
+    Ok(TrueBook {
+        nav_quote,
+        exposure: collateral + position,
+        target,
+        band,
+        shares: supply.saturating_add(v.accrued_fee_shares) as f64 / unit,
+        position,
+    })
+}
+
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len().max(1) as f64
+}
+
+fn variance(x: &[f64]) -> f64 {
+    let m = mean(x);
+    x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / x.len().max(1) as f64
+}
+
+/// The dollar view of a run: hedge effectiveness, tracking error and drawdown from the
+/// `[step, price, NAV/share, target/share]` series.
+pub fn dollar_view(series: &[[f64; 4]]) -> (f64, f64, f64, f64) {
+    let ret = |i: usize, k: usize| series[i][k] / series[i - 1][k] - 1.0;
+    let n = series.len();
+    let r_s: Vec<f64> = (1..n).map(|i| ret(i, 1)).collect();
+    let diff: Vec<f64> = (1..n).map(|i| ret(i, 2) - ret(i, 3)).collect();
+    let var_s = variance(&r_s);
+    let effectiveness = if var_s > 0.0 {
+        1.0 - variance(&diff) / var_s
+    } else {
+        f64::NAN
+    };
+    let te = variance(&diff).sqrt();
+    let te_ratio = if var_s > 0.0 { te / var_s.sqrt() } else { f64::NAN };
+    let mut peak = f64::MIN;
+    let mut dd: f64 = 0.0;
+    for row in series {
+        peak = peak.max(row[2]);
+        if peak > 0.0 {
+            dd = dd.max(1.0 - row[2] / peak);
+        }
+    }
+    (effectiveness, te, te_ratio, dd)
+}
+
 /// Runs the simulation and returns its report and the still-running chain.
 pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     let started = Instant::now();
-    // Natively built programs print `msg!` lines straight to stdout; keep stdout for the
-    // report unless asked.
-    let quiet = if args.program_logs {
-        None
-    } else {
-        gag::Gag::stdout().ok()
-    };
+    validate(&args)?;
     let path = match &args.prices {
         Some(p) => read_prices(p, &args.column)?,
         None => default_path(
@@ -247,6 +426,33 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
             args.step_secs,
             args.seed,
         ),
+    };
+    run_path(args, path, started).await
+}
+
+/// Runs the simulation on a given price path (one price per step, all > 0).
+pub async fn run_path(
+    args: SimulateArgs,
+    path: Vec<f64>,
+    started: Instant,
+) -> anyhow::Result<(Report, Live)> {
+    validate(&args)?;
+    if path.len() < 2 {
+        bail!("the price path needs at least two prices (got {})", path.len());
+    }
+    if let Some((i, p)) = path
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !(p.is_finite() && **p > 0.0))
+    {
+        bail!("price {i} of the path is {p}: every price must be a positive number");
+    }
+    // Natively built programs print `msg!` lines straight to stdout; keep stdout for the
+    // report unless asked.
+    let quiet = if args.program_logs {
+        None
+    } else {
+        gag::Gag::stdout().ok()
     };
     let steps = path.len() - 1;
     eprintln!(
@@ -283,25 +489,24 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     let users_n = 3u64;
     let notional = i64::try_from(initial_deposit * users_n).unwrap_or(i64::MAX);
     let start = fx.env.now().await + 3_600;
-    let horizon = start + args.step_secs * i64::try_from(steps).unwrap_or(i64::MAX) + 86_400;
     match args.book {
         Book::Neutral => {}
         Book::ProtectivePut | Book::CoveredCall => {
             params.risk.delta_target_bps = 10_000;
             params.leg_count = 1;
-            let (kind, strike, qty) = match args.book {
-                Book::ProtectivePut => (LegKind::Put, path[0], notional),
-                _ => (LegKind::Call, path[0] * 1.1, -notional),
+            let (kind, pct, qty) = match args.book {
+                Book::ProtectivePut => (LegKind::Put, 100u8, notional),
+                _ => (LegKind::Call, 110u8, -notional),
             };
-            params.legs[0] = OptionLeg {
+            let strike = path[0] * f64::from(pct) / 100.0;
+            params.legs[0] = OptionLeg::new(
                 kind,
-                strike_e6: (strike * 1e6).round() as u64,
-                expiry: horizon.min(start + 2 * 31_536_000 - 1),
-                quantity: qty,
-                vol_bps: 0,
-                roll_tenor_days: 0,
-                roll_moneyness_pct: 0,
-            };
+                (strike * 1e6).round() as u64,
+                start + i64::from(ROLL_TENOR_DAYS) * 86_400,
+                qty,
+                0,
+            )
+            .rolling(ROLL_TENOR_DAYS, pct);
         }
     }
     fx.govern(params).await;
@@ -314,6 +519,7 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     let keeper_rewards_to = fx
         .env
         .create_token_account(&fx.collateral_mint, &keeper.pubkey(), 0, &tp);
+    let (liquidator, liquidator_margin) = fx.liquidator(&markets[0]).await;
     let mut sim = Sim {
         fx,
         markets,
@@ -368,9 +574,23 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
         gamma_exposure_max: f64::NEG_INFINITY,
         final_sigma: 0.0,
         nav_per_share_series: vec![(0, 1.0)],
+        quote_nav_per_share_series: Vec::with_capacity(steps + 1),
+        hedge_effectiveness: 0.0,
+        tracking_error: 0.0,
+        tracking_error_ratio: 0.0,
+        max_drawdown: 0.0,
+        quote_nav_per_share_ratio: 0.0,
+        target_value_ratio: 0.0,
+        steps_outside_band: 0,
+        max_secs_outside_band: 0,
+        max_error_over_band: 0.0,
+        keeper_failures: 0,
+        liquidations: 0,
+        reconciliations: 0,
+        legs_rolled: 0,
+        max_program_exposure_gap: 0.0,
         wall_secs: 0.0,
     };
-    let mut observed: Vec<f64> = vec![path[0]];
     let mut last_index = market_index(&mut sim).await?;
     let mut err_sum = 0.0;
     let mut band_sum = 0.0;
@@ -396,6 +616,14 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
         collateral_oracle: None,
     };
     let vault_address = sim.fx.pdas.vault;
+    let cooldown = i64::from(sim.fx.vault().await.params.risk.rebalance_cooldown_secs);
+    // The dollar view starts from the deployed vault.
+    let snap0 = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
+    let mut book = true_book(&mut sim, path[0], f(snap0.report.band) / SOL as f64).await?;
+    let mut target_ps = book.nav_quote / book.shares;
+    r.quote_nav_per_share_series
+        .push([0.0, path[0], book.nav_quote / book.shares, target_ps]);
+    let mut outside_since: Option<i64> = None;
     for (step, &price) in path.iter().enumerate().skip(1) {
         sim.fx.env.advance(args.step_secs).await;
         let now = sim.fx.env.now().await;
@@ -403,16 +631,14 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
         q.ema_price = q.price;
         sim.fx.set_quote(q);
         sim.fx.price_usd = price;
-        observed.push(price);
+        // The target book moves with the target delta held over the step.
+        target_ps += book.target / book.shares * (price - path[step - 1]);
 
-        // Funding accrued on the hedge since the last step.
+        // Funding accrued on the hedge since the last step (the venue's own position).
         let index = market_index(&mut sim).await?;
-        let v = sim.fx.vault().await;
-        let pos_whole = v.hedge_position as f64 / SOL as f64;
-        r.funding_pnl -= pos_whole * (index - last_index);
+        r.funding_pnl -= book.position * (index - last_index);
         last_index = index;
 
-        // The keeper's tick: exactly the operations of `hedge-keeper run`.
         let snap = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
         let err = (f(snap.report.net_delta) - f(snap.report.target_delta)).abs() / SOL as f64;
         err_sum += err;
@@ -422,31 +648,46 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
         r.gamma_exposure_min = r.gamma_exposure_min.min(gex);
         r.gamma_exposure_max = r.gamma_exposure_max.max(gex);
 
-        let tick = keeper
-            .tick(&mut LocalChain { env: &mut sim.fx.env }, &[watched])
-            .await
-            .remove(0)
-            .1;
-        match tick {
-            Ok(t) => {
-                r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
-                r.vol_updates += u64::from(t.vol_updated);
-                for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
-                    r.rebalances += 1;
-                    r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
-                    let e = (f(Fix::from_bits(ev.net_delta_after_fx))
-                        - f(Fix::from_bits(ev.target_delta_fx)))
-                    .abs();
-                    let band = f(Fix::from_bits(ev.band_fx));
-                    r.max_abs_delta_error_after_rebalance =
-                        r.max_abs_delta_error_after_rebalance.max(e / SOL as f64);
-                    if band > 0.0 {
-                        r.max_error_over_band_after_rebalance =
-                            r.max_error_over_band_after_rebalance.max(e / band);
+        // The keeper: exactly the operations of `hedge-keeper run`. A rebalance that took
+        // only part of the trade (venue depth within the slippage limit) leaves the vault
+        // outside its band; the keeper waits out the cooldown and goes again.
+        for pass in 0..args.keeper_passes.max(1) {
+            if pass > 0 {
+                sim.fx.advance(cooldown.saturating_add(1)).await;
+            }
+            match keeper
+                .tick_vault(&mut LocalChain { env: &mut sim.fx.env }, &watched)
+                .await
+            {
+                Ok(t) => {
+                    r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
+                    r.vol_updates += u64::from(t.vol_updated);
+                    r.reconciliations +=
+                        hedge_localnet::events::decode::<HedgeReconciled>(&t.rebalance_logs).len() as u64;
+                    r.legs_rolled +=
+                        hedge_localnet::events::decode::<LegRolled>(&t.rebalance_logs).len() as u64;
+                    for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
+                        r.rebalances += 1;
+                        r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
+                    }
+                    if !t.rebalanced {
+                        break;
                     }
                 }
+                Err(e) => {
+                    r.keeper_failures += 1;
+                    eprintln!("  step {step}: keeper: {e:#}");
+                    break;
+                }
             }
-            Err(e) => eprintln!("  step {step}: keeper: {e:#}"),
+        }
+        // A liquidator tries every step: a hedge the venue may liquidate is liquidated.
+        let liq = sim
+            .fx
+            .liquidate_vault_ix(&sim.markets[0], &liquidator.pubkey(), liquidator_margin);
+        if sim.fx.send(&[liq], &[&liquidator]).await.is_ok() {
+            r.liquidations += 1;
+            eprintln!("  step {step}: the hedge was LIQUIDATED");
         }
 
         // Depositors.
@@ -475,15 +716,42 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
             }
         }
 
+        // The dollar view, from raw balances, after everything this step did.
+        let after = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
+        book = true_book(&mut sim, price, f(after.report.band) / SOL as f64).await?;
+        let gap = (f(after.report.net_delta) / SOL as f64 - book.exposure).abs();
+        r.max_program_exposure_gap = r.max_program_exposure_gap.max(gap);
+        let miss = (book.exposure - book.target).abs();
+        if book.band > 0.0 {
+            r.max_error_over_band = r.max_error_over_band.max(miss / book.band);
+        }
+        if miss > book.band * (1.0 + 1e-9) + 1e-9 {
+            r.steps_outside_band += 1;
+            let since = *outside_since.get_or_insert(now);
+            r.max_secs_outside_band = r
+                .max_secs_outside_band
+                .max(sim.fx.env.now().await - since + args.step_secs);
+        } else {
+            outside_since = None;
+        }
+        r.max_abs_delta_error_after_rebalance = r.max_abs_delta_error_after_rebalance.max(miss);
+        if book.band > 0.0 {
+            r.max_error_over_band_after_rebalance =
+                r.max_error_over_band_after_rebalance.max(miss / book.band);
+        }
+        r.quote_nav_per_share_series
+            .push([step as f64, price, book.nav_quote / book.shares, target_ps]);
+
         if step % (steps / 10).max(1) == 0 || step == steps {
             let (v, supply) = sim.nav().await?;
             r.nav_per_share_series.push((step, nav_per_share(&v, supply)));
             eprintln!(
-                "  step {step:>5}/{steps}  price {price:>10.2}  NAV/share {:.6}  rebalances {:>4}  |net-target| {:>8.3} (band {:>7.3})",
-                nav_per_share(&v, supply),
+                "  step {step:>5}/{steps}  price {price:>10.2}  NAV/share {:>10.4} USD (target {:>10.4})  rebalances {:>4}  |exposure-target| {:>8.3} (band {:>7.3})",
+                book.nav_quote / book.shares,
+                target_ps,
                 r.rebalances,
-                err,
-                f(snap.report.band) / SOL as f64
+                miss,
+                book.band
             );
         }
     }
@@ -494,9 +762,18 @@ pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     r.mean_band = band_sum / n;
     r.gamma_exposure_mean = gex_sum / n;
     r.final_nav_per_share = nav_per_share(&v, supply);
-    r.final_nav_quote = v.total_assets() as f64 / SOL as f64 * path[steps];
+    r.final_nav_quote = book.nav_quote;
     r.keeper_rewards = v.keeper_rewards_paid as f64 / SOL as f64;
     r.final_sigma = f64::from(v.sigma_bps) / 10_000.0;
+    let (he, te, te_ratio, dd) = dollar_view(&r.quote_nav_per_share_series);
+    r.hedge_effectiveness = he;
+    r.tracking_error = te;
+    r.tracking_error_ratio = te_ratio;
+    r.max_drawdown = dd;
+    let first = r.quote_nav_per_share_series[0];
+    let last = r.quote_nav_per_share_series[r.quote_nav_per_share_series.len() - 1];
+    r.quote_nav_per_share_ratio = last[2] / first[2];
+    r.target_value_ratio = last[3] / first[3];
     r.wall_secs = started.elapsed().as_secs_f64();
     let live = Live {
         price: path[steps],
@@ -597,7 +874,7 @@ pub fn print(r: &Report) {
         r.deposits, r.withdrawals
     );
     println!(
-        "  max |delta error| after reb. {:.4} tokens ({:.1} % of band)",
+        "  max |exposure-target| at step end {:.4} tokens ({:.1} % of band)",
         r.max_abs_delta_error_after_rebalance,
         r.max_error_over_band_after_rebalance * 100.0
     );
@@ -621,6 +898,39 @@ pub fn print(r: &Report) {
     println!(
         "  final NAV                    {:.2} USD, {:.6} tokens per share",
         r.final_nav_quote, r.final_nav_per_share
+    );
+    println!("\n  dollar view (numeraire USD; from raw balances, not the program's valuation)");
+    let first = r.quote_nav_per_share_series.first().copied().unwrap_or_default();
+    let last = r.quote_nav_per_share_series.last().copied().unwrap_or_default();
+    println!(
+        "  quote NAV per share          {:.4} -> {:.4} USD (x{:.4}); target book {:.4} -> {:.4} (x{:.4}); price x{:.4}",
+        first[2],
+        last[2],
+        r.quote_nav_per_share_ratio,
+        first[3],
+        last[3],
+        r.target_value_ratio,
+        r.end_price / r.start_price
+    );
+    println!("  hedge effectiveness          {:.4}", r.hedge_effectiveness);
+    println!(
+        "  tracking error per step      {:.5} ({:.3} of the price's per-step volatility)",
+        r.tracking_error, r.tracking_error_ratio
+    );
+    println!("  max drawdown (USD NAV/share) {:.2} %", r.max_drawdown * 100.0);
+    println!(
+        "  outside the band after a step {} steps (longest {:.2} days); max |exposure-target|/band {:.3}",
+        r.steps_outside_band,
+        r.max_secs_outside_band as f64 / 86_400.0,
+        r.max_error_over_band
+    );
+    println!(
+        "  keeper failures / liquidations / reconciliations / legs rolled   {} / {} / {} / {}",
+        r.keeper_failures, r.liquidations, r.reconciliations, r.legs_rolled
+    );
+    println!(
+        "  program vs independent exposure: max gap {:.6} tokens",
+        r.max_program_exposure_gap
     );
     println!("  wall time                    {:.1} s", r.wall_secs);
 }

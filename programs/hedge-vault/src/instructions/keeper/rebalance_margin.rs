@@ -60,17 +60,30 @@ pub struct MarginState {
     pub unit: i128,
 }
 
-/// The stressed headroom of a venue account (quote units): the smallest, over the two
-/// prices `S·(1 ± stress)`, of equity minus the venue's maintenance requirement, where
-/// equity = collateral·rate·S′ + quote balance + position·S′. Both terms are linear in S′,
-/// so the minimum over the interval is at one of its ends.
-pub fn stressed_headroom(
+/// The two stress scenarios: the price after an adverse move of `stress_bps` down and up
+/// (quote per whole token).
+fn stress_prices(price: Fix, stress_bps: u32) -> Result<[Fix; 2]> {
+    let stress = Fix::from_num(stress_bps)
+        .checked_div_int(i128::from(BPS))
+        .ok_or(VaultError::MathOverflow)?;
+    let down = price
+        .checked_mul(Fix::ONE.saturating_sub(stress))
+        .ok_or(VaultError::MathOverflow)?;
+    let up = price
+        .checked_mul(Fix::ONE.saturating_add(stress))
+        .ok_or(VaultError::MathOverflow)?;
+    Ok([down, up])
+}
+
+/// Headroom of a venue account over the venue's maintenance requirement at price `s`
+/// (quote units): collateral·rate·s + quote balance + position·s − maintenance·|position|·s.
+pub fn headroom_at(
     collateral: u64,
     quote_balance: Fix,
     position: i64,
     maintenance_bps: u16,
     m: &MarginState,
-    stress_bps: u32,
+    s: Fix,
 ) -> Result<Fix> {
     let o = || error!(VaultError::MathOverflow);
     let whole = |x: i128| Fix::from_num(x).checked_div_int(m.unit).ok_or_else(o);
@@ -82,29 +95,23 @@ pub fn stressed_headroom(
         .checked_mul_int(i128::from(maintenance_bps))
         .and_then(|v| v.checked_div_int(i128::from(BPS)))
         .ok_or_else(o)?;
-    // Per unit of S′: collateral + position − maintenance.
-    let slope = c.checked_add(p).and_then(|v| v.checked_sub(mm)).ok_or_else(o)?;
-    let stress = Fix::from_num(stress_bps)
-        .checked_div_int(i128::from(BPS))
-        .ok_or_else(o)?;
-    let mut worst: Option<Fix> = None;
-    for f in [Fix::ONE.saturating_sub(stress), Fix::ONE.saturating_add(stress)] {
-        let s = m.price.checked_mul(f).ok_or_else(o)?;
-        let h = slope
-            .checked_mul(s)
-            .and_then(|v| v.checked_add(quote_balance))
-            .ok_or_else(o)?;
-        worst = Some(worst.map_or(h, |w| w.min(h)));
-    }
-    worst.ok_or_else(o)
+    // Per unit of price: collateral + position − maintenance; all linear in s.
+    c.checked_add(p)
+        .and_then(|v| v.checked_sub(mm))
+        .and_then(|slope| slope.checked_mul(s))
+        .and_then(|v| v.checked_add(quote_balance))
+        .ok_or_else(o)
 }
 
-/// Collateral to move to (> 0) or from (< 0) a venue so that its stressed headroom
-/// ([`stressed_headroom`] at `stress_move_bps`) returns to `target_bps` of the hedge
-/// notional, or 0 when it is within [`min_bps`, `max_bps`]. The position used is the larger
-/// of the open one and the one after the pending trade. Deposits are converted at the
-/// lowest stressed collateral price and withdrawals at the highest (both in the vault's
-/// favour); withdrawals never exceed the margin account's collateral, deposits never
+/// Collateral to move to (> 0) or from (< 0) a venue so that its *stressed headroom* — the
+/// headroom over maintenance ([`headroom_at`]) after an adverse move of `stress_move_bps`
+/// either way, the smaller of the two — returns to `target_bps` of the hedge notional, or
+/// 0 when it is within [`min_bps`, `max_bps`]. The headroom is linear in the price, so the
+/// two ends of the move bound every price between them. The position used is the larger
+/// of the open one and the one after the pending trade. Each collateral unit adds
+/// `rate · S′` to the headroom at price `S′`: a deposit is sized so that *both* ends
+/// reach the target, a withdrawal so that both stay at or above it (both in the vault's
+/// favour). Withdrawals never exceed the margin account's collateral, deposits never
 /// exceed `available`. A venue without position or pending trade returns all its margin.
 pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i64> {
     let o = || error!(VaultError::MathOverflow);
@@ -120,14 +127,6 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
     } else {
         (v.position, v.quote_balance)
     };
-    let headroom = stressed_headroom(
-        v.collateral,
-        quote,
-        position,
-        v.maintenance_margin_bps,
-        m,
-        p.stress_move_bps,
-    )?;
     let notional = Fix::from_num(position.unsigned_abs())
         .checked_div_int(m.unit)
         .and_then(|x| x.checked_mul(m.price))
@@ -138,37 +137,57 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
             .and_then(|v| v.checked_div_int(i128::from(BPS)))
             .ok_or_else(o)
     };
-    let stress = Fix::from_num(p.stress_move_bps)
-        .checked_div_int(i128::from(BPS))
-        .ok_or_else(o)?;
-    // Collateral base units worth `q` at the collateral price after a move by `f`.
-    let to_units = |q: Fix, f: Fix| -> Result<i64> {
-        let cprice = m
-            .price
-            .checked_mul(f)
-            .and_then(|x| x.checked_mul(m.collateral_rate))
-            .ok_or_else(o)?;
-        let u = q
-            .checked_div(cprice)
-            .and_then(|x| x.checked_mul_int(m.unit))
-            .ok_or_else(o)?;
-        Ok(u.round_to_zero().saturating_to_num())
-    };
     let (lo, target, hi) = (of(p.min_bps)?, of(p.target_bps)?, of(p.max_bps)?);
-    let mv = if headroom < lo {
-        let need = target.checked_sub(headroom).ok_or_else(o)?;
-        // Rounded up by one unit: the deposit must reach the target.
-        to_units(need, Fix::ONE.saturating_sub(stress))?
-            .saturating_add(1)
+    let mut worst: Option<Fix> = None;
+    // Collateral units that bring the binding end to the target (> 0: missing, < 0:
+    // spare at both ends): the largest over the two ends.
+    let mut need: Option<Fix> = None;
+    for s in stress_prices(m.price, p.stress_move_bps)? {
+        let h = headroom_at(v.collateral, quote, position, v.maintenance_margin_bps, m, s)?;
+        worst = Some(worst.map_or(h, |w| w.min(h)));
+        let per_unit = s
+            .checked_mul(m.collateral_rate)
+            .and_then(|x| x.checked_div_int(m.unit))
+            .ok_or_else(o)?;
+        let units = target
+            .checked_sub(h)
+            .and_then(|d| d.checked_div(per_unit))
+            .ok_or_else(o)?;
+        need = Some(need.map_or(units, |n| n.max(units)));
+    }
+    let (worst, need) = (worst.ok_or_else(o)?, need.ok_or_else(o)?);
+    let mv = if worst < lo {
+        // Rounded up: the deposit must reach the target at both ends.
+        need.ceil()
+            .saturating_to_num::<i64>()
             .min(i64::try_from(m.available).unwrap_or(i64::MAX))
-    } else if headroom > hi {
-        let excess = headroom.checked_sub(target).ok_or_else(o)?;
-        -to_units(excess, Fix::ONE.saturating_add(stress))?
-            .min(i64::try_from(v.collateral).unwrap_or(i64::MAX))
+    } else if worst > hi {
+        // `need` < 0: −need units can go with both ends still at the target.
+        let free: i64 = need.saturating_neg().floor().saturating_to_num();
+        -free.clamp(0, i64::try_from(v.collateral).unwrap_or(i64::MAX))
     } else {
         0
     };
     Ok(mv)
+}
+
+/// The stressed headroom ([`margin_move`]) of the venue account in `m` as it stands
+/// (quote units): what it has left over maintenance after the worse of the two moves.
+pub fn stressed_headroom(m: &MarginState, p: &crate::state::MarginParams) -> Result<Fix> {
+    let v = &m.view;
+    let mut worst: Option<Fix> = None;
+    for s in stress_prices(m.price, p.stress_move_bps)? {
+        let h = headroom_at(
+            v.collateral,
+            v.quote_balance,
+            v.position,
+            v.maintenance_margin_bps,
+            m,
+            s,
+        )?;
+        worst = Some(worst.map_or(h, |w| w.min(h)));
+    }
+    worst.ok_or_else(|| error!(VaultError::MathOverflow))
 }
 
 impl<'info> RebalanceMargin<'info> {
