@@ -1,0 +1,222 @@
+//! The vault's economics (README, "The vault's economics"), checked against independent
+//! computations from raw balances and venue positions, never against the program's own
+//! numbers:
+//!
+//! * dollars have no delta: a neutral vault's exposure is its collateral (anywhere) plus
+//!   its perp positions, whatever its venue P&L;
+//! * positions are read from the venue: a liquidation is reconciled, not traded against;
+//! * a trade larger than the venue fills within the slippage limit is made in parts;
+//! * rolling legs roll on-chain, deterministically.
+use hedge_localnet::fixture::{Fixture, User};
+use hedge_localnet::venue::{market_args, VenueMarket};
+use hedge_localnet::{assert_vault_err, events};
+use hedge_math::Fix;
+use hedge_vault::error::VaultError;
+use hedge_vault::events::{DeltaChecked, HedgeReconciled, LegRolled, Rebalanced};
+use hedge_vault::state::{LegKind, OptionLeg};
+use perp_venue::state::MarginAccount;
+use solana_signer::Signer;
+
+const SOL: u64 = 1_000_000_000;
+
+fn fx_of(bits: i128) -> f64 {
+    Fix::from_bits(bits).to_num()
+}
+
+/// A neutral vault (band 5 %) on one venue with 100 SOL deposited.
+async fn neutral_vault(args: Option<perp_venue::InitMarketArgs>) -> (Fixture, VenueMarket, User) {
+    let mut fx = Fixture::new().await;
+    let m = match args {
+        Some(a) => fx.create_market_with(a, 10_000 * SOL).await,
+        None => fx.create_market(0, 10_000 * SOL).await,
+    };
+    let mut p = fx.params_with_venues(&[m], 1_000 * SOL);
+    p.risk.max_rebalance_units = 1_000 * SOL;
+    fx.govern(p).await;
+    let u = fx.user(200 * SOL).await;
+    let ixs = [fx.refresh_nav_ix(&[m]), fx.deposit_ix(&u, 100 * SOL, 0)];
+    fx.send(&ixs, &[&u.kp]).await.expect("refresh + deposit");
+    (fx, m, u)
+}
+
+/// True exposure in tokens, from raw balances: the vault's tracked collateral plus the
+/// margin account's collateral plus its position (collateral = underlying).
+async fn true_exposure(fx: &mut Fixture, m: &VenueMarket) -> f64 {
+    let v = fx.vault().await;
+    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
+    (v.total_collateral as f64 + acc.collateral as f64 + acc.position as f64) / SOL as f64
+}
+
+async fn hedge(fx: &mut Fixture, m: &VenueMarket) {
+    let (k, kc) = fx.keeper().await;
+    fx.send(&[fx.rebalance_margin_ix(m, 0)], &[])
+        .await
+        .expect("margin");
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, m, 0).await.unwrap());
+    assert_eq!(ev.size, -100 * SOL as i64);
+}
+
+#[tokio::test]
+async fn venue_pnl_is_not_delta_a_neutral_vault_stays_neutral_through_a_move() {
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    hedge(&mut fx, &m).await;
+    assert!(true_exposure(&mut fx, &m).await.abs() < 1e-9);
+    // +20 %: the short lost 3 000 USD of quote; that loss is dollars, not tokens.
+    fx.set_price(180.0).await;
+    let ev: DeltaChecked = events::one(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    let truth = true_exposure(&mut fx, &m).await;
+    assert!(
+        (fx_of(ev.net_delta_fx) / SOL as f64 - truth).abs() < 1e-6,
+        "{} vs {truth}",
+        fx_of(ev.net_delta_fx)
+    );
+    assert!(
+        !ev.breached,
+        "a dollar-neutral vault is still neutral after a move: net {}",
+        fx_of(ev.net_delta_fx)
+    );
+    // The target is 0 % of NAV/S and the band 5 % of NAV/S, NAV from raw balances.
+    assert_eq!(fx_of(ev.target_delta_fx), 0.0);
+    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
+    let v = fx.vault().await;
+    let nav_usd = (v.total_collateral + acc.collateral) as f64 / 1e9 * 180.0
+        + acc.quote_balance().to_num::<f64>()
+        + acc.position as f64 / 1e9 * 180.0;
+    let band = fx_of(ev.band_fx) / SOL as f64;
+    assert!(
+        (band - 0.05 * nav_usd / 180.0).abs() < 1e-6,
+        "{band} vs {nav_usd}"
+    );
+    fx.advance(60).await;
+    let (k, kc) = fx.keeper().await;
+    assert_vault_err(&fx.rebalance(&k, kc, &m, 0).await, VaultError::NoBreach);
+}
+
+#[tokio::test]
+async fn a_liquidated_hedge_is_reconciled_and_not_traded_against() {
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    hedge(&mut fx, &m).await;
+    // +80 %: beyond what the margin was sized for; a liquidator closes the short.
+    fx.set_price(270.0).await;
+    let (liq, liq_margin) = fx.liquidator(&m).await;
+    let ix = fx.liquidate_vault_ix(&m, &liq.pubkey(), liq_margin);
+    fx.send(&[ix], &[&liq]).await.expect("liquidation");
+    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
+    assert_eq!(acc.position, 0);
+    assert_eq!(
+        fx.vault().await.hedge_position,
+        -100 * SOL as i64,
+        "still the old record"
+    );
+    // The program prices what the venue reports: the whole collateral is exposure now.
+    let truth = true_exposure(&mut fx, &m).await;
+    let ev: DeltaChecked = events::one(&fx.send(&[fx.check_delta_ix()], &[]).await.unwrap());
+    assert!((fx_of(ev.net_delta_fx) / SOL as f64 - truth).abs() < 1e-6);
+    assert!(ev.breached);
+    // refresh_nav reconciles and says so.
+    let logs = fx.send(&[fx.refresh_nav_ix(&[m])], &[]).await.unwrap();
+    let r: HedgeReconciled = events::one(&logs);
+    assert_eq!((r.recorded, r.actual), (-100 * SOL as i64, 0));
+    assert_eq!(fx.vault().await.hedge_position, 0);
+    // The next rebalance re-hedges the real exposure: the trade takes the true exposure to
+    // zero (less the keeper's reward), it does not act on the phantom short.
+    fx.advance(60).await;
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[])
+        .await
+        .expect("margin");
+    let (k, kc) = fx.keeper().await;
+    let before = true_exposure(&mut fx, &m).await;
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &m, 0).await.unwrap());
+    let after = true_exposure(&mut fx, &m).await;
+    assert!(
+        (ev.size as f64 / 1e9 + before).abs() < 1e-6,
+        "{} vs {before}",
+        ev.size
+    );
+    assert!(after.abs() < 1e-3, "{after}");
+}
+
+#[tokio::test]
+async fn a_trade_beyond_the_venues_depth_is_made_in_parts_until_in_band() {
+    // Depth 5 000 tokens, fee 5 bps, slippage limit 100 bps: at most 47.5 tokens per trade.
+    let mut args = market_args(0, hedge_localnet::fixture::FEED_ID);
+    args.impact_depth = 5_000 * SOL;
+    let (mut fx, m, _u) = neutral_vault(Some(args)).await;
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[])
+        .await
+        .expect("margin");
+    let (k, kc) = fx.keeper().await;
+    let mut sizes = Vec::new();
+    loop {
+        let r = fx.rebalance(&k, kc, &m, 0).await;
+        match r {
+            Ok(logs) => {
+                let ev: Rebalanced = events::one(&logs);
+                // Every fill is within the slippage limit.
+                let slip = (fx_of(ev.fill_price_fx) / fx_of(ev.oracle_price_fx) - 1.0).abs();
+                assert!(slip <= 0.01, "{slip}");
+                sizes.push(ev.size);
+                fx.advance(60).await;
+            }
+            Err(_) => {
+                assert_vault_err(&r, VaultError::NoBreach);
+                break;
+            }
+        }
+        assert!(sizes.len() < 10, "{sizes:?}");
+    }
+    assert_eq!(sizes[0], -(47_500_000_000 - 1), "{sizes:?}");
+    assert!(sizes.len() >= 2, "{sizes:?}");
+    // In band now, by the independent measure (band 5 % of 100 SOL).
+    assert!(true_exposure(&mut fx, &m).await.abs() <= 5.0);
+}
+
+#[tokio::test]
+async fn rolling_legs_roll_at_expiry_to_the_rule() {
+    let mut fx = Fixture::new().await;
+    let now = fx.env.now().await;
+    let mut p = fx.default_params();
+    p.risk.delta_target_bps = 10_000;
+    p.leg_count = 1;
+    p.legs[0] =
+        OptionLeg::new(LegKind::Put, 150_000_000, now + 7 * 86_400, 10 * SOL as i64, 0).rolling(7, 95);
+    fx.govern(p).await;
+    // Out-of-bounds rules are refused.
+    let mut bad = p;
+    bad.legs[0] = p.legs[0].rolling(7, 30);
+    assert_vault_err(&fx.queue(bad).await, VaultError::InvalidRollRule);
+    bad.legs[0] = p.legs[0].rolling(0, 95);
+    assert_vault_err(&fx.queue(bad).await, VaultError::InvalidRollRule);
+    // Past expiry (plus two more tenors), at 200 USD: re-dated on its own schedule to the
+    // first expiry after now, struck at 95 % of 200.
+    let expiry = fx.vault().await.params.legs[0].expiry;
+    let now = fx.env.now().await;
+    fx.advance(expiry - now + 15 * 86_400).await;
+    fx.set_price(200.0).await;
+    let logs = fx.send(&[fx.refresh_nav_ix(&[])], &[]).await.unwrap();
+    let ev: LegRolled = events::one(&logs);
+    assert_eq!(ev.strike_e6, 190_000_000);
+    assert_eq!(ev.expiry, expiry + 3 * 7 * 86_400);
+    let leg = fx.vault().await.params.legs[0];
+    assert_eq!((leg.strike_e6, leg.expiry), (190_000_000, ev.expiry));
+    // Not again until the next expiry.
+    let logs = fx.send(&[fx.refresh_nav_ix(&[])], &[]).await.unwrap();
+    assert!(events::decode::<LegRolled>(&logs).is_empty());
+}
+
+#[tokio::test]
+async fn a_flat_venue_cannot_be_removed_while_it_holds_margin() {
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    // Margin goes in for the pending hedge; no position yet.
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[])
+        .await
+        .expect("margin");
+    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
+    assert!(acc.collateral > 0 && acc.position == 0);
+    let mut p = fx.vault().await.params;
+    p.venue_count = 0;
+    p.venues = Default::default();
+    fx.queue(p).await.unwrap();
+    fx.advance(3_600).await;
+    assert_vault_err(&fx.apply().await, VaultError::VenueHasMargin);
+}
