@@ -235,18 +235,20 @@ impl Vault {
             if leg.roll_tenor_days == 0 || leg.expiry > now {
                 continue;
             }
-            let tenor = i64::from(leg.roll_tenor_days)
+            // Unsigned arithmetic (expiry ≤ now here): sBPF has no signed division.
+            let tenor = u64::from(leg.roll_tenor_days)
                 .checked_mul(86_400)
                 .ok_or(VaultError::MathOverflow)?;
-            let missed = now
-                .checked_sub(leg.expiry)
-                .and_then(|d| d.checked_div(tenor))
+            let late = now.abs_diff(leg.expiry);
+            let periods = late
+                .checked_div(tenor)
                 .and_then(|k| k.checked_add(1))
                 .ok_or(VaultError::MathOverflow)?;
-            leg.expiry = missed
+            let shift = periods
                 .checked_mul(tenor)
-                .and_then(|d| leg.expiry.checked_add(d))
+                .and_then(|d| i64::try_from(d).ok())
                 .ok_or(VaultError::MathOverflow)?;
+            leg.expiry = leg.expiry.checked_add(shift).ok_or(VaultError::MathOverflow)?;
             let strike = price
                 .checked_mul_int(i128::from(leg.roll_moneyness_pct))
                 .and_then(|v| v.checked_mul_int(10_000))
