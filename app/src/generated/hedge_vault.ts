@@ -1675,6 +1675,49 @@ export const HedgeVaultIdl = {
       }
     },
     {
+      "docs": [
+        "A venue position differed from the vault's record of it: it changed without the vault",
+        "trading (a liquidation, an auto-deleverage, a late fill). Emitted by every instruction",
+        "that reads the venues (`refresh_nav`, `rebalance`, `rebalance_margin`, `check_delta`",
+        "does not write and so does not emit); the vault prices what the venue reports."
+      ],
+      "name": "HedgeReconciled",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "venue_index",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "Position the vault had recorded (underlying base units)."
+            ],
+            "name": "recorded",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Position the venue reports (underlying base units)."
+            ],
+            "name": "actual",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Unix seconds."
+            ],
+            "name": "timestamp",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "InitializeVaultArgs",
       "type": {
         "kind": "struct",
@@ -1740,10 +1783,47 @@ export const HedgeVaultIdl = {
       }
     },
     {
+      "docs": [
+        "An expired leg with a roll rule was re-dated and re-struck (`refresh_nav`, `rebalance`)."
+      ],
+      "name": "LegRolled",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "leg_index",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "New strike (quote, scaled by 1e6)."
+            ],
+            "name": "strike_e6",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "New expiry (unix seconds)."
+            ],
+            "name": "expiry",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "MarginParams",
       "docs": [
-        "Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's",
-        "notional, restored to `target_bps` by `rebalance_margin`."
+        "Venue margin management, sized to survive a move: the *stressed headroom* of a venue",
+        "account — its equity minus the venue's maintenance requirement, re-marked after an",
+        "adverse move of `stress_move_bps` in either direction (collateral revalued too) — is",
+        "kept between `min_bps` and `max_bps` of the hedge's notional and restored to",
+        "`target_bps` by `rebalance_margin`. While the headroom is ≥ 0, no price move of up to",
+        "`stress_move_bps` between two keeper runs can make the venue liquidate the hedge."
       ],
       "repr": {
         "kind": "c"
@@ -1754,21 +1834,29 @@ export const HedgeVaultIdl = {
           {
             "name": "min_bps",
             "docs": [
-              "Lower bound (bps of hedge notional)."
+              "Lower bound of the stressed headroom (bps of hedge notional)."
             ],
             "type": "u32"
           },
           {
             "name": "target_bps",
             "docs": [
-              "Restore-to level (bps of hedge notional)."
+              "Restore-to level of the stressed headroom (bps of hedge notional)."
             ],
             "type": "u32"
           },
           {
             "name": "max_bps",
             "docs": [
-              "Upper bound (bps of hedge notional)."
+              "Upper bound of the stressed headroom (bps of hedge notional)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "stress_move_bps",
+            "docs": [
+              "Adverse move the margin must survive, either direction (bps of the price), within",
+              "[`MIN_MARGIN_STRESS_BPS`, `MAX_MARGIN_STRESS_BPS`]."
             ],
             "type": "u32"
           }
@@ -1855,6 +1943,17 @@ export const HedgeVaultIdl = {
             "type": "u32"
           },
           {
+            "name": "roll_tenor_days",
+            "docs": [
+              "Roll rule (days; 0 = none: the leg expires and stops counting). Once expired, a",
+              "rolling leg is re-dated by whole tenors past `now` and re-struck at",
+              "`roll_moneyness_pct` % of the oracle price, by the first `refresh_nav` or `rebalance`",
+              "after its expiry ([`crate::state::Vault::roll_legs`]): deterministic and on-chain,",
+              "so a protective-put or covered-call vault runs for years."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "kind",
             "docs": [
               "Call or put."
@@ -1866,16 +1965,12 @@ export const HedgeVaultIdl = {
             }
           },
           {
-            "name": "padding",
+            "name": "roll_moneyness_pct",
             "docs": [
-              "Zero; keeps the zero-copy layout free of implicit padding."
+              "Strike of a rolled leg, % of the price at the roll (e.g. 100 = at the money,",
+              "110 = 10 % above); 0 without a roll rule."
             ],
-            "type": {
-              "array": [
-                "u8",
-                3
-              ]
-            }
+            "type": "u8"
           }
         ]
       }
@@ -3221,7 +3316,7 @@ export const HedgeVaultIdl = {
             "type": {
               "array": [
                 "u8",
-                2
+                6
               ]
             }
           }
@@ -3635,6 +3730,14 @@ export const HedgeVaultIdl = {
       "value": "20000"
     },
     {
+      "name": "MAX_MARGIN_STRESS_BPS",
+      "docs": [
+        "See [`MIN_MARGIN_STRESS_BPS`]."
+      ],
+      "type": "u32",
+      "value": "9000"
+    },
+    {
       "name": "MAX_ORACLE_AGE_SECS",
       "docs": [
         "Oracle age: 1 s to 1 hour."
@@ -3673,6 +3776,14 @@ export const HedgeVaultIdl = {
       ],
       "type": "u32",
       "value": "86400"
+    },
+    {
+      "name": "MAX_ROLL_MONEYNESS_PCT",
+      "docs": [
+        "See [`MIN_ROLL_MONEYNESS_PCT`]."
+      ],
+      "type": "u8",
+      "value": "200"
     },
     {
       "name": "MAX_SIGMA_BPS",
@@ -3729,6 +3840,22 @@ export const HedgeVaultIdl = {
       ],
       "type": "u32",
       "value": "100"
+    },
+    {
+      "name": "MIN_MARGIN_STRESS_BPS",
+      "docs": [
+        "Adverse move venue margin is sized to survive: 5 % to 90 % of the price (bps)."
+      ],
+      "type": "u32",
+      "value": "500"
+    },
+    {
+      "name": "MIN_ROLL_MONEYNESS_PCT",
+      "docs": [
+        "Strike of a rolled leg: 50 % to 200 % of the price at the roll."
+      ],
+      "type": "u8",
+      "value": "50"
     },
     {
       "name": "MIN_SIGMA_BPS",
@@ -3876,6 +4003,32 @@ export const HedgeVaultIdl = {
         62
       ],
       "name": "FeesClaimed"
+    },
+    {
+      "discriminator": [
+        203,
+        198,
+        179,
+        144,
+        154,
+        30,
+        226,
+        224
+      ],
+      "name": "HedgeReconciled"
+    },
+    {
+      "discriminator": [
+        117,
+        26,
+        42,
+        158,
+        105,
+        134,
+        225,
+        95
+      ],
+      "name": "LegRolled"
     },
     {
       "discriminator": [
@@ -4454,6 +4607,16 @@ export const HedgeVaultIdl = {
       "code": 6083,
       "name": "BookGreeksNotComputed",
       "msg": "Internal: the book was priced for the band only, its vega and theta are unknown"
+    },
+    {
+      "code": 6084,
+      "name": "VenueHasMargin",
+      "msg": "A venue still holding vault margin cannot be removed or changed: return the margin first"
+    },
+    {
+      "code": 6085,
+      "name": "InvalidRollRule",
+      "msg": "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)"
     }
   ]
 } as const;
@@ -6131,6 +6294,49 @@ export type HedgeVault = {
       }
     },
     {
+      "docs": [
+        "A venue position differed from the vault's record of it: it changed without the vault",
+        "trading (a liquidation, an auto-deleverage, a late fill). Emitted by every instruction",
+        "that reads the venues (`refresh_nav`, `rebalance`, `rebalance_margin`, `check_delta`",
+        "does not write and so does not emit); the vault prices what the venue reports."
+      ],
+      "name": "hedgeReconciled",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "venueIndex",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "Position the vault had recorded (underlying base units)."
+            ],
+            "name": "recorded",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Position the venue reports (underlying base units)."
+            ],
+            "name": "actual",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "Unix seconds."
+            ],
+            "name": "timestamp",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "initializeVaultArgs",
       "type": {
         "kind": "struct",
@@ -6196,10 +6402,47 @@ export type HedgeVault = {
       }
     },
     {
+      "docs": [
+        "An expired leg with a roll rule was re-dated and re-struck (`refresh_nav`, `rebalance`)."
+      ],
+      "name": "legRolled",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "legIndex",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "New strike (quote, scaled by 1e6)."
+            ],
+            "name": "strikeE6",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "New expiry (unix seconds)."
+            ],
+            "name": "expiry",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "marginParams",
       "docs": [
-        "Venue margin management: equity kept between `min_bps` and `max_bps` of the hedge's",
-        "notional, restored to `target_bps` by `rebalance_margin`."
+        "Venue margin management, sized to survive a move: the *stressed headroom* of a venue",
+        "account — its equity minus the venue's maintenance requirement, re-marked after an",
+        "adverse move of `stress_move_bps` in either direction (collateral revalued too) — is",
+        "kept between `min_bps` and `max_bps` of the hedge's notional and restored to",
+        "`target_bps` by `rebalance_margin`. While the headroom is ≥ 0, no price move of up to",
+        "`stress_move_bps` between two keeper runs can make the venue liquidate the hedge."
       ],
       "repr": {
         "kind": "c"
@@ -6210,21 +6453,29 @@ export type HedgeVault = {
           {
             "name": "minBps",
             "docs": [
-              "Lower bound (bps of hedge notional)."
+              "Lower bound of the stressed headroom (bps of hedge notional)."
             ],
             "type": "u32"
           },
           {
             "name": "targetBps",
             "docs": [
-              "Restore-to level (bps of hedge notional)."
+              "Restore-to level of the stressed headroom (bps of hedge notional)."
             ],
             "type": "u32"
           },
           {
             "name": "maxBps",
             "docs": [
-              "Upper bound (bps of hedge notional)."
+              "Upper bound of the stressed headroom (bps of hedge notional)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "stressMoveBps",
+            "docs": [
+              "Adverse move the margin must survive, either direction (bps of the price), within",
+              "[`MIN_MARGIN_STRESS_BPS`, `MAX_MARGIN_STRESS_BPS`]."
             ],
             "type": "u32"
           }
@@ -6311,6 +6562,17 @@ export type HedgeVault = {
             "type": "u32"
           },
           {
+            "name": "rollTenorDays",
+            "docs": [
+              "Roll rule (days; 0 = none: the leg expires and stops counting). Once expired, a",
+              "rolling leg is re-dated by whole tenors past `now` and re-struck at",
+              "`roll_moneyness_pct` % of the oracle price, by the first `refresh_nav` or `rebalance`",
+              "after its expiry ([`crate::state::Vault::roll_legs`]): deterministic and on-chain,",
+              "so a protective-put or covered-call vault runs for years."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "kind",
             "docs": [
               "Call or put."
@@ -6322,16 +6584,12 @@ export type HedgeVault = {
             }
           },
           {
-            "name": "padding",
+            "name": "rollMoneynessPct",
             "docs": [
-              "Zero; keeps the zero-copy layout free of implicit padding."
+              "Strike of a rolled leg, % of the price at the roll (e.g. 100 = at the money,",
+              "110 = 10 % above); 0 without a roll rule."
             ],
-            "type": {
-              "array": [
-                "u8",
-                3
-              ]
-            }
+            "type": "u8"
           }
         ]
       }
@@ -7677,7 +7935,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                2
+                6
               ]
             }
           }
@@ -8091,6 +8349,14 @@ export type HedgeVault = {
       "value": "20000"
     },
     {
+      "name": "maxMarginStressBps",
+      "docs": [
+        "See [`MIN_MARGIN_STRESS_BPS`]."
+      ],
+      "type": "u32",
+      "value": "9000"
+    },
+    {
       "name": "maxOracleAgeSecs",
       "docs": [
         "Oracle age: 1 s to 1 hour."
@@ -8129,6 +8395,14 @@ export type HedgeVault = {
       ],
       "type": "u32",
       "value": "86400"
+    },
+    {
+      "name": "maxRollMoneynessPct",
+      "docs": [
+        "See [`MIN_ROLL_MONEYNESS_PCT`]."
+      ],
+      "type": "u8",
+      "value": "200"
     },
     {
       "name": "maxSigmaBps",
@@ -8185,6 +8459,22 @@ export type HedgeVault = {
       ],
       "type": "u32",
       "value": "100"
+    },
+    {
+      "name": "minMarginStressBps",
+      "docs": [
+        "Adverse move venue margin is sized to survive: 5 % to 90 % of the price (bps)."
+      ],
+      "type": "u32",
+      "value": "500"
+    },
+    {
+      "name": "minRollMoneynessPct",
+      "docs": [
+        "Strike of a rolled leg: 50 % to 200 % of the price at the roll."
+      ],
+      "type": "u8",
+      "value": "50"
     },
     {
       "name": "minSigmaBps",
@@ -8332,6 +8622,32 @@ export type HedgeVault = {
         62
       ],
       "name": "feesClaimed"
+    },
+    {
+      "discriminator": [
+        203,
+        198,
+        179,
+        144,
+        154,
+        30,
+        226,
+        224
+      ],
+      "name": "hedgeReconciled"
+    },
+    {
+      "discriminator": [
+        117,
+        26,
+        42,
+        158,
+        105,
+        134,
+        225,
+        95
+      ],
+      "name": "legRolled"
     },
     {
       "discriminator": [
@@ -8910,6 +9226,16 @@ export type HedgeVault = {
       "code": 6083,
       "name": "bookGreeksNotComputed",
       "msg": "Internal: the book was priced for the band only, its vega and theta are unknown"
+    },
+    {
+      "code": 6084,
+      "name": "venueHasMargin",
+      "msg": "A venue still holding vault margin cannot be removed or changed: return the margin first"
+    },
+    {
+      "code": 6085,
+      "name": "invalidRollRule",
+      "msg": "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)"
     }
   ]
 };
@@ -8945,6 +9271,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   MAX_MANAGEMENT_FEE_BPS: 500,
   /** See [`MIN_MARGIN_BPS`]. */
   MAX_MARGIN_BPS: 20000,
+  /** See [`MIN_MARGIN_STRESS_BPS`]. */
+  MAX_MARGIN_STRESS_BPS: 9000,
   /** Oracle age: 1 s to 1 hour. */
   MAX_ORACLE_AGE_SECS: 3600,
   /** Oracle confidence / price: at most 5 % (bps). */
@@ -8955,6 +9283,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   MAX_PERFORMANCE_FEE_BPS: 3000,
   /** Rebalance cooldown: at most one day (seconds). */
   MAX_REBALANCE_COOLDOWN_SECS: 86400,
+  /** See [`MIN_ROLL_MONEYNESS_PCT`]. */
+  MAX_ROLL_MONEYNESS_PCT: 200,
   /** See [`MIN_SIGMA_BPS`]. */
   MAX_SIGMA_BPS: 50000,
   /** Maximum slippage of a hedge trade: at most 5 % (bps). */
@@ -8969,6 +9299,10 @@ export const HEDGE_VAULT_CONSTANTS = {
   MIN_DELTA_TARGET_BPS: -10000,
   /** Venue margin bounds (bps of hedge notional): 1 % to 200 %. */
   MIN_MARGIN_BPS: 100,
+  /** Adverse move venue margin is sized to survive: 5 % to 90 % of the price (bps). */
+  MIN_MARGIN_STRESS_BPS: 500,
+  /** Strike of a rolled leg: 50 % to 200 % of the price at the roll. */
+  MIN_ROLL_MONEYNESS_PCT: 50,
   /** Vol bounds accepted for σ and for leg implied vols: 1 % to 500 % (bps). */
   MIN_SIGMA_BPS: 100,
   /** Timelock: at least one minute, at most 30 days (seconds). */
@@ -9077,4 +9411,6 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6081: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
   6082: { name: "InvariantViolated", msg: "Vault invariant violated" },
   6083: { name: "BookGreeksNotComputed", msg: "Internal: the book was priced for the band only, its vega and theta are unknown" },
+  6084: { name: "VenueHasMargin", msg: "A venue still holding vault margin cannot be removed or changed: return the margin first" },
+  6085: { name: "InvalidRollRule", msg: "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)" },
 };

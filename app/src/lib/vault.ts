@@ -149,23 +149,32 @@ export function userAccounts(v: VaultAccount, owner: PublicKey) {
   };
 }
 
+/** Every configured venue's market and margin account, read-only: the remaining accounts of
+ * each instruction that reads the venues (`refresh_nav`, `check_delta`, `apply_params`,
+ * `rebalance`, `rebalance_margin`). */
+export function venueAccounts(v: VaultAccount) {
+  return liveVenues(v).flatMap((ven) => [
+    { pubkey: ven.market, isSigner: false, isWritable: false },
+    { pubkey: ven.marginAccount, isSigner: false, isWritable: false },
+  ]);
+}
+
 /** `refresh_nav` with the venue accounts as remaining accounts, as every share-price read needs. */
 export async function refreshNavIx(p: Program<HedgeVault>, address: PublicKey, v: VaultAccount): Promise<TransactionInstruction> {
   return p.methods
     .refreshNav()
     .accountsPartial({ vault: address, ...oracles(v) })
-    .remainingAccounts(
-      liveVenues(v).flatMap((ven) => [
-        { pubkey: ven.market, isSigner: false, isWritable: false },
-        { pubkey: ven.marginAccount, isSigner: false, isWritable: false },
-      ]),
-    )
+    .remainingAccounts(venueAccounts(v))
     .instruction();
 }
 
 /** `check_delta`: read-only, emits `DeltaChecked` (used by simulation for live Greeks). */
 export async function checkDeltaIx(p: Program<HedgeVault>, address: PublicKey, v: VaultAccount) {
-  return p.methods.checkDelta().accountsPartial({ vault: address, ...oracles(v) }).instruction();
+  return p.methods
+    .checkDelta()
+    .accountsPartial({ vault: address, ...oracles(v) })
+    .remainingAccounts(venueAccounts(v))
+    .instruction();
 }
 
 /** Deposit `amount` collateral base units, minting at least `minSharesOut` shares. */
@@ -303,6 +312,7 @@ export async function applyParamsIxs(p: Program<HedgeVault>, address: PublicKey,
     await p.methods
       .applyParams()
       .accountsPartial({ authority, vault: address, pending: pendingAddress(p.programId, address), ...oracles(v) })
+      .remainingAccounts(venueAccounts(v))
       .instruction(),
   ];
 }

@@ -655,12 +655,17 @@ pub async fn run_path(
             if pass > 0 {
                 sim.fx.advance(cooldown.saturating_add(1)).await;
             }
-            match keeper.tick_vault(&mut LocalChain { env: &mut sim.fx.env }, &watched).await {
+            match keeper
+                .tick_vault(&mut LocalChain { env: &mut sim.fx.env }, &watched)
+                .await
+            {
                 Ok(t) => {
                     r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
                     r.vol_updates += u64::from(t.vol_updated);
-                    r.reconciliations += hedge_localnet::events::decode::<HedgeReconciled>(&t.rebalance_logs).len() as u64;
-                    r.legs_rolled += hedge_localnet::events::decode::<LegRolled>(&t.rebalance_logs).len() as u64;
+                    r.reconciliations +=
+                        hedge_localnet::events::decode::<HedgeReconciled>(&t.rebalance_logs).len() as u64;
+                    r.legs_rolled +=
+                        hedge_localnet::events::decode::<LegRolled>(&t.rebalance_logs).len() as u64;
                     for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
                         r.rebalances += 1;
                         r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
