@@ -220,3 +220,25 @@ async fn a_flat_venue_cannot_be_removed_while_it_holds_margin() {
     fx.advance(3_600).await;
     assert_vault_err(&fx.apply().await, VaultError::VenueHasMargin);
 }
+
+#[tokio::test]
+async fn pricing_instructions_need_every_venue() {
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    let (k, kc) = fx.keeper().await;
+    let configured = std::mem::take(&mut fx.venues);
+    // Without the venue accounts nothing is priced: no stored copy stands in for them.
+    assert_vault_err(
+        &fx.send(&[fx.check_delta_ix()], &[]).await,
+        VaultError::MissingVenueAccounts,
+    );
+    assert_vault_err(
+        &fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[]).await,
+        VaultError::MissingVenueAccounts,
+    );
+    assert_vault_err(
+        &fx.rebalance(&k, kc, &m, 0).await,
+        VaultError::MissingVenueAccounts,
+    );
+    fx.venues = configured;
+    fx.send(&[fx.check_delta_ix()], &[]).await.unwrap();
+}

@@ -252,6 +252,14 @@ async fn venue_parameters_are_bounded() {
             VaultError::InvalidMarginParams,
         ),
         (
+            Box::new(|p| p.margin.stress_move_bps = 499),
+            VaultError::InvalidMarginParams,
+        ),
+        (
+            Box::new(|p| p.margin.stress_move_bps = 9_001),
+            VaultError::InvalidMarginParams,
+        ),
+        (
             Box::new(|p| {
                 p.risk.cost_aware_band = true;
                 p.risk.min_band_bps = 100;

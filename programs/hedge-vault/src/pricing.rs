@@ -46,6 +46,19 @@ pub struct Holdings {
     pub venue_equity: i64,
 }
 
+/// Reads every configured venue from `remaining` (`[market, margin account]` per venue, in
+/// order; [`crate::venues::read_all`]) and values the vault's holdings from them: what every
+/// instruction that prices the vault starts with.
+pub fn read_holdings(
+    vault: &Vault,
+    remaining: &[AccountInfo],
+    mark: &Mark,
+) -> Result<(Vec<VenueView>, Holdings)> {
+    let views = crate::venues::read_all(vault, remaining, mark)?;
+    let h = holdings(vault, &views, mark)?;
+    Ok((views, h))
+}
+
 /// Values the vault's holdings from its tracked collateral and the venue views read in
 /// this instruction (one per configured venue, in order).
 pub fn holdings(vault: &Vault, views: &[VenueView], mark: &Mark) -> Result<Holdings> {

@@ -4,7 +4,7 @@ use crate::constants::PENDING_SEED;
 use crate::error::VaultError;
 use crate::events::ParamsApplied;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{check_book_limits, compute_delta_report, holdings};
+use crate::pricing::{check_book_limits, compute_delta_report, read_holdings};
 use crate::state::{PendingParams, Vault};
 use crate::venues::{self, Mark};
 
@@ -55,9 +55,8 @@ impl<'info> ApplyParams<'info> {
             },
             now,
         )?;
-        let mark = Mark::of(&market, now)?;
         // The venues as they are now, read from the venues.
-        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &Mark::of(&market, now)?)?;
         venues::reconcile(address, &mut vault, &views, now)?;
         // A venue holding a position or margin cannot be removed or pointed elsewhere (its
         // cap may change).
@@ -73,7 +72,6 @@ impl<'info> ApplyParams<'info> {
             // venue is flat): nothing is stranded at a venue the vault no longer reaches.
             require!(!moved || view.collateral == 0, VaultError::VenueHasMargin);
         }
-        let h = holdings(&vault, &views, &mark)?;
         vault.params = params;
         vault.sigma_bps = vault
             .sigma_bps

@@ -2,9 +2,9 @@ use anchor_lang::prelude::*;
 
 use crate::events::DeltaChecked;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{compute_delta_report, holdings};
+use crate::pricing::{compute_delta_report, read_holdings};
 use crate::state::Vault;
-use crate::venues::{self, Mark};
+use crate::venues::Mark;
 
 #[derive(Accounts)]
 pub struct CheckDelta<'info> {
@@ -34,9 +34,7 @@ impl<'info> CheckDelta<'info> {
             },
             now,
         )?;
-        let mark = Mark::of(&market, now)?;
-        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
-        let h = holdings(&vault, &views, &mark)?;
+        let (_, h) = read_holdings(&vault, ctx.remaining_accounts, &Mark::of(&market, now)?)?;
         let r = compute_delta_report(&vault, &h, &market, now)?;
         crate::events::emit(&DeltaChecked {
             vault: ctx.accounts.vault.key(),

@@ -5,7 +5,7 @@ use hedge_math::Fix;
 use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{compute_band_report, holdings, DeltaReport};
+use crate::pricing::{compute_band_report, read_holdings, DeltaReport};
 use crate::state::{pause, Staged, Vault};
 use crate::venues::{self, Mark, VenueAccounts, VenueView};
 
@@ -126,10 +126,9 @@ impl<'info> Rebalance<'info> {
         let mark = Mark::of(&market, now)?;
         // Every venue, read now: positions changed by anyone else (a liquidation, a
         // deleveraging) are reconciled and priced before anything is decided.
-        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, market.underlying.price)?;
-        let h = holdings(&vault, &views, &mark)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
         let (venue_index, size) = plan(&vault, &report, &views).ok_or(if vault.withdraw_only {

@@ -6,7 +6,7 @@ use crate::constants::BPS;
 use crate::error::VaultError;
 use crate::events::MarginRebalanced;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{compute_band_report, holdings};
+use crate::pricing::{compute_band_report, read_holdings};
 use crate::state::{Staged, Vault};
 use crate::venues::{self, MarginTransfer, Mark, VaultAuthority, VenueAccounts, VenueView};
 
@@ -171,25 +171,6 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
     Ok(mv)
 }
 
-/// The stressed headroom ([`margin_move`]) of the venue account in `m` as it stands
-/// (quote units): what it has left over maintenance after the worse of the two moves.
-pub fn stressed_headroom(m: &MarginState, p: &crate::state::MarginParams) -> Result<Fix> {
-    let v = &m.view;
-    let mut worst: Option<Fix> = None;
-    for s in stress_prices(m.price, p.stress_move_bps)? {
-        let h = headroom_at(
-            v.collateral,
-            v.quote_balance,
-            v.position,
-            v.maintenance_margin_bps,
-            m,
-            s,
-        )?;
-        worst = Some(worst.map_or(h, |w| w.min(h)));
-    }
-    worst.ok_or_else(|| error!(VaultError::MathOverflow))
-}
-
 impl<'info> RebalanceMargin<'info> {
     /// Permissionless: keeps the venue's stressed headroom ([`margin_move`]) between
     /// `margin.min_bps` and `margin.max_bps` of the hedge notional — the larger of the
@@ -229,10 +210,9 @@ impl<'info> RebalanceMargin<'info> {
         venues::check_accounts(&cfg, &va)?;
         let mark = Mark::of(&market, now)?;
         // Every venue, read now: the pending trade is priced from the real holdings.
-        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         let view = *views.get(idx).ok_or(VaultError::MissingVenueAccounts)?;
-        let h = holdings(&vault, &views, &mark)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
         let pending = crate::instructions::keeper::rebalance::plan(&vault, &report, &views)
             .filter(|(i, _)| *i == idx)

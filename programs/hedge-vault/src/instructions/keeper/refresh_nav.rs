@@ -1,5 +1,5 @@
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::holdings;
+use crate::pricing::read_holdings;
 use crate::state::Vault;
 use crate::venues::{self, Mark, VenueView};
 use anchor_lang::prelude::*;
@@ -59,11 +59,10 @@ impl RefreshNav<'_> {
             clock.unix_timestamp,
         )?;
         let mark = Mark::of(&market, clock.unix_timestamp)?;
-        let views = venues::read_all(&vault, ctx.remaining_accounts, &mark)?;
+        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         let address = ctx.accounts.vault.key();
         venues::reconcile(address, &mut vault, &views, clock.unix_timestamp)?;
         roll_legs(address, &mut vault, clock.unix_timestamp, market.underlying.price)?;
-        let h = holdings(&vault, &views, &mark)?;
         // The highest funding rate any open position pays (bps per year).
         let paid_bps = views
             .iter()
