@@ -34,6 +34,8 @@ fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
                 vol_bps: 0,
                 roll_tenor_days: 0,
                 roll_moneyness_pct: 0,
+                roll_cover_bps: 0,
+                padding: [0; 6],
             };
         }
         fx.govern(p).await;

@@ -20,6 +20,10 @@ pub enum Command {
     /// Run the vault, the keeper and depositors end to end on an in-process chain along a
     /// price path, and print a report.
     Simulate(cmd::simulate::SimulateArgs),
+    /// Check the vault's promise end to end on real and generated paths through the real
+    /// program (dollar-neutral stays flat in USD, option books track their target, no
+    /// liquidation, no band miss beyond a day), and print the table.
+    Acceptance(cmd::acceptance::AcceptanceArgs),
     /// Run the keeper against a Solana RPC endpoint (the live crank).
     Run(crate::config::RunArgs),
     /// Create a vault from a definition file (validated before anything is sent).
@@ -57,6 +61,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .enable_all()
                 .build()?;
             rt.block_on(cmd::backtest::results(args))
+        }
+        Command::Acceptance(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(cmd::acceptance::run(args))
         }
         Command::LearnBands(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()

@@ -27,6 +27,9 @@ pub struct KeeperSettings {
     pub dry_run: bool,
     /// Settle venue funding this often (seconds).
     pub funding_interval_secs: i64,
+    /// Settle a venue's P&L into collateral once it reaches this share of the position's
+    /// notional (bps; see `ops::pnl`).
+    pub pnl_settle_bps: u32,
     /// Submit σ when the forecast moves by at least this much (bps).
     pub vol_threshold_bps: u32,
     /// Price samples kept for the vol forecast.
@@ -52,6 +55,8 @@ pub struct VaultTick {
     pub margin_with_rebalance: bool,
     pub margin_moved: bool,
     pub funding_settled: bool,
+    /// A venue's P&L was settled into collateral.
+    pub pnl_settled: bool,
     pub vol_updated: bool,
     /// Operations the program or another keeper made unnecessary.
     pub benign: u32,
@@ -199,6 +204,29 @@ impl Keeper {
 
         let mut t = VaultTick::default();
         let keeper = self.settings.keeper.pubkey();
+        // Large P&L is settled into collateral first: that moves the vault's exposure, so
+        // the rebalance decision is made on the state after it.
+        let settle = ops::pnl::should_run(&s, self.settings.pnl_settle_bps);
+        let s = if settle.is_empty() {
+            s
+        } else {
+            match self
+                .send(
+                    chain,
+                    &w.address,
+                    "settle_pnl",
+                    &ops::pnl::build(&s, &settle),
+                    &[],
+                )
+                .await
+            {
+                Outcome::Landed { .. } => t.pnl_settled = true,
+                Outcome::Benign(_) => t.benign += 1,
+                // A venue may refuse (e.g. its P&L pool is short of a profit): keep hedging.
+                Outcome::Failed(e) => tracing::warn!(vault = %w.address, error = %e, "settle_pnl failed"),
+            }
+            snapshot::load(chain, w.address, oracles).await?
+        };
         if let Some(plan) = ops::rebalance::should_run(&s) {
             let ixs = ops::rebalance::build(&plan, &s, keeper, self.settings.reward_account);
             match self.send(chain, &w.address, "rebalance", &ixs, &[]).await {

@@ -76,7 +76,7 @@ pub async fn load<C: Chain>(
         .account(&address)
         .await?
         .with_context(|| format!("vault {address} not found"))?;
-    let vault =
+    let mut vault =
         Vault::try_deserialize(&mut &acc.data[..]).map_err(|e| anyhow!("{address} is not a vault: {e}"))?;
     let underlying = chain
         .account(&oracles.underlying)
@@ -130,6 +130,14 @@ pub async fn load<C: Chain>(
     // What the vault holds, from the venues' own accounts, and the program's pricing of it.
     let only_views: Vec<VenueView> = views.iter().map(|(_, v)| *v).collect();
     let holdings = hedge_vault::pricing::holdings(&vault, &only_views, &mark).map_err(program_err)?;
+    // Legs past expiry with a roll rule are rolled by the first `refresh_nav` or
+    // `rebalance`, before it prices anything: decide on the book the program will see.
+    let nav_underlying = Fix::from_num(holdings.nav)
+        .checked_mul(market.collateral_rate)
+        .context("NAV in underlying units overflows")?;
+    vault
+        .roll_legs(now, market.underlying.price, nav_underlying)
+        .map_err(program_err)?;
     let report = compute_delta_report(&vault, &holdings, &market, now).map_err(program_err)?;
     Ok(VaultSnapshot {
         holdings,

@@ -40,6 +40,7 @@ fn settings(keeper: Keypair, reward: anchor_lang::prelude::Pubkey) -> KeeperSett
         },
         dry_run: false,
         funding_interval_secs: 86_400,
+        pnl_settle_bps: hedge_keeper::ops::pnl::DEFAULT_THRESHOLD_BPS,
         vol_threshold_bps: 100,
         vol_window: 100,
     }

@@ -83,6 +83,8 @@ async fn every_bound_is_enforced() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
+        roll_cover_bps: 0,
+        padding: [0; 6],
     };
     type Edit = Box<dyn Fn(&mut VaultParams)>;
     let cases: Vec<(Edit, VaultError)> = vec![
@@ -275,6 +277,8 @@ async fn book_limits_are_checked_when_legs_are_applied() {
             vol_bps: 0,
             roll_tenor_days: 0,
             roll_moneyness_pct: 0,
+            roll_cover_bps: 0,
+            padding: [0; 6],
         },
     );
     for (edit, err) in [
@@ -318,6 +322,8 @@ async fn legs_that_expire_while_queued_are_refused_at_apply() {
             vol_bps: 9_000,
             roll_tenor_days: 0,
             roll_moneyness_pct: 0,
+            roll_cover_bps: 0,
+            padding: [0; 6],
         },
     );
     fx.queue(p).await.unwrap();
@@ -513,6 +519,8 @@ async fn amendments_combine_changes_and_restart_the_timelock() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
+        roll_cover_bps: 0,
+        padding: [0; 6],
     };
     // Only the authority amends.
     let stranger = fx.env.funded_keypair().await;

@@ -179,16 +179,20 @@ async fn rolling_legs_roll_at_expiry_to_the_rule() {
     p.risk.delta_target_bps = 10_000;
     p.leg_count = 1;
     p.legs[0] =
-        OptionLeg::new(LegKind::Put, 150_000_000, now + 7 * 86_400, 10 * SOL as i64, 0).rolling(7, 95);
+        OptionLeg::new(LegKind::Put, 150_000_000, now + 7 * 86_400, 10 * SOL as i64, 0).rolling(7, 95, 5_000);
     fx.govern(p).await;
     // Out-of-bounds rules are refused.
     let mut bad = p;
-    bad.legs[0] = p.legs[0].rolling(7, 30);
+    bad.legs[0] = p.legs[0].rolling(7, 30, 0);
     assert_vault_err(&fx.queue(bad).await, VaultError::InvalidRollRule);
-    bad.legs[0] = p.legs[0].rolling(0, 95);
+    bad.legs[0] = p.legs[0].rolling(0, 95, 0);
+    assert_vault_err(&fx.queue(bad).await, VaultError::InvalidRollRule);
+    bad.legs[0] = p.legs[0].rolling(7, 95, 20_001);
     assert_vault_err(&fx.queue(bad).await, VaultError::InvalidRollRule);
     // Past expiry (plus two more tenors), at 200 USD: re-dated on its own schedule to the
     // first expiry after now, struck at 95 % of 200.
+    let u = fx.user(100 * SOL).await;
+    fx.deposit(&u, 40 * SOL).await.unwrap();
     let expiry = fx.vault().await.params.legs[0].expiry;
     let now = fx.env.now().await;
     fx.advance(expiry - now + 15 * 86_400).await;
@@ -196,9 +200,14 @@ async fn rolling_legs_roll_at_expiry_to_the_rule() {
     let logs = fx.send(&[fx.refresh_nav_ix(&[])], &[]).await.unwrap();
     let ev: LegRolled = events::one(&logs);
     assert_eq!(ev.strike_e6, 190_000_000);
+    // Re-sized to cover half the vault: 50 % of 40 SOL.
+    assert_eq!(ev.quantity, 20 * SOL as i64);
     assert_eq!(ev.expiry, expiry + 3 * 7 * 86_400);
     let leg = fx.vault().await.params.legs[0];
-    assert_eq!((leg.strike_e6, leg.expiry), (190_000_000, ev.expiry));
+    assert_eq!(
+        (leg.strike_e6, leg.expiry, leg.quantity),
+        (190_000_000, ev.expiry, 20 * SOL as i64)
+    );
     // Not again until the next expiry.
     let logs = fx.send(&[fx.refresh_nav_ix(&[])], &[]).await.unwrap();
     assert!(events::decode::<LegRolled>(&logs).is_empty());

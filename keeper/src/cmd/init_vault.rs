@@ -265,6 +265,8 @@ impl VaultFile {
                 vol_bps: l.vol_bps,
                 roll_tenor_days: 0,
                 roll_moneyness_pct: 0,
+                roll_cover_bps: 0,
+                padding: [0; 6],
             };
         }
         let params = VaultParams {

@@ -1,4 +1,5 @@
 //! One module per subcommand.
+pub mod acceptance;
 pub mod backtest;
 pub mod greeks;
 pub mod init_vault;

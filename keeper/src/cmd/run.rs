@@ -67,6 +67,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
         },
         dry_run: cfg.dry_run,
         funding_interval_secs: 3_600,
+        pnl_settle_bps: crate::ops::pnl::DEFAULT_THRESHOLD_BPS,
         vol_threshold_bps: 100,
         vol_window: 720,
     };

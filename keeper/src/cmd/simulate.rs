@@ -16,7 +16,7 @@ use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::pyth::Quote;
 use hedge_localnet::venue::VenueMarket;
 use hedge_math::Fix;
-use hedge_vault::events::{HedgeReconciled, LegRolled, Rebalanced};
+use hedge_vault::events::{HedgeReconciled, Rebalanced};
 use hedge_vault::state::{LegKind, OptionLeg, Vault};
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -89,6 +89,10 @@ pub struct SimulateArgs {
     /// Show the programs' own log lines (natively they print to stdout; hidden by default).
     #[arg(long)]
     pub program_logs: bool,
+    /// Depositors only make their initial deposits (no flows during the run): isolates the
+    /// hedge's own P&L from the effect of other depositors' entries and exits.
+    #[arg(long)]
+    pub no_flows: bool,
     /// Most keeper passes per step: after a partial rebalance (the venue's depth within the
     /// slippage limit), the keeper waits out the cooldown and goes again, up to this many
     /// times, until the vault is back in its band.
@@ -159,6 +163,12 @@ pub struct Report {
     /// (`delta_target × NAV/S` + the legs) from one step to the next, started at the vault's
     /// value: what a perfect, free, continuous hedge of the target would be worth.
     pub quote_nav_per_share_series: Vec<[f64; 4]>,
+    /// Σ over completed withdrawals of (fair USD value of the shares at completion − USD
+    /// paid): what exits left to the other depositors through `complete_withdraw`'s
+    /// min(value at request, value now) rule (USD).
+    pub withdrawal_haircuts_usd: f64,
+    /// Shares outstanding when the dollar view starts (whole shares).
+    pub initial_shares: f64,
     /// 1 − var(r_NAV − r_target) / var(r_collateral), per-step simple returns of the quote
     /// NAV per share, of the target book per share and of the unhedged collateral.
     pub hedge_effectiveness: f64,
@@ -186,6 +196,13 @@ pub struct Report {
     pub reconciliations: u64,
     /// Legs rolled by their roll rule (`LegRolled`).
     pub legs_rolled: u64,
+    /// Change of the USD NAV per share explained by the exposure held over each step:
+    /// Σ (exposure / shares) · ΔS (USD per share). With `hedge_costs`, `funding_pnl` and
+    /// depositor flows, what remains is `nav_change_unexplained`.
+    pub exposure_pnl_per_share: f64,
+    /// USD NAV per share change − `exposure_pnl_per_share` (USD per share): costs, funding,
+    /// rewards, depositors' flows, rounding.
+    pub nav_change_unexplained: f64,
     /// Largest |program net delta − independently computed exposure| (tokens).
     pub max_program_exposure_gap: f64,
     pub wall_secs: f64,
@@ -244,7 +261,8 @@ pub(crate) struct Sim {
     pub(crate) keeper: Keypair,
     keeper_rewards_to: anchor_lang::prelude::Pubkey,
     users: Vec<User>,
-    pending: Vec<bool>,
+    /// Shares each depositor has waiting in a withdrawal request (0 = none).
+    pending: Vec<u64>,
     policy: SendPolicy,
 }
 
@@ -417,6 +435,14 @@ pub fn dollar_view(series: &[[f64; 4]]) -> (f64, f64, f64, f64) {
 pub async fn run_live(args: SimulateArgs) -> anyhow::Result<(Report, Live)> {
     let started = Instant::now();
     validate(&args)?;
+    eprintln!(
+        "simulate: path {}",
+        args.prices
+            .as_ref()
+            .map_or("Merton jump-diffusion (generated)".to_string(), |p| p
+                .display()
+                .to_string())
+    );
     let path = match &args.prices {
         Some(p) => read_prices(p, &args.column)?,
         None => default_path(
@@ -456,15 +482,8 @@ pub async fn run_path(
     };
     let steps = path.len() - 1;
     eprintln!(
-        "simulate: {} steps of {} s, book {:?}, path {}",
-        steps,
-        args.step_secs,
-        args.book,
-        args.prices
-            .as_ref()
-            .map_or("Merton jump-diffusion (generated)".to_string(), |p| {
-                p.display().to_string()
-            })
+        "simulate: {} steps of {} s, book {:?}, prices {:.4} -> {:.4}",
+        steps, args.step_secs, args.book, path[0], path[steps]
     );
 
     // ---- Deploy: vault, perp market with LP, oracle, depositors ----
@@ -509,7 +528,7 @@ pub async fn run_path(
                 qty,
                 0,
             )
-            .rolling(ROLL_TENOR_DAYS, pct);
+            .rolling(ROLL_TENOR_DAYS, pct, 10_000);
         }
     }
     fx.govern(params).await;
@@ -528,7 +547,7 @@ pub async fn run_path(
         markets,
         keeper,
         keeper_rewards_to,
-        pending: vec![false; users.len()],
+        pending: vec![0; users.len()],
         users,
         policy: SendPolicy {
             backoff: std::time::Duration::from_millis(1),
@@ -578,6 +597,8 @@ pub async fn run_path(
         final_sigma: 0.0,
         nav_per_share_series: vec![(0, 1.0)],
         quote_nav_per_share_series: Vec::with_capacity(steps + 1),
+        withdrawal_haircuts_usd: 0.0,
+        initial_shares: 0.0,
         hedge_effectiveness: 0.0,
         tracking_error: 0.0,
         tracking_error_ratio: 0.0,
@@ -592,6 +613,8 @@ pub async fn run_path(
         reconciliations: 0,
         legs_rolled: 0,
         max_program_exposure_gap: 0.0,
+        exposure_pnl_per_share: 0.0,
+        nav_change_unexplained: 0.0,
         wall_secs: 0.0,
     };
     let mut last_index = market_index(&mut sim).await?;
@@ -608,6 +631,7 @@ pub async fn run_path(
             policy: sim.policy.clone(),
             dry_run: false,
             funding_interval_secs: 86_400,
+            pnl_settle_bps: crate::ops::pnl::DEFAULT_THRESHOLD_BPS,
             vol_threshold_bps: 100,
             vol_window: 720,
         },
@@ -620,13 +644,40 @@ pub async fn run_path(
     };
     let vault_address = sim.fx.pdas.vault;
     let cooldown = i64::from(sim.fx.vault().await.params.risk.rebalance_cooldown_secs);
-    // The dollar view starts from the deployed vault.
+    // The vault starts hedged: the keeper runs before the first price move.
+    for _ in 0..args.keeper_passes.max(1) {
+        let t = keeper
+            .tick_vault(&mut LocalChain { env: &mut sim.fx.env }, &watched)
+            .await
+            .context("initial hedge")?;
+        let s = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
+        if !t.rebalanced && !t.margin_moved {
+            break;
+        }
+        r.rebalances += u64::from(t.rebalanced);
+        r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
+        if !s.report.breached && crate::ops::margin::should_run(&s).is_none() {
+            break;
+        }
+        sim.fx.advance(cooldown.saturating_add(1)).await;
+    }
+    // The dollar view starts from the hedged vault.
     let snap0 = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
     let mut book = true_book(&mut sim, path[0], f(snap0.report.band) / SOL as f64).await?;
     let mut target_ps = book.nav_quote / book.shares;
+    r.initial_shares = book.shares;
     r.quote_nav_per_share_series
         .push([0.0, path[0], book.nav_quote / book.shares, target_ps]);
     let mut outside_steps: i64 = 0;
+    let mut last_expiries: Vec<i64> = sim
+        .fx
+        .vault()
+        .await
+        .params
+        .live_legs()
+        .iter()
+        .map(|l| l.expiry)
+        .collect();
     for (step, &price) in path.iter().enumerate().skip(1) {
         sim.fx.env.advance(args.step_secs).await;
         let now = sim.fx.env.now().await;
@@ -636,6 +687,7 @@ pub async fn run_path(
         sim.fx.price_usd = price;
         // The target book moves with the target delta held over the step.
         target_ps += book.target / book.shares * (price - path[step - 1]);
+        r.exposure_pnl_per_share += book.exposure / book.shares * (price - path[step - 1]);
 
         // Funding accrued on the hedge since the last step (the venue's own position).
         let index = market_index(&mut sim).await?;
@@ -650,6 +702,49 @@ pub async fn run_path(
         gex_sum += gex;
         r.gamma_exposure_min = r.gamma_exposure_min.min(gex);
         r.gamma_exposure_max = r.gamma_exposure_max.max(gex);
+
+        // Depositors act first; the keeper then hedges what they changed, as a keeper
+        // running every minute would within a day.
+        for i in 0..if args.no_flows { 0 } else { sim.users.len() } {
+            if sim.pending[i] > 0 {
+                // What the exit is worth at a fair USD NAV per share now, against what it
+                // pays: `complete_withdraw` pays min(value at request, value now) in
+                // collateral, and the difference stays with the other depositors.
+                let shares = sim.pending[i];
+                let fair = true_book(&mut sim, price, 0.0).await?;
+                let before = sim.fx.env.balance(&sim.users[i].collateral).await;
+                let ix = sim.fx.complete_ix_hedged(&sim.users[i], &sim.markets);
+                let kp = sim.users[i].kp.insecure_clone();
+                if sim.refresh_and(ix, &kp).await {
+                    sim.pending[i] = 0;
+                    r.withdrawals += 1;
+                    let paid = sim
+                        .fx
+                        .env
+                        .balance(&sim.users[i].collateral)
+                        .await
+                        .saturating_sub(before);
+                    let fair_usd = shares as f64 / SOL as f64 * fair.nav_quote / fair.shares;
+                    r.withdrawal_haircuts_usd += fair_usd - paid as f64 / SOL as f64 * price;
+                }
+            } else if rng.gen_bool(0.01) {
+                let amount = rng.gen_range(10..=50) * SOL;
+                let ix = sim.fx.deposit_ix(&sim.users[i], amount, 0);
+                let kp = sim.users[i].kp.insecure_clone();
+                if sim.refresh_and(ix, &kp).await {
+                    r.deposits += 1;
+                }
+            } else if rng.gen_bool(0.01) {
+                let shares = sim.fx.env.balance(&sim.users[i].shares).await / 5;
+                if shares > 0 {
+                    let ix = sim.fx.request_ix(&sim.users[i], shares);
+                    let kp = sim.users[i].kp.insecure_clone();
+                    if sim.refresh_and(ix, &kp).await {
+                        sim.pending[i] = shares;
+                    }
+                }
+            }
+        }
 
         // The keeper: exactly the operations of `hedge-keeper run`. A rebalance that took
         // only part of the trade (venue depth within the slippage limit) leaves the vault
@@ -667,13 +762,11 @@ pub async fn run_path(
                     r.vol_updates += u64::from(t.vol_updated);
                     r.reconciliations +=
                         hedge_localnet::events::decode::<HedgeReconciled>(&t.rebalance_logs).len() as u64;
-                    r.legs_rolled +=
-                        hedge_localnet::events::decode::<LegRolled>(&t.rebalance_logs).len() as u64;
                     for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
                         r.rebalances += 1;
                         r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
                     }
-                    if !(t.rebalanced || t.margin_moved || t.funding_settled) {
+                    if !(t.rebalanced || t.margin_moved || t.funding_settled || t.pnl_settled) {
                         break;
                     }
                 }
@@ -698,31 +791,22 @@ pub async fn run_path(
             eprintln!("  step {step}: the hedge was LIQUIDATED");
         }
 
-        // Depositors.
-        for i in 0..sim.users.len() {
-            if sim.pending[i] {
-                let ix = sim.fx.complete_ix_hedged(&sim.users[i], &sim.markets);
-                let kp = sim.users[i].kp.insecure_clone();
-                if sim.refresh_and(ix, &kp).await {
-                    sim.pending[i] = false;
-                    r.withdrawals += 1;
-                }
-            } else if rng.gen_bool(0.01) {
-                let amount = rng.gen_range(10..=50) * SOL;
-                let ix = sim.fx.deposit_ix(&sim.users[i], amount, 0);
-                let kp = sim.users[i].kp.insecure_clone();
-                if sim.refresh_and(ix, &kp).await {
-                    r.deposits += 1;
-                }
-            } else if rng.gen_bool(0.01) {
-                let shares = sim.fx.env.balance(&sim.users[i].shares).await / 5;
-                if shares > 0 {
-                    let ix = sim.fx.request_ix(&sim.users[i], shares);
-                    let kp = sim.users[i].kp.insecure_clone();
-                    sim.pending[i] = sim.refresh_and(ix, &kp).await;
-                }
-            }
-        }
+        // Rolled legs: expiries that moved (whichever instruction rolled them).
+        let expiries: Vec<i64> = sim
+            .fx
+            .vault()
+            .await
+            .params
+            .live_legs()
+            .iter()
+            .map(|l| l.expiry)
+            .collect();
+        r.legs_rolled += expiries
+            .iter()
+            .zip(&last_expiries)
+            .filter(|(a, b)| a != b)
+            .count() as u64;
+        last_expiries = expiries;
 
         // The dollar view, from raw balances, after everything this step did.
         let after = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
@@ -782,6 +866,7 @@ pub async fn run_path(
     let first = r.quote_nav_per_share_series[0];
     let last = r.quote_nav_per_share_series[r.quote_nav_per_share_series.len() - 1];
     r.quote_nav_per_share_ratio = last[2] / first[2];
+    r.nav_change_unexplained = last[2] - first[2] - r.exposure_pnl_per_share;
     r.target_value_ratio = last[3] / first[3];
     r.wall_secs = started.elapsed().as_secs_f64();
     let live = Live {
@@ -922,6 +1007,16 @@ pub fn print(r: &Report) {
         r.end_price / r.start_price
     );
     println!("  hedge effectiveness          {:.4}", r.hedge_effectiveness);
+    println!(
+        "  withdrawal haircuts          {:.2} USD (left to the other depositors by min(value at request, value now))",
+        r.withdrawal_haircuts_usd
+    );
+    println!(
+        "  NAV/share change             {:+.4} USD = exposure held {:+.4} + the rest {:+.4} (costs, funding, rewards, flows)",
+        last[2] - first[2],
+        r.exposure_pnl_per_share,
+        r.nav_change_unexplained
+    );
     println!(
         "  tracking error per step      {:.5} ({:.3} of the price's per-step volatility)",
         r.tracking_error, r.tracking_error_ratio

@@ -5,5 +5,6 @@
 //! those rejections as benign.
 pub mod funding;
 pub mod margin;
+pub mod pnl;
 pub mod rebalance;
 pub mod vol;

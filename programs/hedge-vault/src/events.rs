@@ -233,4 +233,6 @@ pub struct LegRolled {
     pub strike_e6: u64,
     /// New expiry (unix seconds).
     pub expiry: i64,
+    /// Quantity after the roll (underlying base units, signed).
+    pub quantity: i64,
 }

@@ -223,11 +223,18 @@ pub struct OptionLeg {
     /// after its expiry ([`crate::state::Vault::roll_legs`]): deterministic and on-chain,
     /// so a protective-put or covered-call vault runs for years.
     pub roll_tenor_days: u16,
+    /// Size of a rolled leg, bps of the vault's NAV in underlying units at the roll
+    /// (10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep
+    /// `quantity`. A covered call sized once would become uncovered as the vault's NAV in
+    /// tokens changes; this keeps it covered.
+    pub roll_cover_bps: u16,
     /// Call or put.
     pub kind: LegKind,
     /// Strike of a rolled leg, % of the price at the roll (e.g. 100 = at the money,
     /// 110 = 10 % above); 0 without a roll rule.
     pub roll_moneyness_pct: u8,
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 6],
 }
 
 impl OptionLeg {
@@ -240,16 +247,20 @@ impl OptionLeg {
             quantity,
             vol_bps,
             roll_tenor_days: 0,
+            roll_cover_bps: 0,
             kind,
             roll_moneyness_pct: 0,
+            padding: [0; 6],
         }
     }
 
-    /// The same leg with a roll rule: every `tenor_days`, at `moneyness_pct` % of the price.
-    pub fn rolling(self, tenor_days: u16, moneyness_pct: u8) -> Self {
+    /// The same leg with a roll rule: every `tenor_days`, at `moneyness_pct` % of the price,
+    /// sized to `cover_bps` of the vault's NAV at each roll (0 = keep the quantity).
+    pub fn rolling(self, tenor_days: u16, moneyness_pct: u8, cover_bps: u16) -> Self {
         OptionLeg {
             roll_tenor_days: tenor_days,
             roll_moneyness_pct: moneyness_pct,
+            roll_cover_bps: cover_bps,
             ..self
         }
     }
@@ -514,8 +525,9 @@ impl VaultParams {
             );
             let rolls = leg.roll_tenor_days > 0;
             require!(
-                (!rolls && leg.roll_moneyness_pct == 0)
+                (!rolls && leg.roll_moneyness_pct == 0 && leg.roll_cover_bps == 0)
                     || (rolls
+                        && leg.roll_cover_bps <= MAX_ROLL_COVER_BPS
                         && i64::from(leg.roll_tenor_days).saturating_mul(86_400) <= MAX_LEG_TENOR_SECS
                         && (MIN_ROLL_MONEYNESS_PCT..=MAX_ROLL_MONEYNESS_PCT)
                             .contains(&leg.roll_moneyness_pct)),

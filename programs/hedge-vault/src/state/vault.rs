@@ -226,9 +226,16 @@ impl Vault {
 
     /// Rolls every expired leg that has a roll rule: re-dated by whole tenors to the first
     /// expiry after `now`, re-struck at `roll_moneyness_pct` % of `price` (quote per whole
-    /// token; the strike rounds down to the micro-unit). Returns a bitmask of the rolled
-    /// legs. Deterministic: the same (state, now, price) always rolls the same way.
-    pub fn roll_legs(&mut self, now: i64, price: hedge_math::Fix) -> Result<u16> {
+    /// token; the strike rounds down to the micro-unit) and, with `roll_cover_bps`, re-sized
+    /// to that share of `nav_underlying` (the vault's NAV in underlying base units; rounded
+    /// down, at least one unit, sign kept). Returns a bitmask of the rolled legs.
+    /// Deterministic: the same (state, now, price, NAV) always rolls the same way.
+    pub fn roll_legs(
+        &mut self,
+        now: i64,
+        price: hedge_math::Fix,
+        nav_underlying: hedge_math::Fix,
+    ) -> Result<u16> {
         let mut rolled = 0u16;
         let count = usize::from(self.params.leg_count).min(MAX_LEGS);
         for (i, leg) in self.params.legs[..count].iter_mut().enumerate() {
@@ -254,6 +261,16 @@ impl Vault {
                 .and_then(|v| v.checked_mul_int(10_000))
                 .ok_or(VaultError::MathOverflow)?;
             leg.strike_e6 = strike.floor().saturating_to_num::<u64>().max(1);
+            if leg.roll_cover_bps > 0 {
+                let size: i64 = nav_underlying
+                    .checked_mul_int(i128::from(leg.roll_cover_bps))
+                    .and_then(|v| v.checked_div_int(i128::from(BPS)))
+                    .ok_or(VaultError::MathOverflow)?
+                    .floor()
+                    .saturating_to_num::<i64>()
+                    .max(1);
+                leg.quantity = if leg.quantity < 0 { -size } else { size };
+            }
             rolled |= 1u16
                 .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
                 .unwrap_or(0);

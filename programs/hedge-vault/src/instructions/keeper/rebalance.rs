@@ -128,7 +128,7 @@ impl<'info> Rebalance<'info> {
         // deleveraging) are reconciled and priced before anything is decided.
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
-        super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, market.underlying.price)?;
+        super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
         require!(report.breached, VaultError::NoBreach);
         let (venue_index, size) = plan(&vault, &report, &views).ok_or(if vault.withdraw_only {

@@ -17,8 +17,17 @@ pub struct RefreshNav<'info> {
 
 /// Rolls the vault's expired rolling legs at `price` ([`Vault::roll_legs`]) and emits
 /// [`crate::events::LegRolled`] for each.
-pub fn roll_legs(address: Pubkey, vault: &mut Vault, now: i64, price: hedge_math::Fix) -> Result<()> {
-    let rolled = vault.roll_legs(now, price)?;
+pub fn roll_legs(
+    address: Pubkey,
+    vault: &mut Vault,
+    now: i64,
+    market: &crate::oracle::MarketSnapshot,
+    h: &crate::pricing::Holdings,
+) -> Result<()> {
+    let nav_underlying = hedge_math::Fix::from_num(h.nav)
+        .checked_mul(market.collateral_rate)
+        .ok_or(crate::error::VaultError::MathOverflow)?;
+    let rolled = vault.roll_legs(now, market.underlying.price, nav_underlying)?;
     if rolled == 0 {
         return Ok(());
     }
@@ -34,6 +43,7 @@ pub fn roll_legs(address: Pubkey, vault: &mut Vault, now: i64, price: hedge_math
                 leg_index: u8::try_from(i).unwrap_or(u8::MAX),
                 strike_e6: leg.strike_e6,
                 expiry: leg.expiry,
+                quantity: leg.quantity,
             });
         }
     }
@@ -62,7 +72,7 @@ impl RefreshNav<'_> {
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         let address = ctx.accounts.vault.key();
         venues::reconcile(address, &mut vault, &views, clock.unix_timestamp)?;
-        roll_legs(address, &mut vault, clock.unix_timestamp, market.underlying.price)?;
+        roll_legs(address, &mut vault, clock.unix_timestamp, &market, &h)?;
         // The highest funding rate any open position pays (bps per year).
         let paid_bps = views
             .iter()

@@ -1,0 +1,68 @@
+//! Settle a venue's P&L into collateral once it is large against the position.
+//!
+//! Unsettled P&L is dollars at the venue: it carries no delta, but it does not margin the
+//! position either, so in a long trend the margin account's equity stops following its
+//! notional until no collateral can keep it above maintenance. Settling (the venue's
+//! permissionless `settle_pnl`) turns it into collateral, which *is* exposure: the vault's
+//! delta moves by P&L / S, and the rebalance that follows in the same keeper pass brings
+//! it back to target. Settling in chunks of at least `threshold_bps` of the notional (more
+//! than the band) makes that rebalance follow every settlement; settling every small
+//! change would leave the vault biased against the trend inside its band.
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use hedge_math::Fix;
+
+use crate::snapshot::VaultSnapshot;
+
+/// Default threshold: settle once |P&L| reaches 10 % of the position's notional.
+pub const DEFAULT_THRESHOLD_BPS: u32 = 1_000;
+
+/// Venues (indexes) whose unsettled P&L has reached `threshold_bps` of their notional.
+pub fn should_run(s: &VaultSnapshot, threshold_bps: u32) -> Vec<usize> {
+    s.venues
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, v))| {
+            if v.position == 0 {
+                return false;
+            }
+            let position_value = if v.position > 0 {
+                v.notional
+            } else {
+                v.notional.saturating_neg()
+            };
+            let pnl = v.quote_balance.saturating_add(position_value);
+            let limit = v
+                .notional
+                .saturating_mul_int(i128::from(threshold_bps))
+                .saturating_div(Fix::from_num(10_000));
+            pnl.saturating_abs() >= limit
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `settle_pnl` for each of `venues`, then a `refresh_nav`.
+pub fn build(s: &VaultSnapshot, venues: &[usize]) -> Vec<Instruction> {
+    let mut ixs: Vec<Instruction> = venues
+        .iter()
+        .filter_map(|&i| s.venues.get(i))
+        .map(|(cfg, _)| Instruction {
+            program_id: cfg.program_id,
+            accounts: perp_venue::accounts::SettlePnl {
+                market: cfg.market,
+                margin_account: cfg.margin_account,
+                oracle: s.oracles.underlying,
+                collateral_oracle: s.oracles.collateral,
+            }
+            .to_account_metas(None),
+            data: perp_venue::instruction::SettlePnl {}.data(),
+        })
+        .collect();
+    ixs.push(hedge_vault::client::refresh_nav(
+        s.address,
+        s.vault.params.live_venues(),
+        s.oracles,
+    ));
+    ixs
+}
