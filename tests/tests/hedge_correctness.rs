@@ -251,3 +251,55 @@ async fn pricing_instructions_need_every_venue() {
     fx.venues = configured;
     fx.send(&[fx.check_delta_ix()], &[]).await.unwrap();
 }
+
+/// Shares of the fee recipient after `claim_fees` (0 when there was nothing to claim).
+async fn claim(fx: &mut Fixture, venues: &[VenueMarket]) -> u64 {
+    let tp = fx.token_program;
+    let (mint, recipient) = (fx.pdas.share_mint, fx.fee_recipient.pubkey());
+    let rs = fx.env.create_token_account(&mint, &recipient, 0, &tp);
+    let ixs = [fx.refresh_nav_ix(venues), fx.claim_fees_ix(rs)];
+    let r = fx.send(&ixs, &[]).await;
+    if r.is_err() {
+        assert_vault_err(&r, VaultError::ZeroAmount);
+    }
+    fx.env.balance(&rs).await
+}
+
+#[tokio::test]
+async fn performance_fees_are_measured_in_dollars() {
+    // A dollar-neutral vault, 20 % performance fee: the token halves, its USD value per share
+    // does not move, and no performance fee is due — although its value per share in
+    // *collateral* doubled (what the fee used to be measured in).
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    let mut p = fx.vault().await.params;
+    p.fees.performance_fee_bps = 2_000;
+    fx.govern(p).await;
+    hedge(&mut fx, &m).await;
+    claim(&mut fx, &[m]).await; // sets the high-water mark at a marked price
+    fx.set_price(75.0).await;
+    fx.advance(86_400).await;
+    assert_eq!(claim(&mut fx, &[m]).await, 0, "no fee on a token-price move");
+
+    // An unhedged vault (no venue) whose token rises 50 %: a 50 % gain in dollars, 20 % of
+    // it is the fee. Checked against an independent dollar computation.
+    let mut fx = Fixture::new().await;
+    let mut p = fx.default_params();
+    p.fees.performance_fee_bps = 2_000;
+    fx.govern(p).await;
+    let u = fx.user(100 * SOL).await;
+    let ixs = [fx.refresh_nav_ix(&[]), fx.deposit_ix(&u, 100 * SOL, 0)];
+    fx.send(&ixs, &[&u.kp]).await.unwrap();
+    // Without a NAV marked in the slot, a share conversion is refused (the fee needs a price).
+    fx.advance(60).await;
+    assert_vault_err(&fx.deposit(&u, SOL).await, VaultError::NavStale);
+    claim(&mut fx, &[]).await;
+    fx.set_price(225.0).await;
+    fx.advance(86_400).await;
+    let fee_shares = claim(&mut fx, &[]).await;
+    let supply = fx.env.supply(&fx.pdas.share_mint).await;
+    let v = fx.vault().await;
+    let usd_per_share = v.total_assets() as f64 * 225.0 / supply as f64;
+    let fee_usd = fee_shares as f64 * usd_per_share / 1e9;
+    // 100 SOL: 15 000 → 22 500 USD, gain 7 500, 20 % = 1 500 USD.
+    assert!((fee_usd - 1_500.0).abs() < 0.01, "{fee_usd}");
+}

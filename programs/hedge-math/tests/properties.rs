@@ -311,3 +311,55 @@ fn wide_division_edges() {
     }
     assert_eq!(hedge_math::ops::div_u128_by_u64_limbs(5, 0), 0);
 }
+
+/// a·b as 256 bits (high, low), from 64-bit partial products: an independent reference for
+/// the fee formulas' wide arithmetic.
+fn mul256(a: u128, b: u128) -> (u128, u128) {
+    let m = u128::from(u64::MAX);
+    let (a1, a0, b1, b0) = (a >> 64, a & m, b >> 64, b & m);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & m) + (p10 & m);
+    let lo = (p00 & m) | ((mid & m) << 64);
+    let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    (hi, lo)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// The performance fee is the exact ceiling of bps·gain·shares / (10 000 · 2^64) over the
+    /// whole domain of its types (finding: it overflowed at 600 M tokens), or `Overflow`
+    /// exactly when that ceiling does not fit u64.
+    #[test]
+    fn performance_fee_is_exact_over_the_whole_domain(
+        shares in any::<u64>(),
+        hwm in any::<u128>(),
+        gain in any::<u128>(),
+        bps in 0u16..=10_000,
+    ) {
+        use hedge_math::shares::performance_fee;
+        let price = hwm.saturating_add(gain);
+        let gain = price - hwm;
+        let got = performance_fee(shares, price, hwm, bps);
+        if gain == 0 || bps == 0 || shares == 0 {
+            prop_assert_eq!(got, Ok(0));
+        } else {
+            // n = gain · (bps · shares), d = 10 000 · 2^64.
+            let n = mul256(gain, u128::from(bps) * u128::from(shares));
+            let d: u128 = 10_000u128 << 64;
+            match got {
+                Ok(f) => {
+                    // f·d ≥ n > (f − 1)·d
+                    let fd = mul256(u128::from(f), d);
+                    prop_assert!(fd >= n);
+                    let f1d = mul256(u128::from(f) - 1, d);
+                    prop_assert!(f1d < n);
+                }
+                Err(_) => {
+                    // The ceiling exceeds u64::MAX: n > u64::MAX · d.
+                    prop_assert!(n > mul256(u128::from(u64::MAX), d));
+                }
+            }
+        }
+    }
+}

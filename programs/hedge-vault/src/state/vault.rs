@@ -1,6 +1,6 @@
 //! The vault account and its state transitions.
 use anchor_lang::prelude::*;
-use hedge_math::shares;
+use hedge_math::{shares, Fix};
 
 use crate::constants::*;
 use crate::error::{math_err, VaultError};
@@ -131,10 +131,15 @@ pub struct Vault {
     pub accrued_fee_shares: u64,
     /// Last fee accrual (unix seconds).
     pub fees_accrued_at: i64,
-    /// High-water mark of the share price (collateral per share, Q64.64), as
-    /// `[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte aligned natively and
-    /// not on sBPF. Read and written through [`Vault::high_water_mark`].
-    pub high_water_mark_q64: [u64; 2],
+    /// High-water mark of the share's value in the numeraire (quote per whole share,
+    /// I80F48 bits), as `[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte
+    /// aligned natively and not on sBPF. 0 = not yet set. Read and written through
+    /// [`Vault::high_water_mark`]. A dollar-neutral vault pays no performance fee on a
+    /// token-price move.
+    pub high_water_mark_fx: [u64; 2],
+    /// Collateral price at which `refresh_nav` marked NAV in `nav_slot` (quote per whole
+    /// collateral token, I80F48 bits, `[low, high]`): the numeraire of the fee accrual.
+    pub nav_price_fx: [u64; 2],
     /// Perp hedge position (underlying base units, signed; negative = short): the sum of
     /// `venue_positions`, each verified against the venue after every trade.
     pub hedge_position: i64,
@@ -193,6 +198,27 @@ pub struct Vault {
     pub oracle: OracleConfig,
 }
 
+/// `[low, high]` 64-bit limbs of an i128 (zero-copy fields are at most 8-byte aligned).
+fn split(v: i128) -> [u64; 2] {
+    // Splitting into limbs: the truncations are the point.
+    [v as u64, (v >> 64) as u64]
+}
+
+fn join([lo, hi]: [u64; 2]) -> i128 {
+    (i128::from(hi as i64) << 64) | i128::from(lo)
+}
+
+/// The value of one whole share in quote: NAV per share (with the virtual offset) × the
+/// collateral price.
+fn share_value(assets: u64, supply: u64, price: Fix) -> Result<Fix> {
+    let pps_q64 = shares::price_per_share_q64(assets, supply).map_err(math_err)?;
+    let pps = i128::try_from(pps_q64 >> 16)
+        .map(Fix::from_bits)
+        .map_err(|_| VaultError::MathOverflow)?;
+    pps.checked_mul(price)
+        .ok_or_else(|| error!(VaultError::MathOverflow))
+}
+
 impl Vault {
     /// Account size including the discriminator.
     pub const SPACE: usize = 8 + core::mem::size_of::<Vault>();
@@ -207,16 +233,26 @@ impl Vault {
         ]
     }
 
-    /// High-water mark of the share price (collateral per share, Q64.64).
-    pub fn high_water_mark(&self) -> u128 {
-        let [lo, hi] = self.high_water_mark_q64;
-        u128::from(hi) << 64 | u128::from(lo)
+    /// High-water mark of the share's value (quote per whole share); 0 = not yet set.
+    pub fn high_water_mark(&self) -> Fix {
+        Fix::from_bits(join(self.high_water_mark_fx))
     }
 
-    /// Sets the high-water mark (collateral per share, Q64.64).
-    pub fn set_high_water_mark(&mut self, q64: u128) {
-        // Splitting into limbs: the truncations are the point.
-        self.high_water_mark_q64 = [q64 as u64, (q64 >> 64) as u64];
+    /// Sets the high-water mark (quote per whole share).
+    pub fn set_high_water_mark(&mut self, v: Fix) {
+        self.high_water_mark_fx = split(v.to_bits());
+    }
+
+    /// The collateral price NAV was marked at, if it was marked in `slot`.
+    pub fn nav_price(&self, slot: u64) -> Option<Fix> {
+        let p = Fix::from_bits(join(self.nav_price_fx));
+        (self.nav_slot == slot && p > Fix::ZERO).then_some(p)
+    }
+
+    /// Records the collateral price NAV was marked at in `slot`.
+    pub fn set_nav_price(&mut self, slot: u64, price: Fix) {
+        self.nav_slot = slot;
+        self.nav_price_fx = split(price.to_bits());
     }
 
     /// NAV in collateral base units: tracked collateral plus venue equity (floored at 0).
@@ -298,10 +334,12 @@ impl Vault {
             && now.saturating_sub(self.funding_adverse_since) >= i64::from(r.funding_cut_after_secs)
     }
 
-    /// With venues configured, share conversions need venue equity marked in this slot.
+    /// Share conversions need NAV marked in this slot (`refresh_nav` in the same
+    /// transaction) when the vault has venues (their equity is part of NAV) or a
+    /// performance fee (measured in the numeraire, at the price NAV was marked at).
     pub fn require_fresh_nav(&self, slot: u64) -> Result<()> {
-        if self.params.venue_count > 0 {
-            require!(self.nav_slot == slot, VaultError::NavStale);
+        if self.params.venue_count > 0 || self.params.fees.performance_fee_bps > 0 {
+            require!(self.nav_price(slot).is_some(), VaultError::NavStale);
         }
         Ok(())
     }
@@ -319,9 +357,15 @@ impl Vault {
         Ok(())
     }
 
-    /// Accrues management and performance fees up to `now` as fee shares.
-    /// Must run before any share conversion. Returns the fee shares added.
-    pub fn accrue_fees(&mut self, now: i64, share_supply: u64) -> Result<u64> {
+    /// Accrues management and performance fees up to `now` as fee shares. Must run before
+    /// any share conversion. Returns the fee shares added.
+    ///
+    /// The performance fee is measured in the numeraire: the share's value in quote (NAV
+    /// per share × the collateral price NAV was marked at in `slot`) against the high-water
+    /// mark in quote, so a dollar-neutral vault pays none on a token-price move. Without a
+    /// price marked in this slot only the management fee accrues (instructions that convert
+    /// shares require one whenever a performance fee is set: [`Vault::require_fresh_nav`]).
+    pub fn accrue_fees(&mut self, now: i64, share_supply: u64, slot: u64) -> Result<u64> {
         let elapsed = now.saturating_sub(self.fees_accrued_at);
         if elapsed <= 0 {
             return Ok(0);
@@ -329,21 +373,31 @@ impl Vault {
         self.fees_accrued_at = now;
         let assets = self.total_assets();
         let supply = self.total_shares(share_supply)?;
+        let price = self.nav_price(slot);
         if supply == 0 {
-            // Nothing to charge; restart the high-water mark at the current price.
-            self.set_high_water_mark(shares::price_per_share_q64(assets, 0).map_err(math_err)?);
+            // Nothing to charge; restart the high-water mark at the current value.
+            if let Some(p) = price {
+                self.set_high_water_mark(share_value(assets, 0, p)?);
+            }
             return Ok(0);
         }
         let mgmt =
             shares::management_fee(assets, self.params.fees.management_fee_bps, elapsed).map_err(math_err)?;
         let pps = shares::price_per_share_q64(assets, supply).map_err(math_err)?;
-        let perf = shares::performance_fee(
-            supply,
-            pps,
-            self.high_water_mark(),
-            self.params.fees.performance_fee_bps,
-        )
-        .map_err(math_err)?;
+        let hwm = self.high_water_mark();
+        let perf = match price {
+            Some(p) if hwm > Fix::ZERO => {
+                // The mark in collateral per share at today's price (Q64.64).
+                let hwm_collateral = hwm.checked_div(p).ok_or(VaultError::MathOverflow)?;
+                let hwm_q64 = u128::try_from(hwm_collateral.to_bits())
+                    .ok()
+                    .and_then(|b| b.checked_mul(1 << 16))
+                    .ok_or(VaultError::MathOverflow)?;
+                shares::performance_fee(supply, pps, hwm_q64, self.params.fees.performance_fee_bps)
+                    .map_err(math_err)?
+            }
+            _ => 0,
+        };
         let fee_assets = mgmt
             .checked_add(perf)
             .ok_or(VaultError::MathOverflow)?
@@ -353,9 +407,11 @@ impl Vault {
             .accrued_fee_shares
             .checked_add(minted)
             .ok_or(VaultError::MathOverflow)?;
-        let new_supply = supply.checked_add(minted).ok_or(VaultError::MathOverflow)?;
-        let new_pps = shares::price_per_share_q64(assets, new_supply).map_err(math_err)?;
-        self.set_high_water_mark(self.high_water_mark().max(new_pps));
+        if let Some(p) = price {
+            let new_supply = supply.checked_add(minted).ok_or(VaultError::MathOverflow)?;
+            let value = share_value(assets, new_supply, p)?;
+            self.set_high_water_mark(if hwm > value { hwm } else { value });
+        }
         Ok(minted)
     }
 

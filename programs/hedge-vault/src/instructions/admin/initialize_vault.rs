@@ -115,7 +115,8 @@ impl InitializeVault<'_> {
         vault.sigma_bps = args.initial_sigma_bps;
         vault.sigma_updated_at = now;
         vault.fees_accrued_at = now;
-        vault.set_high_water_mark(1u128 << 64);
+        // Set at the first fee accrual with a price (see `Vault::accrue_fees`).
+        vault.set_high_water_mark(hedge_math::Fix::ZERO);
         vault.invariant(0, 0, 0)?;
         crate::events::emit(&VaultInitialized {
             vault: a.vault.key(),

@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, MintTo, TokenAccount, TokenInterface};
 
-use crate::constraints::{check_invariant, now};
+use crate::constraints::check_invariant;
 use crate::error::VaultError;
 use crate::events::FeesClaimed;
 use crate::state::{pause, Staged, Vault};
@@ -40,7 +40,10 @@ impl ClaimFees<'_> {
         let a = ctx.accounts;
         let mut vault = Staged::load(&a.vault)?;
         vault.require_not_paused(pause::CLAIM_FEES)?;
-        vault.accrue_fees(now()?, a.share_mint.supply)?;
+        let clock = Clock::get()?;
+        // Fees crystallise only on NAV marked in this slot, at the price it was marked at.
+        vault.require_fresh_nav(clock.slot)?;
+        vault.accrue_fees(clock.unix_timestamp, a.share_mint.supply, clock.slot)?;
         let shares = vault.accrued_fee_shares;
         require!(shares > 0, VaultError::ZeroAmount);
         vault.accrued_fee_shares = 0;

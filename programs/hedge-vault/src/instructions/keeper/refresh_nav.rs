@@ -81,7 +81,7 @@ impl RefreshNav<'_> {
             .max()
             .unwrap_or(i64::MIN);
         vault.hedge_equity = h.venue_equity;
-        vault.nav_slot = clock.slot;
+        vault.set_nav_price(clock.slot, mark.collateral_price);
         vault.observe_funding(paid_bps, clock.unix_timestamp);
         vault.invariant_params()
     }

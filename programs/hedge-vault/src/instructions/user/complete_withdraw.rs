@@ -70,7 +70,7 @@ impl<'info> CompleteWithdraw<'info> {
         let now = clock.unix_timestamp;
         vault.require_fresh_nav(clock.slot)?;
         require!(now >= a.request.unlock_at, VaultError::WithdrawalNotReady);
-        vault.accrue_fees(now, a.share_mint.supply)?;
+        vault.accrue_fees(now, a.share_mint.supply, clock.slot)?;
 
         let shares_in = a.request.shares;
         let total_shares = vault.total_shares(a.share_mint.supply)?;

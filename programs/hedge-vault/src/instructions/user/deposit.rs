@@ -67,7 +67,7 @@ impl Deposit<'_> {
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
         vault.require_fresh_nav(clock.slot)?;
-        vault.accrue_fees(now, a.share_mint.supply)?;
+        vault.accrue_fees(now, a.share_mint.supply, clock.slot)?;
 
         let before = a.collateral_vault.amount;
         token_interface::transfer_checked(

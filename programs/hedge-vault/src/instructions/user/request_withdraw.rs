@@ -58,7 +58,7 @@ impl RequestWithdraw<'_> {
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
         vault.require_fresh_nav(clock.slot)?;
-        vault.accrue_fees(now, a.share_mint.supply)?;
+        vault.accrue_fees(now, a.share_mint.supply, clock.slot)?;
         let total_shares = vault.total_shares(a.share_mint.supply)?;
         let value =
             shares::assets_for_shares(args.shares, vault.total_assets(), total_shares).map_err(math_err)?;
