@@ -1810,6 +1810,13 @@ export const HedgeVaultIdl = {
             ],
             "name": "expiry",
             "type": "i64"
+          },
+          {
+            "docs": [
+              "Quantity after the roll (underlying base units, signed)."
+            ],
+            "name": "quantity",
+            "type": "i64"
           }
         ],
         "kind": "struct"
@@ -1954,6 +1961,16 @@ export const HedgeVaultIdl = {
             "type": "u16"
           },
           {
+            "name": "roll_cover_bps",
+            "docs": [
+              "Size of a rolled leg, bps of the vault's NAV in underlying units at the roll",
+              "(10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep",
+              "`quantity`. A covered call sized once would become uncovered as the vault's NAV in",
+              "tokens changes; this keeps it covered."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "kind",
             "docs": [
               "Call or put."
@@ -1971,6 +1988,18 @@ export const HedgeVaultIdl = {
               "110 = 10 % above); 0 without a roll rule."
             ],
             "type": "u8"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                6
+              ]
+            }
           }
         ]
       }
@@ -2912,11 +2941,26 @@ export const HedgeVaultIdl = {
             "type": "i64"
           },
           {
-            "name": "high_water_mark_q64",
+            "name": "high_water_mark_fx",
             "docs": [
-              "High-water mark of the share price (collateral per share, Q64.64), as",
-              "`[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte aligned natively and",
-              "not on sBPF. Read and written through [`Vault::high_water_mark`]."
+              "High-water mark of the share's value in the numeraire (quote per whole share,",
+              "I80F48 bits), as `[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte",
+              "aligned natively and not on sBPF. 0 = not yet set. Read and written through",
+              "[`Vault::high_water_mark`]. A dollar-neutral vault pays no performance fee on a",
+              "token-price move."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "nav_price_fx",
+            "docs": [
+              "Collateral price at which `refresh_nav` marked NAV in `nav_slot` (quote per whole",
+              "collateral token, I80F48 bits, `[low, high]`): the numeraire of the fee accrual."
             ],
             "type": {
               "array": [
@@ -3776,6 +3820,14 @@ export const HedgeVaultIdl = {
       ],
       "type": "u32",
       "value": "86400"
+    },
+    {
+      "name": "MAX_ROLL_COVER_BPS",
+      "docs": [
+        "Size of a rolled leg: at most 200 % of NAV (bps)."
+      ],
+      "type": "u16",
+      "value": "20000"
     },
     {
       "name": "MAX_ROLL_MONEYNESS_PCT",
@@ -6429,6 +6481,13 @@ export type HedgeVault = {
             ],
             "name": "expiry",
             "type": "i64"
+          },
+          {
+            "docs": [
+              "Quantity after the roll (underlying base units, signed)."
+            ],
+            "name": "quantity",
+            "type": "i64"
           }
         ],
         "kind": "struct"
@@ -6573,6 +6632,16 @@ export type HedgeVault = {
             "type": "u16"
           },
           {
+            "name": "rollCoverBps",
+            "docs": [
+              "Size of a rolled leg, bps of the vault's NAV in underlying units at the roll",
+              "(10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep",
+              "`quantity`. A covered call sized once would become uncovered as the vault's NAV in",
+              "tokens changes; this keeps it covered."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "kind",
             "docs": [
               "Call or put."
@@ -6590,6 +6659,18 @@ export type HedgeVault = {
               "110 = 10 % above); 0 without a roll rule."
             ],
             "type": "u8"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                6
+              ]
+            }
           }
         ]
       }
@@ -7531,11 +7612,26 @@ export type HedgeVault = {
             "type": "i64"
           },
           {
-            "name": "highWaterMarkQ64",
+            "name": "highWaterMarkFx",
             "docs": [
-              "High-water mark of the share price (collateral per share, Q64.64), as",
-              "`[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte aligned natively and",
-              "not on sBPF. Read and written through [`Vault::high_water_mark`]."
+              "High-water mark of the share's value in the numeraire (quote per whole share,",
+              "I80F48 bits), as `[low 64 bits, high 64 bits]`: a `u128` field would be 16-byte",
+              "aligned natively and not on sBPF. 0 = not yet set. Read and written through",
+              "[`Vault::high_water_mark`]. A dollar-neutral vault pays no performance fee on a",
+              "token-price move."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                2
+              ]
+            }
+          },
+          {
+            "name": "navPriceFx",
+            "docs": [
+              "Collateral price at which `refresh_nav` marked NAV in `nav_slot` (quote per whole",
+              "collateral token, I80F48 bits, `[low, high]`): the numeraire of the fee accrual."
             ],
             "type": {
               "array": [
@@ -8395,6 +8491,14 @@ export type HedgeVault = {
       ],
       "type": "u32",
       "value": "86400"
+    },
+    {
+      "name": "maxRollCoverBps",
+      "docs": [
+        "Size of a rolled leg: at most 200 % of NAV (bps)."
+      ],
+      "type": "u16",
+      "value": "20000"
     },
     {
       "name": "maxRollMoneynessPct",
@@ -9283,6 +9387,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   MAX_PERFORMANCE_FEE_BPS: 3000,
   /** Rebalance cooldown: at most one day (seconds). */
   MAX_REBALANCE_COOLDOWN_SECS: 86400,
+  /** Size of a rolled leg: at most 200 % of NAV (bps). */
+  MAX_ROLL_COVER_BPS: 20000,
   /** See [`MIN_ROLL_MONEYNESS_PCT`]. */
   MAX_ROLL_MONEYNESS_PCT: 200,
   /** See [`MIN_SIGMA_BPS`]. */
