@@ -578,7 +578,12 @@ mod tests {
         // Costs feed back only through NAV (the target is frac × NAV / S, as on chain), a
         // second-order effect: the trades are nearly identical and the fees nearly double.
         assert!(r1.rebalances.abs_diff(r2.rebalances) <= 1);
-        assert!((r2.fees / r1.fees - 2.0).abs() < 0.01, "{} vs {}", r2.fees, r1.fees);
+        assert!(
+            (r2.fees / r1.fees - 2.0).abs() < 0.01,
+            "{} vs {}",
+            r2.fees,
+            r1.fees
+        );
     }
 
     #[test]

@@ -56,7 +56,8 @@ pub struct CompleteWithdraw<'info> {
 
 impl<'info> CompleteWithdraw<'info> {
     /// After the delay, burns the escrowed shares and pays min(value at request, value
-    /// now) in collateral. While the vault holds a hedge, every venue position is first
+    /// now) in collateral, the two compared in the numeraire (USD) when NAV was marked at
+    /// both ends ([`WithdrawRequest::value_at_request_now`]). While the vault holds a hedge, every venue position is first
     /// reduced pro rata to the burned shares (`shares / total shares`), through the same
     /// verified trade as `rebalance`.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
@@ -76,16 +77,21 @@ impl<'info> CompleteWithdraw<'info> {
         let total_shares = vault.total_shares(a.share_mint.supply)?;
         let value_now =
             shares::assets_for_shares(shares_in, vault.total_assets(), total_shares).map_err(math_err)?;
-        let payout = value_now.min(a.request.assets_at_request);
+        let fair = value_now.min(a.request.value_at_request_now(vault.nav_price(clock.slot))?);
+        // The exit unwinds its share of the hedge; what that trade costs against the oracle
+        // (fees, impact) is the exit's own cost, taken from its payout, not from the
+        // depositors who stay.
+        let exit_cost = if vault.hedge_position != 0 {
+            reduce_hedge(a, &mut vault, remaining, shares_in, total_shares, now)?
+        } else {
+            0
+        };
+        let payout = fair.saturating_sub(exit_cost);
         require!(payout > 0, VaultError::ZeroAssetsOut);
         require!(
             payout <= vault.total_collateral && payout <= a.collateral_vault.amount,
             VaultError::InsufficientCollateral
         );
-
-        if vault.hedge_position != 0 {
-            reduce_hedge(a, &mut vault, remaining, shares_in, total_shares, now)?;
-        }
 
         let seeds = vault.signer_seeds();
         token_interface::burn(
@@ -132,7 +138,8 @@ impl<'info> CompleteWithdraw<'info> {
     }
 }
 
-/// Shrinks every venue position by `shares / total_shares`.
+/// Shrinks every venue position by `shares / total_shares`. Returns the trades' cost
+/// against the oracle in collateral base units, rounded up (0 when they filled better).
 fn reduce_hedge<'info>(
     a: &CompleteWithdraw<'info>,
     vault: &mut Vault,
@@ -140,7 +147,7 @@ fn reduce_hedge<'info>(
     shares: u64,
     total_shares: u64,
     now: i64,
-) -> Result<()> {
+) -> Result<u64> {
     let oracle = a
         .underlying_oracle
         .as_ref()
@@ -162,6 +169,7 @@ fn reduce_hedge<'info>(
         seeds: &seeds,
     };
     let mut positions = vault.venue_positions;
+    let mut cost = hedge_math::Fix::ZERO;
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         let pos = positions[i];
         // Towards zero: the hedge is never reduced by more than its share.
@@ -193,6 +201,7 @@ fn reduce_hedge<'info>(
         let req = venues::TradeRequest::for_vault(vault, size, &market, now);
         let fill = venues::verified_trade(cfg, &va, &auth, &req)?;
         positions[i] = fill.position_after;
+        cost = cost.checked_add(fill.cost).ok_or(VaultError::MathOverflow)?;
     }
     let v = vault;
     v.venue_positions = positions;
@@ -201,5 +210,13 @@ fn reduce_hedge<'info>(
         .try_fold(0i64, |acc, p| acc.checked_add(*p))
         .ok_or(VaultError::MathOverflow)?;
     v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
-    Ok(())
+    // Quote → collateral base units at the collateral price, rounded up (in the vault's
+    // favour).
+    let mark = venues::Mark::of(&market, now)?;
+    let units = cost
+        .max(hedge_math::Fix::ZERO)
+        .checked_div(mark.collateral_price)
+        .and_then(|x| x.checked_mul_int(10i128.pow(u32::from(v.decimals))))
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(units.ceil().saturating_to_num())
 }

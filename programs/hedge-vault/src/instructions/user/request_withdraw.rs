@@ -87,6 +87,7 @@ impl RequestWithdraw<'_> {
             bump: ctx.bumps.request,
             shares: args.shares,
             assets_at_request: value,
+            price_at_request_fx: vault.nav_price(clock.slot).map_or(0, |p| p.to_bits()),
             requested_at: now,
             unlock_at,
         });
