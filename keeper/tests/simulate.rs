@@ -67,3 +67,30 @@ fn bad_price_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_input_is_named_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "Date,Close\n").unwrap();
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "Date,Close\n2024-01-01,100\n").unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["--prices".into(), empty.display().to_string()], "need at least two prices"),
+        (vec!["--prices".into(), one.display().to_string()], "need at least two prices"),
+        (vec!["--steps".into(), "0".into()], "--steps must be at least 1"),
+        (vec!["--step-secs".into(), "0".into()], "--step-secs must be > 0"),
+        (vec!["--start-price=-3".into()], "--start-price must be a positive number"),
+        (vec!["--sigma".into(), "9".into()], "--sigma must be within"),
+    ];
+    for (args, msg) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+            .arg("simulate")
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert!(err.contains(msg) && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}
