@@ -76,11 +76,20 @@ fn bad_input_is_named_never_a_panic() {
     let one = dir.path().join("one.csv");
     std::fs::write(&one, "Date,Close\n2024-01-01,100\n").unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (vec!["--prices".into(), empty.display().to_string()], "need at least two prices"),
-        (vec!["--prices".into(), one.display().to_string()], "need at least two prices"),
+        (
+            vec!["--prices".into(), empty.display().to_string()],
+            "need at least two prices",
+        ),
+        (
+            vec!["--prices".into(), one.display().to_string()],
+            "need at least two prices",
+        ),
         (vec!["--steps".into(), "0".into()], "--steps must be at least 1"),
         (vec!["--step-secs".into(), "0".into()], "--step-secs must be > 0"),
-        (vec!["--start-price=-3".into()], "--start-price must be a positive number"),
+        (
+            vec!["--start-price=-3".into()],
+            "--start-price must be a positive number",
+        ),
         (vec!["--sigma".into(), "9".into()], "--sigma must be within"),
     ];
     for (args, msg) in cases {

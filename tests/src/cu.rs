@@ -362,8 +362,13 @@ async fn governed(r: &mut Recorder, p: VaultParams, label: &str) {
     let delay = i64::from(timelock) + 121;
     r.fx.advance(delay).await;
     let ix = r.fx.apply_ix(&authority.pubkey());
-    r.must(&format!("apply_params{suffix}"), &[budget(), ix], &[&authority])
-        .await;
+    let refresh = hedge_vault::client::refresh_nav(r.fx.pdas.vault, &r.fx.venues, r.fx.oracles());
+    r.must(
+        &format!("apply_params{suffix}"),
+        &[budget(), refresh, ix],
+        &[&authority],
+    )
+    .await;
     r.fx.sync_venues().await;
 }
 

@@ -469,6 +469,7 @@ impl Fixture {
                 authority: *signer,
                 vault: self.pdas.vault,
                 pending: self.pending_pda(),
+                share_mint: self.pdas.share_mint,
                 underlying_oracle: self.oracle,
                 collateral_oracle: None,
             },
@@ -480,7 +481,9 @@ impl Fixture {
     pub async fn apply(&mut self) -> TxResult {
         let ix = self.apply_ix(&self.authority.pubkey());
         let a = self.authority.insecure_clone();
-        let r = self.send(&[ix], &[&a]).await;
+        let refresh =
+            hedge_vault::client::refresh_nav(self.pdas.vault, &self.venues, crate::venue::oracles_of(self));
+        let r = self.send(&[refresh, ix], &[&a]).await;
         if r.is_ok() {
             self.sync_venues().await;
         }

@@ -33,6 +33,14 @@ impl VenueMarket {
     }
 }
 
+/// The fixture's oracle accounts (a free function: usable where `self` is borrowed).
+pub fn oracles_of(fx: &Fixture) -> OracleAccounts {
+    OracleAccounts {
+        underlying: fx.oracle,
+        collateral: None,
+    }
+}
+
 /// Market parameters used by the tests: 5 bps fee, depth 100 000 tokens, 10 % / 5 %
 /// margins, 1 % liquidation fee, no funding.
 pub fn market_args(index: u16, feed_id: [u8; 32]) -> perp_venue::InitMarketArgs {

@@ -50,7 +50,7 @@ async fn type_cosplay() {
     assert_anchor_err(&fx.send(&[ix], &[]).await, Anchor::AccountDiscriminatorMismatch);
     // And a Vault where a PendingParams is expected: its seeds differ, so the PDA check fires first.
     let mut ix = fx.apply_ix(&fx.authority.pubkey());
-    ix.accounts[2].pubkey = fx.pdas.vault;
+    ix.accounts[3].pubkey = fx.pdas.vault;
     let a = fx.authority.insecure_clone();
     let res = fx.send(&[ix], &[&a]).await;
     assert!(

@@ -309,9 +309,16 @@ export async function queueCoreIxs(p: Program<HedgeVault>, address: PublicKey, a
 /** Apply the queued change once its timelock has elapsed. */
 export async function applyParamsIxs(p: Program<HedgeVault>, address: PublicKey, v: VaultAccount, authority: PublicKey) {
   return [
+    await refreshNavIx(p, address, v),
     await p.methods
       .applyParams()
-      .accountsPartial({ authority, vault: address, pending: pendingAddress(p.programId, address), ...oracles(v) })
+      .accountsPartial({
+        authority,
+        vault: address,
+        shareMint: v.shareMint,
+        pending: pendingAddress(p.programId, address),
+        ...oracles(v),
+      })
       .remainingAccounts(venueAccounts(v))
       .instruction(),
   ];

@@ -77,6 +77,9 @@ pub const MIN_DELTA_BAND_BPS: u32 = 1;
 /// See [`MIN_DELTA_BAND_BPS`].
 #[constant]
 pub const MAX_DELTA_BAND_BPS: u32 = 5_000;
+/// Rebalance cooldown: at least 10 s (the only limit on forced rebalances).
+#[constant]
+pub const MIN_REBALANCE_COOLDOWN_SECS: u32 = 10;
 /// Rebalance cooldown: at most one day (seconds).
 #[constant]
 pub const MAX_REBALANCE_COOLDOWN_SECS: u32 = 86_400;

@@ -191,6 +191,14 @@ pub enum VaultError {
     VenueHasMargin,
     #[msg("Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)")]
     InvalidRollRule,
+    #[msg("Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances")]
+    CooldownTooShort,
+    #[msg("Oracle publish time is in the future")]
+    OraclePublishTimeInFuture,
+    #[msg("Oracle update older than one this vault has already used")]
+    OracleOlderThanSeen,
+    #[msg("Withdraw-only mode: margin may only come back from the venues")]
+    WithdrawOnlyMargin,
 }
 
 impl From<MathError> for VaultError {

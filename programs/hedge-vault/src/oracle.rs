@@ -97,6 +97,7 @@ fn read_legacy(info: &AccountInfo, feed: &PriceFeedConfig, legacy_program: &Pubk
 }
 
 fn validate(raw: RawPrice, limits: &OracleLimits, now: i64) -> Result<OraclePrice> {
+    require!(raw.publish_time <= now, VaultError::OraclePublishTimeInFuture);
     let age = now.saturating_sub(raw.publish_time);
     require!(age <= i64::from(limits.max_age_secs), VaultError::OracleStale);
     require!(raw.price > 0, VaultError::OracleNonPositivePrice);

@@ -2,7 +2,7 @@
 use anchor_lang::prelude::*;
 use hedge_math::MathError;
 
-#[error_code]
+#[error_code(offset = 7000)]
 pub enum VenueError {
     #[msg("Signer is not the market admin")]
     NotAdmin,

@@ -440,6 +440,10 @@ impl VaultParams {
             r.rebalance_cooldown_secs <= MAX_REBALANCE_COOLDOWN_SECS,
             VaultError::CooldownTooLong
         );
+        require!(
+            r.rebalance_cooldown_secs >= MIN_REBALANCE_COOLDOWN_SECS,
+            VaultError::CooldownTooShort
+        );
         require!(r.max_rebalance_units > 0, VaultError::ZeroMaxRebalance);
         require!(
             r.max_slippage_bps <= MAX_SLIPPAGE_BPS,

@@ -95,9 +95,12 @@ pub mod pause {
     /// `claim_fees`.
     #[constant]
     pub const CLAIM_FEES: u16 = 1 << 5;
+    /// `rebalance_margin` (collateral moves to and from the venues).
+    #[constant]
+    pub const MARGIN: u16 = 1 << 6;
     /// Every defined flag.
     #[constant]
-    pub const ALL: u16 = (1 << 6) - 1;
+    pub const ALL: u16 = (1 << 7) - 1;
 }
 
 /// A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.
@@ -150,6 +153,9 @@ pub struct Vault {
     pub hedge_equity: i64,
     /// Slot of the last `refresh_nav` (or hedge operation that re-marked the venues).
     pub nav_slot: u64,
+    /// Newest oracle publish time this vault has used (unix seconds): an instruction may
+    /// not choose an older update (monotonic per vault).
+    pub last_publish_time: i64,
     /// Total keeper rewards paid (collateral base units).
     pub keeper_rewards_paid: u64,
     /// Since when the hedge has paid funding at or above the policy threshold (unix
@@ -314,6 +320,17 @@ impl Vault {
         Ok(rolled)
     }
 
+    /// Requires an oracle update no older than the newest this vault has used, and
+    /// records it: nobody can pick an older valid update to value the vault.
+    pub fn observe_publish_time(&mut self, publish_time: i64) -> Result<()> {
+        require!(
+            publish_time >= self.last_publish_time,
+            VaultError::OracleOlderThanSeen
+        );
+        self.last_publish_time = publish_time;
+        Ok(())
+    }
+
     /// Records the highest funding rate any venue position pays (bps per year).
     pub fn observe_funding(&mut self, paid_bps: i64, now: i64) {
         let threshold = i64::from(self.params.risk.funding_cut_threshold_bps);
@@ -366,12 +383,17 @@ impl Vault {
     /// price marked in this slot only the management fee accrues (instructions that convert
     /// shares require one whenever a performance fee is set: [`Vault::require_fresh_nav`]).
     pub fn accrue_fees(&mut self, now: i64, share_supply: u64, slot: u64) -> Result<u64> {
+        let assets = self.total_assets();
+        if share_supply == 0 && self.accrued_fee_shares == 0 && assets > 0 {
+            // Value left at zero supply (venue equity, rounding dust) is not a windfall for
+            // the next depositor: it becomes the fee recipient's, at par.
+            self.accrued_fee_shares = assets;
+        }
         let elapsed = now.saturating_sub(self.fees_accrued_at);
         if elapsed <= 0 {
             return Ok(0);
         }
         self.fees_accrued_at = now;
-        let assets = self.total_assets();
         let supply = self.total_shares(share_supply)?;
         let price = self.nav_price(slot);
         if supply == 0 {
@@ -456,7 +478,9 @@ impl Vault {
     /// end of every mutating instruction.
     ///
     /// * tracked collateral is backed: `total_collateral ≤ collateral account balance`;
-    /// * the escrow holds exactly the escrowed shares, and they are part of the supply;
+    /// * the escrow holds at least the escrowed shares (anyone can send it more: a
+    ///   donation is never counted and never blocks anything), and they are part of the
+    ///   supply;
     /// * flags, σ and the book are within their bounds.
     pub fn invariant(&self, collateral_balance: u64, share_supply: u64, escrow_balance: u64) -> Result<()> {
         require!(
@@ -464,7 +488,7 @@ impl Vault {
             VaultError::InvariantViolated
         );
         require!(
-            self.escrowed_shares == escrow_balance && self.escrowed_shares <= share_supply,
+            self.escrowed_shares <= escrow_balance && self.escrowed_shares <= share_supply,
             VaultError::InvariantViolated
         );
         self.invariant_params()

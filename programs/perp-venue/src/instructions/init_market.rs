@@ -57,7 +57,7 @@ impl InitMarket<'_> {
             VenueError::InvalidMarketParams
         );
         require!(
-            a.funding_rate_bps.abs() <= 100_000,
+            a.funding_rate_bps.abs() <= crate::state::MAX_FUNDING_RATE_BPS,
             VenueError::FundingRateOutOfBounds
         );
         let now = Clock::get()?.unix_timestamp;

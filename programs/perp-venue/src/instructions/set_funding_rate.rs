@@ -22,7 +22,7 @@ impl SetFundingRate<'_> {
     /// Accrues the index at the old rate up to now, then switches rate.
     pub fn handler(ctx: Context<Self>, args: SetFundingRateArgs) -> Result<()> {
         require!(
-            args.funding_rate_bps.abs() <= 100_000,
+            args.funding_rate_bps.abs() <= crate::state::MAX_FUNDING_RATE_BPS,
             VenueError::FundingRateOutOfBounds
         );
         let now = Clock::get()?.unix_timestamp;

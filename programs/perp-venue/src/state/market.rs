@@ -7,6 +7,10 @@ use crate::error::{math_err, VenueError};
 pub const MARKET_SEED: &[u8] = b"market";
 /// Pool token account PDA seed: `[POOL_SEED, market]`.
 pub const POOL_SEED: &[u8] = b"pool";
+/// Largest |funding rate| the admin may set: 100 % a year (bps). The vault trusts the
+/// venue's admin with funding; this bounds what a hostile admin can take from a margin
+/// account (at most the notional a year) (docs/security.md).
+pub const MAX_FUNDING_RATE_BPS: i32 = 10_000;
 /// Seconds per 365-day year.
 pub const YEAR_SECS: i64 = 31_536_000;
 

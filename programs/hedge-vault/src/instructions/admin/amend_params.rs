@@ -34,10 +34,17 @@ impl AmendParams<'_> {
         let now = crate::constraints::now()?;
         let mut pending = ctx.accounts.pending.load_mut()?;
         let mut params = pending.params;
+        let in_force = ctx.accounts.vault.load()?.params.timelock_secs;
+        // A timelock the pending change only copied follows the one in force (see
+        // `apply_params`): it stays "copied" through the amendment.
+        let at_queue = u32::try_from(pending.eta.saturating_sub(pending.queued_at)).unwrap_or(u32::MAX);
+        if params.timelock_secs == at_queue {
+            params.timelock_secs = in_force;
+        }
         args.change.apply(&mut params)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
-            .checked_add(i64::from(ctx.accounts.vault.load()?.params.timelock_secs))
+            .checked_add(i64::from(in_force))
             .ok_or(VaultError::MathOverflow)?;
         pending.params = params;
         pending.queued_at = now;

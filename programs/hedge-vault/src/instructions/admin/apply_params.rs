@@ -12,8 +12,10 @@ use crate::venues::{self, Mark};
 pub struct ApplyParams<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ VaultError::NotAuthority)]
+    #[account(mut, has_one = authority @ VaultError::NotAuthority, has_one = share_mint)]
     pub vault: AccountLoader<'info, Vault>,
+    /// The share mint: fees accrue at the old rates before anything changes.
+    pub share_mint: Box<InterfaceAccount<'info, anchor_spl::token_interface::Mint>>,
     #[account(
         mut,
         close = authority,
@@ -37,11 +39,28 @@ impl<'info> ApplyParams<'info> {
     #[inline(never)]
     pub fn handler(ctx: Context<'info, ApplyParams<'info>>) -> Result<()> {
         let now = crate::constraints::now()?;
-        let params = {
+        let in_force = ctx.accounts.vault.load()?.params.timelock_secs;
+        let (mut params, at_queue) = {
             let pending = ctx.accounts.pending.load()?;
-            require!(pending.is_ready(now), VaultError::TimelockNotElapsed);
-            pending.params
+            // An extension made after queueing delays the change too.
+            let extended = pending
+                .queued_at
+                .checked_add(i64::from(in_force))
+                .ok_or(VaultError::MathOverflow)?;
+            require!(
+                pending.is_ready(now) && now >= extended,
+                VaultError::TimelockNotElapsed
+            );
+            // The timelock in force when it was queued (its ETA was set from it).
+            let at_queue = u32::try_from(pending.eta.saturating_sub(pending.queued_at)).unwrap_or(u32::MAX);
+            (pending.params, at_queue)
         };
+        // A change applies only the fields it changes: a timelock it merely copied at
+        // queueing time never undoes an `extend_timelock` made since. A timelock it did
+        // change (shortening included) applies, having waited the timelock in force.
+        if params.timelock_secs == at_queue {
+            params.timelock_secs = in_force;
+        }
         // Legs may have expired while queued.
         let address = ctx.accounts.vault.key();
         params.validate(now, &address)?;
@@ -55,6 +74,12 @@ impl<'info> ApplyParams<'info> {
             },
             now,
         )?;
+        vault.observe_publish_time(market.underlying.publish_time)?;
+        // Fees up to now at the rates in force: a fee change is never retroactive. A
+        // performance fee needs NAV marked in this slot (`refresh_nav` first).
+        let slot = Clock::get()?.slot;
+        vault.require_fresh_nav(slot)?;
+        vault.accrue_fees(now, ctx.accounts.share_mint.supply, slot)?;
         // The venues as they are now, read from the venues.
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &Mark::of(&market, now)?)?;
         venues::reconcile(address, &mut vault, &views, now)?;

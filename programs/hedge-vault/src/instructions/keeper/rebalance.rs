@@ -123,6 +123,7 @@ impl<'info> Rebalance<'info> {
             },
             now,
         )?;
+        vault.observe_publish_time(market.underlying.publish_time)?;
         let mark = Mark::of(&market, now)?;
         // Every venue, read now: positions changed by anyone else (a liquidation, a
         // deleveraging) are reconciled and priced before anything is decided.
@@ -169,6 +170,16 @@ impl<'info> Rebalance<'info> {
             .ok_or(VaultError::MathOverflow)?;
         v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
         v.last_rebalance_at = now;
+        // The trade's cost (fees, impact) left the venue's equity: book it now, rounded up,
+        // so NAV is never overstated until the next `refresh_nav`.
+        let cost_units = cost
+            .max(Fix::ZERO)
+            .checked_div(mark.collateral_price)
+            .and_then(|x| x.checked_mul_int(10i128.pow(u32::from(v.decimals))))
+            .ok_or(VaultError::MathOverflow)?
+            .ceil()
+            .saturating_to_num::<i64>();
+        v.hedge_equity = v.hedge_equity.saturating_sub(cost_units);
 
         // Keeper reward, only now that everything above succeeded.
         let reward = v

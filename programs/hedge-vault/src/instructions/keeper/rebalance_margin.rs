@@ -184,6 +184,7 @@ impl<'info> RebalanceMargin<'info> {
         let mut vault = Staged::load(&a.vault)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
+        vault.require_not_paused(crate::state::pause::MARGIN)?;
         let idx = usize::from(args.venue_index);
         require!(
             idx < usize::from(vault.params.venue_count),
@@ -208,6 +209,7 @@ impl<'info> RebalanceMargin<'info> {
             collateral_oracle,
         };
         venues::check_accounts(&cfg, &va)?;
+        vault.observe_publish_time(market.underlying.publish_time)?;
         let mark = Mark::of(&market, now)?;
         // Every venue, read now: the pending trade is priced from the real holdings.
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
@@ -229,6 +231,8 @@ impl<'info> RebalanceMargin<'info> {
             &vault.params.margin,
         )?;
         require!(amount != 0, VaultError::MarginWithinBounds);
+        // Withdraw-only: collateral only comes back, so exits always find it in the vault.
+        require!(!vault.withdraw_only || amount < 0, VaultError::WithdrawOnlyMargin);
         let seeds = vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
         let t = MarginTransfer {

@@ -68,6 +68,7 @@ impl RefreshNav<'_> {
             },
             clock.unix_timestamp,
         )?;
+        vault.observe_publish_time(market.underlying.publish_time)?;
         let mark = Mark::of(&market, clock.unix_timestamp)?;
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         let address = ctx.accounts.vault.key();

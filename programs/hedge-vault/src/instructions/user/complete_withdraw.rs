@@ -75,8 +75,12 @@ impl<'info> CompleteWithdraw<'info> {
 
         let shares_in = a.request.shares;
         let total_shares = vault.total_shares(a.share_mint.supply)?;
-        let value_now =
-            shares::assets_for_shares(shares_in, vault.total_assets(), total_shares).map_err(math_err)?;
+        // The last holder takes everything: the virtual offset's dust does not stay behind.
+        let value_now = if shares_in == total_shares {
+            vault.total_assets()
+        } else {
+            shares::assets_for_shares(shares_in, vault.total_assets(), total_shares).map_err(math_err)?
+        };
         let fair = value_now.min(a.request.value_at_request_now(vault.nav_price(clock.slot))?);
         // The exit unwinds its share of the hedge; what that trade costs against the oracle
         // (fees, impact) is the exit's own cost, taken from its payout, not from the
@@ -162,6 +166,7 @@ fn reduce_hedge<'info>(
         },
         now,
     )?;
+    vault.observe_publish_time(market.underlying.publish_time)?;
     let seeds = vault.signer_seeds();
     let vault_info = a.vault.to_account_info();
     let auth = venues::VaultAuthority {
