@@ -197,8 +197,6 @@ pub enum VaultError {
     OraclePublishTimeInFuture,
     #[msg("Oracle update older than one this vault has already used")]
     OracleOlderThanSeen,
-    #[msg("Withdraw-only mode: margin may only come back from the venues")]
-    WithdrawOnlyMargin,
 }
 
 impl From<MathError> for VaultError {

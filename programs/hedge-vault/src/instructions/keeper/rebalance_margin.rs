@@ -230,9 +230,10 @@ impl<'info> RebalanceMargin<'info> {
             },
             &vault.params.margin,
         )?;
+        // Withdraw-only: `plan` refuses trades that grow the hedge, so the pending trade is
+        // 0 and margin is sized for the open position only (topped up to keep it alive,
+        // never moved out for a hedge that cannot be opened).
         require!(amount != 0, VaultError::MarginWithinBounds);
-        // Withdraw-only: collateral only comes back, so exits always find it in the vault.
-        require!(!vault.withdraw_only || amount < 0, VaultError::WithdrawOnlyMargin);
         let seeds = vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
         let t = MarginTransfer {
