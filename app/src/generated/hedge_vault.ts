@@ -127,6 +127,15 @@ export const HedgeVaultIdl = {
           ]
         },
         {
+          "name": "share_mint",
+          "docs": [
+            "The share mint: fees accrue at the old rates before anything changes."
+          ],
+          "relations": [
+            "vault"
+          ]
+        },
+        {
           "name": "pending",
           "writable": true,
           "pda": {
@@ -3005,6 +3014,14 @@ export const HedgeVaultIdl = {
             "type": "u64"
           },
           {
+            "name": "last_publish_time",
+            "docs": [
+              "Newest oracle publish time this vault has used (unix seconds): an instruction may",
+              "not choose an older update (monotonic per vault)."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "keeper_rewards_paid",
             "docs": [
               "Total keeper rewards paid (collateral base units)."
@@ -3609,9 +3626,18 @@ export const HedgeVaultIdl = {
             "name": "assets_at_request",
             "docs": [
               "Collateral value of `shares` when requested (collateral base units); the payout",
-              "is min(this, value at completion)."
+              "is min(value at request, value at completion), compared in the numeraire",
+              "([`WithdrawRequest::value_at_request_now`])."
             ],
             "type": "u64"
+          },
+          {
+            "name": "price_at_request_fx",
+            "docs": [
+              "Collateral price NAV was marked at when requested (quote per whole collateral token,",
+              "I80F48 bits; 0 = no price was marked in that slot)."
+            ],
+            "type": "i128"
           },
           {
             "name": "requested_at",
@@ -3675,7 +3701,7 @@ export const HedgeVaultIdl = {
         "Every defined flag."
       ],
       "type": "u16",
-      "value": "63"
+      "value": "127"
     },
     {
       "name": "BPS",
@@ -3724,6 +3750,14 @@ export const HedgeVaultIdl = {
       ],
       "type": "bytes",
       "value": "[101, 115, 99, 114, 111, 119]"
+    },
+    {
+      "name": "MARGIN",
+      "docs": [
+        "`rebalance_margin` (collateral moves to and from the venues)."
+      ],
+      "type": "u16",
+      "value": "64"
     },
     {
       "name": "MAX_ABS_RATE_BPS",
@@ -3900,6 +3934,14 @@ export const HedgeVaultIdl = {
       ],
       "type": "u32",
       "value": "500"
+    },
+    {
+      "name": "MIN_REBALANCE_COOLDOWN_SECS",
+      "docs": [
+        "Rebalance cooldown: at least 10 s (the only limit on forced rebalances)."
+      ],
+      "type": "u32",
+      "value": "10"
     },
     {
       "name": "MIN_ROLL_MONEYNESS_PCT",
@@ -4669,6 +4711,21 @@ export const HedgeVaultIdl = {
       "code": 6085,
       "name": "InvalidRollRule",
       "msg": "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)"
+    },
+    {
+      "code": 6086,
+      "name": "CooldownTooShort",
+      "msg": "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances"
+    },
+    {
+      "code": 6087,
+      "name": "OraclePublishTimeInFuture",
+      "msg": "Oracle publish time is in the future"
+    },
+    {
+      "code": 6088,
+      "name": "OracleOlderThanSeen",
+      "msg": "Oracle update older than one this vault has already used"
     }
   ]
 } as const;
@@ -4795,6 +4852,15 @@ export type HedgeVault = {
           "writable": true,
           "relations": [
             "pending"
+          ]
+        },
+        {
+          "name": "shareMint",
+          "docs": [
+            "The share mint: fees accrue at the old rates before anything changes."
+          ],
+          "relations": [
+            "vault"
           ]
         },
         {
@@ -7676,6 +7742,14 @@ export type HedgeVault = {
             "type": "u64"
           },
           {
+            "name": "lastPublishTime",
+            "docs": [
+              "Newest oracle publish time this vault has used (unix seconds): an instruction may",
+              "not choose an older update (monotonic per vault)."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "keeperRewardsPaid",
             "docs": [
               "Total keeper rewards paid (collateral base units)."
@@ -8280,9 +8354,18 @@ export type HedgeVault = {
             "name": "assetsAtRequest",
             "docs": [
               "Collateral value of `shares` when requested (collateral base units); the payout",
-              "is min(this, value at completion)."
+              "is min(value at request, value at completion), compared in the numeraire",
+              "([`WithdrawRequest::value_at_request_now`])."
             ],
             "type": "u64"
+          },
+          {
+            "name": "priceAtRequestFx",
+            "docs": [
+              "Collateral price NAV was marked at when requested (quote per whole collateral token,",
+              "I80F48 bits; 0 = no price was marked in that slot)."
+            ],
+            "type": "i128"
           },
           {
             "name": "requestedAt",
@@ -8346,7 +8429,7 @@ export type HedgeVault = {
         "Every defined flag."
       ],
       "type": "u16",
-      "value": "63"
+      "value": "127"
     },
     {
       "name": "bps",
@@ -8395,6 +8478,14 @@ export type HedgeVault = {
       ],
       "type": "bytes",
       "value": "[101, 115, 99, 114, 111, 119]"
+    },
+    {
+      "name": "margin",
+      "docs": [
+        "`rebalance_margin` (collateral moves to and from the venues)."
+      ],
+      "type": "u16",
+      "value": "64"
     },
     {
       "name": "maxAbsRateBps",
@@ -8571,6 +8662,14 @@ export type HedgeVault = {
       ],
       "type": "u32",
       "value": "500"
+    },
+    {
+      "name": "minRebalanceCooldownSecs",
+      "docs": [
+        "Rebalance cooldown: at least 10 s (the only limit on forced rebalances)."
+      ],
+      "type": "u32",
+      "value": "10"
     },
     {
       "name": "minRollMoneynessPct",
@@ -9340,6 +9439,21 @@ export type HedgeVault = {
       "code": 6085,
       "name": "invalidRollRule",
       "msg": "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)"
+    },
+    {
+      "code": 6086,
+      "name": "cooldownTooShort",
+      "msg": "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances"
+    },
+    {
+      "code": 6087,
+      "name": "oraclePublishTimeInFuture",
+      "msg": "Oracle publish time is in the future"
+    },
+    {
+      "code": 6088,
+      "name": "oracleOlderThanSeen",
+      "msg": "Oracle update older than one this vault has already used"
     }
   ]
 };
@@ -9350,7 +9464,7 @@ export const HEDGE_VAULT_PROGRAM_ID = "HVau1tZk8ZXjVrjwS7t6Ws3ixGNHykzRwkqfS7pMc
 /** The program's published constants (seeds, hard bounds), from the IDL. */
 export const HEDGE_VAULT_CONSTANTS = {
   /** Every defined flag. */
-  ALL: 63,
+  ALL: 127,
   /** Basis points in 100 %. */
   BPS: 10000n,
   /** `claim_fees`. */
@@ -9363,6 +9477,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   DEPOSIT: 1,
   /** Escrow of shares awaiting withdrawal: `[ESCROW_SEED, vault]`. */
   ESCROW_SEED: new Uint8Array([101, 115, 99, 114, 111, 119]),
+  /** `rebalance_margin` (collateral moves to and from the venues). */
+  MARGIN: 64,
   /** Rates r and q: within ±50 % per year (bps). */
   MAX_ABS_RATE_BPS: 5000,
   /** See [`MIN_DELTA_BAND_BPS`]. */
@@ -9407,6 +9523,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   MIN_MARGIN_BPS: 100,
   /** Adverse move venue margin is sized to survive: 5 % to 90 % of the price (bps). */
   MIN_MARGIN_STRESS_BPS: 500,
+  /** Rebalance cooldown: at least 10 s (the only limit on forced rebalances). */
+  MIN_REBALANCE_COOLDOWN_SECS: 10,
   /** Strike of a rolled leg: 50 % to 200 % of the price at the roll. */
   MIN_ROLL_MONEYNESS_PCT: 50,
   /** Vol bounds accepted for σ and for leg implied vols: 1 % to 500 % (bps). */
@@ -9519,4 +9637,7 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6083: { name: "BookGreeksNotComputed", msg: "Internal: the book was priced for the band only, its vega and theta are unknown" },
   6084: { name: "VenueHasMargin", msg: "A venue still holding vault margin cannot be removed or changed: return the margin first" },
   6085: { name: "InvalidRollRule", msg: "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)" },
+  6086: { name: "CooldownTooShort", msg: "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances" },
+  6087: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
+  6088: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this vault has already used" },
 };

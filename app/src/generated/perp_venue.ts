@@ -1212,107 +1212,107 @@ export const PerpVenueIdl = {
   ],
   "errors": [
     {
-      "code": 6000,
+      "code": 7000,
       "name": "NotAdmin",
       "msg": "Signer is not the market admin"
     },
     {
-      "code": 6001,
+      "code": 7001,
       "name": "NotAuthority",
       "msg": "Signer is not the margin account's authority"
     },
     {
-      "code": 6002,
+      "code": 7002,
       "name": "InvalidMarketParams",
       "msg": "Market parameters out of bounds"
     },
     {
-      "code": 6003,
+      "code": 7003,
       "name": "FundingRateOutOfBounds",
       "msg": "Funding rate out of bounds (±1000 % per year)"
     },
     {
-      "code": 6004,
+      "code": 7004,
       "name": "ZeroAmount",
       "msg": "Amount must be > 0"
     },
     {
-      "code": 6005,
+      "code": 7005,
       "name": "ZeroSize",
       "msg": "Order size must be non-zero"
     },
     {
-      "code": 6006,
+      "code": 7006,
       "name": "SlippageExceeded",
       "msg": "Fill price beyond the limit price"
     },
     {
-      "code": 6007,
+      "code": 7007,
       "name": "InsufficientMargin",
       "msg": "Account would be below initial margin"
     },
     {
-      "code": 6008,
+      "code": 7008,
       "name": "InsufficientCollateral",
       "msg": "Withdrawal larger than the account's collateral"
     },
     {
-      "code": 6009,
+      "code": 7009,
       "name": "InsufficientLiquidity",
       "msg": "The LP pool cannot pay this profit"
     },
     {
-      "code": 6010,
+      "code": 7010,
       "name": "NotLiquidatable",
       "msg": "Account is not below maintenance margin"
     },
     {
-      "code": 6011,
+      "code": 7011,
       "name": "OracleWrongOwner",
       "msg": "Oracle account has the wrong owner"
     },
     {
-      "code": 6012,
+      "code": 7012,
       "name": "OracleInvalidAccount",
       "msg": "Oracle account data is invalid"
     },
     {
-      "code": 6013,
+      "code": 7013,
       "name": "OracleWrongFeed",
       "msg": "Oracle feed id does not match the market"
     },
     {
-      "code": 6014,
+      "code": 7014,
       "name": "OracleNotFullyVerified",
       "msg": "Oracle update is not fully verified"
     },
     {
-      "code": 6015,
+      "code": 7015,
       "name": "OracleStale",
       "msg": "Oracle price is stale"
     },
     {
-      "code": 6016,
+      "code": 7016,
       "name": "OracleNonPositivePrice",
       "msg": "Oracle price is zero or negative"
     },
     {
-      "code": 6017,
+      "code": 7017,
       "name": "OracleConfidenceTooWide",
       "msg": "Oracle confidence interval too wide"
     },
     {
-      "code": 6018,
+      "code": 7018,
       "name": "OracleMissingCollateralFeed",
       "msg": "Collateral oracle required by this market was not passed"
     },
     {
-      "code": 6019,
+      "code": 7019,
       "name": "MathOverflow",
       "msg": "Arithmetic overflow"
     },
     {
-      "code": 6020,
+      "code": 7020,
       "name": "PricingDomain",
       "msg": "Pricing input outside the engine's domain"
     }
@@ -2529,107 +2529,107 @@ export type PerpVenue = {
   ],
   "errors": [
     {
-      "code": 6000,
+      "code": 7000,
       "name": "notAdmin",
       "msg": "Signer is not the market admin"
     },
     {
-      "code": 6001,
+      "code": 7001,
       "name": "notAuthority",
       "msg": "Signer is not the margin account's authority"
     },
     {
-      "code": 6002,
+      "code": 7002,
       "name": "invalidMarketParams",
       "msg": "Market parameters out of bounds"
     },
     {
-      "code": 6003,
+      "code": 7003,
       "name": "fundingRateOutOfBounds",
       "msg": "Funding rate out of bounds (±1000 % per year)"
     },
     {
-      "code": 6004,
+      "code": 7004,
       "name": "zeroAmount",
       "msg": "Amount must be > 0"
     },
     {
-      "code": 6005,
+      "code": 7005,
       "name": "zeroSize",
       "msg": "Order size must be non-zero"
     },
     {
-      "code": 6006,
+      "code": 7006,
       "name": "slippageExceeded",
       "msg": "Fill price beyond the limit price"
     },
     {
-      "code": 6007,
+      "code": 7007,
       "name": "insufficientMargin",
       "msg": "Account would be below initial margin"
     },
     {
-      "code": 6008,
+      "code": 7008,
       "name": "insufficientCollateral",
       "msg": "Withdrawal larger than the account's collateral"
     },
     {
-      "code": 6009,
+      "code": 7009,
       "name": "insufficientLiquidity",
       "msg": "The LP pool cannot pay this profit"
     },
     {
-      "code": 6010,
+      "code": 7010,
       "name": "notLiquidatable",
       "msg": "Account is not below maintenance margin"
     },
     {
-      "code": 6011,
+      "code": 7011,
       "name": "oracleWrongOwner",
       "msg": "Oracle account has the wrong owner"
     },
     {
-      "code": 6012,
+      "code": 7012,
       "name": "oracleInvalidAccount",
       "msg": "Oracle account data is invalid"
     },
     {
-      "code": 6013,
+      "code": 7013,
       "name": "oracleWrongFeed",
       "msg": "Oracle feed id does not match the market"
     },
     {
-      "code": 6014,
+      "code": 7014,
       "name": "oracleNotFullyVerified",
       "msg": "Oracle update is not fully verified"
     },
     {
-      "code": 6015,
+      "code": 7015,
       "name": "oracleStale",
       "msg": "Oracle price is stale"
     },
     {
-      "code": 6016,
+      "code": 7016,
       "name": "oracleNonPositivePrice",
       "msg": "Oracle price is zero or negative"
     },
     {
-      "code": 6017,
+      "code": 7017,
       "name": "oracleConfidenceTooWide",
       "msg": "Oracle confidence interval too wide"
     },
     {
-      "code": 6018,
+      "code": 7018,
       "name": "oracleMissingCollateralFeed",
       "msg": "Collateral oracle required by this market was not passed"
     },
     {
-      "code": 6019,
+      "code": 7019,
       "name": "mathOverflow",
       "msg": "Arithmetic overflow"
     },
     {
-      "code": 6020,
+      "code": 7020,
       "name": "pricingDomain",
       "msg": "Pricing input outside the engine's domain"
     }
@@ -2645,25 +2645,25 @@ export const PERP_VENUE_CONSTANTS = {
 
 /** The program's error codes and messages, from the IDL. */
 export const PERP_VENUE_ERRORS: Record<number, { name: string; msg: string }> = {
-  6000: { name: "NotAdmin", msg: "Signer is not the market admin" },
-  6001: { name: "NotAuthority", msg: "Signer is not the margin account's authority" },
-  6002: { name: "InvalidMarketParams", msg: "Market parameters out of bounds" },
-  6003: { name: "FundingRateOutOfBounds", msg: "Funding rate out of bounds (±1000 % per year)" },
-  6004: { name: "ZeroAmount", msg: "Amount must be > 0" },
-  6005: { name: "ZeroSize", msg: "Order size must be non-zero" },
-  6006: { name: "SlippageExceeded", msg: "Fill price beyond the limit price" },
-  6007: { name: "InsufficientMargin", msg: "Account would be below initial margin" },
-  6008: { name: "InsufficientCollateral", msg: "Withdrawal larger than the account's collateral" },
-  6009: { name: "InsufficientLiquidity", msg: "The LP pool cannot pay this profit" },
-  6010: { name: "NotLiquidatable", msg: "Account is not below maintenance margin" },
-  6011: { name: "OracleWrongOwner", msg: "Oracle account has the wrong owner" },
-  6012: { name: "OracleInvalidAccount", msg: "Oracle account data is invalid" },
-  6013: { name: "OracleWrongFeed", msg: "Oracle feed id does not match the market" },
-  6014: { name: "OracleNotFullyVerified", msg: "Oracle update is not fully verified" },
-  6015: { name: "OracleStale", msg: "Oracle price is stale" },
-  6016: { name: "OracleNonPositivePrice", msg: "Oracle price is zero or negative" },
-  6017: { name: "OracleConfidenceTooWide", msg: "Oracle confidence interval too wide" },
-  6018: { name: "OracleMissingCollateralFeed", msg: "Collateral oracle required by this market was not passed" },
-  6019: { name: "MathOverflow", msg: "Arithmetic overflow" },
-  6020: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
+  7000: { name: "NotAdmin", msg: "Signer is not the market admin" },
+  7001: { name: "NotAuthority", msg: "Signer is not the margin account's authority" },
+  7002: { name: "InvalidMarketParams", msg: "Market parameters out of bounds" },
+  7003: { name: "FundingRateOutOfBounds", msg: "Funding rate out of bounds (±1000 % per year)" },
+  7004: { name: "ZeroAmount", msg: "Amount must be > 0" },
+  7005: { name: "ZeroSize", msg: "Order size must be non-zero" },
+  7006: { name: "SlippageExceeded", msg: "Fill price beyond the limit price" },
+  7007: { name: "InsufficientMargin", msg: "Account would be below initial margin" },
+  7008: { name: "InsufficientCollateral", msg: "Withdrawal larger than the account's collateral" },
+  7009: { name: "InsufficientLiquidity", msg: "The LP pool cannot pay this profit" },
+  7010: { name: "NotLiquidatable", msg: "Account is not below maintenance margin" },
+  7011: { name: "OracleWrongOwner", msg: "Oracle account has the wrong owner" },
+  7012: { name: "OracleInvalidAccount", msg: "Oracle account data is invalid" },
+  7013: { name: "OracleWrongFeed", msg: "Oracle feed id does not match the market" },
+  7014: { name: "OracleNotFullyVerified", msg: "Oracle update is not fully verified" },
+  7015: { name: "OracleStale", msg: "Oracle price is stale" },
+  7016: { name: "OracleNonPositivePrice", msg: "Oracle price is zero or negative" },
+  7017: { name: "OracleConfidenceTooWide", msg: "Oracle confidence interval too wide" },
+  7018: { name: "OracleMissingCollateralFeed", msg: "Collateral oracle required by this market was not passed" },
+  7019: { name: "MathOverflow", msg: "Arithmetic overflow" },
+  7020: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
 };
