@@ -382,6 +382,8 @@ impl Vault {
     /// mark in quote, so a dollar-neutral vault pays none on a token-price move. Without a
     /// price marked in this slot only the management fee accrues (instructions that convert
     /// shares require one whenever a performance fee is set: [`Vault::require_fresh_nav`]).
+    // Own sBPF stack frame: called from handlers that are already large.
+    #[inline(never)]
     pub fn accrue_fees(&mut self, now: i64, share_supply: u64, slot: u64) -> Result<u64> {
         let assets = self.total_assets();
         if share_supply == 0 && self.accrued_fee_shares == 0 && assets > 0 {

@@ -53,7 +53,8 @@ impl<'info> ApplyParams<'info> {
             );
             // The timelock in force when it was queued (its ETA was set from it).
             let at_queue = u32::try_from(pending.eta.saturating_sub(pending.queued_at)).unwrap_or(u32::MAX);
-            (pending.params, at_queue)
+            // Boxed: the parameter set is large for the 4 KB sBPF stack frame.
+            (Box::new(pending.params), at_queue)
         };
         // A change applies only the fields it changes: a timelock it merely copied at
         // queueing time never undoes an `extend_timelock` made since. A timelock it did
@@ -97,7 +98,7 @@ impl<'info> ApplyParams<'info> {
             // venue is flat): nothing is stranded at a venue the vault no longer reaches.
             require!(!moved || view.collateral == 0, VaultError::VenueHasMargin);
         }
-        vault.params = params;
+        vault.params = *params;
         vault.sigma_bps = vault
             .sigma_bps
             .clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
@@ -105,7 +106,7 @@ impl<'info> ApplyParams<'info> {
         check_book_limits(&vault, &report)?;
         crate::events::emit(&ParamsApplied {
             vault: address,
-            params,
+            params: *params,
         });
         Ok(())
     }
