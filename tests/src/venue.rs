@@ -164,6 +164,21 @@ impl Fixture {
             .fold(f64::INFINITY, f64::min)
     }
 
+    /// The venue admin's `set_funding_rate` on `m` (signed by the mint authority, the
+    /// tests' market admin).
+    pub fn set_funding_rate_ix(&self, m: &VenueMarket, funding_rate_bps: i32) -> Instruction {
+        venue_ix(
+            perp_venue::accounts::SetFundingRate {
+                admin: self.mint_authority.pubkey(),
+                market: m.market,
+                oracle: self.oracle,
+            },
+            perp_venue::instruction::SetFundingRate {
+                args: perp_venue::SetFundingRateArgs { funding_rate_bps },
+            },
+        )
+    }
+
     /// A liquidator on market `m`: a funded keypair with its own margin account (which
     /// receives the liquidation penalty).
     pub async fn liquidator(&mut self, m: &VenueMarket) -> (Keypair, Pubkey) {

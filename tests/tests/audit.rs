@@ -265,18 +265,7 @@ async fn r_rebalance_books_its_cost_into_nav() {
 async fn r_the_venue_admin_cannot_set_an_unbounded_funding_rate() {
     let (mut fx, m, _u) = hedged().await;
     let admin = fx.mint_authority.insecure_clone();
-    let ix = hedge_localnet::venue::venue_ix(
-        perp_venue::accounts::SetFundingRate {
-            admin: admin.pubkey(),
-            market: m.market,
-            oracle: fx.oracle,
-        },
-        perp_venue::instruction::SetFundingRate {
-            args: perp_venue::SetFundingRateArgs {
-                funding_rate_bps: 10_001,
-            },
-        },
-    );
+    let ix = fx.set_funding_rate_ix(&m, 10_001);
     let r = fx.send(&[ix], &[&admin]).await;
     assert_eq!(
         custom_code(&r),

@@ -6,7 +6,8 @@
 //!   its perp positions, whatever its venue P&L;
 //! * positions are read from the venue: a liquidation is reconciled, not traded against;
 //! * a trade larger than the venue fills within the slippage limit is made in parts;
-//! * rolling legs roll on-chain, deterministically.
+//! * rolling legs roll on-chain, deterministically (a venue holding margin cannot be
+//!   removed: `audit.rs`, f4).
 use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::venue::{market_args, VenueMarket};
 use hedge_localnet::{assert_vault_err, events};
@@ -211,23 +212,6 @@ async fn rolling_legs_roll_at_expiry_to_the_rule() {
     // Not again until the next expiry.
     let logs = fx.send(&[fx.refresh_nav_ix(&[])], &[]).await.unwrap();
     assert!(events::decode::<LegRolled>(&logs).is_empty());
-}
-
-#[tokio::test]
-async fn a_flat_venue_cannot_be_removed_while_it_holds_margin() {
-    let (mut fx, m, _u) = neutral_vault(None).await;
-    // Margin goes in for the pending hedge; no position yet.
-    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[])
-        .await
-        .expect("margin");
-    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
-    assert!(acc.collateral > 0 && acc.position == 0);
-    let mut p = fx.vault().await.params;
-    p.venue_count = 0;
-    p.venues = Default::default();
-    fx.queue(p).await.unwrap();
-    fx.advance(3_600).await;
-    assert_vault_err(&fx.apply().await, VaultError::VenueHasMargin);
 }
 
 #[tokio::test]

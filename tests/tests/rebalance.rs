@@ -321,18 +321,7 @@ async fn persistent_adverse_funding_shrinks_the_hedge() {
     fx.rebalance(&k, kc, &ms[0], 0).await.unwrap();
     // Funding turns against the short: shorts pay 36.5 % a year.
     let admin = fx.mint_authority.insecure_clone();
-    let ix = hedge_localnet::venue::venue_ix(
-        perp_venue::accounts::SetFundingRate {
-            admin: admin.pubkey(),
-            market: ms[0].market,
-            oracle: fx.oracle,
-        },
-        perp_venue::instruction::SetFundingRate {
-            args: perp_venue::SetFundingRateArgs {
-                funding_rate_bps: -3_650,
-            },
-        },
-    );
+    let ix = fx.set_funding_rate_ix(&ms[0], -3_650);
     fx.send(&[ix], &[&admin]).await.unwrap();
     fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
     let since = fx.vault().await.funding_adverse_since;
@@ -361,18 +350,7 @@ async fn persistent_adverse_funding_shrinks_the_hedge() {
         v.hedge_position
     );
     // Funding back to normal: the policy switches off and the full hedge returns.
-    let ix = hedge_localnet::venue::venue_ix(
-        perp_venue::accounts::SetFundingRate {
-            admin: admin.pubkey(),
-            market: ms[0].market,
-            oracle: fx.oracle,
-        },
-        perp_venue::instruction::SetFundingRate {
-            args: perp_venue::SetFundingRateArgs {
-                funding_rate_bps: 500,
-            },
-        },
-    );
+    let ix = fx.set_funding_rate_ix(&ms[0], 500);
     fx.send(&[ix], &[&admin]).await.unwrap();
     fx.send(&[fx.refresh_nav_ix(&ms)], &[]).await.unwrap();
     assert_eq!(fx.vault().await.funding_adverse_since, 0);

@@ -396,6 +396,12 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
     })
 }
 
+/// The vault's live legs' expiries (a roll moves one).
+async fn leg_expiries(sim: &mut Sim) -> Vec<i64> {
+    let v = sim.fx.vault().await;
+    v.params.live_legs().iter().map(|l| l.expiry).collect()
+}
+
 fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len().max(1) as f64
 }
@@ -669,15 +675,7 @@ pub async fn run_path(
     r.quote_nav_per_share_series
         .push([0.0, path[0], book.nav_quote / book.shares, target_ps]);
     let mut outside_steps: i64 = 0;
-    let mut last_expiries: Vec<i64> = sim
-        .fx
-        .vault()
-        .await
-        .params
-        .live_legs()
-        .iter()
-        .map(|l| l.expiry)
-        .collect();
+    let mut last_expiries = leg_expiries(&mut sim).await;
     for (step, &price) in path.iter().enumerate().skip(1) {
         sim.fx.env.advance(args.step_secs).await;
         let now = sim.fx.env.now().await;
@@ -792,15 +790,7 @@ pub async fn run_path(
         }
 
         // Rolled legs: expiries that moved (whichever instruction rolled them).
-        let expiries: Vec<i64> = sim
-            .fx
-            .vault()
-            .await
-            .params
-            .live_legs()
-            .iter()
-            .map(|l| l.expiry)
-            .collect();
+        let expiries = leg_expiries(&mut sim).await;
         r.legs_rolled += expiries
             .iter()
             .zip(&last_expiries)
@@ -929,18 +919,7 @@ async fn market_index(sim: &mut Sim) -> anyhow::Result<f64> {
 
 async fn set_funding(fx: &mut Fixture, m: &VenueMarket, bps: i32) -> anyhow::Result<()> {
     let admin = fx.mint_authority.insecure_clone();
-    let ix = hedge_localnet::venue::venue_ix(
-        perp_venue::accounts::SetFundingRate {
-            admin: admin.pubkey(),
-            market: m.market,
-            oracle: fx.oracle,
-        },
-        perp_venue::instruction::SetFundingRate {
-            args: perp_venue::SetFundingRateArgs {
-                funding_rate_bps: bps,
-            },
-        },
-    );
+    let ix = fx.set_funding_rate_ix(m, bps);
     fx.send(&[ix], &[&admin])
         .await
         .map_err(|e| anyhow::anyhow!("set_funding_rate: {e}"))?;

@@ -1,6 +1,5 @@
 //! Settle venue funding for the vault's margin accounts on a fixed interval.
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{InstructionData, ToAccountMetas};
 
 use crate::snapshot::VaultSnapshot;
 
@@ -17,16 +16,7 @@ pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
         .params
         .live_venues()
         .iter()
-        .map(|v| Instruction {
-            program_id: v.program_id,
-            accounts: perp_venue::accounts::SettleFunding {
-                market: v.market,
-                margin_account: v.margin_account,
-                oracle: s.oracles.underlying,
-            }
-            .to_account_metas(None),
-            data: perp_venue::instruction::SettleFunding {}.data(),
-        })
+        .map(|v| hedge_vault::client::venue_settle_funding(v, s.oracles))
         .collect();
     ixs.push(hedge_vault::client::refresh_nav(
         s.address,

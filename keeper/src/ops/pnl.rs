@@ -9,7 +9,6 @@
 //! than the band) makes that rebalance follow every settlement; settling every small
 //! change would leave the vault biased against the trend inside its band.
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{InstructionData, ToAccountMetas};
 use hedge_math::Fix;
 
 use crate::snapshot::VaultSnapshot;
@@ -47,17 +46,7 @@ pub fn build(s: &VaultSnapshot, venues: &[usize]) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = venues
         .iter()
         .filter_map(|&i| s.venues.get(i))
-        .map(|(cfg, _)| Instruction {
-            program_id: cfg.program_id,
-            accounts: perp_venue::accounts::SettlePnl {
-                market: cfg.market,
-                margin_account: cfg.margin_account,
-                oracle: s.oracles.underlying,
-                collateral_oracle: s.oracles.collateral,
-            }
-            .to_account_metas(None),
-            data: perp_venue::instruction::SettlePnl {}.data(),
-        })
+        .map(|(cfg, _)| hedge_vault::client::venue_settle_pnl(cfg, s.oracles))
         .collect();
     ixs.push(hedge_vault::client::refresh_nav(
         s.address,

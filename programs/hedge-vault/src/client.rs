@@ -46,6 +46,36 @@ pub fn local_perp_pool(market: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[perp_venue::state::POOL_SEED, market.as_ref()], &perp_venue::ID).0
 }
 
+/// The local perp venue's permissionless `settle_funding` for the vault's margin account
+/// on `v`.
+pub fn venue_settle_funding(v: &VenueConfig, oracles: OracleAccounts) -> Instruction {
+    Instruction {
+        program_id: v.program_id,
+        accounts: perp_venue::accounts::SettleFunding {
+            market: v.market,
+            margin_account: v.margin_account,
+            oracle: oracles.underlying,
+        }
+        .to_account_metas(None),
+        data: perp_venue::instruction::SettleFunding {}.data(),
+    }
+}
+
+/// The local perp venue's permissionless `settle_pnl` for the vault's margin account on `v`.
+pub fn venue_settle_pnl(v: &VenueConfig, oracles: OracleAccounts) -> Instruction {
+    Instruction {
+        program_id: v.program_id,
+        accounts: perp_venue::accounts::SettlePnl {
+            market: v.market,
+            margin_account: v.margin_account,
+            oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+        }
+        .to_account_metas(None),
+        data: perp_venue::instruction::SettlePnl {}.data(),
+    }
+}
+
 /// Appends each venue's market and margin account (read-only), as every instruction that
 /// reads the venues expects them in its remaining accounts.
 pub fn with_venues(mut i: Instruction, venues: &[VenueConfig]) -> Instruction {
