@@ -15,8 +15,9 @@ describe("error messages", () => {
   });
 
   it("attributes a code to the program that failed", () => {
-    const logs = [`Program ${PERP_VENUE_PROGRAM_ID} failed: custom program error: 0x1770`];
-    expect(explainTransactionError({ InstructionError: [0, { Custom: 6000 }] }, logs).message).toBe(
+    // The venue's errors start at 7000 (the vault's at 6000).
+    const logs = [`Program ${PERP_VENUE_PROGRAM_ID} failed: custom program error: 0x1b58`];
+    expect(explainTransactionError({ InstructionError: [0, { Custom: 7000 }] }, logs).message).toBe(
       "Perp venue: Signer is not the market admin",
     );
   });

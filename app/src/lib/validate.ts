@@ -89,4 +89,5 @@ export const PAUSE_FLAGS: { bit: number; name: string; label: string }[] = [
   { bit: C.REBALANCE, name: "REBALANCE", label: "Rebalances" },
   { bit: C.UPDATE_VOL, name: "UPDATE_VOL", label: "Vol updates" },
   { bit: C.CLAIM_FEES, name: "CLAIM_FEES", label: "Fee claims" },
+  { bit: C.MARGIN, name: "MARGIN", label: "Margin moves" },
 ];

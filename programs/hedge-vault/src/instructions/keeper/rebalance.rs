@@ -43,14 +43,46 @@ pub struct Rebalance<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
-/// The rebalance the program makes at this state: `clamp(target − net, ±max_rebalance)`,
-/// routed to the first venue with room in the trade's direction under its cap, and cut to
-/// what that venue fills within the slippage limit ([`venues::max_size_within`]). A trade
-/// that needs more is made in parts: each rebalance takes what fits and the keeper repeats
-/// until the vault is back in its band. `views` are the venues read in this instruction.
-/// Returns (venue index, size), or `None` when no venue can take any of it. Pure: the
-/// keeper calls the same function.
+/// The rebalance the program makes at this state. Returns (venue index, size), or `None`.
+///
+/// 1. **Margin first.** A venue whose position is larger than its margin can carry through
+///    a `margin.stress_move_bps` move — even with every collateral unit the vault holds
+///    posted ([`supported_positions`](super::rebalance_margin::supported_positions)) — is
+///    reduced to what it can carry, whether or not the band is breached: the vault leaves
+///    its band in a controlled way rather than let the venue liquidate the hedge.
+/// 2. **Band.** Otherwise, on a breach: `clamp(target − net, ±max_rebalance)`, routed to the
+///    first venue with room in the trade's direction under its cap and its supported range,
+///    cut to what that venue fills within the slippage limit ([`venues::max_size_within`]).
+///    A trade that needs more is made in parts: each rebalance takes what fits and the
+///    keeper repeats until the vault is back in its band.
+///
+/// `views` are the venues read in this instruction. Pure: the keeper calls the same
+/// function.
 pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<(usize, i64)> {
+    let slippage = vault.params.risk.max_slippage_bps;
+    let unit = 10i128.checked_pow(u32::from(vault.decimals))?;
+    let supported = |view: &VenueView| {
+        super::rebalance_margin::supported_positions(
+            view,
+            vault.total_collateral,
+            report.price,
+            report.collateral_rate,
+            unit,
+            vault.params.margin.stress_move_bps,
+        )
+        .unwrap_or((i64::MIN, i64::MAX))
+    };
+    for (i, view) in views.iter().enumerate() {
+        let (lo, hi) = supported(view);
+        let pos = view.position;
+        if pos < lo || pos > hi {
+            let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
+            let size = pos.clamp(lo, hi).saturating_sub(pos).clamp(-depth, depth);
+            if size != 0 {
+                return Some((i, size));
+            }
+        }
+    }
     if !report.breached {
         return None;
     }
@@ -63,7 +95,6 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     if wanted == 0 {
         return None;
     }
-    let slippage = vault.params.risk.max_slippage_bps;
     let mut perp = views.iter().map(|v| v.position).fold(0i64, i64::saturating_add);
     let plan = vault
         .params
@@ -73,8 +104,13 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         .enumerate()
         .find_map(|(i, (cfg, view))| {
             let cap = i64::try_from(cfg.cap_units).unwrap_or(i64::MAX);
+            let (lo, hi) = supported(view);
             let pos = view.position;
-            let room = pos.saturating_add(wanted).clamp(-cap, cap).saturating_sub(pos);
+            let room = pos
+                .saturating_add(wanted)
+                .clamp(-cap, cap)
+                .clamp(lo.min(pos), hi.max(pos))
+                .saturating_sub(pos);
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
             let size = room.clamp(-depth, depth);
             (size != 0 && size.signum() == wanted.signum()).then_some((i, size))
@@ -92,9 +128,9 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
 
 impl<'info> Rebalance<'info> {
     /// Reads every venue (remaining accounts: `[market, margin account]` per configured
-    /// venue, in order), reconciles the recorded positions, verifies a band breach with the
-    /// on-chain pricing, trades what [`plan`] allows, verifies the fill by re-reading the
-    /// venue, and pays the keeper.
+    /// venue, in order), reconciles the recorded positions, prices the vault, trades what
+    /// [`plan`] decides (a margin-forced reduction, or a band breach), verifies the fill by
+    /// re-reading the venue, and pays the keeper.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
@@ -131,8 +167,9 @@ impl<'info> Rebalance<'info> {
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
-        require!(report.breached, VaultError::NoBreach);
-        let (venue_index, size) = plan(&vault, &report, &views).ok_or(if vault.withdraw_only {
+        let (venue_index, size) = plan(&vault, &report, &views).ok_or(if !report.breached {
+            VaultError::NoBreach
+        } else if vault.withdraw_only {
             VaultError::WithdrawOnly
         } else {
             VaultError::NoVenueCapacity
