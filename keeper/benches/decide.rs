@@ -34,7 +34,7 @@ fn snapshots(n: usize) -> Vec<snapshot::VaultSnapshot> {
                 vol_bps: 0,
                 roll_tenor_days: 0,
                 roll_moneyness_pct: 0,
-                roll_cover_bps: 0,
+                cover_bps: 0,
                 padding: [0; 6],
             };
         }

@@ -83,7 +83,7 @@ async fn every_bound_is_enforced() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
-        roll_cover_bps: 0,
+        cover_bps: 0,
         padding: [0; 6],
     };
     type Edit = Box<dyn Fn(&mut VaultParams)>;
@@ -277,7 +277,7 @@ async fn book_limits_are_checked_when_legs_are_applied() {
             vol_bps: 0,
             roll_tenor_days: 0,
             roll_moneyness_pct: 0,
-            roll_cover_bps: 0,
+            cover_bps: 0,
             padding: [0; 6],
         },
     );
@@ -322,7 +322,7 @@ async fn legs_that_expire_while_queued_are_refused_at_apply() {
             vol_bps: 9_000,
             roll_tenor_days: 0,
             roll_moneyness_pct: 0,
-            roll_cover_bps: 0,
+            cover_bps: 0,
             padding: [0; 6],
         },
     );
@@ -519,7 +519,7 @@ async fn amendments_combine_changes_and_restart_the_timelock() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
-        roll_cover_bps: 0,
+        cover_bps: 0,
         padding: [0; 6],
     };
     // Only the authority amends.

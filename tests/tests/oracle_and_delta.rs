@@ -61,7 +61,7 @@ async fn protective_put_target_matches_the_pricing_engine() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
-        roll_cover_bps: 0,
+        cover_bps: 0,
         padding: [0; 6],
     };
     fx.govern(p).await;
@@ -307,7 +307,7 @@ async fn learned_band_correction_scales_the_whalley_wilmott_width() {
         vol_bps: 0,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
-        roll_cover_bps: 0,
+        cover_bps: 0,
         padding: [0; 6],
     };
     fx.govern(p).await;
@@ -377,7 +377,7 @@ async fn band_pricing_matches_full_pricing_and_limits_need_full() {
             vol_bps: 0,
             roll_tenor_days: 0,
             roll_moneyness_pct: 0,
-            roll_cover_bps: 0,
+            cover_bps: 0,
             padding: [0; 6],
         };
     }

@@ -38,7 +38,7 @@ async fn every_transaction_fits_the_packet_limit() {
         vol_bps: u32::MAX,
         roll_tenor_days: 0,
         roll_moneyness_pct: 0,
-        roll_cover_bps: 0,
+        cover_bps: 0,
         padding: [0; 6],
     };
     let venue = VenueConfig {

@@ -265,7 +265,7 @@ impl VaultFile {
                 vol_bps: l.vol_bps,
                 roll_tenor_days: 0,
                 roll_moneyness_pct: 0,
-                roll_cover_bps: 0,
+                cover_bps: 0,
                 padding: [0; 6],
             };
         }

@@ -379,7 +379,11 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
             },
         )
         .map_err(|e| anyhow::anyhow!("leg pricing: {e:?}"))?;
-        target += leg.quantity as f64 / unit * f(g.delta);
+        // A covering leg's size follows NAV (here the raw-balance NAV).
+        let quantity = leg
+            .size(Fix::from_num(nav_quote / price * unit))
+            .context("leg size overflows")?;
+        target += quantity as f64 / unit * f(g.delta);
     }
     let band = if p.risk.cost_aware_band {
         program_band

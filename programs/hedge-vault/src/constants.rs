@@ -112,7 +112,7 @@ pub const MIN_ROLL_MONEYNESS_PCT: u8 = 50;
 pub const MAX_ROLL_MONEYNESS_PCT: u8 = 200;
 /// Size of a rolled leg: at most 200 % of NAV (bps).
 #[constant]
-pub const MAX_ROLL_COVER_BPS: u16 = 20_000;
+pub const MAX_COVER_BPS: u16 = 20_000;
 /// Longest option leg: two years (seconds).
 #[constant]
 pub const MAX_LEG_TENOR_SECS: i64 = 2 * 31_536_000;

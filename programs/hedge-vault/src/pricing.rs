@@ -257,9 +257,11 @@ fn price_vault(
             }),
         }
         .map_err(math_err)?;
-        let qty = Fix::from_num(leg.quantity);
+        // A covering leg's size follows NAV; a fixed one is its quantity.
+        let quantity = leg.size(nav_underlying).ok_or(VaultError::MathOverflow)?;
+        let qty = Fix::from_num(quantity);
         let qty_whole = match unit_u64 {
-            Some(u) => ratio(leg.quantity, u),
+            Some(u) => ratio(quantity, u),
             None => qty.checked_div_int(unit),
         }
         .ok_or(VaultError::MathOverflow)?;

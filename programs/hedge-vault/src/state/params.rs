@@ -223,11 +223,13 @@ pub struct OptionLeg {
     /// after its expiry ([`crate::state::Vault::roll_legs`]): deterministic and on-chain,
     /// so a protective-put or covered-call vault runs for years.
     pub roll_tenor_days: u16,
-    /// Size of a rolled leg, bps of the vault's NAV in underlying units at the roll
-    /// (10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep
-    /// `quantity`. A covered call sized once would become uncovered as the vault's NAV in
-    /// tokens changes; this keeps it covered.
-    pub roll_cover_bps: u16,
+    /// Size of the leg as a share of the vault: bps of its NAV in underlying units, at all
+    /// times (10 000 = the leg covers the whole vault; the sign of `quantity` is kept, and
+    /// `quantity` records the size at the last roll); 0 = the fixed `quantity`. A covered
+    /// call of a fixed quantity becomes a naked one when the vault's NAV in tokens falls
+    /// below it (a covered call's NAV in tokens falls as the price rises); a covering leg
+    /// never does.
+    pub cover_bps: u16,
     /// Call or put.
     pub kind: LegKind,
     /// Strike of a rolled leg, % of the price at the roll (e.g. 100 = at the money,
@@ -238,6 +240,25 @@ pub struct OptionLeg {
 }
 
 impl OptionLeg {
+    /// The leg's size (underlying base units, signed) for a vault whose NAV is
+    /// `nav_underlying` underlying base units: `cover_bps` of it when set (rounded towards
+    /// zero, sign of `quantity`), the fixed `quantity` otherwise.
+    pub fn size(&self, nav_underlying: hedge_math::Fix) -> Option<i64> {
+        if self.cover_bps == 0 {
+            return Some(self.quantity);
+        }
+        let size: i64 = nav_underlying
+            .checked_mul_int(i128::from(self.cover_bps))?
+            .checked_div_int(i128::from(BPS))?
+            .round_to_zero()
+            .saturating_to_num();
+        Some(if self.quantity < 0 {
+            size.saturating_neg()
+        } else {
+            size
+        })
+    }
+
     /// A leg: `quantity` in underlying base units, strike in millionths of the quote
     /// currency, `vol_bps` 0 for the vault's σ.
     pub fn new(kind: LegKind, strike_e6: u64, expiry: i64, quantity: i64, vol_bps: u32) -> Self {
@@ -247,7 +268,7 @@ impl OptionLeg {
             quantity,
             vol_bps,
             roll_tenor_days: 0,
-            roll_cover_bps: 0,
+            cover_bps: 0,
             kind,
             roll_moneyness_pct: 0,
             padding: [0; 6],
@@ -255,12 +276,12 @@ impl OptionLeg {
     }
 
     /// The same leg with a roll rule: every `tenor_days`, at `moneyness_pct` % of the price,
-    /// sized to `cover_bps` of the vault's NAV at each roll (0 = keep the quantity).
+    /// sized to `cover_bps` of the vault's NAV (0 = the fixed quantity).
     pub fn rolling(self, tenor_days: u16, moneyness_pct: u8, cover_bps: u16) -> Self {
         OptionLeg {
             roll_tenor_days: tenor_days,
             roll_moneyness_pct: moneyness_pct,
-            roll_cover_bps: cover_bps,
+            cover_bps,
             ..self
         }
     }
@@ -529,12 +550,12 @@ impl VaultParams {
             );
             let rolls = leg.roll_tenor_days > 0;
             require!(
-                (!rolls && leg.roll_moneyness_pct == 0 && leg.roll_cover_bps == 0)
-                    || (rolls
-                        && leg.roll_cover_bps <= MAX_ROLL_COVER_BPS
-                        && i64::from(leg.roll_tenor_days).saturating_mul(86_400) <= MAX_LEG_TENOR_SECS
-                        && (MIN_ROLL_MONEYNESS_PCT..=MAX_ROLL_MONEYNESS_PCT)
-                            .contains(&leg.roll_moneyness_pct)),
+                leg.cover_bps <= MAX_COVER_BPS
+                    && ((!rolls && leg.roll_moneyness_pct == 0)
+                        || (rolls
+                            && i64::from(leg.roll_tenor_days).saturating_mul(86_400) <= MAX_LEG_TENOR_SECS
+                            && (MIN_ROLL_MONEYNESS_PCT..=MAX_ROLL_MONEYNESS_PCT)
+                                .contains(&leg.roll_moneyness_pct))),
                 VaultError::InvalidRollRule
             );
         }

@@ -268,7 +268,7 @@ impl Vault {
 
     /// Rolls every expired leg that has a roll rule: re-dated by whole tenors to the first
     /// expiry after `now`, re-struck at `roll_moneyness_pct` % of `price` (quote per whole
-    /// token; the strike rounds down to the micro-unit) and, with `roll_cover_bps`, re-sized
+    /// token; the strike rounds down to the micro-unit) and, with `cover_bps`, re-sized
     /// to that share of `nav_underlying` (the vault's NAV in underlying base units; rounded
     /// down, at least one unit, sign kept). Returns a bitmask of the rolled legs.
     /// Deterministic: the same (state, now, price, NAV) always rolls the same way.
@@ -303,15 +303,10 @@ impl Vault {
                 .and_then(|v| v.checked_mul_int(10_000))
                 .ok_or(VaultError::MathOverflow)?;
             leg.strike_e6 = strike.floor().saturating_to_num::<u64>().max(1);
-            if leg.roll_cover_bps > 0 {
-                let size: i64 = nav_underlying
-                    .checked_mul_int(i128::from(leg.roll_cover_bps))
-                    .and_then(|v| v.checked_div_int(i128::from(BPS)))
-                    .ok_or(VaultError::MathOverflow)?
-                    .floor()
-                    .saturating_to_num::<i64>()
-                    .max(1);
-                leg.quantity = if leg.quantity < 0 { -size } else { size };
+            if leg.cover_bps > 0 {
+                // Record the size at the roll (pricing always uses the current one).
+                let size = leg.size(nav_underlying).ok_or(VaultError::MathOverflow)?;
+                leg.quantity = if size == 0 { leg.quantity.signum() } else { size };
             }
             rolled |= 1u16
                 .checked_shl(u32::try_from(i).unwrap_or(u32::MAX))
