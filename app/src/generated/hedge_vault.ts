@@ -1970,12 +1970,14 @@ export const HedgeVaultIdl = {
             "type": "u16"
           },
           {
-            "name": "roll_cover_bps",
+            "name": "cover_bps",
             "docs": [
-              "Size of a rolled leg, bps of the vault's NAV in underlying units at the roll",
-              "(10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep",
-              "`quantity`. A covered call sized once would become uncovered as the vault's NAV in",
-              "tokens changes; this keeps it covered."
+              "Size of the leg as a share of the vault: bps of its NAV in underlying units, at all",
+              "times (10 000 = the leg covers the whole vault; the sign of `quantity` is kept, and",
+              "`quantity` records the size at the last roll); 0 = the fixed `quantity`. A covered",
+              "call of a fixed quantity becomes a naked one when the vault's NAV in tokens falls",
+              "below it (a covered call's NAV in tokens falls as the price rises); a covering leg",
+              "never does."
             ],
             "type": "u16"
           },
@@ -3768,6 +3770,14 @@ export const HedgeVaultIdl = {
       "value": "5000"
     },
     {
+      "name": "MAX_COVER_BPS",
+      "docs": [
+        "Size of a rolled leg: at most 200 % of NAV (bps)."
+      ],
+      "type": "u16",
+      "value": "20000"
+    },
+    {
       "name": "MAX_DELTA_BAND_BPS",
       "docs": [
         "See [`MIN_DELTA_BAND_BPS`]."
@@ -3854,14 +3864,6 @@ export const HedgeVaultIdl = {
       ],
       "type": "u32",
       "value": "86400"
-    },
-    {
-      "name": "MAX_ROLL_COVER_BPS",
-      "docs": [
-        "Size of a rolled leg: at most 200 % of NAV (bps)."
-      ],
-      "type": "u16",
-      "value": "20000"
     },
     {
       "name": "MAX_ROLL_MONEYNESS_PCT",
@@ -6698,12 +6700,14 @@ export type HedgeVault = {
             "type": "u16"
           },
           {
-            "name": "rollCoverBps",
+            "name": "coverBps",
             "docs": [
-              "Size of a rolled leg, bps of the vault's NAV in underlying units at the roll",
-              "(10 000 = the leg covers the whole vault; the sign of `quantity` is kept); 0 = keep",
-              "`quantity`. A covered call sized once would become uncovered as the vault's NAV in",
-              "tokens changes; this keeps it covered."
+              "Size of the leg as a share of the vault: bps of its NAV in underlying units, at all",
+              "times (10 000 = the leg covers the whole vault; the sign of `quantity` is kept, and",
+              "`quantity` records the size at the last roll); 0 = the fixed `quantity`. A covered",
+              "call of a fixed quantity becomes a naked one when the vault's NAV in tokens falls",
+              "below it (a covered call's NAV in tokens falls as the price rises); a covering leg",
+              "never does."
             ],
             "type": "u16"
           },
@@ -8496,6 +8500,14 @@ export type HedgeVault = {
       "value": "5000"
     },
     {
+      "name": "maxCoverBps",
+      "docs": [
+        "Size of a rolled leg: at most 200 % of NAV (bps)."
+      ],
+      "type": "u16",
+      "value": "20000"
+    },
+    {
       "name": "maxDeltaBandBps",
       "docs": [
         "See [`MIN_DELTA_BAND_BPS`]."
@@ -8582,14 +8594,6 @@ export type HedgeVault = {
       ],
       "type": "u32",
       "value": "86400"
-    },
-    {
-      "name": "maxRollCoverBps",
-      "docs": [
-        "Size of a rolled leg: at most 200 % of NAV (bps)."
-      ],
-      "type": "u16",
-      "value": "20000"
     },
     {
       "name": "maxRollMoneynessPct",
@@ -9481,6 +9485,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   MARGIN: 64,
   /** Rates r and q: within ±50 % per year (bps). */
   MAX_ABS_RATE_BPS: 5000,
+  /** Size of a rolled leg: at most 200 % of NAV (bps). */
+  MAX_COVER_BPS: 20000,
   /** See [`MIN_DELTA_BAND_BPS`]. */
   MAX_DELTA_BAND_BPS: 5000,
   /** See [`MIN_DELTA_TARGET_BPS`]. */
@@ -9503,8 +9509,6 @@ export const HEDGE_VAULT_CONSTANTS = {
   MAX_PERFORMANCE_FEE_BPS: 3000,
   /** Rebalance cooldown: at most one day (seconds). */
   MAX_REBALANCE_COOLDOWN_SECS: 86400,
-  /** Size of a rolled leg: at most 200 % of NAV (bps). */
-  MAX_ROLL_COVER_BPS: 20000,
   /** See [`MIN_ROLL_MONEYNESS_PCT`]. */
   MAX_ROLL_MONEYNESS_PCT: 200,
   /** See [`MIN_SIGMA_BPS`]. */
