@@ -47,7 +47,7 @@ pub struct Rebalance<'info> {
 ///
 /// 1. **Margin first.** A venue whose position is larger than its margin can carry through
 ///    a `margin.stress_move_bps` move — even with every collateral unit the vault holds
-///    posted ([`supported_positions`](super::rebalance_margin::supported_positions)) — is
+///    posted ([`position_limit`](super::rebalance_margin::position_limit)) — is
 ///    reduced to what it can carry, whether or not the band is breached: the vault leaves
 ///    its band in a controlled way rather than let the venue liquidate the hedge.
 /// 2. **Band.** Otherwise, on a breach: `clamp(target − net, ±max_rebalance)`, routed to the
@@ -61,23 +61,48 @@ pub struct Rebalance<'info> {
 pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<(usize, i64)> {
     let slippage = vault.params.risk.max_slippage_bps;
     let unit = 10i128.checked_pow(u32::from(vault.decimals))?;
-    let supported = |view: &VenueView| {
-        super::rebalance_margin::supported_positions(
+    // The position a venue can carry on the side of `pos` (no limit when it overflows).
+    let limit = |view: &VenueView, pos: i64| {
+        let short = pos < 0;
+        super::rebalance_margin::position_limit(
             view,
             vault.total_collateral,
             report.price,
             report.collateral_rate,
             unit,
             vault.params.margin.stress_move_bps,
+            short,
         )
-        .unwrap_or((i64::MIN, i64::MAX))
+        .unwrap_or(if short { i64::MIN } else { i64::MAX })
+    };
+    // Each venue's limit on the side of its open position, computed once (it costs a
+    // division on-chain) and reused below when the trade stays on that side.
+    let open_limits: Vec<i64> = views
+        .iter()
+        .map(|v| if v.position == 0 { 0 } else { limit(v, v.position) })
+        .collect();
+    let within = |i: usize, view: &VenueView, pos: i64| -> i64 {
+        if pos == 0 {
+            return 0;
+        }
+        let same_side = view.position != 0 && (view.position < 0) == (pos < 0);
+        let l = if same_side {
+            open_limits.get(i).copied().unwrap_or_else(|| limit(view, pos))
+        } else {
+            limit(view, pos)
+        };
+        if pos < 0 {
+            pos.max(l)
+        } else {
+            pos.min(l)
+        }
     };
     for (i, view) in views.iter().enumerate() {
-        let (lo, hi) = supported(view);
         let pos = view.position;
-        if pos < lo || pos > hi {
+        let allowed = within(i, view, pos);
+        if allowed != pos {
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
-            let size = pos.clamp(lo, hi).saturating_sub(pos).clamp(-depth, depth);
+            let size = allowed.saturating_sub(pos).clamp(-depth, depth);
             if size != 0 {
                 return Some((i, size));
             }
@@ -104,13 +129,11 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         .enumerate()
         .find_map(|(i, (cfg, view))| {
             let cap = i64::try_from(cfg.cap_units).unwrap_or(i64::MAX);
-            let (lo, hi) = supported(view);
             let pos = view.position;
-            let room = pos
-                .saturating_add(wanted)
-                .clamp(-cap, cap)
-                .clamp(lo.min(pos), hi.max(pos))
-                .saturating_sub(pos);
+            let new = pos.saturating_add(wanted).clamp(-cap, cap);
+            // Never past what the margin can carry (a position already beyond it was
+            // reduced above).
+            let room = within(i, view, new).saturating_sub(pos);
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
             let size = room.clamp(-depth, depth);
             (size != 0 && size.signum() == wanted.signum()).then_some((i, size))

@@ -75,53 +75,53 @@ fn stress_prices(price: Fix, stress_bps: u32) -> Result<[Fix; 2]> {
     Ok([down, up])
 }
 
-/// The positions a venue account can carry, with every collateral unit the vault could
-/// post (`available`) added to its margin, such that a move of `stress_bps` either way
-/// leaves it at or above the venue's maintenance requirement: `[lo, hi]` in underlying
-/// base units (rounded towards zero). A position traded to `P′` at the oracle price leaves
-/// the headroom at price `S′` linear in `P′` (see [`headroom_at`]), so each end of the
-/// stress move gives one bound. `(0, 0)` when even a flat account would be under water;
-/// `None` when a value overflows (then nothing is forced).
-pub fn supported_positions(
+/// The largest position a venue account can carry on one side (`short`: the most negative
+/// position; otherwise the largest long), with every collateral unit the vault could post
+/// (`available`) added to its margin, such that a move of `stress_bps` either way leaves it
+/// at or above the venue's maintenance requirement (underlying base units, rounded towards
+/// zero). A position traded to `P′` at the oracle price leaves the headroom at price `S′`
+/// linear in `P′` (see [`headroom_at`]), so each end of the stress move whose slope binds
+/// gives one bound (one division each: this runs in `rebalance`). 0 when even a flat
+/// account would be under water; `None` when a value overflows (then nothing is forced).
+pub fn position_limit(
     view: &VenueView,
     available: u64,
     price: Fix,
     collateral_rate: Fix,
     unit: i128,
     stress_bps: u32,
-) -> Option<(i64, i64)> {
-    let whole = |x: i128| Fix::from_num(x).checked_div_int(unit);
-    let c = whole(i128::from(view.collateral).checked_add(i128::from(available))?)?
-        .checked_mul(collateral_rate)?;
-    let p = whole(i128::from(view.position))?;
-    let mm = Fix::from_num(view.maintenance_margin_bps).checked_div_int(i128::from(BPS))?;
+    short: bool,
+) -> Option<i64> {
+    // Base units to whole tokens with 64-bit divisions (`ratio`), as `pricing.rs` does.
+    let unit = u64::try_from(unit).ok()?;
+    let c = hedge_math::ops::ratio_u64(view.collateral.checked_add(available)?, unit)?.checked_mul(collateral_rate)?;
+    let p = hedge_math::ops::ratio(view.position, unit)?;
+    let mm = hedge_math::ops::ratio_u64(u64::from(view.maintenance_margin_bps), BPS)?;
     // The account's value with the position closed at the oracle: quote + P·S.
     let closed = view.quote_balance.checked_add(p.checked_mul(price)?)?;
-    let mut lo: Option<Fix> = None;
-    let mut hi: Option<Fix> = None;
+    let mut limit: Option<Fix> = None;
     for s in stress_prices(price, stress_bps).ok()? {
         // Headroom at S′ of P′: a + P′·(S′ − S) − mm·|P′|·S′, with a = c·S′ + closed.
         let a = c.checked_mul(s)?.checked_add(closed)?;
         if a < Fix::ZERO {
-            return Some((0, 0));
+            return Some(0);
         }
-        let short_slope = s.checked_mul(Fix::ONE.checked_add(mm)?)?.checked_sub(price)?;
-        if short_slope > Fix::ZERO {
-            let bound = a.checked_div(short_slope)?.checked_neg()?;
-            lo = Some(lo.map_or(bound, |l| l.max(bound)));
-        }
-        let long_slope = price.checked_sub(s.checked_mul(Fix::ONE.checked_sub(mm)?)?)?;
-        if long_slope > Fix::ZERO {
-            let bound = a.checked_div(long_slope)?;
-            hi = Some(hi.map_or(bound, |h| h.min(bound)));
+        // How fast the headroom falls per unit of |P′| on this side at this end.
+        let slope = if short {
+            s.checked_mul(Fix::ONE.checked_add(mm)?)?.checked_sub(price)?
+        } else {
+            price.checked_sub(s.checked_mul(Fix::ONE.checked_sub(mm)?)?)?
+        };
+        if slope > Fix::ZERO {
+            let bound = a.checked_div(slope)?;
+            limit = Some(limit.map_or(bound, |l| l.min(bound)));
         }
     }
-    let units =
-        |x: Fix| -> Option<i64> { Some(x.checked_mul_int(unit)?.round_to_zero().saturating_to_num()) };
-    Some((
-        lo.map_or(Some(i64::MIN), units)?,
-        hi.map_or(Some(i64::MAX), units)?,
-    ))
+    let size: i64 = match limit {
+        None => i64::MAX,
+        Some(l) => l.checked_mul_int(i128::from(unit))?.round_to_zero().saturating_to_num(),
+    };
+    Some(if short { size.saturating_neg() } else { size })
 }
 
 /// Headroom of a venue account over the venue's maintenance requirement at price `s`
