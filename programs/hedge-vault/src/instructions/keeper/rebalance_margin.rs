@@ -94,7 +94,8 @@ pub fn position_limit(
 ) -> Option<i64> {
     // Base units to whole tokens with 64-bit divisions (`ratio`), as `pricing.rs` does.
     let unit = u64::try_from(unit).ok()?;
-    let c = hedge_math::ops::ratio_u64(view.collateral.checked_add(available)?, unit)?.checked_mul(collateral_rate)?;
+    let c = hedge_math::ops::ratio_u64(view.collateral.checked_add(available)?, unit)?
+        .checked_mul(collateral_rate)?;
     let p = hedge_math::ops::ratio(view.position, unit)?;
     let mm = hedge_math::ops::ratio_u64(u64::from(view.maintenance_margin_bps), BPS)?;
     // The account's value with the position closed at the oracle: quote + P·S.
@@ -119,7 +120,10 @@ pub fn position_limit(
     }
     let size: i64 = match limit {
         None => i64::MAX,
-        Some(l) => l.checked_mul_int(i128::from(unit))?.round_to_zero().saturating_to_num(),
+        Some(l) => l
+            .checked_mul_int(i128::from(unit))?
+            .round_to_zero()
+            .saturating_to_num(),
     };
     Some(if short { size.saturating_neg() } else { size })
 }
