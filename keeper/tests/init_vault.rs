@@ -85,3 +85,41 @@ fn invalid_definitions_are_refused_before_sending() {
     let typo = example(&mint, Some(&mint)).replace("timelock_secs", "timelock_sec");
     assert!(toml::from_str::<VaultFile>(&typo).is_err());
 }
+
+#[test]
+fn a_rolling_covering_leg_is_read_and_validated() {
+    let mint = anchor_lang::prelude::Pubkey::new_unique().to_string();
+    let auth = anchor_lang::prelude::Pubkey::new_unique();
+    let market = anchor_lang::prelude::Pubkey::new_unique().to_string();
+    // The example's commented leg, uncommented.
+    let with_leg = |pct: u8| {
+        example(&mint, Some(&market))
+            .replace("# [[legs]]", "[[legs]]")
+            .replace("# kind = \"put\"", "kind = \"put\"")
+            .replace("# strike = 150.0", "strike = 150.0")
+            .replace("# expiry = 1767225600", "expiry = 1767225600")
+            .replace("# quantity = 1 ", "quantity = 1 ")
+            .replace("# cover_bps = 10000", "cover_bps = 10000")
+            .replace("# roll_tenor_days = 30", "roll_tenor_days = 30")
+            .replace(
+                "# roll_moneyness_pct = 100",
+                &format!("roll_moneyness_pct = {pct}"),
+            )
+    };
+    let file: VaultFile = toml::from_str(&with_leg(100)).unwrap();
+    let plan = file.plan(auth, 1_767_000_000).unwrap();
+    let leg = plan.params.legs[0];
+    assert_eq!(
+        (
+            plan.params.leg_count,
+            leg.cover_bps,
+            leg.roll_tenor_days,
+            leg.roll_moneyness_pct
+        ),
+        (1, 10_000, 30, 100)
+    );
+    // A strike at 30 % of the price at the roll is out of bounds, and said so.
+    let file: VaultFile = toml::from_str(&with_leg(30)).unwrap();
+    let e = file.plan(auth, 1_767_000_000).unwrap_err().to_string();
+    assert!(e.contains("InvalidRollRule") || e.contains("Roll rule"), "{e}");
+}

@@ -71,6 +71,15 @@ pub struct LegFile {
     /// Implied vol (bps); 0 = use the vault's σ.
     #[serde(default)]
     pub vol_bps: u32,
+    /// Roll rule: tenor (days; 0 = the leg expires and stops counting).
+    #[serde(default)]
+    pub roll_tenor_days: u16,
+    /// Roll rule: strike of a rolled leg, % of the price at the roll (0 without a rule).
+    #[serde(default)]
+    pub roll_moneyness_pct: u8,
+    /// Size as a share of NAV (bps; 0 = the fixed `quantity`, whose sign is kept).
+    #[serde(default)]
+    pub cover_bps: u16,
 }
 
 /// The vault definition file.
@@ -263,9 +272,9 @@ impl VaultFile {
                 expiry: l.expiry,
                 quantity: l.quantity,
                 vol_bps: l.vol_bps,
-                roll_tenor_days: 0,
-                roll_moneyness_pct: 0,
-                cover_bps: 0,
+                roll_tenor_days: l.roll_tenor_days,
+                roll_moneyness_pct: l.roll_moneyness_pct,
+                cover_bps: l.cover_bps,
                 padding: [0; 6],
             };
         }
