@@ -283,6 +283,10 @@ pub struct Series {
     pub band: Vec<f64>,
     pub rebalanced: Vec<bool>,
     pub cum_cost: Vec<f64>,
+    /// The dollar view: the vault's value (quote, per unit of collateral at the start) and
+    /// the target book's, after each step.
+    pub value: Vec<f64>,
+    pub target_value: Vec<f64>,
 }
 
 /// Outcome of one path. Money is in quote units per unit of collateral.
@@ -305,6 +309,17 @@ pub struct PathResult {
     pub rebalances: usize,
     /// Final value of collateral + hedge − costs, minus the starting price.
     pub final_pnl: f64,
+    /// The dollar view (as `simulate`'s): 1 − var(r_value − r_target) / var(r_price), with
+    /// per-step simple returns of the vault's value, the target book's and the price.
+    pub hedge_effectiveness: f64,
+    /// Standard deviation of the per-step return difference r_value − r_target.
+    pub tracking_error: f64,
+    /// The same, as a fraction of the price's per-step volatility.
+    pub tracking_error_ratio: f64,
+    /// Largest peak-to-trough fall of the vault's value (fraction).
+    pub max_drawdown: f64,
+    /// Steps that ended outside the band (band policies).
+    pub steps_outside_band: usize,
     #[serde(skip)]
     pub series: Option<Series>,
 }
@@ -376,6 +391,10 @@ pub fn run_path(
     let mut h = d0 - 1.0; // hedge position (collateral units)
     let mut hedge_pnl = 0.0;
     let (mut sum_e, mut sum_e2) = (0.0, 0.0);
+    // Dollar view: per-step returns of value, target book and price.
+    let (mut prev_value, mut prev_target) = (prices[0], prices[0]);
+    let (mut sum_d, mut sum_d2, mut sum_p, mut sum_p2) = (0.0, 0.0, 0.0, 0.0);
+    let mut peak = prices[0];
     let mut series = record.then(Series::default);
     for i in 0..n - 1 {
         let s = prices[i];
@@ -415,6 +434,22 @@ pub fn run_path(
             book.eval(s1, t + dt)
         };
         let err = actual - (vt + offset);
+        let target_value = vt + offset;
+        let d = actual / prev_value - target_value / prev_target;
+        let rp = s1 / s - 1.0;
+        sum_d += d;
+        sum_d2 += d * d;
+        sum_p += rp;
+        sum_p2 += rp * rp;
+        prev_value = actual;
+        prev_target = target_value;
+        peak = peak.max(actual);
+        if peak > 0.0 {
+            r.max_drawdown = r.max_drawdown.max(1.0 - actual / peak);
+        }
+        if !matches!(policy, Policy::TimeBased { .. }) && (1.0 + h - target).abs() > band * (1.0 + 1e-9) {
+            r.steps_outside_band += 1;
+        }
         sum_e += err;
         sum_e2 += err * err;
         r.max_abs_error = r.max_abs_error.max(err.abs());
@@ -427,10 +462,19 @@ pub fn run_path(
             ser.band.push(band);
             ser.rebalanced.push(traded);
             ser.cum_cost.push(r.fees + r.impact - r.funding);
+            ser.value.push(actual);
+            ser.target_value.push(target_value);
         }
     }
     let m = (n - 1) as f64;
     r.error_stdev = (sum_e2 / m - (sum_e / m).powi(2)).max(0.0).sqrt();
+    let var_d = (sum_d2 / m - (sum_d / m).powi(2)).max(0.0);
+    let var_p = (sum_p2 / m - (sum_p / m).powi(2)).max(0.0);
+    r.tracking_error = var_d.sqrt();
+    if var_p > 0.0 {
+        r.hedge_effectiveness = 1.0 - var_d / var_p;
+        r.tracking_error_ratio = var_d.sqrt() / var_p.sqrt();
+    }
     r.final_pnl = prices[n - 1] + hedge_pnl - r.fees - r.impact + r.funding - prices[0];
     r.series = series;
     r

@@ -152,13 +152,13 @@ pub fn single_path_table(rows: &[(String, PathResult)]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "| policy | final error | max \\|error\\| | tracking sd | fees | impact | funding | turnover | rebalances | final P&L |"
+        "| policy | final error | max \\|error\\| | tracking sd | fees | impact | funding | turnover | rebalances | final P&L | hedge eff. | TE / vol | max DD |"
     );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (p, r) in rows {
         let _ = writeln!(
             s,
-            "| {p} | {:+.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:+.3} | {:.1} | {} | {:+.3} |",
+            "| {p} | {:+.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:+.3} | {:.1} | {} | {:+.3} | {:.4} | {:.3} | {:.1} % |",
             r.final_error,
             r.max_abs_error,
             r.error_stdev,
@@ -167,7 +167,10 @@ pub fn single_path_table(rows: &[(String, PathResult)]) -> String {
             r.funding,
             r.turnover,
             r.rebalances,
-            r.final_pnl
+            r.final_pnl,
+            r.hedge_effectiveness,
+            r.tracking_error_ratio,
+            r.max_drawdown * 100.0
         );
     }
     s
