@@ -17,32 +17,7 @@ use crate::pyth::{set_pull_price, Quote};
 use crate::{vault_ix, Env, TxResult};
 
 /// Derived addresses of one vault.
-#[derive(Debug, Clone, Copy)]
-pub struct VaultPdas {
-    pub vault: Pubkey,
-    pub share_mint: Pubkey,
-    pub collateral_vault: Pubkey,
-    pub share_escrow: Pubkey,
-}
-
-impl VaultPdas {
-    pub fn derive(collateral_mint: &Pubkey, vault_id: u64) -> Self {
-        let p = &::hedge_vault::ID;
-        let (vault, _) = Pubkey::find_program_address(
-            &[VAULT_SEED, collateral_mint.as_ref(), &vault_id.to_le_bytes()],
-            p,
-        );
-        let (share_mint, _) = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p);
-        let (collateral_vault, _) = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p);
-        let (share_escrow, _) = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p);
-        VaultPdas {
-            vault,
-            share_mint,
-            collateral_vault,
-            share_escrow,
-        }
-    }
-}
+pub use hedge_vault::client::VaultPdas;
 
 /// A depositor with a collateral account and a share account.
 pub struct User {
@@ -92,7 +67,7 @@ impl Fixture {
         let (guardian, vol_updater, fee_recipient) =
             (env.next_keypair(), env.next_keypair(), env.next_keypair());
         let mut fx = Fixture {
-            pdas: VaultPdas::derive(&collateral_mint, vault_id),
+            pdas: VaultPdas::derive(&collateral_mint, &authority.pubkey(), vault_id),
             env,
             authority,
             guardian,
@@ -202,6 +177,7 @@ impl Fixture {
             oracle: self.oracle_config(),
             params: self.default_params().core(),
             initial_sigma_bps: 8_000,
+            trust_freeze_authority: false,
         }
     }
 

@@ -130,12 +130,14 @@ async fn duplicate_mutable_accounts() {
 async fn non_canonical_bump() {
     let mut fx = Fixture::bare(spl_token::ID).await;
     let id = fx.vault_id.to_le_bytes();
-    let seeds: [&[u8]; 3] = [VAULT_SEED, fx.collateral_mint.as_ref(), &id];
+    let creator = fx.authority.pubkey();
+    let seeds: [&[u8]; 4] = [VAULT_SEED, fx.collateral_mint.as_ref(), creator.as_ref(), &id];
     let (_, canonical) = Pubkey::find_program_address(&seeds, &hedge_vault::ID);
     let other = (0..canonical)
         .rev()
         .find_map(|b| {
-            Pubkey::create_program_address(&[seeds[0], seeds[1], seeds[2], &[b]], &hedge_vault::ID).ok()
+            Pubkey::create_program_address(&[seeds[0], seeds[1], seeds[2], seeds[3], &[b]], &hedge_vault::ID)
+                .ok()
         })
         .expect("a non-canonical bump exists");
     let mut ix = fx.init_ix(fx.init_args());
@@ -157,7 +159,7 @@ async fn pda_sharing_between_vaults() {
     let mut second = fx.init_args();
     second.vault_id = 2;
     fx.vault_id = 2;
-    fx.pdas = VaultPdas::derive(&fx.collateral_mint, 2);
+    fx.pdas = VaultPdas::derive(&fx.collateral_mint, &fx.authority.pubkey(), 2);
     let a = fx.authority.insecure_clone();
     fx.send(&[fx.init_ix(second)], &[&a]).await.unwrap();
     let u2_shares = fx

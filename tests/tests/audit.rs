@@ -1,7 +1,12 @@
 //! The security audit's findings (issue "Security audit findings"), one test per finding,
 //! named `f<N>_…` after the finding's number (`r_…` for those found by reading). Each fails
 //! on the code before its fix. docs/security.md maps each to its fix.
+use anchor_lang::error::ErrorCode as Anchor;
+use anchor_lang::prelude::Pubkey;
 use anchor_spl::token::spl_token;
+use anchor_spl::token_2022::spl_token_2022;
+use hedge_localnet::assert_anchor_err;
+use hedge_localnet::fixture::VaultPdas;
 use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::pyth::Quote;
 use hedge_localnet::venue::VenueMarket;
@@ -11,7 +16,18 @@ use hedge_vault::error::VaultError;
 use hedge_vault::events::{FeesClaimed, WithdrawCompleted};
 use hedge_vault::state::{pause, Vault};
 use perp_venue::error::VenueError;
+use solana_program_option::COption;
+use solana_program_pack::Pack;
 use solana_signer::Signer;
+use spl_pod::optional_keys::OptionalNonZeroPubkey;
+use spl_token_2022::extension::default_account_state::DefaultAccountState;
+use spl_token_2022::extension::metadata_pointer::MetadataPointer;
+use spl_token_2022::extension::non_transferable::NonTransferable;
+use spl_token_2022::extension::pausable::PausableConfig;
+use spl_token_2022::extension::permanent_delegate::PermanentDelegate;
+use spl_token_2022::extension::transfer_fee::TransferFeeConfig;
+use spl_token_2022::extension::transfer_hook::TransferHook;
+use spl_token_2022::extension::{BaseStateWithExtensionsMut, ExtensionType, StateWithExtensionsMut};
 
 const SOL: u64 = 1_000_000_000;
 
@@ -295,4 +311,158 @@ async fn r_the_two_programs_have_distinct_error_ranges() {
     let r = fx.rebalance(&k, kc, &m, 0).await; // no margin yet: the venue refuses
     assert_eq!(custom_code(&r), Some(u32::from(VenueError::InsufficientMargin)));
     let _ = Fix::ZERO;
+}
+
+/// Mint data for a Token-2022 mint with `extensions` initialised by `init` (and a freeze
+/// authority when `freeze`).
+fn mint_2022(
+    authority: &Pubkey,
+    freeze: bool,
+    extensions: &[ExtensionType],
+    init: impl FnOnce(&mut StateWithExtensionsMut<spl_token_2022::state::Mint>),
+) -> Vec<u8> {
+    let len = ExtensionType::try_calculate_account_len::<spl_token_2022::state::Mint>(extensions).unwrap();
+    let mut data = vec![0u8; len];
+    let mut state =
+        StateWithExtensionsMut::<spl_token_2022::state::Mint>::unpack_uninitialized(&mut data).unwrap();
+    init(&mut state);
+    state.base = spl_token_2022::state::Mint {
+        mint_authority: COption::Some(*authority),
+        supply: 0,
+        decimals: 9,
+        is_initialized: true,
+        freeze_authority: if freeze {
+            COption::Some(*authority)
+        } else {
+            COption::None
+        },
+    };
+    state.pack_base();
+    state.init_account_type().unwrap();
+    data
+}
+
+/// Initialising a vault on a Token-2022 mint built by `data`.
+async fn init_on_2022_mint(
+    data: Vec<u8>,
+    trust_freeze_authority: bool,
+) -> (Fixture, hedge_localnet::TxResult) {
+    let mut fx = Fixture::bare(spl_token_2022::ID).await;
+    let mint = fx.collateral_mint;
+    fx.env.set_account(&mint, &spl_token_2022::ID, data);
+    let mut args = fx.init_args();
+    args.trust_freeze_authority = trust_freeze_authority;
+    let a = fx.authority.insecure_clone();
+    let r = fx.send(&[fx.init_ix(args)], &[&a]).await;
+    (fx, r)
+}
+
+#[tokio::test]
+async fn f7_and_r_collateral_mints_the_vault_cannot_hold_safely_are_refused() {
+    let auth = Pubkey::new_unique();
+    // Transfer fee (finding 7: margin booked at the nominal amount got trapped).
+    let fee = mint_2022(&auth, false, &[ExtensionType::TransferFeeConfig], |s| {
+        let c = s.init_extension::<TransferFeeConfig>(true).unwrap();
+        c.newer_transfer_fee.transfer_fee_basis_points = 100u16.into();
+        c.older_transfer_fee.transfer_fee_basis_points = 100u16.into();
+    });
+    let hook = mint_2022(&auth, false, &[ExtensionType::TransferHook], |s| {
+        s.init_extension::<TransferHook>(true).unwrap().program_id =
+            OptionalNonZeroPubkey::try_from(Some(Pubkey::new_unique())).unwrap();
+    });
+    let delegate = mint_2022(&auth, false, &[ExtensionType::PermanentDelegate], |s| {
+        s.init_extension::<PermanentDelegate>(true).unwrap().delegate =
+            OptionalNonZeroPubkey::try_from(Some(auth)).unwrap();
+    });
+    let default_frozen = mint_2022(&auth, true, &[ExtensionType::DefaultAccountState], |s| {
+        s.init_extension::<DefaultAccountState>(true).unwrap().state = 2; // frozen
+    });
+    let pausable = mint_2022(&auth, false, &[ExtensionType::Pausable], |s| {
+        s.init_extension::<PausableConfig>(true).unwrap().authority =
+            OptionalNonZeroPubkey::try_from(Some(auth)).unwrap();
+    });
+    let non_transferable = mint_2022(&auth, false, &[ExtensionType::NonTransferable], |s| {
+        s.init_extension::<NonTransferable>(true).unwrap();
+    });
+    for (name, data) in [
+        ("transfer fee", fee),
+        ("transfer hook", hook),
+        ("permanent delegate", delegate),
+        ("default account state", default_frozen),
+        ("pausable", pausable),
+        ("non-transferable", non_transferable),
+    ] {
+        // Trusting the freeze authority does not let any of these through.
+        let (mut fx, r) = init_on_2022_mint(data, true).await;
+        assert_eq!(
+            custom_code(&r),
+            Some(u32::from(VaultError::UnsupportedMintExtension)),
+            "{name}: {r:?}"
+        );
+        assert!(fx.env.account(&fx.pdas.vault).await.is_none(), "{name}: no vault");
+    }
+    // Display-only extensions are fine.
+    let metadata = mint_2022(&auth, false, &[ExtensionType::MetadataPointer], |s| {
+        s.init_extension::<MetadataPointer>(true).unwrap().authority =
+            OptionalNonZeroPubkey::try_from(Some(auth)).unwrap();
+    });
+    let (mut fx, r) = init_on_2022_mint(metadata, false).await;
+    r.unwrap();
+    assert_eq!(fx.vault().await.collateral_mint, fx.collateral_mint);
+}
+
+#[tokio::test]
+async fn r_a_freeze_authority_is_refused_unless_its_issuer_is_trusted() {
+    let auth = Pubkey::new_unique();
+    // Token-2022 and classic Token mints alike.
+    let (_, r) = init_on_2022_mint(mint_2022(&auth, true, &[], |_| {}), false).await;
+    assert_vault_err(&r, VaultError::MintHasFreezeAuthority);
+    let (_, r) = init_on_2022_mint(mint_2022(&auth, true, &[], |_| {}), true).await;
+    r.unwrap();
+
+    let mut fx = Fixture::bare(spl_token::ID).await;
+    let mint = fx.collateral_mint;
+    let mut data = vec![0u8; spl_token::state::Mint::LEN];
+    spl_token::state::Mint {
+        mint_authority: COption::Some(auth),
+        supply: 0,
+        decimals: 9,
+        is_initialized: true,
+        freeze_authority: COption::Some(auth),
+    }
+    .pack_into_slice(&mut data);
+    fx.env.set_account(&mint, &spl_token::ID, data);
+    let a = fx.authority.insecure_clone();
+    let r = fx.send(&[fx.init_ix(fx.init_args())], &[&a]).await;
+    assert_vault_err(&r, VaultError::MintHasFreezeAuthority);
+    let mut args = fx.init_args();
+    args.trust_freeze_authority = true;
+    fx.send(&[fx.init_ix(args)], &[&a]).await.unwrap();
+}
+
+#[tokio::test]
+async fn r_nobody_can_squat_a_planned_vault_address() {
+    let mut fx = Fixture::bare(spl_token::ID).await;
+    let planned = fx.pdas;
+    // An attacker front-runs with the same mint and id: it gets its own address (its
+    // key is a seed), not the creator's.
+    let attacker = fx.env.funded_keypair().await;
+    let mut squat = fx.init_ix(fx.init_args());
+    squat.accounts[0].pubkey = attacker.pubkey();
+    assert_anchor_err(
+        &fx.send(&[squat.clone()], &[&attacker]).await,
+        Anchor::ConstraintSeeds,
+    );
+    let theirs = VaultPdas::derive(&fx.collateral_mint, &attacker.pubkey(), fx.vault_id);
+    assert_ne!(theirs.vault, planned.vault);
+    fx.pdas = theirs;
+    let mut own = fx.init_ix(fx.init_args());
+    own.accounts[0].pubkey = attacker.pubkey();
+    fx.send(&[own], &[&attacker]).await.unwrap();
+    // The creator's planned vault is still theirs to create.
+    fx.pdas = planned;
+    let a = fx.authority.insecure_clone();
+    fx.send(&[fx.init_ix(fx.init_args())], &[&a]).await.unwrap();
+    let v = fx.vault().await;
+    assert_eq!((v.authority, v.creator), (a.pubkey(), a.pubkey()));
 }

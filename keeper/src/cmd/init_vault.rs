@@ -95,6 +95,10 @@ pub struct VaultFile {
     pub fee_recipient: String,
     pub initial_sigma_bps: u32,
     pub timelock_secs: u32,
+    /// Accept a collateral mint with a freeze authority (the vault then trusts its
+    /// issuer); default false, and such mints are refused.
+    #[serde(default)]
+    pub trust_freeze_authority: bool,
     pub oracle: OracleFile,
     pub risk: RiskParamsFile,
     pub fees: FeesFile,
@@ -187,11 +191,12 @@ impl VaultFile {
             other => bail!("token_program: '{other}' is neither spl-token nor token-2022"),
         };
         let p = &hedge_vault::ID;
-        let vault =
-            Pubkey::find_program_address(&[VAULT_SEED, mint.as_ref(), &self.vault_id.to_le_bytes()], p).0;
-        let share_mint = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p).0;
-        let collateral_vault = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p).0;
-        let share_escrow = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p).0;
+        let hedge_vault::client::VaultPdas {
+            vault,
+            share_mint,
+            collateral_vault,
+            share_escrow,
+        } = hedge_vault::client::VaultPdas::derive(&mint, &authority, self.vault_id);
 
         let o = &self.oracle;
         let underlying = match o.source.as_str() {
@@ -306,6 +311,7 @@ impl VaultFile {
             oracle: OracleConfig::new(underlying, collateral, legacy_program.unwrap_or_default()),
             params: params.core(),
             initial_sigma_bps: self.initial_sigma_bps,
+            trust_freeze_authority: self.trust_freeze_authority,
         };
         let mut changes = Vec::new();
         if params.venue_count > 0 {

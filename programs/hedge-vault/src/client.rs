@@ -41,6 +41,42 @@ impl VaultKeys {
     }
 }
 
+/// The addresses of a vault and its program-derived accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VaultPdas {
+    pub vault: Pubkey,
+    pub share_mint: Pubkey,
+    pub collateral_vault: Pubkey,
+    pub share_escrow: Pubkey,
+}
+
+impl VaultPdas {
+    /// The vault `creator` makes with `vault_id` on `collateral_mint` (seeds in
+    /// [`crate::constants::VAULT_SEED`]).
+    pub fn derive(collateral_mint: &Pubkey, creator: &Pubkey, vault_id: u64) -> Self {
+        use crate::constants::{COLLATERAL_SEED, ESCROW_SEED, SHARE_MINT_SEED, VAULT_SEED};
+        let p = &crate::ID;
+        let (vault, _) = Pubkey::find_program_address(
+            &[
+                VAULT_SEED,
+                collateral_mint.as_ref(),
+                creator.as_ref(),
+                &vault_id.to_le_bytes(),
+            ],
+            p,
+        );
+        let (share_mint, _) = Pubkey::find_program_address(&[SHARE_MINT_SEED, vault.as_ref()], p);
+        let (collateral_vault, _) = Pubkey::find_program_address(&[COLLATERAL_SEED, vault.as_ref()], p);
+        let (share_escrow, _) = Pubkey::find_program_address(&[ESCROW_SEED, vault.as_ref()], p);
+        VaultPdas {
+            vault,
+            share_mint,
+            collateral_vault,
+            share_escrow,
+        }
+    }
+}
+
 /// The venue token pool of the local perp venue for `market`.
 pub fn local_perp_pool(market: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[perp_venue::state::POOL_SEED, market.as_ref()], &perp_venue::ID).0

@@ -4,7 +4,8 @@
 //! parameter validation, PDA derivation) read them from there instead of copying them.
 use anchor_lang::prelude::*;
 
-/// Vault PDA: `[VAULT_SEED, collateral_mint, vault_id (u64 LE)]`.
+/// Vault PDA: `[VAULT_SEED, collateral_mint, creator, vault_id (u64 LE)]`: the creator
+/// is part of the address, so nobody can front-run a planned vault and become its authority.
 #[constant]
 pub const VAULT_SEED: &[u8] = b"vault";
 /// Share mint PDA: `[SHARE_MINT_SEED, vault]`.

@@ -197,6 +197,10 @@ pub enum VaultError {
     OraclePublishTimeInFuture,
     #[msg("Oracle update older than one this vault has already used")]
     OracleOlderThanSeen,
+    #[msg("The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)")]
+    UnsupportedMintExtension,
+    #[msg("The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)")]
+    MintHasFreezeAuthority,
 }
 
 impl From<MathError> for VaultError {

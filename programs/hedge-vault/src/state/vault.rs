@@ -103,7 +103,7 @@ pub mod pause {
     pub const ALL: u16 = (1 << 7) - 1;
 }
 
-/// A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.
+/// A hedging vault. PDA `[VAULT_SEED, collateral_mint, creator, vault_id LE]`.
 ///
 /// NAV (collateral base units) = `total_collateral` + `hedge_equity` (venue margin and
 /// mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share
@@ -188,6 +188,9 @@ pub struct Vault {
     pub withdraw_only: bool,
     /// Governance authority.
     pub authority: Pubkey,
+    /// Who created the vault (a PDA seed, so nobody can take a planned vault address by
+    /// front-running its creation). Never changes, unlike `authority`.
+    pub creator: Pubkey,
     /// Proposed new authority (default pubkey = none).
     pub pending_authority: Pubkey,
     /// Collateral mint.
@@ -230,10 +233,11 @@ impl Vault {
     pub const SPACE: usize = 8 + core::mem::size_of::<Vault>();
 
     /// Signer seeds of the vault PDA.
-    pub fn signer_seeds(&self) -> [&[u8]; 4] {
+    pub fn signer_seeds(&self) -> [&[u8]; 5] {
         [
             VAULT_SEED,
             self.collateral_mint.as_ref(),
+            self.creator.as_ref(),
             bytemuck::bytes_of(&self.vault_id),
             core::slice::from_ref(&self.bump),
         ]

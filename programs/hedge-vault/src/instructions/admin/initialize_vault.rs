@@ -1,4 +1,9 @@
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::program_pack::Pack;
+use anchor_spl::token_2022::spl_token_2022;
+use anchor_spl::token_2022::spl_token_2022::extension::{
+    BaseStateWithExtensions, ExtensionType, StateWithExtensions,
+};
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::constants::*;
@@ -17,19 +22,29 @@ pub struct InitializeVaultArgs {
     pub params: CoreParams,
     /// Initial σ (bps), within `params.vol`.
     pub initial_sigma_bps: u32,
+    /// Accept a collateral mint with a freeze authority (e.g. a regulated stablecoin):
+    /// the vault then trusts its issuer not to freeze the vault's token account. False
+    /// refuses such mints (`MintHasFreezeAuthority`).
+    pub trust_freeze_authority: bool,
 }
 
 #[derive(Accounts)]
 #[instruction(args: InitializeVaultArgs)]
 pub struct InitializeVault<'info> {
-    /// Pays for the accounts and becomes the governance authority.
+    /// Pays for the accounts, becomes the governance authority and, as the creator, is
+    /// part of the vault's address (nobody else can take it by front-running).
     #[account(mut)]
     pub authority: Signer<'info>,
     #[account(
         init,
         payer = authority,
         space = Vault::SPACE,
-        seeds = [VAULT_SEED, collateral_mint.key().as_ref(), &args.vault_id.to_le_bytes()],
+        seeds = [
+            VAULT_SEED,
+            collateral_mint.key().as_ref(),
+            authority.key().as_ref(),
+            &args.vault_id.to_le_bytes(),
+        ],
         bump,
     )]
     pub vault: AccountLoader<'info, Vault>,
@@ -79,6 +94,55 @@ fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
     Ok(())
 }
 
+/// Token-2022 mint extensions the vault supports: none of them can move, freeze, tax or
+/// block the vault's tokens (metadata, groups, display-only amounts, closing an empty
+/// mint). Anything else (transfer fee, transfer hook, permanent delegate, default account
+/// state, non-transferable, confidential transfers, pausable, …) is refused.
+const SUPPORTED_MINT_EXTENSIONS: &[ExtensionType] = &[
+    ExtensionType::Uninitialized,
+    ExtensionType::MintCloseAuthority,
+    ExtensionType::MetadataPointer,
+    ExtensionType::TokenMetadata,
+    ExtensionType::GroupPointer,
+    ExtensionType::TokenGroup,
+    ExtensionType::GroupMemberPointer,
+    ExtensionType::TokenGroupMember,
+    ExtensionType::InterestBearingConfig,
+    ExtensionType::ScaledUiAmount,
+];
+
+/// Refuses collateral the vault cannot hold safely: a freeze authority (unless trusted
+/// explicitly) and any Token-2022 extension outside [`SUPPORTED_MINT_EXTENSIONS`].
+#[inline(never)]
+pub fn vet_collateral_mint(mint: &AccountInfo, trust_freeze_authority: bool) -> Result<()> {
+    let data = mint.try_borrow_data()?;
+    if *mint.owner == spl_token_2022::ID {
+        let state = StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&data)
+            .map_err(|_| error!(VaultError::UnsupportedMintExtension))?;
+        require!(
+            trust_freeze_authority || state.base.freeze_authority.is_none(),
+            VaultError::MintHasFreezeAuthority
+        );
+        let types = state
+            .get_extension_types()
+            .map_err(|_| error!(VaultError::UnsupportedMintExtension))?;
+        for t in types {
+            if !SUPPORTED_MINT_EXTENSIONS.contains(&t) {
+                msg!("unsupported collateral mint extension: {:?}", t);
+                return err!(VaultError::UnsupportedMintExtension);
+            }
+        }
+    } else {
+        let state = anchor_spl::token::spl_token::state::Mint::unpack(&data)
+            .map_err(|_| error!(VaultError::UnsupportedMintExtension))?;
+        require!(
+            trust_freeze_authority || state.freeze_authority.is_none(),
+            VaultError::MintHasFreezeAuthority
+        );
+    }
+    Ok(())
+}
+
 impl InitializeVault<'_> {
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
@@ -95,6 +159,7 @@ impl InitializeVault<'_> {
             VaultError::SigmaOutOfBounds
         );
         let a = &ctx.accounts;
+        vet_collateral_mint(&a.collateral_mint.to_account_info(), args.trust_freeze_authority)?;
         // The account is zeroed: only the non-zero fields are written.
         let mut vault = a.vault.load_init()?;
         vault.version = VAULT_VERSION;
@@ -105,6 +170,7 @@ impl InitializeVault<'_> {
         vault.decimals = a.collateral_mint.decimals;
         vault.vault_id = args.vault_id;
         vault.authority = a.authority.key();
+        vault.creator = a.authority.key();
         vault.collateral_mint = a.collateral_mint.key();
         vault.token_program = a.token_program.key();
         vault.share_mint = a.share_mint.key();
