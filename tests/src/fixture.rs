@@ -276,6 +276,29 @@ impl Fixture {
         )
     }
 
+    /// `emergency_withdraw` of `shares` (the in-kind exit once the oracle is dead).
+    pub fn emergency_withdraw_ix(&self, u: &User, shares: u64, min_assets_out: u64) -> Instruction {
+        vault_ix(
+            acc::EmergencyWithdraw {
+                owner: u.kp.pubkey(),
+                vault: self.pdas.vault,
+                collateral_mint: self.collateral_mint,
+                share_mint: self.pdas.share_mint,
+                collateral_vault: self.pdas.collateral_vault,
+                share_escrow: self.pdas.share_escrow,
+                owner_shares: u.shares,
+                owner_collateral: u.collateral,
+                token_program: self.token_program,
+            },
+            ixd::EmergencyWithdraw {
+                args: hedge_vault::EmergencyWithdrawArgs {
+                    shares,
+                    min_assets_out,
+                },
+            },
+        )
+    }
+
     pub async fn deposit(&mut self, u: &User, amount: u64) -> TxResult {
         let ix = self.deposit_ix(u, amount, 0);
         self.send(&[ix], &[&u.kp]).await
@@ -457,9 +480,8 @@ impl Fixture {
     pub async fn apply(&mut self) -> TxResult {
         let ix = self.apply_ix(&self.authority.pubkey());
         let a = self.authority.insecure_clone();
-        let refresh =
-            hedge_vault::client::refresh_nav(self.pdas.vault, &self.venues, crate::venue::oracles_of(self));
-        let r = self.send(&[refresh, ix], &[&a]).await;
+        // `apply_params` marks NAV itself: no `refresh_nav` needed.
+        let r = self.send(&[ix], &[&a]).await;
         if r.is_ok() {
             self.sync_venues().await;
         }

@@ -8,7 +8,7 @@ use anchor_spl::token_2022::spl_token_2022;
 use hedge_localnet::assert_anchor_err;
 use hedge_localnet::fixture::VaultPdas;
 use hedge_localnet::fixture::{Fixture, User};
-use hedge_localnet::pyth::Quote;
+use hedge_localnet::pyth::{set_pull_price, Quote};
 use hedge_localnet::venue::VenueMarket;
 use hedge_localnet::{assert_vault_err, custom_code, events};
 use hedge_math::Fix;
@@ -465,4 +465,137 @@ async fn r_nobody_can_squat_a_planned_vault_address() {
     fx.send(&[fx.init_ix(fx.init_args())], &[&a]).await.unwrap();
     let v = fx.vault().await;
     assert_eq!((v.authority, v.creator), (a.pubkey(), a.pubkey()));
+}
+
+/// Lets the feed die: time passes and nobody publishes.
+async fn silence(fx: &mut Fixture, secs: i64) {
+    fx.env.advance(secs).await;
+}
+
+#[tokio::test]
+async fn f3_governance_rotates_a_dead_feed_behind_the_timelock() {
+    let (mut fx, m, u) = hedged().await;
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[]).await.unwrap();
+    silence(&mut fx, 600).await;
+    // The feed is dead: no NAV, so no deposit.
+    assert_vault_err(
+        &fx.send(&[fx.refresh_nav_ix(&[m])], &[]).await,
+        VaultError::OracleStale,
+    );
+    let u2 = fx.user(10 * SOL).await;
+    assert_vault_err(&fx.deposit(&u2, 10 * SOL).await, VaultError::NavStale);
+
+    // Governance queues a rotation to a live feed.
+    let new_feed = [9u8; 32];
+    let new_account = fx.env.next_pubkey();
+    let mut rotated = fx.oracle_config();
+    rotated.underlying.feed_id = new_feed;
+    let a = fx.authority.insecure_clone();
+    let ev: hedge_vault::events::ParamsQueued = events::one(
+        &fx.send(
+            &[fx.queue_change_ix(&a.pubkey(), hedge_vault::state::ParamsChange::Oracle(rotated))],
+            &[&a],
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(ev.oracle, Some(rotated), "depositors see the rotation coming");
+    let (old_account, old_feed) = (fx.oracle, fx.feed_id);
+    fx.oracle = new_account;
+    fx.feed_id = new_feed;
+    fx.set_price(150.0).await;
+    assert_vault_err(&fx.apply().await, VaultError::TimelockNotElapsed);
+    fx.env.advance(3_600).await;
+    fx.set_price(150.0).await;
+    // An empty rotation is refused at queueing (a feed id of zeros names nothing).
+    let ev: hedge_vault::events::ParamsApplied = events::one(&fx.apply().await.unwrap());
+    assert_eq!(ev.oracle, Some(rotated));
+    assert_eq!(fx.vault().await.oracle, rotated);
+    // The vault prices from the new feed; the old one, even revived, is refused.
+    let now = fx.env.now().await;
+    set_pull_price(&mut fx.env, &old_account, old_feed, Quote::usd(150.0, now));
+    let mut stale_ix = fx.refresh_nav_ix(&[m]);
+    stale_ix.accounts[1].pubkey = old_account;
+    assert_vault_err(&fx.send(&[stale_ix], &[]).await, VaultError::OracleWrongFeed);
+    let ixs = [fx.refresh_nav_ix(&[m]), fx.deposit_ix(&u2, 10 * SOL, 0)];
+    fx.send(&ixs, &[&u2.kp]).await.unwrap();
+    assert!(fx.env.balance(&u2.shares).await > 0);
+    let _ = u;
+}
+
+#[tokio::test]
+async fn f3_a_rotation_to_an_empty_feed_is_refused() {
+    let (mut fx, _m, _u) = hedged().await;
+    let mut empty = fx.oracle_config();
+    empty.underlying.feed_id = [0; 32];
+    let a = fx.authority.insecure_clone();
+    assert_vault_err(
+        &fx.send(
+            &[fx.queue_change_ix(&a.pubkey(), hedge_vault::state::ParamsChange::Oracle(empty))],
+            &[&a],
+        )
+        .await,
+        VaultError::OracleWrongFeed,
+    );
+}
+
+#[tokio::test]
+async fn f3_holders_exit_in_kind_when_the_price_is_gone() {
+    let (mut fx, m, u) = hedged().await;
+    let v = fx.user(50 * SOL).await;
+    let ixs = [fx.refresh_nav_ix(&[m]), fx.deposit_ix(&v, 50 * SOL, 0)];
+    fx.send(&ixs, &[&v.kp]).await.unwrap();
+    // Margin at the venue: part of NAV that cannot be valued without a price.
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[]).await.unwrap();
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &m, 0).await.unwrap();
+    let u_shares = fx.env.balance(&u.shares).await;
+
+    // While the oracle lives, the normal exit is the way.
+    assert_vault_err(
+        &fx.send(&[fx.emergency_withdraw_ix(&u, u_shares, 0)], &[&u.kp])
+            .await,
+        VaultError::OracleNotDead,
+    );
+    silence(&mut fx, 86_400).await;
+    assert_vault_err(
+        &fx.send(&[fx.refresh_nav_ix(&[m])], &[]).await,
+        VaultError::OracleStale,
+    );
+
+    // Independent view: what the vault holds, from its token account, and the shares.
+    let held = fx.env.balance(&fx.pdas.collateral_vault).await;
+    let supply = fx.env.supply(&fx.pdas.share_mint).await;
+    let before = fx.vault().await;
+    assert_eq!(before.total_collateral, held, "no donations in this test");
+    let fee_shares = before.accrued_fee_shares;
+    assert_eq!(fee_shares, 0, "no fees configured");
+    let r = fx
+        .send(&[fx.emergency_withdraw_ix(&u, u_shares, 0)], &[&u.kp])
+        .await
+        .unwrap();
+    let ev: hedge_vault::events::EmergencyWithdrawn = events::one(&r);
+    let paid = fx.env.balance(&u.collateral).await - 100 * SOL;
+    assert_eq!(ev.assets, paid);
+    // Exactly pro rata of the collateral held, rounded down.
+    let pro_rata = u128::from(held) * u128::from(u_shares) / u128::from(supply);
+    assert_eq!(u128::from(paid), pro_rata);
+    assert_eq!(fx.env.balance(&u.shares).await, 0);
+    // The holder who stays keeps at least their old per-share claim: the venue equity
+    // the exit forfeited stays with them.
+    let after = fx.vault().await;
+    let supply_after = fx.env.supply(&fx.pdas.share_mint).await;
+    let claim_before = (u128::from(before.total_collateral) + before.hedge_equity.max(0) as u128) * 1_000_000
+        / u128::from(supply);
+    let claim_after = (u128::from(after.total_collateral) + after.hedge_equity.max(0) as u128) * 1_000_000
+        / u128::from(supply_after);
+    assert!(claim_after >= claim_before, "{claim_after} < {claim_before}");
+    assert!(before.hedge_equity > 0, "the test needs venue equity");
+    // The last holder takes all the collateral the vault holds.
+    let v_shares = fx.env.balance(&v.shares).await;
+    fx.send(&[fx.emergency_withdraw_ix(&v, v_shares, 0)], &[&v.kp])
+        .await
+        .unwrap();
+    assert_eq!(fx.vault().await.total_collateral, 0);
+    assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, 0);
 }

@@ -45,6 +45,11 @@ pub const MAX_LEGS: usize = 16;
 #[constant]
 pub const VAULT_VERSION: u8 = 1;
 
+/// How long the vault must have accepted no oracle update before `emergency_withdraw`
+/// (the in-kind exit without a price) opens: one day (seconds).
+#[constant]
+pub const ORACLE_DEAD_SECS: i64 = 86_400;
+
 /// Basis points in 100 %.
 #[constant]
 pub const BPS: u64 = 10_000;

@@ -201,6 +201,8 @@ pub enum VaultError {
     UnsupportedMintExtension,
     #[msg("The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)")]
     MintHasFreezeAuthority,
+    #[msg("The oracle is alive: the in-kind emergency exit opens after a day without an accepted update")]
+    OracleNotDead,
 }
 
 impl From<MathError> for VaultError {

@@ -59,17 +59,33 @@ pub struct WithdrawCancelled {
 }
 
 #[event]
+pub struct EmergencyWithdrawn {
+    pub vault: Pubkey,
+    pub user: Pubkey,
+    /// Shares burned (base units).
+    pub shares: u64,
+    /// Collateral paid in kind (base units): the shares' part of the vault-held collateral.
+    pub assets: u64,
+    /// How long the vault had accepted no oracle update (seconds).
+    pub oracle_silent_secs: i64,
+}
+
+#[event]
 pub struct ParamsQueued {
     pub vault: Pubkey,
     /// Earliest apply time (unix seconds).
     pub eta: i64,
     pub params: VaultParams,
+    /// The new price feeds, when the change rotates them.
+    pub oracle: Option<crate::state::OracleConfig>,
 }
 
 #[event]
 pub struct ParamsApplied {
     pub vault: Pubkey,
     pub params: VaultParams,
+    /// The new price feeds, when the change rotated them.
+    pub oracle: Option<crate::state::OracleConfig>,
 }
 
 #[event]

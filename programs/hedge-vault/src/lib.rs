@@ -52,6 +52,10 @@ pub mod hedge_vault {
         ApplyParams::handler(ctx)
     }
 
+    pub fn emergency_withdraw(ctx: Context<EmergencyWithdraw>, args: EmergencyWithdrawArgs) -> Result<()> {
+        EmergencyWithdraw::handler(ctx, args)
+    }
+
     pub fn cancel_params(ctx: Context<CancelParams>) -> Result<()> {
         CancelParams::handler(ctx)
     }

@@ -316,12 +316,20 @@ pub enum ParamsChange {
     Venues(Vec<VenueConfig>),
     /// Replace the option book (at most [`MAX_LEGS`] legs).
     Legs(Vec<OptionLeg>),
+    /// Rotate the price feeds (e.g. away from a feed that stopped). Timelocked like every
+    /// change; `apply_params` reads the price from the new feeds.
+    Oracle(crate::state::OracleConfig),
 }
 
 impl ParamsChange {
-    /// Applies the change to `p` (validation is the caller's, on the result).
-    pub fn apply(&self, p: &mut VaultParams) -> Result<()> {
+    /// Applies the change to `p`, or to `oracle` for a feed rotation (validation of the
+    /// parameters is the caller's, on the result; a feed configuration is checked here).
+    pub fn apply(&self, p: &mut VaultParams, oracle: &mut Option<crate::state::OracleConfig>) -> Result<()> {
         match self {
+            ParamsChange::Oracle(o) => {
+                o.validate()?;
+                *oracle = Some(*o);
+            }
             ParamsChange::Core(c) => p.set_core(*c),
             ParamsChange::Venues(v) => {
                 require!(v.len() <= MAX_VENUES, VaultError::TooManyVenues);

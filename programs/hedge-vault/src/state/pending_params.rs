@@ -1,7 +1,7 @@
 //! A queued parameter change waiting out the timelock.
 use anchor_lang::prelude::*;
 
-use crate::state::VaultParams;
+use crate::state::{OracleConfig, VaultParams};
 
 /// PDA `[PENDING_SEED, vault]`; at most one per vault. Created by `queue_params`,
 /// closed by `apply_params` or `cancel_params`.
@@ -20,15 +20,33 @@ pub struct PendingParams {
     pub params: VaultParams,
     /// The vault this change belongs to.
     pub vault: Pubkey,
+    /// New price feeds, when `oracle_changed` (zeroed otherwise). Read through
+    /// [`PendingParams::oracle`].
+    pub new_oracle: OracleConfig,
+    /// Whether the change rotates the price feeds.
+    pub oracle_changed: bool,
     /// Canonical bump of this PDA.
     pub bump: u8,
     /// Zero; keeps the layout free of implicit padding.
-    pub padding: [u8; 7],
+    pub padding: [u8; 3],
 }
 
 impl PendingParams {
     /// Account size including the discriminator.
     pub const SPACE: usize = 8 + core::mem::size_of::<PendingParams>();
+
+    /// The feed rotation this change makes, if any.
+    pub fn oracle(&self) -> Option<OracleConfig> {
+        self.oracle_changed.then_some(self.new_oracle)
+    }
+
+    /// Records the feed rotation (or none).
+    pub fn set_oracle(&mut self, oracle: Option<OracleConfig>) {
+        self.oracle_changed = oracle.is_some();
+        if let Some(o) = oracle {
+            self.new_oracle = o;
+        }
+    }
 
     /// True once the timelock has elapsed.
     pub fn is_ready(&self, now: i64) -> bool {

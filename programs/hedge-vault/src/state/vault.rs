@@ -71,6 +71,28 @@ impl OracleConfig {
     pub fn collateral(&self) -> Option<&PriceFeedConfig> {
         self.has_collateral_feed.then_some(&self.collateral_feed)
     }
+
+    /// Every configured feed names something: a pull feed id or a legacy account.
+    pub fn validate(&self) -> Result<()> {
+        self.underlying.validate()?;
+        if let Some(c) = self.collateral() {
+            c.validate()?;
+        }
+        Ok(())
+    }
+}
+
+impl PriceFeedConfig {
+    /// A pull feed has a feed id, a legacy feed an account.
+    pub fn validate(&self) -> Result<()> {
+        match self.source {
+            OracleSource::PythPull => require!(self.feed_id != [0u8; 32], VaultError::OracleWrongFeed),
+            OracleSource::PythLegacy => {
+                require!(self.account != Pubkey::default(), VaultError::OracleWrongAccount)
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Pause flags (bitmask in [`Vault::paused`]).

@@ -41,18 +41,21 @@ impl AmendParams<'_> {
         if params.timelock_secs == at_queue {
             params.timelock_secs = in_force;
         }
-        args.change.apply(&mut params)?;
+        let mut oracle = pending.oracle();
+        args.change.apply(&mut params, &mut oracle)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(in_force))
             .ok_or(VaultError::MathOverflow)?;
         pending.params = params;
+        pending.set_oracle(oracle);
         pending.queued_at = now;
         pending.eta = eta;
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
             params,
+            oracle,
         });
         Ok(())
     }

@@ -24,7 +24,8 @@ pub struct ApplyParams<'info> {
         has_one = vault @ VaultError::PendingVaultMismatch,
     )]
     pub pending: AccountLoader<'info, PendingParams>,
-    /// CHECK: validated by `oracle::load_price` (owner, feed id / address, freshness).
+    /// CHECK: validated by `oracle::load_price` (owner, feed id / address, freshness):
+    /// the vault's feed, or the new one when the change rotates the feeds.
     pub underlying_oracle: UncheckedAccount<'info>,
     /// CHECK: as above; required when the vault values collateral with a second feed.
     pub collateral_oracle: Option<UncheckedAccount<'info>>,
@@ -40,7 +41,7 @@ impl<'info> ApplyParams<'info> {
     pub fn handler(ctx: Context<'info, ApplyParams<'info>>) -> Result<()> {
         let now = crate::constraints::now()?;
         let in_force = ctx.accounts.vault.load()?.params.timelock_secs;
-        let (mut params, at_queue) = {
+        let (mut params, at_queue, new_oracle) = {
             let pending = ctx.accounts.pending.load()?;
             // An extension made after queueing delays the change too.
             let extended = pending
@@ -54,7 +55,7 @@ impl<'info> ApplyParams<'info> {
             // The timelock in force when it was queued (its ETA was set from it).
             let at_queue = u32::try_from(pending.eta.saturating_sub(pending.queued_at)).unwrap_or(u32::MAX);
             // Boxed: the parameter set is large for the 4 KB sBPF stack frame.
-            (Box::new(pending.params), at_queue)
+            (Box::new(pending.params), at_queue, pending.oracle())
         };
         // A change applies only the fields it changes: a timelock it merely copied at
         // queueing time never undoes an `extend_timelock` made since. A timelock it did
@@ -66,8 +67,10 @@ impl<'info> ApplyParams<'info> {
         let address = ctx.accounts.vault.key();
         params.validate(now, &address)?;
         let mut vault = ctx.accounts.vault.load_mut()?;
+        // A feed rotation is read from the new feeds: the old ones may be dead.
+        let feeds = new_oracle.unwrap_or(vault.oracle);
         let market = load_market(
-            &vault.oracle,
+            &feeds,
             &params.oracle,
             &FeedAccounts {
                 underlying: &ctx.accounts.underlying_oracle,
@@ -76,14 +79,16 @@ impl<'info> ApplyParams<'info> {
             now,
         )?;
         vault.observe_publish_time(market.underlying.publish_time)?;
-        // Fees up to now at the rates in force: a fee change is never retroactive. A
-        // performance fee needs NAV marked in this slot (`refresh_nav` first).
+        // The venues as they are now, read from the venues, and NAV marked with them (as
+        // `refresh_nav` does, so no refresh from the old feeds is needed).
         let slot = Clock::get()?.slot;
-        vault.require_fresh_nav(slot)?;
-        vault.accrue_fees(now, ctx.accounts.share_mint.supply, slot)?;
-        // The venues as they are now, read from the venues.
-        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &Mark::of(&market, now)?)?;
+        let mark = Mark::of(&market, now)?;
+        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(address, &mut vault, &views, now)?;
+        vault.hedge_equity = h.venue_equity;
+        vault.set_nav_price(slot, mark.collateral_price);
+        // Fees up to now at the rates in force: a fee change is never retroactive.
+        vault.accrue_fees(now, ctx.accounts.share_mint.supply, slot)?;
         // A venue holding a position or margin cannot be removed or pointed elsewhere (its
         // cap may change).
         for (i, view) in views.iter().enumerate() {
@@ -99,6 +104,9 @@ impl<'info> ApplyParams<'info> {
             require!(!moved || view.collateral == 0, VaultError::VenueHasMargin);
         }
         vault.params = *params;
+        if let Some(o) = new_oracle {
+            vault.oracle = o;
+        }
         vault.sigma_bps = vault
             .sigma_bps
             .clamp(params.vol.min_sigma_bps, params.vol.max_sigma_bps);
@@ -107,6 +115,7 @@ impl<'info> ApplyParams<'info> {
         crate::events::emit(&ParamsApplied {
             vault: address,
             params: *params,
+            oracle: new_oracle,
         });
         Ok(())
     }

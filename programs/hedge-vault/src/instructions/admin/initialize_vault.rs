@@ -9,7 +9,7 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
-use crate::state::{CoreParams, OracleConfig, OracleSource, PriceFeedConfig, Vault, VaultParams};
+use crate::state::{CoreParams, OracleConfig, Vault, VaultParams};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeVaultArgs {
@@ -84,16 +84,6 @@ pub struct InitializeVault<'info> {
     pub system_program: Program<'info, System>,
 }
 
-fn validate_feed(feed: &PriceFeedConfig) -> Result<()> {
-    match feed.source {
-        OracleSource::PythPull => require!(feed.feed_id != [0u8; 32], VaultError::OracleWrongFeed),
-        OracleSource::PythLegacy => {
-            require!(feed.account != Pubkey::default(), VaultError::OracleWrongAccount)
-        }
-    }
-    Ok(())
-}
-
 /// Token-2022 mint extensions the vault supports: none of them can move, freeze, tax or
 /// block the vault's tokens (metadata, groups, display-only amounts, closing an empty
 /// mint). Anything else (transfer fee, transfer hook, permanent delegate, default account
@@ -150,10 +140,7 @@ impl InitializeVault<'_> {
         let now = crate::constraints::now()?;
         let params = VaultParams::from_core(args.params);
         params.validate(now, &ctx.accounts.vault.key())?;
-        validate_feed(&args.oracle.underlying)?;
-        if let Some(c) = args.oracle.collateral() {
-            validate_feed(c)?;
-        }
+        args.oracle.validate()?;
         require!(
             (params.vol.min_sigma_bps..=params.vol.max_sigma_bps).contains(&args.initial_sigma_bps),
             VaultError::SigmaOutOfBounds

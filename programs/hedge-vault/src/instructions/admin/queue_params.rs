@@ -36,7 +36,8 @@ impl QueueParams<'_> {
         let now = crate::constraints::now()?;
         let vault = ctx.accounts.vault.load()?;
         let mut params = vault.params;
-        args.change.apply(&mut params)?;
+        let mut oracle = None;
+        args.change.apply(&mut params, &mut oracle)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(vault.params.timelock_secs))
@@ -47,10 +48,12 @@ impl QueueParams<'_> {
         pending.queued_at = now;
         pending.eta = eta;
         pending.params = params;
+        pending.set_oracle(oracle);
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
             params,
+            oracle,
         });
         Ok(())
     }
