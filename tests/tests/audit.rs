@@ -599,3 +599,59 @@ async fn f3_holders_exit_in_kind_when_the_price_is_gone() {
     assert_eq!(fx.vault().await.total_collateral, 0);
     assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, 0);
 }
+
+/// A quote with its confidence half-interval at `conf_bps` of the price.
+fn quote_with_conf(usd: f64, conf_bps: u64, publish_time: i64) -> Quote {
+    let mut q = Quote::usd(usd, publish_time);
+    q.conf = q.price.unsigned_abs() * conf_bps / 10_000;
+    q
+}
+
+#[tokio::test]
+async fn f2_deposit_at_one_update_and_request_at_the_next_gains_nothing() {
+    // A fully hedged vault: its NAV in collateral moves against the price.
+    let (mut fx, m, _u) = hedged().await;
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[]).await.unwrap();
+    let (k, kc) = fx.keeper().await;
+    fx.rebalance(&k, kc, &m, 0).await.unwrap();
+    assert!(fx.vault().await.hedge_position < 0, "hedged");
+
+    // The attacker deposits at one valid update (150 ± 1 %) …
+    let attacker = fx.user(100 * SOL).await;
+    fx.env.advance(1).await;
+    let t = fx.env.now().await;
+    fx.set_quote(quote_with_conf(150.0, 100, t));
+    fx.send(&[fx.refresh_nav_ix(&[m])], &[]).await.unwrap();
+    let pps_then = fx.vault().await.total_assets() as f64 / fx.env.supply(&fx.pdas.share_mint).await as f64;
+    let ixs = [fx.refresh_nav_ix(&[m]), fx.deposit_ix(&attacker, 100 * SOL, 0)];
+    let dep: hedge_vault::events::Deposited = events::one(&fx.send(&ixs, &[&attacker.kp]).await.unwrap());
+    assert!(
+        fx.vault().await.nav_conf_units > 0,
+        "the hedge makes NAV depend on the price"
+    );
+
+    // … and requests at the next one, 0.9 % lower: inside the confidence interval.
+    fx.env.advance(1).await;
+    let t = fx.env.now().await;
+    fx.price_usd = 148.65;
+    fx.set_quote(quote_with_conf(148.65, 100, t));
+    fx.send(&[fx.refresh_nav_ix(&[m])], &[]).await.unwrap();
+    let v = fx.vault().await;
+    let supply = fx.env.supply(&fx.pdas.share_mint).await;
+    // At mid prices the round trip gains (what the audit exploited): NAV per share in
+    // collateral rose as the price fell.
+    let pps_now = v.total_assets() as f64 / supply as f64;
+    assert!(
+        pps_now / pps_then > 1.005,
+        "the scenario has a gain to take: {pps_then} → {pps_now}"
+    );
+    let ixs = [fx.refresh_nav_ix(&[m]), fx.request_ix(&attacker, dep.shares)];
+    let req: hedge_vault::events::WithdrawRequested =
+        events::one(&fx.send(&ixs, &[&attacker.kp]).await.unwrap());
+    assert!(
+        req.assets_at_request <= 100 * SOL,
+        "valued conservatively, the round trip gains nothing: {} > {}",
+        req.assets_at_request,
+        100 * SOL
+    );
+}

@@ -59,6 +59,38 @@ pub fn read_holdings(
     Ok((views, h))
 }
 
+/// How far the venue equity moves when the underlying price moves to either end of the
+/// oracle's confidence interval (collateral base units, rounded up; 0 without venues or
+/// with a zero confidence): the venues are re-marked at price ± conf, from the same
+/// accounts. Stored by the instructions that mark NAV ([`Vault::set_nav_price`]).
+#[inline(never)]
+pub fn nav_conf_units(
+    vault: &Vault,
+    remaining: &[AccountInfo],
+    market: &crate::oracle::MarketSnapshot,
+    h: &Holdings,
+    now: i64,
+) -> Result<u64> {
+    let u = market.underlying;
+    if vault.params.venue_count == 0 || u.conf == Fix::ZERO {
+        return Ok(0);
+    }
+    let mut worst = 0u64;
+    for price in [u.price.saturating_sub(u.conf), u.price.saturating_add(u.conf)] {
+        if price <= Fix::ZERO {
+            continue;
+        }
+        let shifted = crate::oracle::MarketSnapshot {
+            underlying: crate::oracle::OraclePrice { price, ..u },
+            collateral_rate: market.collateral_rate,
+        };
+        let (_, moved) = read_holdings(vault, remaining, &Mark::of(&shifted, now)?)?;
+        worst = worst.max(moved.venue_equity.abs_diff(h.venue_equity));
+    }
+    // Both equities are rounded down: one more unit covers the rounding.
+    Ok(worst.saturating_add(1))
+}
+
 /// Values the vault's holdings from its tracked collateral and the venue views read in
 /// this instruction (one per configured venue, in order).
 pub fn holdings(vault: &Vault, views: &[VenueView], mark: &Mark) -> Result<Holdings> {

@@ -46,6 +46,10 @@ pub enum VenueError {
     MathOverflow,
     #[msg("Pricing input outside the engine's domain")]
     PricingDomain,
+    #[msg("Oracle publish time is in the future")]
+    OraclePublishTimeInFuture,
+    #[msg("Oracle update older than one this market has already used")]
+    OracleOlderThanSeen,
 }
 
 /// Maps a [`MathError`] into the venue's errors.

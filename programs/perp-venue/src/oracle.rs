@@ -8,8 +8,17 @@ use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
 use crate::error::{math_err, VenueError};
 use crate::state::Market;
 
+/// A validated price with its confidence half-interval (quote per whole token) and
+/// publish time (unix seconds).
+#[derive(Debug, Clone, Copy)]
+pub struct Quote {
+    pub price: Fix,
+    pub conf: Fix,
+    pub publish_time: i64,
+}
+
 /// Loads a price for `feed_id` from a `PriceUpdateV2` account.
-pub fn load(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -> Result<Fix> {
+pub fn load_quote(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -> Result<Quote> {
     require_keys_eq!(
         *info.owner,
         pyth_solana_receiver_sdk::ID,
@@ -24,6 +33,7 @@ pub fn load(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -
         u.verification_level == VerificationLevel::Full,
         VenueError::OracleNotFullyVerified
     );
+    require!(m.publish_time <= now, VenueError::OraclePublishTimeInFuture);
     require!(
         now.saturating_sub(m.publish_time) <= i64::from(market.max_oracle_age_secs),
         VenueError::OracleStale
@@ -33,27 +43,77 @@ pub fn load(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: i64) -
         u128::from(m.conf) * 10_000 <= u128::from(m.price.unsigned_abs()) * u128::from(market.max_conf_bps),
         VenueError::OracleConfidenceTooWide
     );
-    hedge_math::from_mantissa(m.price, m.exponent).map_err(math_err)
+    let conf = i64::try_from(m.conf).map_err(|_| VenueError::MathOverflow)?;
+    Ok(Quote {
+        price: hedge_math::from_mantissa(m.price, m.exponent).map_err(math_err)?,
+        conf: hedge_math::from_mantissa(conf, m.exponent).map_err(math_err)?,
+        publish_time: m.publish_time,
+    })
 }
 
-/// Underlying and collateral prices for `market`.
+/// Loads the underlying price and records its publish time (monotonic per market).
+pub fn load(info: &AccountInfo, market: &mut Market, now: i64) -> Result<Quote> {
+    let feed = market.feed_id;
+    let q = load_quote(info, &feed, market, now)?;
+    market.observe_publish_time(q.publish_time)?;
+    Ok(q)
+}
+
+/// The prices an account is valued at.
+#[derive(Debug, Clone, Copy)]
+pub struct Prices {
+    /// Underlying (quote per whole token).
+    pub price: Fix,
+    /// The underlying's confidence half-interval (quote per whole token).
+    pub conf: Fix,
+    /// Collateral (quote per whole token).
+    pub cprice: Fix,
+}
+
+impl Prices {
+    /// The underlying price within the confidence interval that favours an account with
+    /// `position` (a long gains from a higher price): liquidations test health here, so
+    /// nobody is liquidated on the price's noise.
+    pub fn favouring(&self, position: i64) -> Fix {
+        if position > 0 {
+            self.price.saturating_add(self.conf)
+        } else {
+            self.price.saturating_sub(self.conf).max(Fix::DELTA)
+        }
+    }
+
+    /// The underlying price within the confidence interval that hurts `position`: margin
+    /// leaves an account only if it is healthy there.
+    pub fn against(&self, position: i64) -> Fix {
+        self.favouring(position.saturating_neg())
+    }
+}
+
+/// Underlying and collateral prices for `market`, the underlying's publish time recorded.
 pub fn prices(
-    market: &Market,
+    market: &mut Market,
     underlying: &AccountInfo,
     collateral: Option<&AccountInfo>,
     now: i64,
-) -> Result<(Fix, Fix)> {
-    let p = load(underlying, &market.feed_id, market, now)?;
-    let c = match &market.collateral_feed_id {
-        None => p,
-        Some(id) => load(
-            collateral.ok_or(VenueError::OracleMissingCollateralFeed)?,
-            id,
-            market,
-            now,
-        )?,
+) -> Result<Prices> {
+    let q = load(underlying, market, now)?;
+    let cprice = match &market.collateral_feed_id {
+        None => q.price,
+        Some(id) => {
+            load_quote(
+                collateral.ok_or(VenueError::OracleMissingCollateralFeed)?,
+                id,
+                market,
+                now,
+            )?
+            .price
+        }
     };
-    Ok((p, c))
+    Ok(Prices {
+        price: q.price,
+        conf: q.conf,
+        cprice,
+    })
 }
 
 /// Loads the prices, accrues the market's funding index to `now` and settles it into
@@ -64,9 +124,9 @@ pub fn settle_to_now(
     underlying: &AccountInfo,
     collateral: Option<&AccountInfo>,
     now: i64,
-) -> Result<(Fix, Fix)> {
-    let (price, cprice) = prices(market, underlying, collateral, now)?;
-    market.accrue_funding(price, now)?;
+) -> Result<Prices> {
+    let p = prices(market, underlying, collateral, now)?;
+    market.accrue_funding(p.price, now)?;
     margin.settle_funding(market)?;
-    Ok((price, cprice))
+    Ok(p)
 }

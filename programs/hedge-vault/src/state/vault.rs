@@ -175,6 +175,11 @@ pub struct Vault {
     pub hedge_equity: i64,
     /// Slot of the last `refresh_nav` (or hedge operation that re-marked the venues).
     pub nav_slot: u64,
+    /// How far the venue equity could be from `hedge_equity` anywhere within the oracle's
+    /// confidence interval (collateral base units, rounded up), as of `nav_slot`. Share
+    /// conversions value the vault conservatively with it: a deposit buys in at NAV plus
+    /// this, a withdrawal is valued at NAV minus this ([`Vault::nav_bounds`]).
+    pub nav_conf_units: u64,
     /// Newest oracle publish time this vault has used (unix seconds): an instruction may
     /// not choose an older update (monotonic per vault).
     pub last_publish_time: i64,
@@ -281,15 +286,30 @@ impl Vault {
         (self.nav_slot == slot && p > Fix::ZERO).then_some(p)
     }
 
-    /// Records the collateral price NAV was marked at in `slot`.
-    pub fn set_nav_price(&mut self, slot: u64, price: Fix) {
+    /// Records NAV marked in `slot`: the collateral price and the venue equity's
+    /// uncertainty within the oracle's confidence (collateral base units).
+    pub fn set_nav_price(&mut self, slot: u64, price: Fix, conf_units: u64) {
         self.nav_slot = slot;
         self.nav_price_fx = split(price.to_bits());
+        self.nav_conf_units = conf_units;
     }
 
     /// NAV in collateral base units: tracked collateral plus venue equity (floored at 0).
     pub fn total_assets(&self) -> u64 {
         self.total_collateral.saturating_add_signed(self.hedge_equity)
+    }
+
+    /// NAV anywhere within the oracle's confidence interval, `(low, high)` (collateral base
+    /// units): a deposit is priced against `high` (fewer shares), a withdrawal against `low`
+    /// (less collateral), so nobody profits from the price's noise or from picking the
+    /// update that flatters them. Equal to [`Vault::total_assets`] without venues.
+    pub fn nav_bounds(&self) -> (u64, u64) {
+        let nav = self.total_assets();
+        // Venue equity is floored at 0 in NAV, so is its low bound.
+        let low = nav
+            .saturating_sub(self.nav_conf_units)
+            .max(self.total_collateral.min(nav));
+        (low, nav.saturating_add(self.nav_conf_units))
     }
 
     /// Rolls every expired leg that has a roll rule: re-dated by whole tenors to the first

@@ -85,6 +85,7 @@ impl InitMarket<'_> {
             trader_collateral: 0,
             open_interest_long: 0,
             open_interest_short: 0,
+            last_publish_time: 0,
         });
         Ok(())
     }

@@ -30,14 +30,19 @@ impl Liquidate<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::settle_to_now(
+        let prices = crate::oracle::settle_to_now(
             &mut a.market,
             &mut a.margin_account,
             &a.oracle,
             a.collateral_oracle.as_ref().map(|x| x.as_ref()),
             now,
         )?;
-        let h = a.margin_account.health(&a.market, price, cprice)?;
+        let (price, cprice) = (prices.price, prices.cprice);
+        // Below maintenance even at the confidence bound that favours the account.
+        let position = a.margin_account.position;
+        let h = a
+            .margin_account
+            .health(&a.market, prices.favouring(position), cprice)?;
         require!(
             a.margin_account.position != 0 && !MarginAccount::meets(&h, a.market.maintenance_margin_bps)?,
             VenueError::NotLiquidatable

@@ -41,7 +41,7 @@ impl PlaceOrder<'_> {
         require!(args.size != 0, VenueError::ZeroSize);
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::settle_to_now(
+        let crate::oracle::Prices { price, cprice, .. } = crate::oracle::settle_to_now(
             &mut a.market,
             &mut a.margin_account,
             &a.oracle,

@@ -27,7 +27,7 @@ impl SetFundingRate<'_> {
         );
         let now = Clock::get()?.unix_timestamp;
         let m = &mut ctx.accounts.market;
-        let price = crate::oracle::load(&ctx.accounts.oracle, &m.feed_id.clone(), m, now)?;
+        let price = crate::oracle::load(&ctx.accounts.oracle, m, now)?.price;
         m.accrue_funding(price, now)?;
         m.funding_rate_bps = args.funding_rate_bps;
         Ok(())

@@ -18,8 +18,7 @@ impl SettleFunding<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let feed = a.market.feed_id;
-        let price = crate::oracle::load(&a.oracle, &feed, &a.market, now)?;
+        let price = crate::oracle::load(&a.oracle, &mut a.market, now)?.price;
         a.market.accrue_funding(price, now)?;
         let paid = a.margin_account.settle_funding(&a.market)?;
         crate::events::emit(&FundingSettled {

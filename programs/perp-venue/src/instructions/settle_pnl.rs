@@ -25,7 +25,7 @@ impl SettlePnl<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::settle_to_now(
+        let crate::oracle::Prices { price, cprice, .. } = crate::oracle::settle_to_now(
             &mut a.market,
             &mut a.margin_account,
             &a.oracle,

@@ -46,7 +46,7 @@ impl WithdrawMargin<'_> {
             VenueError::InsufficientCollateral
         );
         let now = Clock::get()?.unix_timestamp;
-        let (price, cprice) = crate::oracle::settle_to_now(
+        let prices = crate::oracle::settle_to_now(
             &mut a.market,
             &mut a.margin_account,
             &a.oracle,
@@ -59,7 +59,11 @@ impl WithdrawMargin<'_> {
             .checked_sub(args.amount)
             .ok_or(VenueError::InsufficientCollateral)?;
         a.market.trader_collateral = a.market.trader_collateral.saturating_sub(args.amount);
-        let h = a.margin_account.health(&a.market, price, cprice)?;
+        // Healthy even at the confidence bound that hurts the account.
+        let position = a.margin_account.position;
+        let h = a
+            .margin_account
+            .health(&a.market, prices.against(position), prices.cprice)?;
         require!(
             MarginAccount::meets(&h, a.market.initial_margin_bps)? && h.equity >= hedge_math::Fix::ZERO,
             VenueError::InsufficientMargin

@@ -60,9 +60,22 @@ pub struct Market {
     /// Open interest (underlying base units).
     pub open_interest_long: u64,
     pub open_interest_short: u64,
+    /// Newest oracle publish time the market has used (unix seconds): nobody can value an
+    /// account at an older update than one already seen (monotonic per market).
+    pub last_publish_time: i64,
 }
 
 impl Market {
+    /// Requires an update no older than the newest the market has used, and records it.
+    pub fn observe_publish_time(&mut self, publish_time: i64) -> Result<()> {
+        require!(
+            publish_time >= self.last_publish_time,
+            crate::error::VenueError::OracleOlderThanSeen
+        );
+        self.last_publish_time = publish_time;
+        Ok(())
+    }
+
     /// Cumulative funding index as a number.
     pub fn funding_index(&self) -> Fix {
         Fix::from_bits(self.cumulative_funding_fx)

@@ -4,7 +4,7 @@ use crate::constants::PENDING_SEED;
 use crate::error::VaultError;
 use crate::events::ParamsApplied;
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{check_book_limits, compute_delta_report, read_holdings};
+use crate::pricing::{check_book_limits, compute_delta_report, nav_conf_units, read_holdings};
 use crate::state::{PendingParams, Vault};
 use crate::venues::{self, Mark};
 
@@ -86,7 +86,8 @@ impl<'info> ApplyParams<'info> {
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(address, &mut vault, &views, now)?;
         vault.hedge_equity = h.venue_equity;
-        vault.set_nav_price(slot, mark.collateral_price);
+        let conf_units = nav_conf_units(&vault, ctx.remaining_accounts, &market, &h, now)?;
+        vault.set_nav_price(slot, mark.collateral_price, conf_units);
         // Fees up to now at the rates in force: a fee change is never retroactive.
         vault.accrue_fees(now, ctx.accounts.share_mint.supply, slot)?;
         // A venue holding a position or margin cannot be removed or pointed elsewhere (its

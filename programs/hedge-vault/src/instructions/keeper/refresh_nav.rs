@@ -1,5 +1,5 @@
 use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::read_holdings;
+use crate::pricing::{nav_conf_units, read_holdings};
 use crate::state::Vault;
 use crate::venues::{self, Mark, VenueView};
 use anchor_lang::prelude::*;
@@ -82,7 +82,8 @@ impl RefreshNav<'_> {
             .max()
             .unwrap_or(i64::MIN);
         vault.hedge_equity = h.venue_equity;
-        vault.set_nav_price(clock.slot, mark.collateral_price);
+        let conf_units = nav_conf_units(&vault, ctx.remaining_accounts, &market, &h, clock.unix_timestamp)?;
+        vault.set_nav_price(clock.slot, mark.collateral_price, conf_units);
         vault.observe_funding(paid_bps, clock.unix_timestamp);
         vault.invariant_params()
     }

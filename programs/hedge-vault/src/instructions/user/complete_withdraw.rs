@@ -79,7 +79,9 @@ impl<'info> CompleteWithdraw<'info> {
         let value_now = if shares_in == total_shares {
             vault.total_assets()
         } else {
-            shares::assets_for_shares(shares_in, vault.total_assets(), total_shares).map_err(math_err)?
+            // Against NAV at the bottom of the oracle's confidence interval.
+            let (nav_low, _) = vault.nav_bounds();
+            shares::assets_for_shares(shares_in, nav_low, total_shares).map_err(math_err)?
         };
         let fair = value_now.min(a.request.value_at_request_now(vault.nav_price(clock.slot))?);
         // The exit unwinds its share of the hedge; what that trade costs against the oracle

@@ -92,8 +92,9 @@ impl Deposit<'_> {
         require!(received > 0, VaultError::TransferFeeTooLarge);
 
         let total_shares = vault.total_shares(a.share_mint.supply)?;
-        let minted =
-            shares::shares_for_deposit(received, vault.total_assets(), total_shares).map_err(math_err)?;
+        // Against NAV at the top of the oracle's confidence interval (vault's favour).
+        let (_, nav_high) = vault.nav_bounds();
+        let minted = shares::shares_for_deposit(received, nav_high, total_shares).map_err(math_err)?;
         require!(minted > 0, VaultError::ZeroSharesMinted);
         require!(minted >= args.min_shares_out, VaultError::SlippageExceeded);
 

@@ -60,8 +60,9 @@ impl RequestWithdraw<'_> {
         vault.require_fresh_nav(clock.slot)?;
         vault.accrue_fees(now, a.share_mint.supply, clock.slot)?;
         let total_shares = vault.total_shares(a.share_mint.supply)?;
-        let value =
-            shares::assets_for_shares(args.shares, vault.total_assets(), total_shares).map_err(math_err)?;
+        // Against NAV at the bottom of the oracle's confidence interval (vault's favour).
+        let (nav_low, _) = vault.nav_bounds();
+        let value = shares::assets_for_shares(args.shares, nav_low, total_shares).map_err(math_err)?;
         require!(value > 0, VaultError::ZeroAssetsOut);
 
         token_interface::transfer_checked(
