@@ -288,7 +288,7 @@ impl Fixture {
         )
     }
 
-    /// `complete_withdraw` for a hedged vault: oracle plus [program, market, margin] per
+    /// `complete_withdraw` for a hedged vault: oracle plus [program, market, margin, pool] per
     /// venue, so the program can reduce the hedge pro rata.
     pub fn complete_ix_hedged(&self, u: &crate::fixture::User, markets: &[VenueMarket]) -> Instruction {
         let mut accounts = self.complete_accounts(u);
@@ -298,6 +298,7 @@ impl Fixture {
             ix.accounts.push(AccountMeta::new_readonly(perp_venue::ID, false));
             ix.accounts.push(AccountMeta::new(m.market, false));
             ix.accounts.push(AccountMeta::new(m.margin, false));
+            ix.accounts.push(AccountMeta::new(m.pool, false));
         }
         ix
     }

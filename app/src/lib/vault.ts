@@ -9,7 +9,7 @@ import {
 } from "@solana/spl-token";
 import { Connection, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, TransactionInstruction } from "@solana/web3.js";
 import { HEDGE_VAULT_CONSTANTS as C, type HedgeVault, HedgeVaultIdl } from "../generated/hedge_vault";
-import { type PerpVenue, PerpVenueIdl } from "../generated/perp_venue";
+import { PERP_VENUE_CONSTANTS, type PerpVenue, PerpVenueIdl } from "../generated/perp_venue";
 
 export type VaultAccount = IdlAccounts<HedgeVault>["vault"];
 export type PendingParams = IdlAccounts<HedgeVault>["pendingParams"];
@@ -258,10 +258,18 @@ export async function completeWithdrawIxs(p: Program<HedgeVault>, address: Publi
           { pubkey: ven.programId, isSigner: false, isWritable: false },
           { pubkey: ven.market, isSigner: false, isWritable: true },
           { pubkey: ven.marginAccount, isSigner: false, isWritable: true },
+          // The venue's token pool: margin comes back through it when the vault's own
+          // collateral cannot pay the exit.
+          { pubkey: venuePool(ven.programId, ven.market), isSigner: false, isWritable: true },
         ]),
       )
       .instruction(),
   ];
+}
+
+/** The local perp venue's token pool of `market` (seeds from the venue's IDL). */
+export function venuePool(venueProgram: PublicKey, market: PublicKey): PublicKey {
+  return PublicKey.findProgramAddressSync([PERP_VENUE_CONSTANTS.POOL_SEED, market.toBuffer()], venueProgram)[0];
 }
 
 /** Cancel a pending withdrawal: the escrowed shares come back. */

@@ -1,4 +1,8 @@
 //! Hedging-band math: the Whalley–Wilmott no-trade band and the delta-band check.
+// Domain argument for `clippy::arithmetic_side_effects`: The raw operations here index the
+// correction table with cell indices clamped to its size, and add fixed small offsets to
+// them.
+#![allow(clippy::arithmetic_side_effects)]
 
 use crate::ops::{add, mul, sub};
 use crate::primitives::{exp, ln};

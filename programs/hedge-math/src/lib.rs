@@ -12,6 +12,7 @@
 //! | [`primitives`] | `exp`, `ln`, `sqrt`, `cbrt`, standard normal `pdf` / `cdf` |
 //! | [`bs`] | Black–Scholes–Merton price, delta, gamma, vega, theta |
 //! | [`band`] | Whalley–Wilmott band width and the delta-band check |
+//! | [`safe`] | [`SafeMath`]: checked `+ - * /` on amounts with typed errors |
 //! | [`shares`] | integer share / asset conversion and fee math with vault-favouring rounding |
 //! | [`time`] | seconds → years conversion (365-day year) |
 //!
@@ -19,6 +20,10 @@
 //! figures are in `docs/accuracy.md`.
 #![cfg_attr(not(test), no_std)]
 #![deny(missing_docs)]
+// Money safety: amounts (`shares`, `safe`) use checked arithmetic. The fixed-point
+// kernels (`ops`, `primitives`, `q62`, `bs`, `band`, `tables`) allow raw integer operations
+// module by module, each with the domain argument that bounds it.
+#![warn(clippy::arithmetic_side_effects)]
 
 pub mod band;
 pub mod bs;
@@ -26,6 +31,7 @@ mod error;
 pub mod ops;
 pub mod primitives;
 pub mod q62;
+pub mod safe;
 pub mod shares;
 pub(crate) mod tables;
 pub mod time;
@@ -37,6 +43,7 @@ pub use band::{
 pub use bs::{bs_delta_gamma, bs_greeks, BsInputs, Greeks, OptionKind};
 pub use error::MathError;
 pub use primitives::{cbrt, exp, ln, norm_cdf, norm_cdf_pair, norm_pdf, norm_pdf_cdf, sqrt};
+pub use safe::SafeMath;
 
 /// The fixed-point number type used throughout: `I80F48`.
 pub type Fix = fixed::types::I80F48;

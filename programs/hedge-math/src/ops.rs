@@ -6,6 +6,12 @@
 //! sBPF `fixed`'s general 256-bit routines cost ≈300 CU per multiplication and ≈1,500 CU
 //! per division; the fast paths are one 64×64→128 product or one 112-by-64-bit division
 //! (docs/compute-units.md). `tests/properties.rs` checks the equality with `fixed`.
+// Domain argument for `clippy::arithmetic_side_effects`: Raw integer operations here are
+// the limb arithmetic of the checked Fix operations themselves: every operand is a 64-bit
+// limb or a value shifted out of a 128-bit product, so each sum, product and shift is
+// bounded by construction (commented at each step), and `tests/properties.rs` checks each
+// function bit for bit against `fixed`'s checked operations.
+#![allow(clippy::arithmetic_side_effects)]
 
 use crate::{Fix, MathError, MathResult};
 

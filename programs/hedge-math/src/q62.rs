@@ -6,6 +6,11 @@
 //! end. On sBPF a Q62 product is one 64×64→128 product from 32-bit partial products
 //! ([`crate::ops::mul_i64_wide`]) and an add is one instruction, where an I80F48 product
 //! also carries 128-bit range checks and carries.
+// Domain argument for `clippy::arithmetic_side_effects`: Raw integer operations here act
+// on Q62 values with |v| < 2 (the module's invariant): products go through
+// `ops::mul_i64_wide` and sums stay within i64 by the bound on each polynomial's
+// coefficients.
+#![allow(clippy::arithmetic_side_effects)]
 
 /// 1.0 in Q62.
 pub const ONE: i64 = 1 << 62;

@@ -16,6 +16,7 @@
 //! | fees (assets and fee shares) | up | fees are never under-collected |
 
 use crate::time::SECONDS_PER_YEAR;
+use crate::SafeMath;
 use crate::{MathError, MathResult};
 
 /// Virtual assets added to the tracked total in every conversion (base units).
@@ -34,8 +35,14 @@ pub fn mul_div_floor(a: u64, b: u64, c: u64) -> MathResult<u64> {
     let q = u128::from(a)
         .checked_mul(u128::from(b))
         .ok_or(MathError::Overflow)?
-        / u128::from(c);
+        .safe_div(u128::from(c))?;
     u64::try_from(q).map_err(|_| MathError::Overflow)
+}
+
+/// ⌈n / d⌉.
+fn div_ceil(n: u128, d: u128) -> MathResult<u128> {
+    let r = n.checked_rem(d).ok_or(MathError::DivisionByZero)?;
+    n.safe_div(d)?.safe_add(u128::from(r != 0))
 }
 
 /// ⌈a·b / c⌉ with a u128 intermediate.
@@ -46,8 +53,7 @@ pub fn mul_div_ceil(a: u64, b: u64, c: u64) -> MathResult<u64> {
     let n = u128::from(a)
         .checked_mul(u128::from(b))
         .ok_or(MathError::Overflow)?;
-    let c = u128::from(c);
-    let q = n / c + u128::from(n % c != 0);
+    let q = div_ceil(n, u128::from(c))?;
     u64::try_from(q).map_err(|_| MathError::Overflow)
 }
 
@@ -102,8 +108,8 @@ pub fn management_fee(total_assets: u64, bps_per_year: u16, elapsed_seconds: i64
         .checked_mul(u128::from(bps_per_year))
         .and_then(|v| v.checked_mul(elapsed))
         .ok_or(MathError::Overflow)?;
-    let d = u128::from(BPS_DENOMINATOR) * u128::from(SECONDS_PER_YEAR.unsigned_abs());
-    let q = n / d + u128::from(n % d != 0);
+    let d = u128::from(BPS_DENOMINATOR).safe_mul(u128::from(SECONDS_PER_YEAR.unsigned_abs()))?;
+    let q = div_ceil(n, d)?;
     u64::try_from(q).map_err(|_| MathError::Overflow)
 }
 
@@ -126,10 +132,12 @@ pub fn performance_fee(
     if price_per_share_q64 <= hwm_q64 || bps == 0 || total_shares == 0 {
         return Ok(0);
     }
-    let gain = price_per_share_q64 - hwm_q64;
+    let gain = price_per_share_q64.safe_sub(hwm_q64)?;
     let shares = u128::from(total_shares);
     // gain · shares / 2^64 = hi·shares + (lo·shares) / 2^64, each product within u128.
-    let (hi, lo) = (gain >> 64, gain & u128::from(u64::MAX));
+    let (hi, lo) = (gain >> 64_u32, gain & u128::from(u64::MAX));
+    // lo < 2^64 and shares < 2^64: the product is below 2^128.
+    #[allow(clippy::arithmetic_side_effects)]
     let lo_product = lo * shares;
     let whole = hi
         .checked_mul(shares)
@@ -140,22 +148,25 @@ pub fn performance_fee(
     // frac / 2^64. Dividing `whole` first keeps every product within u128.
     let bps = u128::from(bps);
     let d = u128::from(BPS_DENOMINATOR);
-    let (q, r) = (whole / d, whole % d);
-    // r·bps < 10^8; (r·2^64 + frac)·bps < 2^64·10^8 < 2^128.
-    let tail = ((r << 64) | frac) * bps;
-    let tail_den = d << 64;
-    let fee = q
-        .checked_mul(bps)
-        .and_then(|v| v.checked_add(tail / tail_den))
-        .and_then(|v| v.checked_add(u128::from(tail % tail_den != 0)))
-        .ok_or(MathError::Overflow)?;
+    let (q, r) = (
+        whole.safe_div(d)?,
+        whole.checked_rem(d).ok_or(MathError::DivisionByZero)?,
+    );
+    // r < 10^4 and frac < 2^64, so r·2^64 + frac < 2^78 and (r·2^64 + frac)·bps < 2^78·2^16
+    // = 2^94 < 2^128; d·2^64 < 2^78.
+    #[allow(clippy::arithmetic_side_effects)]
+    let (tail, tail_den) = (((r << 64_u32) | frac) * bps, d << 64_u32);
+    let fee = q.safe_mul(bps)?.safe_add(div_ceil(tail, tail_den)?)?;
     u64::try_from(fee).map_err(|_| MathError::Overflow)
 }
 
 /// Value of one share in assets as a Q64.64 ratio, including the virtual offset.
 pub fn price_per_share_q64(total_assets: u64, total_shares: u64) -> MathResult<u128> {
     let (a, s) = virt(total_assets, total_shares)?;
-    Ok((u128::from(a) << 64) / u128::from(s))
+    // a < 2^64, so a·2^64 < 2^128.
+    #[allow(clippy::arithmetic_side_effects)]
+    let scaled = u128::from(a) << 64_u32;
+    scaled.safe_div(u128::from(s))
 }
 
 #[cfg(test)]

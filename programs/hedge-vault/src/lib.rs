@@ -9,6 +9,10 @@
 //! file per account), `oracle.rs`, `pricing.rs`, `constraints.rs`, `events.rs`,
 //! `error.rs`. See the README for accounts, roles, the NAV formula, fees and bounds.
 #![allow(clippy::result_large_err)]
+// Money safety: no bare arithmetic. Amounts use checked operations (`hedge_math::SafeMath`,
+// `checked_*`) with typed errors; an exception is allowed only locally, with a comment
+// that proves it cannot overflow.
+#![warn(clippy::arithmetic_side_effects)]
 
 use anchor_lang::prelude::*;
 // sBPF builds through upstream LLVM (scripts/build-sbf.sh): soft-float and memory

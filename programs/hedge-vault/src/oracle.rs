@@ -4,7 +4,7 @@
 //! staleness, sign, confidence width, EMA divergence and (legacy) trading status.
 use anchor_lang::prelude::*;
 use anchor_lang::AccountDeserialize;
-use hedge_math::Fix;
+use hedge_math::{Fix, SafeMath};
 use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
 
 use crate::constants::BPS;
@@ -107,14 +107,20 @@ fn validate(raw: RawPrice, limits: &OracleLimits, now: i64) -> Result<OraclePric
         .checked_mul(u128::from(BPS))
         .ok_or(VaultError::MathOverflow)?;
     require!(
-        conf_lhs <= price * u128::from(limits.max_conf_bps),
+        conf_lhs
+            <= price
+                .safe_mul(u128::from(limits.max_conf_bps))
+                .map_err(math_err)?,
         VaultError::OracleConfidenceTooWide
     );
     require!(raw.ema_price > 0, VaultError::OracleEmaDivergence);
     let ema = u128::from(raw.ema_price.unsigned_abs());
-    let div_lhs = price.abs_diff(ema) * u128::from(BPS);
+    let div_lhs = price.abs_diff(ema).safe_mul(u128::from(BPS)).map_err(math_err)?;
     require!(
-        div_lhs <= ema * u128::from(limits.max_ema_divergence_bps),
+        div_lhs
+            <= ema
+                .safe_mul(u128::from(limits.max_ema_divergence_bps))
+                .map_err(math_err)?,
         VaultError::OracleEmaDivergence
     );
     Ok(OraclePrice {

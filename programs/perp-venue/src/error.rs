@@ -10,7 +10,7 @@ pub enum VenueError {
     NotAuthority,
     #[msg("Market parameters out of bounds")]
     InvalidMarketParams,
-    #[msg("Funding rate out of bounds (±1000 % per year)")]
+    #[msg("Funding rate out of bounds (±100 % per year)")]
     FundingRateOutOfBounds,
     #[msg("Amount must be > 0")]
     ZeroAmount,

@@ -14,6 +14,10 @@
 //! * an LP pool is every trade's counterparty; `settle_pnl` moves realised P&L between a
 //!   margin account and the pool.
 #![allow(clippy::result_large_err)]
+// Money safety: no bare arithmetic. Amounts use checked operations (`hedge_math::SafeMath`,
+// `checked_*`) with typed errors; an exception is allowed only locally, with a comment
+// that proves it cannot overflow.
+#![warn(clippy::arithmetic_side_effects)]
 
 use anchor_lang::prelude::*;
 // sBPF builds through upstream LLVM (scripts/build-sbf.sh): soft-float and memory

@@ -16,7 +16,7 @@ pub fn fill_price(oracle: Fix, size: i64, taker_fee_bps: u16, impact_depth: u64)
     let factor = if size >= 0 {
         Fix::ONE.checked_add(adj)
     } else {
-        Some((Fix::ONE - adj.min(Fix::ONE)).max(Fix::ZERO))
+        Some(Fix::ONE.saturating_sub(adj.min(Fix::ONE)).max(Fix::ZERO))
     }
     .ok_or(VenueError::MathOverflow)?;
     oracle.checked_mul(factor).ok_or(VenueError::MathOverflow)

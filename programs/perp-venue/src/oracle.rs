@@ -2,7 +2,7 @@
 //! sign and confidence checks).
 use anchor_lang::prelude::*;
 use anchor_lang::AccountDeserialize;
-use hedge_math::Fix;
+use hedge_math::{Fix, SafeMath};
 use pyth_solana_receiver_sdk::price_update::{PriceUpdateV2, VerificationLevel};
 
 use crate::error::{math_err, VenueError};
@@ -40,7 +40,10 @@ pub fn load_quote(info: &AccountInfo, feed_id: &[u8; 32], market: &Market, now: 
     );
     require!(m.price > 0, VenueError::OracleNonPositivePrice);
     require!(
-        u128::from(m.conf) * 10_000 <= u128::from(m.price.unsigned_abs()) * u128::from(market.max_conf_bps),
+        u128::from(m.conf).safe_mul(10_000).map_err(math_err)?
+            <= u128::from(m.price.unsigned_abs())
+                .safe_mul(u128::from(market.max_conf_bps))
+                .map_err(math_err)?,
         VenueError::OracleConfidenceTooWide
     );
     let conf = i64::try_from(m.conf).map_err(|_| VenueError::MathOverflow)?;

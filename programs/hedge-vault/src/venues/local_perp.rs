@@ -40,6 +40,7 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         taker_fee_bps: market.taker_fee_bps,
         impact_depth: market.impact_depth.max(1),
         maintenance_margin_bps: market.maintenance_margin_bps,
+        initial_margin_bps: market.initial_margin_bps,
     })
 }
 
@@ -112,4 +113,18 @@ pub fn move_margin<'info>(
             },
         )
     }
+}
+
+/// The venue's permissionless `settle_pnl` of the vault's account: profit becomes
+/// collateral (paid by the LP pool), a loss is taken from it.
+pub fn settle_pnl<'info>(a: &VenueAccounts<'_, 'info>) -> Result<()> {
+    let accounts = perp_venue::cpi::accounts::SettlePnl {
+        market: a.market.clone(),
+        margin_account: a.margin_account.clone(),
+        oracle: a.oracle.clone(),
+        collateral_oracle: a.collateral_oracle.cloned(),
+    };
+    perp_venue::cpi::settle_pnl(
+        CpiContext::new(perp_venue::ID, accounts).with_remaining_accounts(vec![a.program.clone()]),
+    )
 }

@@ -36,6 +36,8 @@ pub struct VenueView {
     pub impact_depth: u64,
     /// Maintenance margin: the venue liquidates below `equity < notional · bps / 10 000`.
     pub maintenance_margin_bps: u16,
+    /// Initial margin: collateral leaves only while `equity ≥ notional · bps / 10 000`.
+    pub initial_margin_bps: u16,
 }
 
 /// The largest |size| (underlying base units) whose fill under the venue's execution model
@@ -103,6 +105,37 @@ pub fn read_all(
 }
 
 impl VenueView {
+    /// Collateral the venue would release now (collateral base units, rounded down):
+    /// equity above the initial margin, with the notional and the equity taken 2 % against
+    /// the position (the venue checks at the adverse end of its oracle's confidence,
+    /// at most 2 %), and never more than the collateral posted.
+    pub fn releasable(&self, mark: &Mark, unit: i128) -> Result<u64> {
+        let adverse = self
+            .notional
+            .checked_mul_int(2)
+            .and_then(|n| n.checked_div_int(100))
+            .ok_or(VaultError::MathOverflow)?;
+        let required = self
+            .notional
+            .checked_add(adverse)
+            .and_then(|n| n.checked_mul_int(i128::from(self.initial_margin_bps)))
+            .and_then(|n| n.checked_div_int(i128::from(crate::constants::BPS)))
+            .ok_or(VaultError::MathOverflow)?;
+        let free = self
+            .equity_quote
+            .checked_sub(adverse)
+            .and_then(|e| e.checked_sub(required))
+            .ok_or(VaultError::MathOverflow)?;
+        if free <= Fix::ZERO {
+            return Ok(0);
+        }
+        let units = free
+            .checked_div(mark.collateral_price)
+            .and_then(|v| v.checked_mul_int(unit))
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(units.floor().saturating_to_num::<u64>().min(self.collateral))
+    }
+
     /// Funding this position pays (bps per year; negative when it receives).
     pub fn funding_paid_bps(&self) -> i64 {
         i64::from(self.funding_rate_bps).saturating_mul(self.position.signum())
@@ -282,9 +315,9 @@ pub fn verified_trade<'info>(
         .checked_div_int(i128::from(crate::constants::BPS))
         .ok_or(VaultError::MathOverflow)?;
     let factor = if size > 0 {
-        Fix::ONE + slip
+        Fix::ONE.saturating_add(slip)
     } else {
-        Fix::ONE - slip
+        Fix::ONE.saturating_sub(slip)
     };
     let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
     place_order(v, a, auth, &Order { size, limit })?;
@@ -326,6 +359,14 @@ pub struct MarginTransfer<'a, 'info> {
     pub collateral_mint: &'a AccountInfo<'info>,
     pub vault_collateral: &'a AccountInfo<'info>,
     pub token_program: &'a AccountInfo<'info>,
+}
+
+/// Settles the vault's P&L at the venue into collateral (permissionless at the venue).
+pub fn settle_pnl<'info>(v: &VenueConfig, a: &VenueAccounts<'_, 'info>) -> Result<()> {
+    check_accounts(v, a)?;
+    match v.kind {
+        VenueKind::LocalPerp => local_perp::settle_pnl(a),
+    }
 }
 
 /// Moves `t.amount` collateral from the vault to its margin account (> 0) or back (< 0).

@@ -47,8 +47,11 @@ impl SettlePnl<'_> {
                 VenueError::InsufficientLiquidity
             );
         } else {
-            delta =
-                delta.max(-i64::try_from(a.margin_account.collateral).map_err(|_| VenueError::MathOverflow)?);
+            delta = delta.max(
+                i64::try_from(a.margin_account.collateral)
+                    .map_err(|_| VenueError::MathOverflow)?
+                    .saturating_neg(),
+            );
         }
         let moved = Fix::from_num(delta)
             .checked_div_int(a.market.unit())

@@ -86,7 +86,9 @@ impl WithdrawMargin<'_> {
         )?;
         crate::events::emit(&MarginMoved {
             account: a.margin_account.key(),
-            amount: -i64::try_from(args.amount).map_err(|_| VenueError::MathOverflow)?,
+            amount: i64::try_from(args.amount)
+                .map_err(|_| VenueError::MathOverflow)?
+                .saturating_neg(),
         });
         Ok(())
     }

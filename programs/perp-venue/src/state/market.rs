@@ -4,8 +4,10 @@ use hedge_math::Fix;
 use crate::error::{math_err, VenueError};
 
 /// Market PDA seed: `[MARKET_SEED, feed_id, market_index LE]`.
+#[constant]
 pub const MARKET_SEED: &[u8] = b"market";
 /// Pool token account PDA seed: `[POOL_SEED, market]`.
+#[constant]
 pub const POOL_SEED: &[u8] = b"pool";
 /// Largest |funding rate| the admin may set: 100 % a year (bps). The vault trusts the
 /// venue's admin with funding; this bounds what a hostile admin can take from a margin

@@ -102,7 +102,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         let allowed = within(i, view, pos);
         if allowed != pos {
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
-            let size = allowed.saturating_sub(pos).clamp(-depth, depth);
+            let size = allowed.saturating_sub(pos).clamp(depth.saturating_neg(), depth);
             if size != 0 {
                 return Some((i, size));
             }
@@ -116,7 +116,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         .deviation
         .round_to_zero()
         .saturating_to_num::<i64>()
-        .clamp(-max, max);
+        .clamp(max.saturating_neg(), max);
     if wanted == 0 {
         return None;
     }
@@ -130,12 +130,12 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         .find_map(|(i, (cfg, view))| {
             let cap = i64::try_from(cfg.cap_units).unwrap_or(i64::MAX);
             let pos = view.position;
-            let new = pos.saturating_add(wanted).clamp(-cap, cap);
+            let new = pos.saturating_add(wanted).clamp(cap.saturating_neg(), cap);
             // Never past what the margin can carry (a position already beyond it was
             // reduced above).
             let room = within(i, view, new).saturating_sub(pos);
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
-            let size = room.clamp(-depth, depth);
+            let size = room.clamp(depth.saturating_neg(), depth);
             (size != 0 && size.signum() == wanted.signum()).then_some((i, size))
         })?;
     // Withdraw-only: the hedge may shrink, never grow.

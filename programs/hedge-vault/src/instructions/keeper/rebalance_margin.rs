@@ -217,7 +217,8 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
     } else if worst > hi {
         // `need` < 0: −need units can go with both ends still at the target.
         let free: i64 = need.saturating_neg().floor().saturating_to_num();
-        -free.clamp(0, i64::try_from(v.collateral).unwrap_or(i64::MAX))
+        free.clamp(0, i64::try_from(v.collateral).unwrap_or(i64::MAX))
+            .saturating_neg()
     } else {
         0
     };
@@ -305,7 +306,7 @@ impl<'info> RebalanceMargin<'info> {
         let v = &mut vault;
         v.total_collateral = v
             .total_collateral
-            .checked_add_signed(-amount)
+            .checked_add_signed(amount.checked_neg().ok_or(VaultError::MathOverflow)?)
             .ok_or(VaultError::InsufficientCollateral)?;
         v.hedge_equity = v
             .hedge_equity

@@ -50,9 +50,13 @@ pub struct CompleteWithdraw<'info> {
     pub underlying_oracle: Option<UncheckedAccount<'info>>,
     /// CHECK: as above, when the vault values collateral with a second feed.
     pub collateral_oracle: Option<UncheckedAccount<'info>>,
-    // remaining_accounts while hedged: for each configured venue in order,
-    // [venue program, market, margin account].
+    // remaining_accounts with venues: for each configured venue in order,
+    // [venue program, market, margin account, venue token pool] (the pool only to bring
+    // margin back when the vault's own collateral cannot pay the exit).
 }
+
+/// Accounts per venue in `complete_withdraw`'s remaining accounts.
+pub const COMPLETE_ACCOUNTS_PER_VENUE: usize = 4;
 
 impl<'info> CompleteWithdraw<'info> {
     /// After the delay, burns the escrowed shares and pays min(value at request, value
@@ -94,6 +98,15 @@ impl<'info> CompleteWithdraw<'info> {
         };
         let payout = fair.saturating_sub(exit_cost);
         require!(payout > 0, VaultError::ZeroAssetsOut);
+        // What the vault holds may not cover the exit (the rest is margin at the venues):
+        // the margin the venues release now comes back first, so an exit never waits on a
+        // keeper (the last holder's included).
+        let liquid = vault.total_collateral.min(a.collateral_vault.amount);
+        if payout > liquid && vault.params.venue_count > 0 {
+            let shortfall = payout.checked_sub(liquid).ok_or(VaultError::MathOverflow)?;
+            recall_margin(a, &mut vault, remaining, shortfall, now)?;
+            a.collateral_vault.reload()?;
+        }
         require!(
             payout <= vault.total_collateral && payout <= a.collateral_vault.amount,
             VaultError::InsufficientCollateral
@@ -189,11 +202,13 @@ fn reduce_hedge<'info>(
         if size == 0 {
             continue;
         }
-        let base = i.checked_mul(3).ok_or(VaultError::MathOverflow)?;
+        let base = i
+            .checked_mul(COMPLETE_ACCOUNTS_PER_VENUE)
+            .ok_or(VaultError::MathOverflow)?;
         let (program, market_acc, margin) = match (
             remaining.get(base),
-            remaining.get(base + 1),
-            remaining.get(base + 2),
+            remaining.get(base.saturating_add(1)),
+            remaining.get(base.saturating_add(2)),
         ) {
             (Some(p), Some(m), Some(g)) => (p, m, g),
             _ => return err!(VaultError::MissingVenueAccounts),
@@ -226,4 +241,97 @@ fn reduce_hedge<'info>(
         .and_then(|x| x.checked_mul_int(10i128.pow(u32::from(v.decimals))))
         .ok_or(VaultError::MathOverflow)?;
     Ok(units.ceil().saturating_to_num())
+}
+
+/// Brings back up to `shortfall` collateral base units of margin from the venues, in
+/// order, each at most what it releases now ([`venues::VenueView::releasable`]).
+fn recall_margin<'info>(
+    a: &CompleteWithdraw<'info>,
+    vault: &mut Vault,
+    remaining: &[AccountInfo<'info>],
+    shortfall: u64,
+    now: i64,
+) -> Result<()> {
+    let oracle = a
+        .underlying_oracle
+        .as_ref()
+        .ok_or(VaultError::MissingVenueAccounts)?;
+    let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
+    let market = load_market(
+        &vault.oracle,
+        &vault.params.oracle,
+        &FeedAccounts {
+            underlying: oracle,
+            collateral: collateral_oracle,
+        },
+        now,
+    )?;
+    vault.observe_publish_time(market.underlying.publish_time)?;
+    let mark = venues::Mark::of(&market, now)?;
+    let unit = 10i128.pow(u32::from(vault.decimals));
+    let seeds = vault.signer_seeds();
+    let vault_info = a.vault.to_account_info();
+    let auth = venues::VaultAuthority {
+        vault: &vault_info,
+        seeds: &seeds,
+    };
+    let (mint, collateral, token_program) = (
+        a.collateral_mint.to_account_info(),
+        a.collateral_vault.to_account_info(),
+        a.token_program.to_account_info(),
+    );
+    let mut left = shortfall;
+    let mut recalled = 0u64;
+    for (i, cfg) in vault.params.live_venues().iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let base = i
+            .checked_mul(COMPLETE_ACCOUNTS_PER_VENUE)
+            .ok_or(VaultError::MathOverflow)?;
+        let accounts = remaining
+            .get(base..base.saturating_add(COMPLETE_ACCOUNTS_PER_VENUE))
+            .ok_or(VaultError::MissingVenueAccounts)?;
+        let (program, market_acc, margin, pool) = (&accounts[0], &accounts[1], &accounts[2], &accounts[3]);
+        let va = VenueAccounts {
+            program,
+            market: market_acc,
+            margin_account: margin,
+            oracle,
+            collateral_oracle,
+        };
+        // Unsettled profit is not collateral yet: settle it first (the exit that closes
+        // the hedge has just realised it).
+        if venues::view(cfg, market_acc, margin, &mark)?.quote_balance > hedge_math::Fix::ZERO {
+            venues::settle_pnl(cfg, &va)?;
+        }
+        let view = venues::view(cfg, market_acc, margin, &mark)?;
+        let amount = left.min(view.releasable(&mark, unit)?);
+        if amount == 0 {
+            continue;
+        }
+        let t = venues::MarginTransfer {
+            amount: i64::try_from(amount)
+                .map_err(|_| VaultError::MathOverflow)?
+                .checked_neg()
+                .ok_or(VaultError::MathOverflow)?,
+            venue_pool: pool,
+            collateral_mint: &mint,
+            vault_collateral: &collateral,
+            token_program: &token_program,
+        };
+        venues::move_margin(cfg, &va, &t, &auth)?;
+        left = left.checked_sub(amount).ok_or(VaultError::MathOverflow)?;
+        recalled = recalled.checked_add(amount).ok_or(VaultError::MathOverflow)?;
+    }
+    vault.total_collateral = vault
+        .total_collateral
+        .checked_add(recalled)
+        .ok_or(VaultError::MathOverflow)?;
+    let recalled = i64::try_from(recalled).map_err(|_| VaultError::MathOverflow)?;
+    vault.hedge_equity = vault
+        .hedge_equity
+        .checked_sub(recalled)
+        .ok_or(VaultError::MathOverflow)?;
+    Ok(())
 }
