@@ -87,8 +87,9 @@ pub fn nav_conf_units(
         let (_, moved) = read_holdings(vault, remaining, &Mark::of(&shifted, now)?)?;
         worst = worst.max(moved.venue_equity.abs_diff(h.venue_equity));
     }
-    // Both equities are rounded down: one more unit covers the rounding.
-    Ok(worst.saturating_add(1))
+    // Both equities are rounded down: one more unit covers the rounding (nothing when
+    // nothing moves, e.g. venues without a position).
+    Ok(if worst == 0 { 0 } else { worst.saturating_add(1) })
 }
 
 /// Values the vault's holdings from its tracked collateral and the venue views read in
