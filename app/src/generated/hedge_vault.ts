@@ -160,7 +160,10 @@ export const HedgeVaultIdl = {
           }
         },
         {
-          "name": "underlying_oracle"
+          "name": "underlying_oracle",
+          "docs": [
+            "the vault's feed, or the new one when the change rotates the feeds."
+          ]
         },
         {
           "name": "collateral_oracle",
@@ -570,6 +573,79 @@ export const HedgeVaultIdl = {
       ]
     },
     {
+      "name": "emergency_withdraw",
+      "discriminator": [
+        239,
+        45,
+        203,
+        64,
+        150,
+        73,
+        218,
+        92
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "collateral_mint",
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "share_mint",
+          "writable": true,
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "collateral_vault",
+          "writable": true,
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "share_escrow",
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "owner_shares",
+          "writable": true
+        },
+        {
+          "name": "owner_collateral",
+          "writable": true
+        },
+        {
+          "name": "token_program",
+          "relations": [
+            "vault"
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "EmergencyWithdrawArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "extend_timelock",
       "discriminator": [
         87,
@@ -621,7 +697,8 @@ export const HedgeVaultIdl = {
         {
           "name": "authority",
           "docs": [
-            "Pays for the accounts and becomes the governance authority."
+            "Pays for the accounts, becomes the governance authority and, as the creator, is",
+            "part of the vault's address (nobody else can take it by front-running)."
           ],
           "writable": true,
           "signer": true
@@ -644,6 +721,10 @@ export const HedgeVaultIdl = {
               {
                 "kind": "account",
                 "path": "collateral_mint"
+              },
+              {
+                "kind": "account",
+                "path": "authority"
               },
               {
                 "kind": "arg",
@@ -1618,6 +1699,65 @@ export const HedgeVaultIdl = {
       }
     },
     {
+      "name": "EmergencyWithdrawArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "shares",
+            "docs": [
+              "Shares to redeem from the owner's share account (share base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "min_assets_out",
+            "docs": [
+              "Fail unless at least this much collateral is paid (collateral base units)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "EmergencyWithdrawn",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "user",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "Shares burned (base units)."
+            ],
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Collateral paid in kind (base units): the shares' part of the vault-held collateral."
+            ],
+            "name": "assets",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "How long the vault had accepted no oracle update (seconds)."
+            ],
+            "name": "oracle_silent_secs",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "ExtendTimelockArgs",
       "type": {
         "kind": "struct",
@@ -1767,6 +1907,15 @@ export const HedgeVaultIdl = {
               "Initial σ (bps), within `params.vol`."
             ],
             "type": "u32"
+          },
+          {
+            "name": "trust_freeze_authority",
+            "docs": [
+              "Accept a collateral mint with a freeze authority (e.g. a regulated stablecoin):",
+              "the vault then trusts its issuer not to freeze the vault's token account. False",
+              "refuses such mints (`MintHasFreezeAuthority`)."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -2184,6 +2333,19 @@ export const HedgeVaultIdl = {
                 "name": "VaultParams"
               }
             }
+          },
+          {
+            "docs": [
+              "The new price feeds, when the change rotated them."
+            ],
+            "name": "oracle",
+            "type": {
+              "option": {
+                "defined": {
+                  "name": "OracleConfig"
+                }
+              }
+            }
           }
         ],
         "kind": "struct"
@@ -2243,6 +2405,16 @@ export const HedgeVaultIdl = {
                 }
               }
             ]
+          },
+          {
+            "name": "Oracle",
+            "fields": [
+              {
+                "defined": {
+                  "name": "OracleConfig"
+                }
+              }
+            ]
           }
         ]
       }
@@ -2267,6 +2439,19 @@ export const HedgeVaultIdl = {
             "type": {
               "defined": {
                 "name": "VaultParams"
+              }
+            }
+          },
+          {
+            "docs": [
+              "The new price feeds, when the change rotates them."
+            ],
+            "name": "oracle",
+            "type": {
+              "option": {
+                "defined": {
+                  "name": "OracleConfig"
+                }
               }
             }
           }
@@ -2347,6 +2532,25 @@ export const HedgeVaultIdl = {
             "type": "pubkey"
           },
           {
+            "name": "new_oracle",
+            "docs": [
+              "New price feeds, when `oracle_changed` (zeroed otherwise). Read through",
+              "[`PendingParams::oracle`]."
+            ],
+            "type": {
+              "defined": {
+                "name": "OracleConfig"
+              }
+            }
+          },
+          {
+            "name": "oracle_changed",
+            "docs": [
+              "Whether the change rotates the price feeds."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "bump",
             "docs": [
               "Canonical bump of this PDA."
@@ -2361,7 +2565,7 @@ export const HedgeVaultIdl = {
             "type": {
               "array": [
                 "u8",
-                7
+                3
               ]
             }
           }
@@ -2886,7 +3090,7 @@ export const HedgeVaultIdl = {
     {
       "name": "Vault",
       "docs": [
-        "A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.",
+        "A hedging vault. PDA `[VAULT_SEED, collateral_mint, creator, vault_id LE]`.",
         "",
         "NAV (collateral base units) = `total_collateral` + `hedge_equity` (venue margin and",
         "mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share",
@@ -3016,6 +3220,16 @@ export const HedgeVaultIdl = {
             "type": "u64"
           },
           {
+            "name": "nav_conf_units",
+            "docs": [
+              "How far the venue equity could be from `hedge_equity` anywhere within the oracle's",
+              "confidence interval (collateral base units, rounded up), as of `nav_slot`. Share",
+              "conversions value the vault conservatively with it: a deposit buys in at NAV plus",
+              "this, a withdrawal is valued at NAV minus this ([`Vault::nav_bounds`])."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "last_publish_time",
             "docs": [
               "Newest oracle publish time this vault has used (unix seconds): an instruction may",
@@ -3131,6 +3345,14 @@ export const HedgeVaultIdl = {
             "name": "authority",
             "docs": [
               "Governance authority."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "creator",
+            "docs": [
+              "Who created the vault (a PDA seed, so nobody can take a planned vault address by",
+              "front-running its creation). Never changes, unlike `authority`."
             ],
             "type": "pubkey"
           },
@@ -3970,6 +4192,15 @@ export const HedgeVaultIdl = {
       "value": "60"
     },
     {
+      "name": "ORACLE_DEAD_SECS",
+      "docs": [
+        "How long the vault must have accepted no oracle update before `emergency_withdraw`",
+        "(the in-kind exit without a price) opens: one day (seconds)."
+      ],
+      "type": "i64",
+      "value": "86400"
+    },
+    {
       "name": "PENDING_SEED",
       "docs": [
         "Queued parameter change PDA: `[PENDING_SEED, vault]`."
@@ -4012,7 +4243,8 @@ export const HedgeVaultIdl = {
     {
       "name": "VAULT_SEED",
       "docs": [
-        "Vault PDA: `[VAULT_SEED, collateral_mint, vault_id (u64 LE)]`."
+        "Vault PDA: `[VAULT_SEED, collateral_mint, creator, vault_id (u64 LE)]`: the creator",
+        "is part of the address, so nobody can front-run a planned vault and become its authority."
       ],
       "type": "bytes",
       "value": "[118, 97, 117, 108, 116]"
@@ -4086,6 +4318,19 @@ export const HedgeVaultIdl = {
         57
       ],
       "name": "Deposited"
+    },
+    {
+      "discriminator": [
+        116,
+        226,
+        36,
+        3,
+        37,
+        92,
+        138,
+        76
+      ],
+      "name": "EmergencyWithdrawn"
     },
     {
       "discriminator": [
@@ -4728,6 +4973,21 @@ export const HedgeVaultIdl = {
       "code": 6088,
       "name": "OracleOlderThanSeen",
       "msg": "Oracle update older than one this vault has already used"
+    },
+    {
+      "code": 6089,
+      "name": "UnsupportedMintExtension",
+      "msg": "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)"
+    },
+    {
+      "code": 6090,
+      "name": "MintHasFreezeAuthority",
+      "msg": "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)"
+    },
+    {
+      "code": 6091,
+      "name": "OracleNotDead",
+      "msg": "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update"
     }
   ]
 } as const;
@@ -4890,7 +5150,10 @@ export type HedgeVault = {
           }
         },
         {
-          "name": "underlyingOracle"
+          "name": "underlyingOracle",
+          "docs": [
+            "the vault's feed, or the new one when the change rotates the feeds."
+          ]
         },
         {
           "name": "collateralOracle",
@@ -5300,6 +5563,79 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "emergencyWithdraw",
+      "discriminator": [
+        239,
+        45,
+        203,
+        64,
+        150,
+        73,
+        218,
+        92
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "collateralMint",
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "shareMint",
+          "writable": true,
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "collateralVault",
+          "writable": true,
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "shareEscrow",
+          "relations": [
+            "vault"
+          ]
+        },
+        {
+          "name": "ownerShares",
+          "writable": true
+        },
+        {
+          "name": "ownerCollateral",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "vault"
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "emergencyWithdrawArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "extendTimelock",
       "discriminator": [
         87,
@@ -5351,7 +5687,8 @@ export type HedgeVault = {
         {
           "name": "authority",
           "docs": [
-            "Pays for the accounts and becomes the governance authority."
+            "Pays for the accounts, becomes the governance authority and, as the creator, is",
+            "part of the vault's address (nobody else can take it by front-running)."
           ],
           "writable": true,
           "signer": true
@@ -5374,6 +5711,10 @@ export type HedgeVault = {
               {
                 "kind": "account",
                 "path": "collateralMint"
+              },
+              {
+                "kind": "account",
+                "path": "authority"
               },
               {
                 "kind": "arg",
@@ -6348,6 +6689,65 @@ export type HedgeVault = {
       }
     },
     {
+      "name": "emergencyWithdrawArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "shares",
+            "docs": [
+              "Shares to redeem from the owner's share account (share base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "minAssetsOut",
+            "docs": [
+              "Fail unless at least this much collateral is paid (collateral base units)."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "emergencyWithdrawn",
+      "type": {
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "user",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "Shares burned (base units)."
+            ],
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "Collateral paid in kind (base units): the shares' part of the vault-held collateral."
+            ],
+            "name": "assets",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "How long the vault had accepted no oracle update (seconds)."
+            ],
+            "name": "oracleSilentSecs",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "extendTimelockArgs",
       "type": {
         "kind": "struct",
@@ -6497,6 +6897,15 @@ export type HedgeVault = {
               "Initial σ (bps), within `params.vol`."
             ],
             "type": "u32"
+          },
+          {
+            "name": "trustFreezeAuthority",
+            "docs": [
+              "Accept a collateral mint with a freeze authority (e.g. a regulated stablecoin):",
+              "the vault then trusts its issuer not to freeze the vault's token account. False",
+              "refuses such mints (`MintHasFreezeAuthority`)."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -6914,6 +7323,19 @@ export type HedgeVault = {
                 "name": "vaultParams"
               }
             }
+          },
+          {
+            "docs": [
+              "The new price feeds, when the change rotated them."
+            ],
+            "name": "oracle",
+            "type": {
+              "option": {
+                "defined": {
+                  "name": "oracleConfig"
+                }
+              }
+            }
           }
         ],
         "kind": "struct"
@@ -6973,6 +7395,16 @@ export type HedgeVault = {
                 }
               }
             ]
+          },
+          {
+            "name": "oracle",
+            "fields": [
+              {
+                "defined": {
+                  "name": "oracleConfig"
+                }
+              }
+            ]
           }
         ]
       }
@@ -6997,6 +7429,19 @@ export type HedgeVault = {
             "type": {
               "defined": {
                 "name": "vaultParams"
+              }
+            }
+          },
+          {
+            "docs": [
+              "The new price feeds, when the change rotates them."
+            ],
+            "name": "oracle",
+            "type": {
+              "option": {
+                "defined": {
+                  "name": "oracleConfig"
+                }
               }
             }
           }
@@ -7077,6 +7522,25 @@ export type HedgeVault = {
             "type": "pubkey"
           },
           {
+            "name": "newOracle",
+            "docs": [
+              "New price feeds, when `oracle_changed` (zeroed otherwise). Read through",
+              "[`PendingParams::oracle`]."
+            ],
+            "type": {
+              "defined": {
+                "name": "oracleConfig"
+              }
+            }
+          },
+          {
+            "name": "oracleChanged",
+            "docs": [
+              "Whether the change rotates the price feeds."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "bump",
             "docs": [
               "Canonical bump of this PDA."
@@ -7091,7 +7555,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                7
+                3
               ]
             }
           }
@@ -7616,7 +8080,7 @@ export type HedgeVault = {
     {
       "name": "vault",
       "docs": [
-        "A hedging vault. PDA `[VAULT_SEED, collateral_mint, vault_id LE]`.",
+        "A hedging vault. PDA `[VAULT_SEED, collateral_mint, creator, vault_id LE]`.",
         "",
         "NAV (collateral base units) = `total_collateral` + `hedge_equity` (venue margin and",
         "mark-to-oracle P&L, refreshed by `refresh_nav` in the same slot as any share",
@@ -7746,6 +8210,16 @@ export type HedgeVault = {
             "type": "u64"
           },
           {
+            "name": "navConfUnits",
+            "docs": [
+              "How far the venue equity could be from `hedge_equity` anywhere within the oracle's",
+              "confidence interval (collateral base units, rounded up), as of `nav_slot`. Share",
+              "conversions value the vault conservatively with it: a deposit buys in at NAV plus",
+              "this, a withdrawal is valued at NAV minus this ([`Vault::nav_bounds`])."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "lastPublishTime",
             "docs": [
               "Newest oracle publish time this vault has used (unix seconds): an instruction may",
@@ -7861,6 +8335,14 @@ export type HedgeVault = {
             "name": "authority",
             "docs": [
               "Governance authority."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "creator",
+            "docs": [
+              "Who created the vault (a PDA seed, so nobody can take a planned vault address by",
+              "front-running its creation). Never changes, unlike `authority`."
             ],
             "type": "pubkey"
           },
@@ -8700,6 +9182,15 @@ export type HedgeVault = {
       "value": "60"
     },
     {
+      "name": "oracleDeadSecs",
+      "docs": [
+        "How long the vault must have accepted no oracle update before `emergency_withdraw`",
+        "(the in-kind exit without a price) opens: one day (seconds)."
+      ],
+      "type": "i64",
+      "value": "86400"
+    },
+    {
       "name": "pendingSeed",
       "docs": [
         "Queued parameter change PDA: `[PENDING_SEED, vault]`."
@@ -8742,7 +9233,8 @@ export type HedgeVault = {
     {
       "name": "vaultSeed",
       "docs": [
-        "Vault PDA: `[VAULT_SEED, collateral_mint, vault_id (u64 LE)]`."
+        "Vault PDA: `[VAULT_SEED, collateral_mint, creator, vault_id (u64 LE)]`: the creator",
+        "is part of the address, so nobody can front-run a planned vault and become its authority."
       ],
       "type": "bytes",
       "value": "[118, 97, 117, 108, 116]"
@@ -8816,6 +9308,19 @@ export type HedgeVault = {
         57
       ],
       "name": "deposited"
+    },
+    {
+      "discriminator": [
+        116,
+        226,
+        36,
+        3,
+        37,
+        92,
+        138,
+        76
+      ],
+      "name": "emergencyWithdrawn"
     },
     {
       "discriminator": [
@@ -9458,6 +9963,21 @@ export type HedgeVault = {
       "code": 6088,
       "name": "oracleOlderThanSeen",
       "msg": "Oracle update older than one this vault has already used"
+    },
+    {
+      "code": 6089,
+      "name": "unsupportedMintExtension",
+      "msg": "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)"
+    },
+    {
+      "code": 6090,
+      "name": "mintHasFreezeAuthority",
+      "msg": "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)"
+    },
+    {
+      "code": 6091,
+      "name": "oracleNotDead",
+      "msg": "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update"
     }
   ]
 };
@@ -9535,6 +10055,9 @@ export const HEDGE_VAULT_CONSTANTS = {
   MIN_SIGMA_BPS: 100,
   /** Timelock: at least one minute, at most 30 days (seconds). */
   MIN_TIMELOCK_SECS: 60,
+  /** How long the vault must have accepted no oracle update before `emergency_withdraw` */
+  /** (the in-kind exit without a price) opens: one day (seconds). */
+  ORACLE_DEAD_SECS: 86400n,
   /** Queued parameter change PDA: `[PENDING_SEED, vault]`. */
   PENDING_SEED: new Uint8Array([112, 101, 110, 100, 105, 110, 103]),
   /** `rebalance` (hedge trades). */
@@ -9545,7 +10068,8 @@ export const HEDGE_VAULT_CONSTANTS = {
   SHARE_MINT_SEED: new Uint8Array([115, 104, 97, 114, 101, 115]),
   /** `update_vol`. */
   UPDATE_VOL: 16,
-  /** Vault PDA: `[VAULT_SEED, collateral_mint, vault_id (u64 LE)]`. */
+  /** Vault PDA: `[VAULT_SEED, collateral_mint, creator, vault_id (u64 LE)]`: the creator */
+  /** is part of the address, so nobody can front-run a planned vault and become its authority. */
   VAULT_SEED: new Uint8Array([118, 97, 117, 108, 116]),
   /** Layout version of [`crate::state::Vault`]. */
   VAULT_VERSION: 1,
@@ -9644,4 +10168,7 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6086: { name: "CooldownTooShort", msg: "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances" },
   6087: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
   6088: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this vault has already used" },
+  6089: { name: "UnsupportedMintExtension", msg: "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)" },
+  6090: { name: "MintHasFreezeAuthority", msg: "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)" },
+  6091: { name: "OracleNotDead", msg: "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update" },
 };

@@ -1025,6 +1025,14 @@ export const PerpVenueIdl = {
           {
             "name": "open_interest_short",
             "type": "u64"
+          },
+          {
+            "name": "last_publish_time",
+            "docs": [
+              "Newest oracle publish time the market has used (unix seconds): nobody can value an",
+              "account at an older update than one already seen (monotonic per market)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -1143,6 +1151,24 @@ export const PerpVenueIdl = {
       }
     }
   ],
+  "constants": [
+    {
+      "name": "MARKET_SEED",
+      "docs": [
+        "Market PDA seed: `[MARKET_SEED, feed_id, market_index LE]`."
+      ],
+      "type": "bytes",
+      "value": "[109, 97, 114, 107, 101, 116]"
+    },
+    {
+      "name": "POOL_SEED",
+      "docs": [
+        "Pool token account PDA seed: `[POOL_SEED, market]`."
+      ],
+      "type": "bytes",
+      "value": "[112, 111, 111, 108]"
+    }
+  ],
   "events": [
     {
       "discriminator": [
@@ -1229,7 +1255,7 @@ export const PerpVenueIdl = {
     {
       "code": 7003,
       "name": "FundingRateOutOfBounds",
-      "msg": "Funding rate out of bounds (±1000 % per year)"
+      "msg": "Funding rate out of bounds (±100 % per year)"
     },
     {
       "code": 7004,
@@ -1315,6 +1341,16 @@ export const PerpVenueIdl = {
       "code": 7020,
       "name": "PricingDomain",
       "msg": "Pricing input outside the engine's domain"
+    },
+    {
+      "code": 7021,
+      "name": "OraclePublishTimeInFuture",
+      "msg": "Oracle publish time is in the future"
+    },
+    {
+      "code": 7022,
+      "name": "OracleOlderThanSeen",
+      "msg": "Oracle update older than one this market has already used"
     }
   ]
 } as const;
@@ -2342,6 +2378,14 @@ export type PerpVenue = {
           {
             "name": "openInterestShort",
             "type": "u64"
+          },
+          {
+            "name": "lastPublishTime",
+            "docs": [
+              "Newest oracle publish time the market has used (unix seconds): nobody can value an",
+              "account at an older update than one already seen (monotonic per market)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -2460,6 +2504,24 @@ export type PerpVenue = {
       }
     }
   ],
+  "constants": [
+    {
+      "name": "marketSeed",
+      "docs": [
+        "Market PDA seed: `[MARKET_SEED, feed_id, market_index LE]`."
+      ],
+      "type": "bytes",
+      "value": "[109, 97, 114, 107, 101, 116]"
+    },
+    {
+      "name": "poolSeed",
+      "docs": [
+        "Pool token account PDA seed: `[POOL_SEED, market]`."
+      ],
+      "type": "bytes",
+      "value": "[112, 111, 111, 108]"
+    }
+  ],
   "events": [
     {
       "discriminator": [
@@ -2546,7 +2608,7 @@ export type PerpVenue = {
     {
       "code": 7003,
       "name": "fundingRateOutOfBounds",
-      "msg": "Funding rate out of bounds (±1000 % per year)"
+      "msg": "Funding rate out of bounds (±100 % per year)"
     },
     {
       "code": 7004,
@@ -2632,6 +2694,16 @@ export type PerpVenue = {
       "code": 7020,
       "name": "pricingDomain",
       "msg": "Pricing input outside the engine's domain"
+    },
+    {
+      "code": 7021,
+      "name": "oraclePublishTimeInFuture",
+      "msg": "Oracle publish time is in the future"
+    },
+    {
+      "code": 7022,
+      "name": "oracleOlderThanSeen",
+      "msg": "Oracle update older than one this market has already used"
     }
   ]
 };
@@ -2641,6 +2713,10 @@ export const PERP_VENUE_PROGRAM_ID = "PerpVenue111111111111111111111111111111111
 
 /** The program's published constants (seeds, hard bounds), from the IDL. */
 export const PERP_VENUE_CONSTANTS = {
+  /** Market PDA seed: `[MARKET_SEED, feed_id, market_index LE]`. */
+  MARKET_SEED: new Uint8Array([109, 97, 114, 107, 101, 116]),
+  /** Pool token account PDA seed: `[POOL_SEED, market]`. */
+  POOL_SEED: new Uint8Array([112, 111, 111, 108]),
 } as const;
 
 /** The program's error codes and messages, from the IDL. */
@@ -2648,7 +2724,7 @@ export const PERP_VENUE_ERRORS: Record<number, { name: string; msg: string }> = 
   7000: { name: "NotAdmin", msg: "Signer is not the market admin" },
   7001: { name: "NotAuthority", msg: "Signer is not the margin account's authority" },
   7002: { name: "InvalidMarketParams", msg: "Market parameters out of bounds" },
-  7003: { name: "FundingRateOutOfBounds", msg: "Funding rate out of bounds (±1000 % per year)" },
+  7003: { name: "FundingRateOutOfBounds", msg: "Funding rate out of bounds (±100 % per year)" },
   7004: { name: "ZeroAmount", msg: "Amount must be > 0" },
   7005: { name: "ZeroSize", msg: "Order size must be non-zero" },
   7006: { name: "SlippageExceeded", msg: "Fill price beyond the limit price" },
@@ -2666,4 +2742,6 @@ export const PERP_VENUE_ERRORS: Record<number, { name: string; msg: string }> = 
   7018: { name: "OracleMissingCollateralFeed", msg: "Collateral oracle required by this market was not passed" },
   7019: { name: "MathOverflow", msg: "Arithmetic overflow" },
   7020: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
+  7021: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
+  7022: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this market has already used" },
 };
