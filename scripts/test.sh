@@ -4,14 +4,16 @@
 # `hedge-keeper simulate --serve`), then the sBPF compute-unit suite (scripts/cu-suite.sh:
 # builds the .so files, needs apt for Debian's rustc/LLVM 22 the first time).
 # HEDGE_SKIP_SBF=1 skips the sBPF part and HEDGE_SKIP_APP=1 the app part, loudly.
+# It installs what it needs first (scripts/setup.sh: Debian packages incl. Chromium, npm
+# packages), or stops at once with the exact command to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
 cargo test --workspace --locked "$@"
 if [ -n "${HEDGE_SKIP_APP:-}" ]; then
   echo "scripts/test.sh: HEDGE_SKIP_APP is set: the web app's tests did NOT run" >&2
 else
   # `cargo test` built target/debug/hedge-keeper, which the e2e test serves the chain with.
-  [ -d app/node_modules ] || (cd app && npm ci --no-audit --no-fund)
   (cd app && npm test --silent && HEDGE_KEEPER_BIN="$PWD/../target/debug/hedge-keeper" npm run --silent e2e)
 fi
 if [ -n "${HEDGE_SKIP_SBF:-}" ]; then
