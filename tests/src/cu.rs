@@ -328,6 +328,12 @@ pub async fn scenario(programs: Programs) -> Run {
         .await;
 
     venue_steps(&mut r, &ms[1]).await;
+
+    // ---- the oracle dies: after a day without an accepted update, the in-kind exit.
+    r.fx.env.advance(hedge_vault::constants::ORACLE_DEAD_SECS).await;
+    let shares = r.fx.env.balance(&u.shares).await;
+    let ix = r.fx.emergency_withdraw_ix(&u, shares / 2, 0);
+    r.must("emergency_withdraw", &[ix], &[&u.kp]).await;
     Run { steps: r.steps }
 }
 

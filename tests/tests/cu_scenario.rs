@@ -17,6 +17,7 @@ async fn scenario_runs_natively_and_records_every_step() {
         "rebalance (16 legs)",
         "complete_withdraw (hedged, 2 venues)",
         "venue: place_order (buy)",
+        "emergency_withdraw",
     ] {
         let s = run.step(label).unwrap_or_else(|| panic!("missing step {label}"));
         assert_eq!(s.outcome, Ok(()), "{label}");
