@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // End-to-end test of the app in headless Chromium (playwright-core + Debian's chromium)
-// against the real local chain: `hedge-keeper simulate --serve` with the programs, the
+// against the real local chain: `hedge-sim simulate --serve` with the programs, the
 // keeper and the oracle, and the built app served by `vite preview`.
 //
 //   npm run e2e                          # builds the app, starts both servers, runs the flows
-//   HEDGE_KEEPER_BIN=path CHROMIUM=path npm run e2e
+//   HEDGE_SIM_BIN=path CHROMIUM=path npm run e2e
 //
 // Flows: connect the burner wallet; deposit and see the share balance; request a
 // withdrawal, advance simulated time, complete it and see the collateral come back;
@@ -27,12 +27,12 @@ mkdirSync(shots, { recursive: true });
 
 // The newest of the release and debug builds (the test suite builds the debug one).
 const keeperBin =
-  process.env.HEDGE_KEEPER_BIN ??
-  [join(root, "target/release/hedge-keeper"), join(root, "target/debug/hedge-keeper")]
+  process.env.HEDGE_SIM_BIN ??
+  [join(root, "target/release/hedge-sim"), join(root, "target/debug/hedge-sim")]
     .filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 if (!keeperBin) {
-  console.error("hedge-keeper binary not found: build it (cargo build --release -p hedge-keeper) or set HEDGE_KEEPER_BIN");
+  console.error("hedge-sim binary not found: build it (cargo build --release -p hedge-sim) or set HEDGE_SIM_BIN");
   process.exit(2);
 }
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";

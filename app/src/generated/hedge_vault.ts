@@ -3020,7 +3020,7 @@ export const HedgeVaultIdl = {
             "name": "band_correction_enabled",
             "docs": [
               "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
-              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
+              "correction, see `hedge-research learn-bands`); needs `cost_aware_band`."
             ],
             "type": "bool"
           }
@@ -8010,7 +8010,7 @@ export type HedgeVault = {
             "name": "bandCorrectionEnabled",
             "docs": [
               "Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned",
-              "correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`."
+              "correction, see `hedge-research learn-bands`); needs `cost_aware_band`."
             ],
             "type": "bool"
           }

@@ -1,5 +1,5 @@
 // Where the app points: `?rpc=` in the URL, else VITE_RPC_URL at build time, else the
-// local simulation (`hedge-keeper simulate --serve 127.0.0.1:8899`).
+// local simulation (`hedge-sim simulate --serve 127.0.0.1:8899`).
 export const DEFAULT_RPC = "http://127.0.0.1:8899";
 
 export interface AppConfig {

@@ -1,5 +1,5 @@
 // The local simulation's own JSON-RPC methods (`hedgeSim_*`, served by
-// `hedge-keeper simulate --serve`). Only used when the endpoint is local.
+// `hedge-sim simulate --serve`). Only used when the endpoint is local.
 export interface SimInfo {
   vault: string;
   collateralMint: string;

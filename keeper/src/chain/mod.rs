@@ -1,11 +1,13 @@
 //! Chain access behind one trait, with two implementations: the Solana JSON-RPC client
-//! ([`rpc::RpcChain`]) and the in-process chain ([`local::LocalChain`]). Tests wrap
+//! ([`rpc::RpcChain`]) and the in-process chain (`local::LocalChain`, feature `local-chain`:
+//! tests and the simulator only). Tests wrap
 //! either in [`faulty::FaultyChain`] to inject RPC faults.
 use anchor_lang::prelude::Pubkey;
 use solana_account::Account;
 use solana_transaction::{Hash, Transaction, TransactionError};
 
 pub mod faulty;
+#[cfg(feature = "local-chain")]
 pub mod local;
 pub mod rpc;
 

@@ -1,9 +1,4 @@
-//! One module per subcommand.
-pub mod acceptance;
-pub mod backtest;
+//! One module per subcommand of the production keeper.
 pub mod greeks;
 pub mod init_vault;
-pub mod learn;
-pub mod live;
 pub mod run;
-pub mod simulate;

@@ -61,7 +61,7 @@ pub struct RiskParams {
     /// the book's gamma); otherwise `delta_band_bps`.
     pub cost_aware_band: bool,
     /// Multiply the Whalley–Wilmott width by `band_correction_bps[cell]` (a learned
-    /// correction, see `hedge-keeper learn-bands`); needs `cost_aware_band`.
+    /// correction, see `hedge-research learn-bands`); needs `cost_aware_band`.
     pub band_correction_enabled: bool,
 }
 

@@ -1,4 +1,4 @@
-//! `hedge-keeper learn-bands` end to end with a small budget.
+//! `hedge-research learn-bands` end to end with a small budget.
 use std::process::Command;
 
 #[test]
@@ -10,7 +10,7 @@ fn learn_bands_trains_validates_and_exports_a_bounded_proposal() {
         dir.path().join("c.png"),
         dir.path().join("results.md"),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-research"))
         .args([
             "learn-bands",
             "--train",

@@ -2,7 +2,7 @@
 //! on rolling windows, scored against realised variance with QLIKE and MSE.
 use serde::Serialize;
 
-use crate::vol::{ewma_variance, log_returns, Garch};
+use hedge_keeper::vol::{ewma_variance, log_returns, Garch};
 
 /// Scores of one model (lower is better for both).
 #[derive(Debug, Clone, Serialize)]

@@ -192,7 +192,7 @@ impl Policy {
                 ref table_bps,
             } => {
                 let raw = ww(lambda, risk_aversion, book, s, gamma);
-                let cell = crate::learn::cell_of(book, s, tau);
+                let cell = cell_of(book, s, tau);
                 hedge_math::corrected_band(raw, table_bps, cell)
                     .map(|h| h.to_num::<f64>())
                     .unwrap_or(0.0)
@@ -698,4 +698,14 @@ mod band_probe {
         assert!((ww - exact_ww).abs() < 1e-9, "ww {ww} vs {exact_ww} (gamma {g})");
         assert!(zk > 0.0 && (zk - ww).abs() > 1e-6, "zak {zk} ww {ww}");
     }
+}
+
+/// The correction-table cell a backtest step falls into (the on-chain
+/// [`hedge_math::correction_cell`] of the step's time to expiry and log-moneyness).
+pub fn cell_of(book: &Book, s: f64, tau_years: f64) -> usize {
+    let k = book.leg.map_or(s, |l| l.1);
+    hedge_math::correction_cell(
+        (tau_years * 31_536_000.0) as i64,
+        hedge_math::Fix::from_num((s / k).ln()),
+    )
 }

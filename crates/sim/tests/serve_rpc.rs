@@ -1,4 +1,4 @@
-//! `hedge-keeper simulate --serve`: the JSON-RPC endpoint read and written through the
+//! `hedge-sim simulate --serve`: the JSON-RPC endpoint read and written through the
 //! official Solana Rust client (whose types are the spec's shapes), and the live keeper
 //! (`hedge-keeper run`, a separate process) cranking the served vault through real RPC.
 use std::process::{Child, Command, Stdio};
@@ -9,9 +9,9 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use anchor_spl::token::spl_token;
 use clap::Parser;
-use hedge_keeper::cli::{Cli, Command as Sub};
-use hedge_keeper::serve::{self, ledger::Ledger};
 use hedge_localnet::vault_ix;
+use hedge_sim::cli::{Cli, Command as Sub};
+use hedge_sim::serve::{self, ledger::Ledger};
 use hedge_vault::events::{Deposited, Rebalanced};
 use hedge_vault::state::Vault;
 use serde_json::{json, Value};
@@ -288,19 +288,12 @@ async fn client_checks(url: String) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_endpoint_answers_the_official_client() {
-    let cli = Cli::try_parse_from([
-        "hedge-keeper",
-        "simulate",
-        "--steps",
-        "4",
-        "--serve",
-        "127.0.0.1:0",
-    ])
-    .unwrap();
+    let cli =
+        Cli::try_parse_from(["hedge-sim", "simulate", "--steps", "4", "--serve", "127.0.0.1:0"]).unwrap();
     let Sub::Simulate(args) = cli.command else {
         unreachable!()
     };
-    let (_report, mut live) = hedge_keeper::cmd::simulate::run_live(args).await.unwrap();
+    let (_report, mut live) = hedge_sim::cmd::simulate::run_live(args).await.unwrap();
     let endpoint = serve::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let url = format!("http://{}", endpoint.addr);
     let mut ledger = Ledger::default();
@@ -342,11 +335,32 @@ fn call(url: &str, method: &'static str, params: Value) -> Value {
         .unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-/// The live keeper path end to end: `hedge-keeper simulate --serve` in one process,
-/// `hedge-keeper run --once` in another, talking JSON-RPC over HTTP.
+/// The production keeper's binary, built by cargo next to this package's (it is another
+/// package's binary, so cargo does not build it for this test by itself).
+fn keeper_bin() -> std::path::PathBuf {
+    let sim = std::path::Path::new(env!("CARGO_BIN_EXE_hedge-sim"));
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--locked",
+            "--quiet",
+            "-p",
+            "hedge-keeper",
+            "--bin",
+            "hedge-keeper",
+        ])
+        .status()
+        .expect("cargo build -p hedge-keeper");
+    assert!(status.success(), "cargo build -p hedge-keeper failed");
+    sim.with_file_name(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The live keeper path end to end: `hedge-sim simulate --serve` in one process,
+/// `hedge-keeper run --once` (the production binary) in another, talking JSON-RPC over HTTP.
 #[test]
 fn hedge_keeper_run_cranks_the_served_vault() {
-    let bin = env!("CARGO_BIN_EXE_hedge-keeper");
+    let bin = env!("CARGO_BIN_EXE_hedge-sim");
+    let keeper_exe = keeper_bin();
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let _server = Server(
@@ -399,7 +413,7 @@ fn hedge_keeper_run_cranks_the_served_vault() {
     let acc = client.get_account(&vault_key).unwrap();
     let before = Vault::try_deserialize(&mut &acc.data[..]).unwrap();
 
-    let out = Command::new(bin)
+    let out = Command::new(&keeper_exe)
         .args([
             "run",
             "--once",

@@ -1,4 +1,4 @@
-//! `hedge-keeper simulate --serve`: Solana JSON-RPC over HTTP on top of the in-process chain.
+//! `hedge-sim simulate --serve`: Solana JSON-RPC over HTTP on top of the in-process chain.
 //!
 //! The chain (solana-program-test with both programs built natively) is owned by one task,
 //! the *node loop*; HTTP handlers forward each call to it over a channel and wait for the

@@ -1,10 +1,10 @@
 //! Criterion benchmark of the backtest engine: hedging steps per second on one core for a
 //! band policy, on paths of two lengths (the per-step cost must not depend on length).
 //!
-//!     cargo bench --locked -p hedge-keeper --bench backtest
+//!     cargo bench --locked -p hedge-research --bench backtest
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use hedge_keeper::backtest::generators::Generator;
-use hedge_keeper::backtest::{run_path, Book, BookSpec, Costs, Policy, Scenario};
+use hedge_research::backtest::generators::Generator;
+use hedge_research::backtest::{run_path, Book, BookSpec, Costs, Policy, Scenario};
 
 fn bench(c: &mut Criterion) {
     let dt = 1.0 / 365.0;

@@ -1,11 +1,11 @@
-//! The acceptance suite (`hedge-keeper acceptance --suite ci`, see `cmd::acceptance` for the
+//! The acceptance suite (`hedge-sim acceptance --suite ci`, see `cmd::acceptance` for the
 //! criteria and their justification): real SOL-USD and BTC-USD history (daily and an
 //! hourly replay) and generated stress paths (stochastic volatility, jumps, a crash below
 //! 1), for the neutral, protective-put and covered-call books, through the real program
 //! with the production keeper, judged on dollar outcomes computed from raw balances. Split
-//! in four tests so that the two cores share the work; `hedge-keeper acceptance` runs the
+//! in four tests so that the two cores share the work; `hedge-sim acceptance` runs the
 //! whole histories.
-use hedge_keeper::cmd::acceptance::{cases, header, row, run_case, verdict, Suite};
+use hedge_sim::cmd::acceptance::{cases, header, row, run_case, verdict, Suite};
 
 async fn part(k: usize) {
     let data = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"));

@@ -2,8 +2,8 @@
 //! the program's (`hedge_vault::pricing::compute_band_report`, fixed point): for random
 //! vault states, books and band policies, the same target, the same band and the same
 //! rebalance decision. So research results describe what the program does.
-use hedge_keeper::backtest::engine::{decide, Book, BookSpec, Policy};
 use hedge_math::{Fix, OptionKind};
+use hedge_research::backtest::engine::{decide, Book, BookSpec, Policy};
 use hedge_vault::oracle::{MarketSnapshot, OraclePrice};
 use hedge_vault::pricing::{compute_band_report, Holdings};
 use hedge_vault::state::{LegKind, OptionLeg, Vault};

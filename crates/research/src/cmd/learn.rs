@@ -1,4 +1,4 @@
-//! `hedge-keeper learn-bands`: train the learned band correction, validate it out of
+//! `hedge-research learn-bands`: train the learned band correction, validate it out of
 //! sample against the classic policies, and export it as a governance proposal.
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use crate::backtest::{run_path, Costs, Policy, Scenario};
 use crate::cmd::backtest::rescale;
-use crate::cmd::simulate::read_prices;
+use crate::data::read_prices;
 use crate::learn::{self, LearnConfig, Trained};
 
-/// Flags of `hedge-keeper learn-bands`.
+/// Flags of `hedge-research learn-bands`.
 #[derive(Debug, Args)]
 pub struct LearnArgs {
     #[arg(long, default_value_t = 7)]
@@ -302,7 +302,7 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
         .collect::<Vec<_>>()
         .join(", ");
     let proposal = format!(
-        "# Learned band correction (hedge-keeper learn-bands --seed {seed}).\n# Distilled from the network with a max relative error of {err:.2} % on the distillation grid.\n# Rows: tau < 7 d, < 30 d, < 90 d, >= 90 d; columns: ln(S/K) < -0.2, < -0.05, < 0.05, < 0.2, >= 0.2.\n# Merge into the [risk] section of a vault definition and queue it as a Core change.\n[risk]\ncost_aware_band = true\nww_cost_bps = 10\nww_risk_aversion_e6 = {ra}\nmin_band_bps = {minb}\nband_correction_enabled = true\nband_correction_bps = [{cells}]\n",
+        "# Learned band correction (hedge-research learn-bands --seed {seed}).\n# Distilled from the network with a max relative error of {err:.2} % on the distillation grid.\n# Rows: tau < 7 d, < 30 d, < 90 d, >= 90 d; columns: ln(S/K) < -0.2, < -0.05, < 0.05, < 0.2, >= 0.2.\n# Merge into the [risk] section of a vault definition and queue it as a Core change.\n[risk]\ncost_aware_band = true\nww_cost_bps = 10\nww_risk_aversion_e6 = {ra}\nmin_band_bps = {minb}\nband_correction_enabled = true\nband_correction_bps = [{cells}]\n",
         seed = cfg.seed,
         err = trained.distill_max_rel_error * 100.0,
         ra = (cfg.risk_aversion * 1e6).round() as u64,
@@ -331,7 +331,7 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
         let mut md = std::fs::read_to_string(p).unwrap_or_default();
         let _ = writeln!(
             md,
-            "\n## Learned band correction, out of sample\n\nReproduce: `hedge-keeper learn-bands --seed {} --results-md docs/results.md` (trained in {:.0} s on 2 cores). Protective-put books over {} days, 10 bps costs; objective = −mean + {} · variance of the final hedging error. Train-set rows use the training generators with fresh seeds; test rows use generators never seen in training and walk-forward windows of the real series.\n\n{table}\nLearned vs Whalley–Wilmott, objective improvement: train {train_imp:+.4}, out of sample {test_imp:+.4}{}.\n\nWhere the learned band loses: {}.\n",
+            "\n## Learned band correction, out of sample\n\nReproduce: `hedge-research learn-bands --seed {} --results-md docs/results.md` (trained in {:.0} s on 2 cores). Protective-put books over {} days, 10 bps costs; objective = −mean + {} · variance of the final hedging error. Train-set rows use the training generators with fresh seeds; test rows use generators never seen in training and walk-forward windows of the real series.\n\n{table}\nLearned vs Whalley–Wilmott, objective improvement: train {train_imp:+.4}, out of sample {test_imp:+.4}{}.\n\nWhere the learned band loses: {}.\n",
             cfg.seed,
             started.elapsed().as_secs_f64(),
             cfg.steps,

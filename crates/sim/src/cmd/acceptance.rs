@@ -1,4 +1,4 @@
-//! `hedge-keeper acceptance`: the product's one promise checked end to end (README, "The
+//! `hedge-sim acceptance`: the product's one promise checked end to end (README, "The
 //! vault's economics"). Each case replays a price path through the real program on the
 //! in-process chain with the production keeper (`simulate`), and the verdict is taken on
 //! the simulator's dollar view, computed from raw balances and venue positions rather than
@@ -14,7 +14,7 @@
 //! * never liquidated (a liquidator tries every step);
 //! * the program's exposure equals the one computed from raw balances.
 //!
-//! `keeper/tests/acceptance.rs` runs [`Suite::Ci`] (short windows, debug build, minutes);
+//! `crates/sim/tests/acceptance.rs` runs [`Suite::Ci`] (short windows, debug build, minutes);
 //! the command defaults to [`Suite::Full`] (whole histories).
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,9 +23,9 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, ValueEnum};
 use rand::{Rng, SeedableRng};
 
-use crate::backtest::generators::Generator;
 use crate::cli::{Cli, Command};
 use crate::cmd::simulate::{self, read_prices, Report};
+use hedge_research::backtest::generators::Generator;
 
 /// Smallest accepted hedge effectiveness of a dollar-neutral vault.
 pub const MIN_HEDGE_EFFECTIVENESS: f64 = 0.95;
@@ -52,7 +52,7 @@ pub enum Suite {
     Full,
 }
 
-/// Arguments of `hedge-keeper acceptance`.
+/// Arguments of `hedge-sim acceptance`.
 #[derive(Debug, Args, Clone)]
 pub struct AcceptanceArgs {
     /// Which cases.
@@ -235,7 +235,7 @@ pub fn cases(suite: Suite, data_dir: &Path) -> anyhow::Result<Vec<Case>> {
 /// Runs one case through `simulate` (funding off: the promise is about the hedge).
 pub async fn run_case(c: &Case) -> anyhow::Result<Report> {
     let cli = Cli::try_parse_from([
-        "hedge-keeper",
+        "hedge-sim",
         "simulate",
         "--book",
         c.book,

@@ -1,8 +1,8 @@
-//! `hedge-keeper backtest` end to end: tables, JSON, charts, and clear errors.
+//! `hedge-research backtest` end to end: tables, JSON, charts, and clear errors.
 use std::process::Command;
 
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+    Command::new(env!("CARGO_BIN_EXE_hedge-research"))
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn bad_inputs_are_clear_errors() {
 #[test]
 fn a_dollar_neutral_book_keeps_its_dollar_value_on_real_history() {
     // SOL-USD, neutral book: the hedge keeps the value flat in dollars (the engine's
-    // decisions are the program's, keeper/tests/engine_equals_program.rs).
+    // decisions are the program's, crates/research/tests/engine_equals_program.rs).
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("bt.json");
     let out = bin()

@@ -423,11 +423,7 @@ pub fn learned_policy(cfg: &LearnConfig, table_bps: [u16; CORRECTION_CELLS]) -> 
     }
 }
 
-/// The cell a backtest step falls into.
-pub fn cell_of(book: &Book, s: f64, tau_years: f64) -> usize {
-    let k = book.leg.map_or(s, |l| l.1);
-    correction_cell((tau_years * 31_536_000.0) as i64, Fix::from_num((s / k).ln()))
-}
+pub use crate::backtest::engine::cell_of;
 
 /// A protective-put book for a window starting at `s0` with `steps` daily steps.
 pub fn window_book(cfg: &LearnConfig, s0: f64, steps: usize) -> Book {

@@ -1,4 +1,4 @@
-//! `hedge-keeper simulate`: the whole product end to end on an in-process chain.
+//! `hedge-sim simulate`: the whole product end to end on an in-process chain.
 //!
 //! An in-process chain (solana-program-test with the vault and the perp venue loaded
 //! natively) gets a vault, a perp market with an LP, Pyth `PriceUpdateV2` accounts and
@@ -25,12 +25,12 @@ use solana_signer::Signer;
 
 use std::sync::Arc;
 
-use crate::chain::local::LocalChain;
-use crate::config::WatchedVault;
-use crate::keeper::{Keeper, KeeperSettings};
-use crate::metrics::Metrics;
-use crate::sender::SendPolicy;
-use crate::snapshot;
+use hedge_keeper::chain::local::LocalChain;
+use hedge_keeper::config::WatchedVault;
+use hedge_keeper::keeper::{Keeper, KeeperSettings};
+use hedge_keeper::metrics::Metrics;
+use hedge_keeper::sender::SendPolicy;
+use hedge_keeper::snapshot;
 
 pub use super::live::Live;
 
@@ -51,7 +51,7 @@ pub enum Book {
 /// Tenor of the simulated books' rolling legs (days).
 pub const ROLL_TENOR_DAYS: u16 = 30;
 
-/// Arguments of `hedge-keeper simulate` (all optional).
+/// Arguments of `hedge-sim simulate` (all optional).
 #[derive(Debug, Args, Clone)]
 pub struct SimulateArgs {
     /// Price path from a CSV with a Date column and `--column` (e.g. a daily SOL-USD
@@ -214,38 +214,12 @@ fn f(x: Fix) -> f64 {
     x.to_num()
 }
 
-/// Reads a price column from a CSV.
-pub fn read_prices(path: &PathBuf, column: &str) -> anyhow::Result<Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let idx = rdr
-        .headers()?
-        .iter()
-        .position(|h| h == column)
-        .with_context(|| format!("{}: no '{column}' column", path.display()))?;
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec?;
-        let v: f64 = rec
-            .get(idx)
-            .unwrap_or("")
-            .trim()
-            .parse()
-            .with_context(|| format!("{}: line {}: bad price", path.display(), i + 2))?;
-        if !(v.is_finite() && v > 0.0) {
-            bail!("{}: line {}: price must be > 0", path.display(), i + 2);
-        }
-        out.push(v);
-    }
-    if out.len() < 2 {
-        bail!("{}: need at least two prices", path.display());
-    }
-    Ok(out)
-}
+pub use hedge_research::data::read_prices;
 
 /// The default price path: a seeded Merton jump-diffusion.
 pub fn default_path(start: f64, sigma: f64, steps: usize, step_secs: i64, seed: u64) -> Vec<f64> {
     let dt = step_secs as f64 / 31_536_000.0;
-    crate::backtest::generators::Generator::Merton {
+    hedge_research::backtest::generators::Generator::Merton {
         mu: 0.0,
         sigma,
         lambda: 4.0,
@@ -641,7 +615,7 @@ pub async fn run_path(
             policy: sim.policy.clone(),
             dry_run: false,
             funding_interval_secs: 86_400,
-            pnl_settle_bps: crate::ops::pnl::DEFAULT_THRESHOLD_BPS,
+            pnl_settle_bps: hedge_keeper::ops::pnl::DEFAULT_THRESHOLD_BPS,
             vol_threshold_bps: 100,
             vol_window: 720,
         },
@@ -666,7 +640,7 @@ pub async fn run_path(
         }
         r.rebalances += u64::from(t.rebalanced);
         r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
-        if !s.report.breached && crate::ops::margin::should_run(&s).is_none() {
+        if !s.report.breached && hedge_keeper::ops::margin::should_run(&s).is_none() {
             break;
         }
         sim.fx.advance(cooldown.saturating_add(1)).await;
@@ -780,7 +754,7 @@ pub async fn run_path(
             }
             // Another pass while the vault is still outside its band.
             let s = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
-            if !s.report.breached && crate::ops::margin::should_run(&s).is_none() {
+            if !s.report.breached && hedge_keeper::ops::margin::should_run(&s).is_none() {
                 break;
             }
         }

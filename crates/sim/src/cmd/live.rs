@@ -1,4 +1,4 @@
-//! The simulation kept alive after `hedge-keeper simulate`'s run, behind the JSON-RPC
+//! The simulation kept alive after `hedge-sim simulate`'s run, behind the JSON-RPC
 //! endpoint of `--serve` ([`crate::serve`]).
 //!
 //! Non-standard methods (all under `hedgeSim_`, positional parameters):
@@ -21,11 +21,11 @@ use serde_json::{json, Value};
 use solana_signer::Signer;
 
 use super::simulate::Sim;
-use crate::chain::local::LocalChain;
-use crate::config::WatchedVault;
-use crate::keeper::Keeper;
 use crate::serve::methods::{param, RpcError};
 use crate::serve::Simulation;
+use hedge_keeper::chain::local::LocalChain;
+use hedge_keeper::config::WatchedVault;
+use hedge_keeper::keeper::Keeper;
 
 /// The associated token account program (bundled with solana-program-test).
 pub const ASSOCIATED_TOKEN_PROGRAM: Pubkey =
@@ -177,7 +177,7 @@ impl Live {
     pub async fn step(&mut self) -> anyhow::Result<()> {
         let dt = self.step_secs as f64 / 31_536_000.0;
         let seed: u64 = self.rng.gen();
-        let next = crate::backtest::generators::Generator::Merton {
+        let next = hedge_research::backtest::generators::Generator::Merton {
             mu: 0.0,
             sigma: self.sigma,
             lambda: 4.0,

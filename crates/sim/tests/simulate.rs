@@ -5,7 +5,7 @@ use std::process::Command;
 fn simulation_report_is_produced_and_tracking_is_within_band() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-sim"))
         .args([
             "simulate",
             "--steps",
@@ -55,7 +55,7 @@ fn bad_price_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("p.csv");
     std::fs::write(&csv, "Date,Close\n2024-01-01,100\n2024-01-02,-5\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-sim"))
         .args(["simulate", "--prices"])
         .arg(&csv)
         .output()
@@ -93,7 +93,7 @@ fn bad_input_is_named_never_a_panic() {
         (vec!["--sigma".into(), "9".into()], "--sigma must be within"),
     ];
     for (args, msg) in cases {
-        let out = Command::new(env!("CARGO_BIN_EXE_hedge-keeper"))
+        let out = Command::new(env!("CARGO_BIN_EXE_hedge-sim"))
             .arg("simulate")
             .args(&args)
             .output()

@@ -1,0 +1,38 @@
+//! Command-line interface (clap).
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// Backtests, stress tests and learned bands for the hedge vault.
+#[derive(Debug, Parser)]
+#[command(name = "hedge-research", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Backtest hedging policies on a price path or Monte Carlo paths, with stress tests.
+    Backtest(cmd::backtest::BacktestArgs),
+    /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
+    BacktestResults(cmd::backtest::ResultsArgs),
+    /// Train the learned band correction, validate it out of sample, export a proposal.
+    #[cfg(feature = "ml")]
+    LearnBands(cmd::learn::LearnArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Backtest(args) => rt.block_on(cmd::backtest::run(args)),
+        Command::BacktestResults(args) => rt.block_on(cmd::backtest::results(args)),
+        #[cfg(feature = "ml")]
+        Command::LearnBands(args) => rt.block_on(cmd::learn::run(args)),
+    }
+}

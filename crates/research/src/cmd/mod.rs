@@ -1,0 +1,4 @@
+//! One module per subcommand.
+pub mod backtest;
+#[cfg(feature = "ml")]
+pub mod learn;

@@ -1,0 +1,11 @@
+//! `hedge-research`: the research around the hedge vault. Backtests and stress tests of
+//! hedging policies on real and generated paths (`backtest`), volatility forecast scoring,
+//! and the learned band correction (`learn`, feature `ml`: candle). The backtest engine's
+//! `decide` is tested equal to the program's band decision
+//! (`tests/engine_equals_program.rs`). `main.rs` only parses the command line.
+pub mod backtest;
+pub mod cli;
+pub mod cmd;
+pub mod data;
+#[cfg(feature = "ml")]
+pub mod learn;
