@@ -84,7 +84,10 @@ fn a_dollar_neutral_book_keeps_its_dollar_value_on_real_history() {
     let json = dir.path().join("bt.json");
     let out = bin()
         .args(["backtest", "--prices"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/sol-usd-daily.csv"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/sol-usd-daily.csv"
+        ))
         .args(["--book", "neutral", "--report-json"])
         .arg(&json)
         .output()

@@ -20,7 +20,7 @@ fn learn_bands_trains_validates_and_exports_a_bounded_proposal() {
             "--test-paths",
             "8",
             "--data-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../data"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"),
         ])
         .arg("--report-json")
         .arg(&json)

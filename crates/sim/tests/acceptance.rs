@@ -8,7 +8,7 @@
 use hedge_sim::cmd::acceptance::{cases, header, row, run_case, verdict, Suite};
 
 async fn part(k: usize) {
-    let data = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../data"));
+    let data = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data"));
     let all = cases(Suite::Ci, &data).unwrap();
     let mut failures = Vec::new();
     eprintln!("{}", header());

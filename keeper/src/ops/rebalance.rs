@@ -2,7 +2,6 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use hedge_vault::client::{self, VaultKeys};
-use hedge_vault::state::pause;
 
 use crate::ops::margin::margin_needed;
 use crate::snapshot::VaultSnapshot;
@@ -25,13 +24,8 @@ pub struct RebalancePlan {
 /// due and what the program will trade.
 pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
     let v = &s.vault;
-    if v.paused & pause::REBALANCE != 0 || v.params.venue_count == 0 {
-        return None;
-    }
-    let cooldown_end = v
-        .last_rebalance_at
-        .saturating_add(i64::from(v.params.risk.rebalance_cooldown_secs));
-    if s.now < cooldown_end {
+    // The program's own gate (pause, cooldown).
+    if v.params.venue_count == 0 || v.rebalance_gate(s.now).is_err() {
         return None;
     }
     let views: Vec<_> = s.venues.iter().map(|(_, view)| *view).collect();

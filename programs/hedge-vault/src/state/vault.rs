@@ -409,6 +409,17 @@ impl Vault {
             .ok_or_else(|| error!(VaultError::MathOverflow))
     }
 
+    /// Whether a rebalance may run at `now`: not paused, and the cooldown since the last
+    /// one has passed. The instruction and the keeper's `should_run` both call it.
+    pub fn rebalance_gate(&self, now: i64) -> Result<()> {
+        self.require_not_paused(pause::REBALANCE)?;
+        let cooldown_end = self
+            .last_rebalance_at
+            .saturating_add(i64::from(self.params.risk.rebalance_cooldown_secs));
+        require!(now >= cooldown_end, VaultError::CooldownActive);
+        Ok(())
+    }
+
     /// Fails if any bit of `flag` is paused.
     pub fn require_not_paused(&self, flag: u16) -> Result<()> {
         require!(self.paused & flag == 0, VaultError::InstructionPaused);

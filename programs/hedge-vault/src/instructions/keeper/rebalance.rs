@@ -6,7 +6,7 @@ use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
 use crate::pricing::{compute_band_report, read_holdings, DeltaReport};
-use crate::state::{pause, Staged, Vault};
+use crate::state::{Staged, Vault};
 use crate::venues::{self, Mark, VenueAccounts, VenueView};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -164,13 +164,9 @@ impl<'info> Rebalance<'info> {
             vault.sequence == args.expected_sequence,
             VaultError::StaleSequence
         );
-        vault.require_not_paused(pause::REBALANCE)?;
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        let cooldown_end = vault
-            .last_rebalance_at
-            .saturating_add(i64::from(vault.params.risk.rebalance_cooldown_secs));
-        require!(now >= cooldown_end, VaultError::CooldownActive);
+        vault.rebalance_gate(now)?;
 
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
         let market = load_market(
