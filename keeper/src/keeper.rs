@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
+use hedge_client::OracleAccounts;
 use hedge_math::Fix;
-use hedge_vault::client::OracleAccounts;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -3,8 +3,8 @@
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::AccountDeserialize;
 use anyhow::{anyhow, Context};
+use hedge_client::OracleAccounts;
 use hedge_math::Fix;
-use hedge_vault::client::OracleAccounts;
 use hedge_vault::oracle::{load_market, FeedAccounts, MarketSnapshot};
 use hedge_vault::pricing::{compute_delta_report, DeltaReport};
 use hedge_vault::state::{Vault, VenueConfig};

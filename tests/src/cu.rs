@@ -12,7 +12,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::fixture::Fixture;
-use crate::venue::{venue_ix, VenueMarket};
+use crate::venue::VenueMarket;
 use crate::{custom_code, Env, Programs, TxResult};
 
 const SOL: u64 = 1_000_000_000;
@@ -190,20 +190,15 @@ pub async fn scenario(programs: Programs) -> Run {
         ),
     ] {
         let fx = |x: f64| hedge_math::Fix::from_num(x).to_bits();
-        let ix = crate::vault_ix(
-            hedge_vault::accounts::QuoteOption {},
-            hedge_vault::instruction::QuoteOption {
-                args: hedge_vault::QuoteOptionArgs {
-                    kind,
-                    spot_fx: fx(spot),
-                    strike_fx: fx(strike),
-                    vol_fx: fx(0.65),
-                    t_years_fx: fx(t),
-                    rate_fx: fx(rate),
-                    carry_fx: fx(carry),
-                },
-            },
-        );
+        let ix = hedge_client::quote_option(hedge_vault::QuoteOptionArgs {
+            kind,
+            spot_fx: fx(spot),
+            strike_fx: fx(strike),
+            vol_fx: fx(0.65),
+            t_years_fx: fx(t),
+            rate_fx: fx(rate),
+            carry_fx: fx(carry),
+        });
         r.must(label, &[ix], &[]).await;
     }
 
@@ -263,10 +258,7 @@ pub async fn scenario(programs: Programs) -> Run {
 
     let ixs = [r.fx.refresh_nav_ix(&ms), r.fx.request_ix(&u, 10 * SOL)];
     r.must("request_withdraw", &ixs, &[&u.kp]).await;
-    let ix = crate::vault_ix(
-        r.fx.cancel_accounts(&u),
-        hedge_vault::instruction::CancelWithdraw {},
-    );
+    let ix = r.fx.client().cancel_withdraw(&u.holder());
     r.must("cancel_withdraw", &[ix], &[&u.kp]).await;
 
     // ---- keeper: margin and rebalances with 1, 4 and 16 legs
@@ -368,7 +360,7 @@ async fn governed(r: &mut Recorder, p: VaultParams, label: &str) {
     let delay = i64::from(timelock) + 121;
     r.fx.advance(delay).await;
     let ix = r.fx.apply_ix(&authority.pubkey());
-    let refresh = hedge_vault::client::refresh_nav(r.fx.pdas.vault, &r.fx.venues, r.fx.oracles());
+    let refresh = hedge_client::refresh_nav(r.fx.pdas.vault, &r.fx.venues, r.fx.oracles());
     r.must(
         &format!("apply_params{suffix}"),
         &[budget(), refresh, ix],
@@ -388,70 +380,19 @@ async fn venue_steps(r: &mut Recorder, m: &VenueMarket) {
     r.fx.env.mint_to(&mint, &src, &auth, 100 * SOL, &tp).await;
     let margin = Fixture::margin_pda(&m.market, &trader.pubkey());
     r.watched.extend([src, margin]);
-    let ix = venue_ix(
-        perp_venue::accounts::CreateMarginAccount {
-            payer: trader.pubkey(),
-            authority: trader.pubkey(),
-            market: m.market,
-            margin_account: margin,
-            system_program: anchor_lang::system_program::ID,
-        },
-        perp_venue::instruction::CreateMarginAccount {},
-    );
+    let keys = r.fx.market_keys(m.market);
+    let ix = hedge_client::venue::create_margin_account(m.market, trader.pubkey(), trader.pubkey());
     r.must("venue: create_margin_account", &[ix], &[&trader]).await;
-    let ix = venue_ix(
-        perp_venue::accounts::DepositMargin {
-            authority: trader.pubkey(),
-            market: m.market,
-            margin_account: margin,
-            collateral_mint: mint,
-            pool: m.pool,
-            source: src,
-            token_program: tp,
-        },
-        perp_venue::instruction::DepositMargin {
-            args: perp_venue::DepositMarginArgs { amount: 50 * SOL },
-        },
-    );
+    let ix = hedge_client::venue::deposit_margin(&keys, trader.pubkey(), src, 50 * SOL);
     r.must("venue: deposit_margin", &[ix], &[&trader]).await;
-    let oracle = r.fx.oracle;
     let order = |size: i64, limit: f64| {
-        venue_ix(
-            perp_venue::accounts::PlaceOrder {
-                authority: trader.pubkey(),
-                market: m.market,
-                margin_account: margin,
-                oracle,
-                collateral_oracle: None,
-            },
-            perp_venue::instruction::PlaceOrder {
-                args: perp_venue::PlaceOrderArgs {
-                    size,
-                    limit_price_fx: hedge_math::Fix::from_num(limit).to_bits(),
-                },
-            },
-        )
+        hedge_client::venue::place_order(&keys, trader.pubkey(), size, hedge_math::Fix::from_num(limit))
     };
     let buy = order(5 * SOL as i64, 1_000.0);
     r.must("venue: place_order (buy)", &[buy], &[&trader]).await;
     r.fx.advance(600).await;
     let sell = order(-(5 * SOL as i64), 1.0);
     r.must("venue: place_order (close)", &[sell], &[&trader]).await;
-    let ix = venue_ix(
-        perp_venue::accounts::WithdrawMargin {
-            authority: trader.pubkey(),
-            market: m.market,
-            margin_account: margin,
-            collateral_mint: mint,
-            pool: m.pool,
-            destination: src,
-            oracle: r.fx.oracle,
-            collateral_oracle: None,
-            token_program: tp,
-        },
-        perp_venue::instruction::WithdrawMargin {
-            args: perp_venue::WithdrawMarginArgs { amount: 10 * SOL },
-        },
-    );
+    let ix = hedge_client::venue::withdraw_margin(&keys, trader.pubkey(), src, 10 * SOL);
     r.must("venue: withdraw_margin", &[ix], &[&trader]).await;
 }

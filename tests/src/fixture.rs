@@ -1,12 +1,8 @@
-//! A ready vault with roles, a collateral mint, a pull-oracle feed, and instruction
-//! builders for every vault instruction.
+//! A ready vault with roles, a collateral mint and a pull-oracle feed; its instructions
+//! come from `hedge-client` with the fixture's keys ([`Fixture::client`]).
 use ::hedge_vault::constants::*;
 use ::hedge_vault::state::*;
-use ::hedge_vault::{
-    accounts as acc, instruction as ixd, AmendParamsArgs, DepositArgs, ExtendTimelockArgs,
-    InitializeVaultArgs, ProposeAuthorityArgs, QueueParamsArgs, RequestWithdrawArgs, SetPauseArgs,
-    UpdateVolArgs,
-};
+use ::hedge_vault::{accounts as acc, InitializeVaultArgs};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token::spl_token;
@@ -14,16 +10,27 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::pyth::{set_pull_price, Quote};
-use crate::{vault_ix, Env, TxResult};
+use crate::{Env, TxResult};
 
 /// Derived addresses of one vault.
-pub use hedge_vault::client::VaultPdas;
+pub use hedge_client::VaultPdas;
 
 /// A depositor with a collateral account and a share account.
 pub struct User {
     pub kp: Keypair,
     pub collateral: Pubkey,
     pub shares: Pubkey,
+}
+
+impl User {
+    /// The user's accounts as the client takes them.
+    pub fn holder(&self) -> hedge_client::Holder {
+        hedge_client::Holder {
+            owner: self.kp.pubkey(),
+            collateral: self.collateral,
+            shares: self.shares,
+        }
+    }
 }
 
 /// A vault on a running chain.
@@ -181,21 +188,27 @@ impl Fixture {
         }
     }
 
-    pub fn init_accounts(&self) -> acc::InitializeVault {
-        acc::InitializeVault {
-            authority: self.authority.pubkey(),
-            vault: self.pdas.vault,
+    /// The vault's instruction builders (hedge-client) with the fixture's keys, oracle and
+    /// venues.
+    pub fn client(&self) -> hedge_client::VaultClient {
+        hedge_client::VaultClient {
+            pdas: self.pdas,
             collateral_mint: self.collateral_mint,
-            share_mint: self.pdas.share_mint,
-            collateral_vault: self.pdas.collateral_vault,
-            share_escrow: self.pdas.share_escrow,
             token_program: self.token_program,
-            system_program: anchor_lang::system_program::ID,
+            oracles: hedge_client::OracleAccounts {
+                underlying: self.oracle,
+                collateral: None,
+            },
+            venues: self.venues.clone(),
         }
     }
 
+    pub fn init_accounts(&self) -> acc::InitializeVault {
+        self.client().initialize_vault_accounts(self.authority.pubkey())
+    }
+
     pub fn init_ix(&self, args: InitializeVaultArgs) -> Instruction {
-        vault_ix(self.init_accounts(), ixd::InitializeVault { args })
+        self.client().initialize_vault(self.authority.pubkey(), args)
     }
 
     /// Sends with the fixture's env.
@@ -251,52 +264,18 @@ impl Fixture {
     }
 
     pub fn deposit_accounts(&self, u: &User) -> acc::Deposit {
-        acc::Deposit {
-            user: u.kp.pubkey(),
-            vault: self.pdas.vault,
-            collateral_mint: self.collateral_mint,
-            share_mint: self.pdas.share_mint,
-            collateral_vault: self.pdas.collateral_vault,
-            share_escrow: self.pdas.share_escrow,
-            user_collateral: u.collateral,
-            user_shares: u.shares,
-            token_program: self.token_program,
-        }
+        self.client().deposit_accounts(&u.holder())
     }
 
     pub fn deposit_ix(&self, u: &User, amount: u64, min_shares_out: u64) -> Instruction {
-        vault_ix(
-            self.deposit_accounts(u),
-            ixd::Deposit {
-                args: DepositArgs {
-                    amount,
-                    min_shares_out,
-                },
-            },
-        )
+        self.client().deposit(&u.holder(), amount, min_shares_out)
     }
 
     /// `emergency_withdraw` of `shares` (the in-kind exit once the oracle is dead).
+    /// `emergency_withdraw` of `shares` (the in-kind exit once the oracle is dead).
     pub fn emergency_withdraw_ix(&self, u: &User, shares: u64, min_assets_out: u64) -> Instruction {
-        vault_ix(
-            acc::EmergencyWithdraw {
-                owner: u.kp.pubkey(),
-                vault: self.pdas.vault,
-                collateral_mint: self.collateral_mint,
-                share_mint: self.pdas.share_mint,
-                collateral_vault: self.pdas.collateral_vault,
-                share_escrow: self.pdas.share_escrow,
-                owner_shares: u.shares,
-                owner_collateral: u.collateral,
-                token_program: self.token_program,
-            },
-            ixd::EmergencyWithdraw {
-                args: hedge_vault::EmergencyWithdrawArgs {
-                    shares,
-                    min_assets_out,
-                },
-            },
-        )
+        self.client()
+            .emergency_withdraw(&u.holder(), shares, min_assets_out)
     }
 
     pub async fn deposit(&mut self, u: &User, amount: u64) -> TxResult {
@@ -305,34 +284,15 @@ impl Fixture {
     }
 
     pub fn request_pda(&self, owner: &Pubkey) -> Pubkey {
-        Pubkey::find_program_address(
-            &[WITHDRAW_SEED, self.pdas.vault.as_ref(), owner.as_ref()],
-            &::hedge_vault::ID,
-        )
-        .0
+        hedge_client::request_pda(&self.pdas.vault, owner)
     }
 
     pub fn request_accounts(&self, u: &User) -> acc::RequestWithdraw {
-        acc::RequestWithdraw {
-            owner: u.kp.pubkey(),
-            vault: self.pdas.vault,
-            request: self.request_pda(&u.kp.pubkey()),
-            share_mint: self.pdas.share_mint,
-            share_escrow: self.pdas.share_escrow,
-            collateral_vault: self.pdas.collateral_vault,
-            owner_shares: u.shares,
-            token_program: self.token_program,
-            system_program: anchor_lang::system_program::ID,
-        }
+        self.client().request_withdraw_accounts(&u.holder())
     }
 
     pub fn request_ix(&self, u: &User, shares: u64) -> Instruction {
-        vault_ix(
-            self.request_accounts(u),
-            ixd::RequestWithdraw {
-                args: RequestWithdrawArgs { shares },
-            },
-        )
+        self.client().request_withdraw(&u.holder(), shares)
     }
 
     pub async fn request(&mut self, u: &User, shares: u64) -> TxResult {
@@ -341,23 +301,14 @@ impl Fixture {
     }
 
     pub fn complete_accounts(&self, u: &User) -> acc::CompleteWithdraw {
-        acc::CompleteWithdraw {
-            owner: u.kp.pubkey(),
-            vault: self.pdas.vault,
-            request: self.request_pda(&u.kp.pubkey()),
-            collateral_mint: self.collateral_mint,
-            share_mint: self.pdas.share_mint,
-            collateral_vault: self.pdas.collateral_vault,
-            share_escrow: self.pdas.share_escrow,
-            owner_collateral: u.collateral,
-            token_program: self.token_program,
-            underlying_oracle: None,
-            collateral_oracle: None,
-        }
+        self.client().complete_withdraw_accounts(&u.holder(), None)
     }
 
+    /// `complete_withdraw` without venue accounts (what a vault without venues takes).
     pub fn complete_ix(&self, u: &User) -> Instruction {
-        vault_ix(self.complete_accounts(u), ixd::CompleteWithdraw {})
+        let mut c = self.client();
+        c.venues.clear();
+        c.complete_withdraw(&u.holder())
     }
 
     pub async fn complete(&mut self, u: &User) -> TxResult {
@@ -366,25 +317,16 @@ impl Fixture {
     }
 
     pub fn cancel_accounts(&self, u: &User) -> acc::CancelWithdraw {
-        acc::CancelWithdraw {
-            owner: u.kp.pubkey(),
-            vault: self.pdas.vault,
-            request: self.request_pda(&u.kp.pubkey()),
-            share_mint: self.pdas.share_mint,
-            share_escrow: self.pdas.share_escrow,
-            collateral_vault: self.pdas.collateral_vault,
-            owner_shares: u.shares,
-            token_program: self.token_program,
-        }
+        self.client().cancel_withdraw_accounts(&u.holder())
     }
 
     pub async fn cancel(&mut self, u: &User) -> TxResult {
-        let ix = vault_ix(self.cancel_accounts(u), ixd::CancelWithdraw {});
+        let ix = self.client().cancel_withdraw(&u.holder());
         self.send(&[ix], &[&u.kp]).await
     }
 
     pub fn pending_pda(&self) -> Pubkey {
-        Pubkey::find_program_address(&[PENDING_SEED, self.pdas.vault.as_ref()], &::hedge_vault::ID).0
+        hedge_client::pending_pda(&self.pdas.vault)
     }
 
     /// `queue_params` with the core part of `params`.
@@ -393,30 +335,11 @@ impl Fixture {
     }
 
     pub fn queue_change_ix(&self, signer: &Pubkey, change: ParamsChange) -> Instruction {
-        vault_ix(
-            acc::QueueParams {
-                authority: *signer,
-                vault: self.pdas.vault,
-                pending: self.pending_pda(),
-                system_program: anchor_lang::system_program::ID,
-            },
-            ixd::QueueParams {
-                args: QueueParamsArgs { change },
-            },
-        )
+        self.client().queue_params(*signer, change)
     }
 
     pub fn amend_change_ix(&self, signer: &Pubkey, change: ParamsChange) -> Instruction {
-        vault_ix(
-            acc::AmendParams {
-                authority: *signer,
-                vault: self.pdas.vault,
-                pending: self.pending_pda(),
-            },
-            ixd::AmendParams {
-                args: AmendParamsArgs { change },
-            },
-        )
+        self.client().amend_params(*signer, change)
     }
 
     /// The changes that turn the vault's current parameters into `p` (a count above
@@ -463,18 +386,7 @@ impl Fixture {
     }
 
     pub fn apply_ix(&self, signer: &Pubkey) -> Instruction {
-        let ix = vault_ix(
-            acc::ApplyParams {
-                authority: *signer,
-                vault: self.pdas.vault,
-                pending: self.pending_pda(),
-                share_mint: self.pdas.share_mint,
-                underlying_oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            ixd::ApplyParams {},
-        );
-        hedge_vault::client::with_venues(ix, &self.venues)
+        self.client().apply_params(*signer)
     }
 
     pub async fn apply(&mut self) -> TxResult {
@@ -494,63 +406,23 @@ impl Fixture {
     }
 
     pub fn cancel_params_ix(&self, signer: &Pubkey) -> Instruction {
-        vault_ix(
-            acc::CancelParams {
-                authority: *signer,
-                vault: self.pdas.vault,
-                pending: self.pending_pda(),
-            },
-            ixd::CancelParams {},
-        )
+        self.client().cancel_params(*signer)
     }
 
     pub fn extend_timelock_ix(&self, signer: &Pubkey, secs: u32) -> Instruction {
-        vault_ix(
-            acc::ExtendTimelock {
-                authority: *signer,
-                vault: self.pdas.vault,
-            },
-            ixd::ExtendTimelock {
-                args: ExtendTimelockArgs { timelock_secs: secs },
-            },
-        )
+        self.client().extend_timelock(*signer, secs)
     }
 
     pub fn propose_authority_ix(&self, signer: &Pubkey, new_authority: Pubkey) -> Instruction {
-        vault_ix(
-            acc::ProposeAuthority {
-                authority: *signer,
-                vault: self.pdas.vault,
-            },
-            ixd::ProposeAuthority {
-                args: ProposeAuthorityArgs { new_authority },
-            },
-        )
+        self.client().propose_authority(*signer, new_authority)
     }
 
     pub fn accept_authority_ix(&self, signer: &Pubkey) -> Instruction {
-        vault_ix(
-            acc::AcceptAuthority {
-                new_authority: *signer,
-                vault: self.pdas.vault,
-            },
-            ixd::AcceptAuthority {},
-        )
+        self.client().accept_authority(*signer)
     }
 
     pub fn set_pause_ix(&self, signer: &Pubkey, paused: u16, withdraw_only: bool) -> Instruction {
-        vault_ix(
-            acc::SetPause {
-                signer: *signer,
-                vault: self.pdas.vault,
-            },
-            ixd::SetPause {
-                args: SetPauseArgs {
-                    paused,
-                    withdraw_only,
-                },
-            },
-        )
+        self.client().set_pause(*signer, paused, withdraw_only)
     }
 
     pub fn check_delta_ix(&self) -> Instruction {
@@ -558,40 +430,18 @@ impl Fixture {
     }
 
     pub fn check_delta_ix_with(&self, underlying: Pubkey, collateral: Option<Pubkey>) -> Instruction {
-        hedge_vault::client::check_delta(
-            self.pdas.vault,
-            &self.venues,
-            hedge_vault::client::OracleAccounts {
-                underlying,
-                collateral,
-            },
-        )
+        self.client().check_delta(hedge_client::OracleAccounts {
+            underlying,
+            collateral,
+        })
     }
 
     pub fn update_vol_ix(&self, signer: &Pubkey, sigma_bps: u32) -> Instruction {
-        vault_ix(
-            acc::UpdateVol {
-                vol_updater: *signer,
-                vault: self.pdas.vault,
-            },
-            ixd::UpdateVol {
-                args: UpdateVolArgs { sigma_bps },
-            },
-        )
+        self.client().update_vol(*signer, sigma_bps)
     }
 
     pub fn claim_fees_ix(&self, recipient_shares: Pubkey) -> Instruction {
-        vault_ix(
-            acc::ClaimFees {
-                vault: self.pdas.vault,
-                share_mint: self.pdas.share_mint,
-                collateral_vault: self.pdas.collateral_vault,
-                share_escrow: self.pdas.share_escrow,
-                recipient_shares,
-                token_program: self.token_program,
-            },
-            ixd::ClaimFees {},
-        )
+        self.client().claim_fees(recipient_shares)
     }
 
     /// Queues `params`, waits out the timelock and applies them.

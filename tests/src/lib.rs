@@ -16,7 +16,7 @@ use std::result::Result;
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{AccountDeserialize, InstructionData, ToAccountMetas};
+use anchor_lang::AccountDeserialize;
 use anchor_spl::token::spl_token;
 use anchor_spl::token_2022::spl_token_2022;
 use solana_account::{Account, AccountSharedData};
@@ -494,13 +494,7 @@ impl Env {
 }
 
 /// Builds an instruction of the vault program from its Anchor accounts and data types.
-pub fn vault_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: hedge_vault::ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
-}
+pub use hedge_client::vault::ix as vault_ix;
 
 /// The custom error code carried by a failed transaction, if any.
 pub fn custom_code(res: &TxResult) -> Option<u32> {

@@ -1,10 +1,10 @@
 //! Perp-venue setup for vault tests, and builders for the venue-facing vault
 //! instructions.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
-use hedge_vault::client::{self, OracleAccounts, VaultKeys};
+use anchor_lang::solana_program::instruction::Instruction;
+use hedge_client::venue as v;
+use hedge_client::{OracleAccounts, VaultKeys};
 use hedge_vault::state::{MarginParams, VaultParams, VenueConfig, VenueKind};
-use perp_venue::state::{MARGIN_SEED, MARKET_SEED, POOL_SEED};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -59,32 +59,15 @@ pub fn market_args(index: u16, feed_id: [u8; 32]) -> perp_venue::InitMarketArgs 
     }
 }
 
-pub fn venue_ix(
-    accounts: impl anchor_lang::ToAccountMetas,
-    data: impl anchor_lang::InstructionData,
-) -> Instruction {
-    Instruction {
-        program_id: perp_venue::ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
-}
+pub use hedge_client::venue::ix as venue_ix;
 
 impl Fixture {
     pub fn market_pda(&self, index: u16) -> Pubkey {
-        Pubkey::find_program_address(
-            &[MARKET_SEED, self.feed_id.as_ref(), &index.to_le_bytes()],
-            &perp_venue::ID,
-        )
-        .0
+        v::market(&self.feed_id, index)
     }
 
     pub fn margin_pda(market: &Pubkey, authority: &Pubkey) -> Pubkey {
-        Pubkey::find_program_address(
-            &[MARGIN_SEED, market.as_ref(), authority.as_ref()],
-            &perp_venue::ID,
-        )
-        .0
+        v::margin(market, authority)
     }
 
     /// Creates a market (admin = the collateral mint authority), funds its LP pool with
@@ -99,18 +82,8 @@ impl Fixture {
         let index = args.market_index;
         let admin = self.mint_authority.insecure_clone();
         let market = self.market_pda(index);
-        let pool = Pubkey::find_program_address(&[POOL_SEED, market.as_ref()], &perp_venue::ID).0;
-        let init = venue_ix(
-            perp_venue::accounts::InitMarket {
-                admin: admin.pubkey(),
-                market,
-                collateral_mint: self.collateral_mint,
-                pool,
-                token_program: self.token_program,
-                system_program: anchor_lang::system_program::ID,
-            },
-            perp_venue::instruction::InitMarket { args },
-        );
+        let pool = v::pool(&market);
+        let init = v::init_market(admin.pubkey(), self.collateral_mint, self.token_program, args);
         self.send(&[init], &[&admin]).await.expect("init_market");
         let tp = self.token_program;
         let src = self
@@ -118,33 +91,26 @@ impl Fixture {
             .create_token_account(&self.collateral_mint, &admin.pubkey(), 0, &tp);
         let mint = self.collateral_mint;
         self.env.mint_to(&mint, &src, &admin, lp, &tp).await;
-        let lp_ix = venue_ix(
-            perp_venue::accounts::LpDeposit {
-                admin: admin.pubkey(),
-                market,
-                collateral_mint: mint,
-                pool,
-                source: src,
-                token_program: tp,
-            },
-            perp_venue::instruction::LpDeposit {
-                args: perp_venue::LpDepositArgs { amount: lp },
-            },
-        );
+        let lp_ix = v::lp_deposit(&self.market_keys(market), admin.pubkey(), src, lp);
         self.send(&[lp_ix], &[&admin]).await.expect("lp_deposit");
-        let margin = Self::margin_pda(&market, &self.pdas.vault);
-        let create = venue_ix(
-            perp_venue::accounts::CreateMarginAccount {
-                payer: self.env.payer().pubkey(),
-                authority: self.pdas.vault,
-                market,
-                margin_account: margin,
-                system_program: anchor_lang::system_program::ID,
-            },
-            perp_venue::instruction::CreateMarginAccount {},
-        );
+        let create = v::create_margin_account(market, self.env.payer().pubkey(), self.pdas.vault);
         self.send(&[create], &[]).await.expect("create_margin_account");
-        VenueMarket { market, pool, margin }
+        VenueMarket {
+            market,
+            pool,
+            margin: v::margin(&market, &self.pdas.vault),
+        }
+    }
+
+    /// The client's view of market `market` with the fixture's mint and oracle.
+    pub fn market_keys(&self, market: Pubkey) -> v::MarketKeys {
+        v::MarketKeys {
+            market,
+            collateral_mint: self.collateral_mint,
+            token_program: self.token_program,
+            oracle: self.oracle,
+            collateral_oracle: None,
+        }
     }
 
     /// Independently of the program: the vault's margin account on `m`, re-marked after a
@@ -167,15 +133,10 @@ impl Fixture {
     /// The venue admin's `set_funding_rate` on `m` (signed by the mint authority, the
     /// tests' market admin).
     pub fn set_funding_rate_ix(&self, m: &VenueMarket, funding_rate_bps: i32) -> Instruction {
-        venue_ix(
-            perp_venue::accounts::SetFundingRate {
-                admin: self.mint_authority.pubkey(),
-                market: m.market,
-                oracle: self.oracle,
-            },
-            perp_venue::instruction::SetFundingRate {
-                args: perp_venue::SetFundingRateArgs { funding_rate_bps },
-            },
+        v::set_funding_rate(
+            &self.market_keys(m.market),
+            self.mint_authority.pubkey(),
+            funding_rate_bps,
         )
     }
 
@@ -183,18 +144,9 @@ impl Fixture {
     /// receives the liquidation penalty).
     pub async fn liquidator(&mut self, m: &VenueMarket) -> (Keypair, Pubkey) {
         let kp = self.env.funded_keypair().await;
-        let margin = Self::margin_pda(&m.market, &kp.pubkey());
-        let create = venue_ix(
-            perp_venue::accounts::CreateMarginAccount {
-                payer: self.env.payer().pubkey(),
-                authority: kp.pubkey(),
-                market: m.market,
-                margin_account: margin,
-                system_program: anchor_lang::system_program::ID,
-            },
-            perp_venue::instruction::CreateMarginAccount {},
-        );
+        let create = v::create_margin_account(m.market, self.env.payer().pubkey(), kp.pubkey());
         self.send(&[create], &[]).await.expect("create_margin_account");
+        let margin = v::margin(&m.market, &kp.pubkey());
         (kp, margin)
     }
 
@@ -205,17 +157,10 @@ impl Fixture {
         liquidator: &Pubkey,
         liquidator_margin: Pubkey,
     ) -> Instruction {
-        venue_ix(
-            perp_venue::accounts::Liquidate {
-                liquidator: *liquidator,
-                market: m.market,
-                margin_account: m.margin,
-                liquidator_account: liquidator_margin,
-                oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            perp_venue::instruction::Liquidate {},
-        )
+        let mut ix = v::liquidate(&self.market_keys(m.market), *liquidator, m.margin);
+        // The liquidator's account as given (tests pass others on purpose).
+        ix.accounts[3].pubkey = liquidator_margin;
+        ix
     }
 
     /// Parameters with `markets` as venues (each capped at `cap` base units).
@@ -253,7 +198,7 @@ impl Fixture {
     /// missing accounts).
     pub fn refresh_nav_ix(&self, markets: &[VenueMarket]) -> Instruction {
         let venues: Vec<VenueConfig> = markets.iter().map(|m| m.config(0)).collect();
-        client::refresh_nav(self.pdas.vault, &venues, self.oracles())
+        hedge_client::refresh_nav(self.pdas.vault, &venues, self.oracles())
     }
 
     pub fn rebalance_ix(
@@ -264,7 +209,7 @@ impl Fixture {
         expected_sequence: u64,
         venue_index: u8,
     ) -> Instruction {
-        client::rebalance(
+        hedge_client::rebalance(
             self.pdas.vault,
             self.keys(),
             &m.config(0),
@@ -278,7 +223,7 @@ impl Fixture {
     }
 
     pub fn rebalance_margin_ix(&self, m: &VenueMarket, venue_index: u8) -> Instruction {
-        client::rebalance_margin(
+        hedge_client::rebalance_margin(
             self.pdas.vault,
             self.keys(),
             &m.config(0),
@@ -291,16 +236,9 @@ impl Fixture {
     /// `complete_withdraw` for a hedged vault: oracle plus [program, market, margin, pool] per
     /// venue, so the program can reduce the hedge pro rata.
     pub fn complete_ix_hedged(&self, u: &crate::fixture::User, markets: &[VenueMarket]) -> Instruction {
-        let mut accounts = self.complete_accounts(u);
-        accounts.underlying_oracle = Some(self.oracle);
-        let mut ix = crate::vault_ix(accounts, hedge_vault::instruction::CompleteWithdraw {});
-        for m in markets {
-            ix.accounts.push(AccountMeta::new_readonly(perp_venue::ID, false));
-            ix.accounts.push(AccountMeta::new(m.market, false));
-            ix.accounts.push(AccountMeta::new(m.margin, false));
-            ix.accounts.push(AccountMeta::new(m.pool, false));
-        }
-        ix
+        let mut c = self.client();
+        c.venues = markets.iter().map(|m| m.config(0)).collect();
+        c.complete_withdraw(&u.holder())
     }
 
     /// A keeper keypair with an empty collateral account for rewards.

@@ -1,6 +1,7 @@
 //! The perp venue's own instructions, happy paths and failure paths.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use hedge_client::venue as v;
 use hedge_localnet::fixture::FEED_ID;
 use hedge_localnet::pyth::{set_pull_price, Quote};
 use hedge_localnet::venue::{market_args, venue_ix};
@@ -8,7 +9,7 @@ use hedge_localnet::{custom_code, events, Env, TxResult};
 use hedge_math::Fix;
 use perp_venue::error::VenueError;
 use perp_venue::events::{Liquidated, OrderFilled, PnlSettled};
-use perp_venue::state::{MarginAccount, Market, MARGIN_SEED, MARKET_SEED, POOL_SEED};
+use perp_venue::state::{MarginAccount, Market};
 use perp_venue::{accounts as acc, instruction as ixd};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -26,7 +27,6 @@ struct Venue {
     admin: Keypair,
     mint: Pubkey,
     market: Pubkey,
-    pool: Pubkey,
     oracle: Pubkey,
 }
 
@@ -37,6 +37,17 @@ struct Trader {
 }
 
 impl Venue {
+    /// The client's view of the market.
+    fn keys(&self) -> v::MarketKeys {
+        v::MarketKeys {
+            market: self.market,
+            collateral_mint: self.mint,
+            token_program: anchor_spl::token::ID,
+            oracle: self.oracle,
+            collateral_oracle: None,
+        }
+    }
+
     async fn new(funding_bps: i32) -> Self {
         let mut env = Env::new().await;
         let admin = env.funded_keypair().await;
@@ -44,18 +55,12 @@ impl Venue {
         let oracle = Pubkey::new_unique();
         let now = env.now().await;
         set_pull_price(&mut env, &oracle, FEED_ID, Quote::usd(100.0, now));
-        let market = Pubkey::find_program_address(
-            &[MARKET_SEED, FEED_ID.as_ref(), &0u16.to_le_bytes()],
-            &perp_venue::ID,
-        )
-        .0;
-        let pool = Pubkey::find_program_address(&[POOL_SEED, market.as_ref()], &perp_venue::ID).0;
+        let market = v::market(&FEED_ID, 0);
         let mut v = Venue {
             env,
             admin,
             mint,
             market,
-            pool,
             oracle,
         };
         let mut args = market_args(0, FEED_ID);
@@ -71,45 +76,13 @@ impl Venue {
         v.env
             .mint_to(&mint, &src, &admin, 10_000 * SOL, &anchor_spl::token::ID)
             .await;
-        let ix = venue_ix(
-            acc::LpDeposit {
-                admin: admin.pubkey(),
-                market,
-                collateral_mint: mint,
-                pool,
-                source: src,
-                token_program: anchor_spl::token::ID,
-            },
-            ixd::LpDeposit {
-                args: perp_venue::LpDepositArgs { amount: 1_000 * SOL },
-            },
-        );
+        let ix = v::lp_deposit(&v.keys(), admin.pubkey(), src, 1_000 * SOL);
         v.env.send(&[ix], &[&admin]).await.expect("lp_deposit");
         v
     }
 
     fn init_ix(&self, args: perp_venue::InitMarketArgs) -> Instruction {
-        let market = Pubkey::find_program_address(
-            &[
-                MARKET_SEED,
-                args.feed_id.as_ref(),
-                &args.market_index.to_le_bytes(),
-            ],
-            &perp_venue::ID,
-        )
-        .0;
-        let pool = Pubkey::find_program_address(&[POOL_SEED, market.as_ref()], &perp_venue::ID).0;
-        venue_ix(
-            acc::InitMarket {
-                admin: self.admin.pubkey(),
-                market,
-                collateral_mint: self.mint,
-                pool,
-                token_program: anchor_spl::token::ID,
-                system_program: anchor_lang::system_program::ID,
-            },
-            ixd::InitMarket { args },
-        )
+        v::init_market(self.admin.pubkey(), self.mint, anchor_spl::token::ID, args)
     }
 
     async fn set_price(&mut self, usd: f64) {
@@ -128,21 +101,8 @@ impl Venue {
         self.env
             .mint_to(&mint, &tokens, &admin, 1_000 * SOL, &anchor_spl::token::ID)
             .await;
-        let margin = Pubkey::find_program_address(
-            &[MARGIN_SEED, self.market.as_ref(), kp.pubkey().as_ref()],
-            &perp_venue::ID,
-        )
-        .0;
-        let create = venue_ix(
-            acc::CreateMarginAccount {
-                payer: self.env.payer().pubkey(),
-                authority: kp.pubkey(),
-                market: self.market,
-                margin_account: margin,
-                system_program: anchor_lang::system_program::ID,
-            },
-            ixd::CreateMarginAccount {},
-        );
+        let margin = v::margin(&self.market, &kp.pubkey());
+        let create = v::create_margin_account(self.market, self.env.payer().pubkey(), kp.pubkey());
         self.env
             .send(&[create], &[])
             .await
@@ -155,59 +115,17 @@ impl Venue {
     }
 
     async fn deposit(&mut self, t: &Trader, amount: u64) -> TxResult {
-        let ix = venue_ix(
-            acc::DepositMargin {
-                authority: t.kp.pubkey(),
-                market: self.market,
-                margin_account: t.margin,
-                collateral_mint: self.mint,
-                pool: self.pool,
-                source: t.tokens,
-                token_program: anchor_spl::token::ID,
-            },
-            ixd::DepositMargin {
-                args: perp_venue::DepositMarginArgs { amount },
-            },
-        );
+        let ix = v::deposit_margin(&self.keys(), t.kp.pubkey(), t.tokens, amount);
         self.env.send(&[ix], &[&t.kp]).await
     }
 
     async fn withdraw(&mut self, t: &Trader, amount: u64) -> TxResult {
-        let ix = venue_ix(
-            acc::WithdrawMargin {
-                authority: t.kp.pubkey(),
-                market: self.market,
-                margin_account: t.margin,
-                collateral_mint: self.mint,
-                pool: self.pool,
-                destination: t.tokens,
-                oracle: self.oracle,
-                collateral_oracle: None,
-                token_program: anchor_spl::token::ID,
-            },
-            ixd::WithdrawMargin {
-                args: perp_venue::WithdrawMarginArgs { amount },
-            },
-        );
+        let ix = v::withdraw_margin(&self.keys(), t.kp.pubkey(), t.tokens, amount);
         self.env.send(&[ix], &[&t.kp]).await
     }
 
     fn order_ix(&self, t: &Trader, size: i64, limit: f64) -> Instruction {
-        venue_ix(
-            acc::PlaceOrder {
-                authority: t.kp.pubkey(),
-                market: self.market,
-                margin_account: t.margin,
-                oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            ixd::PlaceOrder {
-                args: perp_venue::PlaceOrderArgs {
-                    size,
-                    limit_price_fx: Fix::from_num(limit).to_bits(),
-                },
-            },
-        )
+        v::place_order(&self.keys(), t.kp.pubkey(), size, Fix::from_num(limit))
     }
 
     async fn order(&mut self, t: &Trader, size: i64, limit: f64) -> TxResult {
@@ -225,29 +143,11 @@ impl Venue {
     }
 
     fn settle_pnl_ix(&self, t: &Trader) -> Instruction {
-        venue_ix(
-            acc::SettlePnl {
-                market: self.market,
-                margin_account: t.margin,
-                oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            ixd::SettlePnl {},
-        )
+        v::settle_pnl(&self.keys(), t.margin)
     }
 
     fn liquidate_ix(&self, victim: &Trader, liquidator: &Trader) -> Instruction {
-        venue_ix(
-            acc::Liquidate {
-                liquidator: liquidator.kp.pubkey(),
-                market: self.market,
-                margin_account: victim.margin,
-                liquidator_account: liquidator.margin,
-                oracle: self.oracle,
-                collateral_oracle: None,
-            },
-            ixd::Liquidate {},
-        )
+        v::liquidate(&self.keys(), liquidator.kp.pubkey(), victim.margin)
     }
 }
 

@@ -129,10 +129,10 @@ async fn client_checks(url: String) {
     client.send_and_confirm_transaction(&tx).await.unwrap();
 
     let deposit_tx = |amount: u64, min_shares_out: u64, bh| {
-        let refresh = hedge_vault::client::refresh_nav(
+        let refresh = hedge_client::refresh_nav(
             vault_key,
             v.params.live_venues(),
-            hedge_vault::client::OracleAccounts {
+            hedge_client::OracleAccounts {
                 underlying: oracle,
                 collateral: None,
             },

@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{InstructionData, ToAccountMetas};
 use anyhow::{bail, Context};
 use clap::Args;
 use hedge_vault::constants::*;
@@ -190,13 +189,13 @@ impl VaultFile {
             "token-2022" => anchor_spl::token_2022::ID,
             other => bail!("token_program: '{other}' is neither spl-token nor token-2022"),
         };
-        let p = &hedge_vault::ID;
-        let hedge_vault::client::VaultPdas {
+        let pdas = hedge_client::VaultPdas::derive(&mint, &authority, self.vault_id);
+        let hedge_client::VaultPdas {
             vault,
             share_mint,
             collateral_vault,
             share_escrow,
-        } = hedge_vault::client::VaultPdas::derive(&mint, &authority, self.vault_id);
+        } = pdas;
 
         let o = &self.oracle;
         let underlying = match o.source.as_str() {
@@ -320,58 +319,29 @@ impl VaultFile {
         if params.leg_count > 0 {
             changes.push(ParamsChange::Legs(params.live_legs().to_vec()));
         }
-        let pending = Pubkey::find_program_address(&[PENDING_SEED, vault.as_ref()], p).0;
+        // Oracles and venues do not take part in these instructions.
+        let client = hedge_client::VaultClient {
+            pdas,
+            collateral_mint: mint,
+            token_program,
+            oracles: hedge_client::OracleAccounts {
+                underlying: Pubkey::default(),
+                collateral: None,
+            },
+            venues: Vec::new(),
+        };
         let governance = changes
             .into_iter()
             .enumerate()
             .map(|(i, change)| {
                 if i == 0 {
-                    Instruction {
-                        program_id: hedge_vault::ID,
-                        accounts: hedge_vault::accounts::QueueParams {
-                            authority,
-                            vault,
-                            pending,
-                            system_program: anchor_lang::system_program::ID,
-                        }
-                        .to_account_metas(None),
-                        data: hedge_vault::instruction::QueueParams {
-                            args: hedge_vault::QueueParamsArgs { change },
-                        }
-                        .data(),
-                    }
+                    client.queue_params(authority, change)
                 } else {
-                    Instruction {
-                        program_id: hedge_vault::ID,
-                        accounts: hedge_vault::accounts::AmendParams {
-                            authority,
-                            vault,
-                            pending,
-                        }
-                        .to_account_metas(None),
-                        data: hedge_vault::instruction::AmendParams {
-                            args: hedge_vault::AmendParamsArgs { change },
-                        }
-                        .data(),
-                    }
+                    client.amend_params(authority, change)
                 }
             })
             .collect();
-        let instruction = Instruction {
-            program_id: hedge_vault::ID,
-            accounts: hedge_vault::accounts::InitializeVault {
-                authority,
-                vault,
-                collateral_mint: mint,
-                share_mint,
-                collateral_vault,
-                share_escrow,
-                token_program,
-                system_program: anchor_lang::system_program::ID,
-            }
-            .to_account_metas(None),
-            data: hedge_vault::instruction::InitializeVault { args: args.clone() }.data(),
-        };
+        let instruction = client.initialize_vault(authority, args.clone());
         Ok(Plan {
             vault,
             share_mint,

@@ -16,9 +16,9 @@ pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
         .params
         .live_venues()
         .iter()
-        .map(|v| hedge_vault::client::venue_settle_funding(v, s.oracles))
+        .map(|v| hedge_client::venue_settle_funding(v, s.oracles))
         .collect();
-    ixs.push(hedge_vault::client::refresh_nav(
+    ixs.push(hedge_client::refresh_nav(
         s.address,
         s.vault.params.live_venues(),
         s.oracles,

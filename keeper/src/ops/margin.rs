@@ -1,7 +1,7 @@
 //! Keep venue margin within its governance bounds.
 use anchor_lang::solana_program::instruction::Instruction;
+use hedge_client::VaultKeys;
 use hedge_math::Fix;
-use hedge_vault::client::{self, VaultKeys};
 use hedge_vault::{margin_move, MarginState};
 
 use crate::snapshot::VaultSnapshot;
@@ -37,7 +37,7 @@ pub fn should_run(s: &VaultSnapshot) -> Option<u8> {
 
 pub fn build(venue_index: u8, s: &VaultSnapshot) -> Vec<Instruction> {
     let cfg = &s.vault.params.venues[usize::from(venue_index)];
-    vec![client::rebalance_margin(
+    vec![hedge_client::rebalance_margin(
         s.address,
         VaultKeys::of(&s.vault),
         cfg,

@@ -46,9 +46,9 @@ pub fn build(s: &VaultSnapshot, venues: &[usize]) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = venues
         .iter()
         .filter_map(|&i| s.venues.get(i))
-        .map(|(cfg, _)| hedge_vault::client::venue_settle_pnl(cfg, s.oracles))
+        .map(|(cfg, _)| hedge_client::venue_settle_pnl(cfg, s.oracles))
         .collect();
-    ixs.push(hedge_vault::client::refresh_nav(
+    ixs.push(hedge_client::refresh_nav(
         s.address,
         s.vault.params.live_venues(),
         s.oracles,

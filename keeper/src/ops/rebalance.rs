@@ -1,7 +1,7 @@
 //! Rebalance when the net delta leaves its band.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use hedge_vault::client::{self, VaultKeys};
+use hedge_client::VaultKeys;
 
 use crate::ops::margin::margin_needed;
 use crate::snapshot::VaultSnapshot;
@@ -45,13 +45,13 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
 pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to: Pubkey) -> Vec<Instruction> {
     let keys = VaultKeys::of(&s.vault);
     let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
-    let mut ixs = vec![client::refresh_nav(
+    let mut ixs = vec![hedge_client::refresh_nav(
         s.address,
         s.vault.params.live_venues(),
         s.oracles,
     )];
     if plan.margin_first > 0 {
-        ixs.push(client::rebalance_margin(
+        ixs.push(hedge_client::rebalance_margin(
             s.address,
             keys,
             cfg,
@@ -60,7 +60,7 @@ pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to:
             plan.venue_index,
         ));
     }
-    ixs.push(client::rebalance(
+    ixs.push(hedge_client::rebalance(
         s.address,
         keys,
         cfg,

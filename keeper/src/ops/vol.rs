@@ -1,7 +1,6 @@
 //! Push σ forecasts on-chain within the governance bounds.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use hedge_vault::client;
 use hedge_vault::state::pause;
 
 use crate::snapshot::VaultSnapshot;
@@ -28,5 +27,5 @@ pub fn should_run(s: &VaultSnapshot, forecast_sigma: f64, threshold_bps: u32) ->
 }
 
 pub fn build(s: &VaultSnapshot, vol_updater: Pubkey, sigma_bps: u32) -> Vec<Instruction> {
-    vec![client::update_vol(s.address, vol_updater, sigma_bps)]
+    vec![hedge_client::update_vol(s.address, vol_updater, sigma_bps)]
 }

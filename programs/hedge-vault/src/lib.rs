@@ -20,8 +20,6 @@ use anchor_lang::prelude::*;
 #[cfg(target_os = "solana")]
 use solana_compiler_builtins as _;
 
-#[cfg(not(target_os = "solana"))]
-pub mod client;
 pub mod constants;
 pub mod constraints;
 pub mod error;

@@ -188,7 +188,7 @@ impl Live {
         self.sim.fx.env.advance(self.step_secs).await;
         self.publish(next).await;
         let venues = self.sim.fx.venues.clone();
-        let ix = hedge_vault::client::check_delta(self.vault(), &venues, self.sim.fx.oracles());
+        let ix = hedge_client::check_delta(self.vault(), &venues, self.sim.fx.oracles());
         if let Err(e) = self.sim.fx.send(&[ix], &[]).await {
             tracing::warn!("check_delta failed: {e}");
         }
