@@ -32,7 +32,7 @@ use hedge_keeper::metrics::Metrics;
 use hedge_keeper::sender::SendPolicy;
 use hedge_keeper::snapshot;
 
-pub use super::live::Live;
+pub use crate::serve::session::Live;
 
 /// The target book the vault replicates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -474,7 +474,7 @@ pub async fn run_path(
     let mut fx = Fixture::new().await;
     // Publish the feed where Pyth's push oracle keeps it (shard 0), as on mainnet, so
     // clients (the web app) find it from the vault's feed id alone.
-    fx.oracle = super::live::pyth_feed_account(0, &fx.feed_id);
+    fx.oracle = crate::serve::session::pyth_feed_account(0, &fx.feed_id);
     if args.serve.is_some() {
         // The served history (charts, recent rebalances) starts with the run itself.
         fx.env.start_journal();

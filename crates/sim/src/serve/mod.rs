@@ -21,6 +21,7 @@
 //! differs from a validator.
 pub mod ledger;
 pub mod methods;
+pub mod session;
 
 use std::future::Future;
 use std::net::SocketAddr;

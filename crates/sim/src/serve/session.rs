@@ -20,7 +20,7 @@ use rand::Rng;
 use serde_json::{json, Value};
 use solana_signer::Signer;
 
-use super::simulate::Sim;
+use crate::cmd::simulate::Sim;
 use crate::serve::methods::{param, RpcError};
 use crate::serve::Simulation;
 use hedge_keeper::chain::local::LocalChain;
