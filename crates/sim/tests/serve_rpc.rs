@@ -335,10 +335,25 @@ fn call(url: &str, method: &'static str, params: Value) -> Value {
         .unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-/// The production keeper's binary, built by cargo next to this package's (it is another
-/// package's binary, so cargo does not build it for this test by itself).
+/// The production keeper's binary (another package's, so cargo does not build it for this
+/// test): `HEDGE_KEEPER_BIN`, else the one `cargo test --workspace` builds next to this
+/// package's, else a build of its own in a separate target directory. Never a
+/// `cargo build -p hedge-keeper` in this target directory: with its own feature set it would
+/// rebuild the programs' unhashed `cdylib + lib` rlibs under the running test build.
 fn keeper_bin() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("HEDGE_KEEPER_BIN") {
+        return p.into();
+    }
     let sim = std::path::Path::new(env!("CARGO_BIN_EXE_hedge-sim"));
+    let sibling = sim.with_file_name(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX));
+    if sibling.exists() {
+        return sibling;
+    }
+    let target = sim
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target directory")
+        .join("keeper-bin");
     let status = Command::new(env!("CARGO"))
         .args([
             "build",
@@ -349,10 +364,14 @@ fn keeper_bin() -> std::path::PathBuf {
             "--bin",
             "hedge-keeper",
         ])
+        .arg("--target-dir")
+        .arg(&target)
         .status()
         .expect("cargo build -p hedge-keeper");
     assert!(status.success(), "cargo build -p hedge-keeper failed");
-    sim.with_file_name(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX))
+    target
+        .join("debug")
+        .join(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// The live keeper path end to end: `hedge-sim simulate --serve` in one process,

@@ -125,27 +125,7 @@ pub fn parse_policies(s: &str) -> anyhow::Result<Vec<Policy>> {
 }
 
 fn read_funding(path: &PathBuf) -> anyhow::Result<Vec<f64>> {
-    read_prices_signed(path, "rate")
-}
-
-fn read_prices_signed(path: &PathBuf, column: &str) -> anyhow::Result<Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let idx = rdr
-        .headers()?
-        .iter()
-        .position(|h| h == column)
-        .with_context(|| format!("{}: no '{column}' column", path.display()))?;
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let v: f64 = rec?
-            .get(idx)
-            .unwrap_or("")
-            .trim()
-            .parse()
-            .with_context(|| format!("{}: line {}", path.display(), i + 2))?;
-        out.push(v);
-    }
-    Ok(out)
+    crate::data::read_column(path, "rate")
 }
 
 pub fn single_path_table(rows: &[(String, PathResult)]) -> String {

@@ -157,17 +157,19 @@ impl<'info> CompleteWithdraw<'info> {
     }
 }
 
-/// Shrinks every venue position by `shares / total_shares`. Returns the trades' cost
-/// against the oracle in collateral base units, rounded up (0 when they filled better).
-fn reduce_hedge<'info>(
-    a: &CompleteWithdraw<'info>,
+/// The oracle accounts of an exit that touches the venues, and the market they price
+/// (its publish time recorded).
+#[allow(clippy::type_complexity)]
+fn exit_market<'a, 'info>(
+    a: &'a CompleteWithdraw<'info>,
     vault: &mut Vault,
-    remaining: &[AccountInfo<'info>],
-    shares: u64,
-    total_shares: u64,
     now: i64,
-) -> Result<u64> {
-    let oracle = a
+) -> Result<(
+    &'a AccountInfo<'info>,
+    Option<&'a AccountInfo<'info>>,
+    crate::oracle::MarketSnapshot,
+)> {
+    let oracle: &AccountInfo<'info> = a
         .underlying_oracle
         .as_ref()
         .ok_or(VaultError::MissingVenueAccounts)?;
@@ -182,6 +184,20 @@ fn reduce_hedge<'info>(
         now,
     )?;
     vault.observe_publish_time(market.underlying.publish_time)?;
+    Ok((oracle, collateral_oracle, market))
+}
+
+/// Shrinks every venue position by `shares / total_shares`. Returns the trades' cost
+/// against the oracle in collateral base units, rounded up (0 when they filled better).
+fn reduce_hedge<'info>(
+    a: &CompleteWithdraw<'info>,
+    vault: &mut Vault,
+    remaining: &[AccountInfo<'info>],
+    shares: u64,
+    total_shares: u64,
+    now: i64,
+) -> Result<u64> {
+    let (oracle, collateral_oracle, market) = exit_market(a, vault, now)?;
     let seeds = vault.signer_seeds();
     let vault_info = a.vault.to_account_info();
     let auth = venues::VaultAuthority {
@@ -252,21 +268,7 @@ fn recall_margin<'info>(
     shortfall: u64,
     now: i64,
 ) -> Result<()> {
-    let oracle = a
-        .underlying_oracle
-        .as_ref()
-        .ok_or(VaultError::MissingVenueAccounts)?;
-    let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
-    let market = load_market(
-        &vault.oracle,
-        &vault.params.oracle,
-        &FeedAccounts {
-            underlying: oracle,
-            collateral: collateral_oracle,
-        },
-        now,
-    )?;
-    vault.observe_publish_time(market.underlying.publish_time)?;
+    let (oracle, collateral_oracle, market) = exit_market(a, vault, now)?;
     let mark = venues::Mark::of(&market, now)?;
     let unit = 10i128.pow(u32::from(vault.decimals));
     let seeds = vault.signer_seeds();
