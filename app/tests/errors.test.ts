@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEDGE_VAULT_PROGRAM_ID } from "../src/generated/hedge_vault";
+import { HEDGE_VAULT_ERRORS, HEDGE_VAULT_PROGRAM_ID } from "../src/generated/hedge_vault";
 import { PERP_VENUE_PROGRAM_ID } from "../src/generated/perp_venue";
 import { explain, explainCode, explainTransactionError } from "../src/lib/errors";
 import { AmountError } from "../src/lib/format";
@@ -52,5 +52,18 @@ describe("error messages", () => {
     expect(explain(new TypeError("Failed to fetch")).message).toMatch(/Cannot reach/);
     expect(explain(new AmountError("Not a number")).message).toBe("Not a number");
     expect(explainTransactionError("BlockhashNotFound").message).toMatch(/expired/);
+  });
+
+  it("reads Anchor's error logs with Anchor's own parser, program included", () => {
+    const code = Number(Object.entries(HEDGE_VAULT_ERRORS).find(([, e]) => e.name === "TimelockNotElapsed")![0]);
+    const logs = [
+      `Program ${HEDGE_VAULT_PROGRAM_ID} invoke [1]`,
+      `Program log: AnchorError thrown in programs/hedge-vault/src/instructions/admin/apply_params.rs:53. Error Code: TimelockNotElapsed. Error Number: ${code}. Error Message: The timelock has not elapsed.`,
+      `Program ${HEDGE_VAULT_PROGRAM_ID} consumed 5000 of 200000 compute units`,
+      `Program ${HEDGE_VAULT_PROGRAM_ID} failed: custom program error: 0x${code.toString(16)}`,
+    ];
+    const e = explain(Object.assign(new Error("Simulation failed."), { logs }));
+    expect(e.name).toBe("TimelockNotElapsed");
+    expect(e.code).toBe(code);
   });
 });

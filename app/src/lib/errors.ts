@@ -1,7 +1,7 @@
 // Turns whatever a failed action throws into one readable sentence: program errors by
 // their IDL message, Anchor framework errors by Anchor's message, wallet refusals, RPC
 // failures. Raw details stay available for the "details" disclosure.
-import { LangErrorMessage } from "@anchor-lang/core";
+import { AnchorError, LangErrorMessage } from "@anchor-lang/core";
 import { HEDGE_VAULT_ERRORS, HEDGE_VAULT_PROGRAM_ID } from "../generated/hedge_vault";
 import { PERP_VENUE_ERRORS, PERP_VENUE_PROGRAM_ID } from "../generated/perp_venue";
 import { AmountError } from "./format";
@@ -30,6 +30,15 @@ function failingProgram(logs: string[] | undefined): string | undefined {
   return line?.match(/^Program (\w+) failed/)?.[1];
 }
 
+/** Anchor's parse of the error in `logs`, if an Anchor program threw one. */
+function anchorError(logs: string[] | undefined): AnchorError | null {
+  try {
+    return AnchorError.parse(logs ?? []);
+  } catch {
+    return null;
+  }
+}
+
 /** Explains custom error `code` raised by `program` (when known). */
 export function explainCode(code: number, program?: string, logs?: string[]): Explained {
   const fromVault = HEDGE_VAULT_ERRORS[code];
@@ -49,8 +58,10 @@ export function explainTransactionError(err: unknown, logs?: string[]): Explaine
   const e = err as { InstructionError?: [number, unknown] } | string | null;
   if (e && typeof e === "object" && e.InstructionError) {
     const [, inner] = e.InstructionError;
-    if (inner && typeof inner === "object" && "Custom" in (inner as object))
-      return explainCode(Number((inner as { Custom: number }).Custom), failingProgram(logs), logs);
+    if (inner && typeof inner === "object" && "Custom" in (inner as object)) {
+      const thrower = anchorError(logs)?.program.toBase58() ?? failingProgram(logs);
+      return explainCode(Number((inner as { Custom: number }).Custom), thrower, logs);
+    }
     return { message: `Instruction failed: ${typeof inner === "string" ? inner : JSON.stringify(inner)}`, logs };
   }
   if (e === "BlockhashNotFound") return { message: "The transaction expired before it landed; try again.", logs };
@@ -78,10 +89,12 @@ export function explain(err: unknown): Explained {
   } else if (te !== undefined) {
     return explainTransactionError(te, logs);
   }
+  // Anchor's own parser of its error logs (`AnchorError thrown in … Error Number: N`),
+  // which also knows the program that threw.
+  const anchor = anchorError(logs);
+  if (anchor) return explainCode(anchor.error.errorCode.number, anchor.program.toBase58(), logs);
   const custom = message.match(/custom program error: (0x[0-9a-f]+)/i);
   if (custom) return explainCode(parseInt(custom[1], 16), failingProgram(logs), logs);
-  const anchor = (logs ?? []).map((l) => l.match(/Error Number: (\d+)/)).find(Boolean);
-  if (anchor) return explainCode(Number(anchor[1]), failingProgram(logs), logs);
   if (/Failed to fetch|NetworkError|ECONNREFUSED|fetch failed/i.test(message))
     return { message: "Cannot reach the RPC endpoint. Is it running?" };
   return { message, logs };
