@@ -683,3 +683,37 @@ async fn r_the_last_holder_exits_in_full_while_margin_and_profit_sit_at_the_venu
     assert_eq!(fx.vault().await.escrowed_shares, 0);
     assert_eq!(fx.env.supply(&fx.pdas.share_mint).await, 0);
 }
+
+#[tokio::test]
+async fn f3_the_emergency_exit_refuses_zero_shares_a_short_payout_and_a_pause() {
+    let (mut fx, m, u) = hedged().await;
+    fx.send(&[fx.rebalance_margin_ix(&m, 0)], &[]).await.unwrap();
+    silence(&mut fx, 86_400).await;
+    let shares = fx.env.balance(&u.shares).await;
+    assert_vault_err(
+        &fx.send(&[fx.emergency_withdraw_ix(&u, 0, 0)], &[&u.kp]).await,
+        VaultError::ZeroAmount,
+    );
+    // More than the pro-rata part of the collateral held is asked for.
+    let held = fx.env.balance(&fx.pdas.collateral_vault).await;
+    assert_vault_err(
+        &fx.send(&[fx.emergency_withdraw_ix(&u, shares, held + 1)], &[&u.kp])
+            .await,
+        VaultError::SlippageExceeded,
+    );
+    let g = fx.guardian.insecure_clone();
+    fx.send(
+        &[fx.set_pause_ix(&g.pubkey(), pause::COMPLETE_WITHDRAW, false)],
+        &[&g],
+    )
+    .await
+    .unwrap();
+    assert_vault_err(
+        &fx.send(&[fx.emergency_withdraw_ix(&u, shares, 0)], &[&u.kp])
+            .await,
+        VaultError::InstructionPaused,
+    );
+    // Nothing moved through any of the refusals.
+    assert_eq!(fx.env.balance(&u.shares).await, shares);
+    assert_eq!(fx.env.balance(&fx.pdas.collateral_vault).await, held);
+}
