@@ -3,7 +3,10 @@
 # platform-tools, so that CI can verify deployable artifacts and measure compute units.
 # (With the official toolchain, `anchor build` remains the way to build.)
 #
-#   scripts/build-sbf.sh            # -> target/deploy/{hedge_vault,perp_venue}.so
+#   scripts/build-sbf.sh            # -> target/deploy/{hedge_vault,perp_venue,pyth_stand_in}.so
+#
+# (pyth_stand_in is test-only: crates/validator-e2e puts it at the Pyth receiver's address
+# in a local validator's genesis.)
 #
 # Route (docs/compute-units.md): Debian's rustc 1.96 with upstream LLVM 22, -Zbuild-std on a
 # std patched for target_os = "solana", sbpf-linker 0.2.6 rebuilt for LLVM 22, and
@@ -58,7 +61,7 @@ RUSTFLAGS_SBF="[\"-Zunstable-options\", \"-Cpanic=immediate-abort\", \"-Clink-ar
 
 # 2. Each program on its own: built together, Cargo would unify perp-venue's `cpi` feature
 #    (no entrypoint) into the venue's own artifact.
-for pkg in perp-venue hedge-vault; do
+for pkg in perp-venue hedge-vault pyth-stand-in; do
   lib=${pkg//-/_}
   log "building $pkg"
   $CARGO build -q --locked -p "$pkg" --release --lib \

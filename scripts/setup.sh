@@ -2,7 +2,9 @@
 # Installs what the test suite needs when it is missing, so that `scripts/test.sh` works on
 # a fresh machine with nothing but Rust and Node.js (it runs this first; so does CI):
 #   * Debian packages: pkg-config, libssl-dev, libudev-dev (the Solana client's -sys
-#     crates), fonts-dejavu-core (chart text), chromium (the web app's end-to-end test);
+#     crates), clang, libclang-dev, cmake, g++ (RocksDB, built from source for the
+#     in-process solana-test-validator), fonts-dejavu-core (chart text), chromium (the web
+#     app's end-to-end test);
 #   * rustfmt and clippy;
 #   * the web app's npm packages (npm ci).
 # The sBPF toolchain (Debian's rustc/LLVM 22 and sbpf-linker) is installed by
@@ -14,14 +16,14 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "scripts/setup.sh: $*" >&2; exit 1; }
 
-pkgs=(pkg-config libssl-dev libudev-dev fonts-dejavu-core)
+pkgs=(pkg-config libssl-dev libudev-dev clang libclang-dev cmake g++ fonts-dejavu-core)
 [ -n "${HEDGE_SKIP_APP:-}" ] || pkgs+=(chromium)
 missing=()
 if command -v dpkg >/dev/null; then
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 else
   # Not Debian: check the tools themselves.
-  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  for t in pkg-config clang cmake g++; do command -v "$t" >/dev/null || missing+=("$t"); done
   if [ -z "${HEDGE_SKIP_APP:-}" ] && [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
     missing+=(chromium)
   fi

@@ -1,16 +1,20 @@
+// The app shell: providers (TanStack Query, connection, wallets), the header and the
+// three feature pages. Data access and UI live per feature under features/<feature>/.
 import { ConnectionProvider, useConnection, useWallet, WalletProvider } from "@solana/wallet-adapter-react";
-import { WalletReadyState } from "@solana/wallet-adapter-base";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { Action, ErrorBox, Loading } from "./components/ui";
-import { useHistory, useUser, useVault } from "./hooks";
-import { LocalBurnerWalletAdapter } from "./lib/burner";
+import { ErrorBox, Loading } from "./components/ui";
+import { useUser } from "./features/account/data-access/use-user";
+import { DepositWithdraw } from "./features/account/ui/DepositWithdraw";
+import { Governance } from "./features/governance/ui/Governance";
+import { SimBar } from "./features/simulation/ui/SimBar";
+import { useHistory, useVault } from "./features/vault/data-access/use-vault";
+import { Overview } from "./features/vault/ui/Overview";
+import { LocalBurnerWalletAdapter } from "./features/wallet/data-access/burner";
+import { WalletBar } from "./features/wallet/ui/WalletBar";
 import { readConfig, type AppConfig } from "./lib/config";
 import { duration, formatUnits, short } from "./lib/format";
 import type { Signer } from "./lib/send";
-import { advanceTime, faucet } from "./lib/sim";
-import { DepositWithdraw } from "./pages/DepositWithdraw";
-import { Governance } from "./pages/Governance";
-import { Overview } from "./pages/Overview";
 
 const config = readConfig(window.location.search, import.meta.env as { VITE_RPC_URL?: string; VITE_VAULT?: string });
 
@@ -32,95 +36,13 @@ function useTab(): [Tab, (t: Tab) => void] {
   return [tab, (t) => (window.location.hash = `/${t}`)];
 }
 
-function WalletBar() {
-  const { wallets, wallet, publicKey, select, disconnect, connecting } = useWallet();
-  const [open, setOpen] = useState(false);
-  const usable = wallets.filter((w) => w.readyState === WalletReadyState.Installed || w.readyState === WalletReadyState.Loadable);
-  // Selecting a wallet is enough: WalletProvider's autoConnect connects it.
-  if (publicKey)
-    return (
-      <div className="wallet">
-        <span className="addr" data-testid="wallet-address" title={publicKey.toBase58()}>
-          {wallet?.adapter.name}: {short(publicKey)}
-        </span>
-        <button className="secondary" onClick={() => disconnect()}>
-          Disconnect
-        </button>
-      </div>
-    );
-  return (
-    <div className="wallet">
-      <button data-testid="connect-wallet" onClick={() => setOpen(!open)}>
-        {connecting ? "Connecting…" : "Connect wallet"}
-      </button>
-      {open ? (
-        <ul className="menu" role="menu">
-          {usable.length === 0 ? <li className="muted">No wallet found. Install a Solana wallet (wallet-standard).</li> : null}
-          {usable.map((w) => (
-            <li key={w.adapter.name}>
-              <button
-                data-testid={`wallet-${w.adapter.name}`}
-                onClick={() => {
-                  select(w.adapter.name);
-                  setOpen(false);
-                }}
-              >
-                <img src={w.adapter.icon} alt="" width={16} height={16} /> {w.adapter.name}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
-}
-
-function SimBar({ rpc, onDone, stepUnix, decimals }: { rpc: string; onDone: () => void; stepUnix: number; decimals: number }) {
-  const { publicKey } = useWallet();
-  return (
-    <div className="simbar" data-testid="simbar">
-      <span className="muted">Local simulation · chain time {new Date(stepUnix * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC</span>
-      {[
-        ["+1 hour", 3600],
-        ["+1 day", 86400],
-      ].map(([label, secs]) => (
-        <Action
-          key={label}
-          label={`Advance ${label}`}
-          kind="secondary"
-          testId={`advance-${secs}`}
-          run={async () => {
-            await advanceTime(rpc, Number(secs));
-            onDone();
-          }}
-        />
-      ))}
-      {publicKey ? (
-        <Action
-          label="Get 100 test collateral"
-          kind="secondary"
-          testId="faucet"
-          run={async () => {
-            await faucet(rpc, publicKey.toBase58(), 100n * 10n ** BigInt(decimals));
-            onDone();
-          }}
-        />
-      ) : null}
-    </div>
-  );
-}
-
 function Shell({ cfg }: { cfg: AppConfig }) {
   const { connection } = useConnection();
   const wallet = useWallet();
   const [tab, setTab] = useTab();
   const { program, address, snap, error, refresh } = useVault(connection, cfg.vault, wallet.publicKey);
-  const [tick, setTick] = useState(0);
-  const done = () => {
-    refresh();
-    setTick((t) => t + 1);
-  };
-  const user = useUser(connection, program, snap, wallet.publicKey, tick);
+  const done = () => void refresh();
+  const user = useUser(connection, program, snap, wallet.publicKey);
   const history = useHistory(connection, program, address);
   const signer: Signer | null =
     wallet.publicKey && wallet.signTransaction ? { publicKey: wallet.publicKey, signTransaction: wallet.signTransaction } : null;
@@ -170,11 +92,16 @@ export function App() {
   // The burner exists only against a loopback endpoint; real wallets come through
   // wallet-standard discovery (wallet-adapter lists them automatically).
   const wallets = useMemo(() => (config.local ? [new LocalBurnerWalletAdapter()] : []), []);
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, staleTime: 1000 } } }),
+  );
   return (
+    <QueryClientProvider client={queryClient}>
     <ConnectionProvider endpoint={config.rpc} config={{ commitment: "confirmed", disableRetryOnRateLimit: true }}>
       <WalletProvider wallets={wallets} autoConnect>
         <Shell cfg={config} />
       </WalletProvider>
     </ConnectionProvider>
+    </QueryClientProvider>
   );
 }

@@ -17,7 +17,7 @@ describe("config", () => {
 });
 
 import { PublicKey } from "@solana/web3.js";
-import { feedAccount } from "../src/lib/vault";
+import { feedAccount } from "../src/features/vault/data-access/vault-client";
 
 describe("oracle accounts", () => {
   it("derives a pull feed's account as Pyth's push oracle does (mainnet SOL/USD)", () => {

@@ -1,7 +1,7 @@
 import { Connection } from "@solana/web3.js";
 import { describe, expect, it } from "vitest";
 import { HEDGE_VAULT_PROGRAM_ID } from "../src/generated/hedge_vault";
-import { parseEvents, vaultProgram } from "../src/lib/vault";
+import { parseEvents, vaultProgram } from "../src/features/vault/data-access/vault-client";
 
 const program = vaultProgram(new Connection("http://127.0.0.1:1"));
 
@@ -22,8 +22,14 @@ describe("events from logs", () => {
     expect(ev[0].data.paused).toBe(3);
   });
 
-  it("still decodes when the log shape defeats Anchor's parser", async () => {
-    const logs = [`Program ${HEDGE_VAULT_PROGRAM_ID} success`, await pauseChangedLine(), "Program data: bm90IGFuIGV2ZW50"];
-    expect(parseEvents(program, logs).map((e) => e.name)).toEqual(["pauseChanged"]);
+  it("attributes events to the program that emitted them, CPIs included", async () => {
+    const other = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+    const line = await pauseChangedLine();
+    // The vault called from another program: its event counts.
+    const inner = [`Program ${other} invoke [1]`, `Program ${HEDGE_VAULT_PROGRAM_ID} invoke [2]`, line, `Program ${HEDGE_VAULT_PROGRAM_ID} success`, `Program ${other} success`];
+    expect(parseEvents(program, inner).map((e) => e.name)).toEqual(["pauseChanged"]);
+    // The same bytes logged by another program are not the vault's event.
+    const foreign = [`Program ${other} invoke [1]`, line, `Program ${other} success`];
+    expect(parseEvents(program, foreign)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HEDGE_VAULT_CONSTANTS as C } from "../src/generated/hedge_vault";
-import { BOUNDS, CoreForm, PAUSE_FLAGS, validateCore } from "../src/lib/validate";
+import { BOUNDS, CoreForm, PAUSE_FLAGS, validateCore } from "../src/features/governance/data-access/validate";
 
 const ok: CoreForm = {
   deltaTargetBps: 0,

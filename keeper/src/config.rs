@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Solana JSON-RPC URL.
     #[arg(long, env = "HEDGE_RPC_URL")]
     pub rpc_url: Option<String>,
+    /// Solana websocket URL for wake-ups on price changes and slots (default: the RPC URL
+    /// with ws:// and the next port, as a validator serves it); "off" polls only.
+    #[arg(long, env = "HEDGE_WS_URL")]
+    pub ws_url: Option<String>,
     /// Keeper keypair file (pays fees, receives rewards).
     #[arg(long, env = "HEDGE_KEYPAIR")]
     pub keypair: Option<PathBuf>,
@@ -80,6 +84,7 @@ pub struct VaultFileEntry {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub rpc_url: Option<String>,
+    pub ws_url: Option<String>,
     pub keypair: Option<PathBuf>,
     pub vol_updater_keypair: Option<PathBuf>,
     pub reward_account: Option<String>,
@@ -106,6 +111,8 @@ pub struct WatchedVault {
 #[derive(Debug, Clone)]
 pub struct KeeperConfig {
     pub rpc_url: String,
+    /// `None`: polling only.
+    pub ws_url: Option<String>,
     pub keypair: PathBuf,
     pub vol_updater_keypair: Option<PathBuf>,
     pub reward_account: Pubkey,
@@ -170,6 +177,11 @@ impl KeeperConfig {
             .clone()
             .or(file.rpc_url)
             .unwrap_or_else(|| "http://127.0.0.1:8899".to_string());
+        let ws_url = match args.ws_url.clone().or(file.ws_url) {
+            Some(u) if u == "off" => None,
+            Some(u) => Some(u),
+            None => crate::wake::ws_url_for(&rpc_url),
+        };
         let keypair = args
             .keypair
             .clone()
@@ -182,6 +194,7 @@ impl KeeperConfig {
             .context("no reward account: pass --reward-account or `reward_account`")?;
         let cfg = KeeperConfig {
             rpc_url,
+            ws_url,
             keypair,
             vol_updater_keypair: args.vol_updater_keypair.clone().or(file.vol_updater_keypair),
             reward_account: pubkey("reward_account", &reward)?,
@@ -242,6 +255,13 @@ mod tests {
         assert_eq!(c.poll_interval_ms, 500);
         assert_eq!(c.vaults.len(), 1);
         assert_eq!(c.metrics_addr.port(), 9464);
+        // No port in the RPC URL: the websocket keeps the host, with ws://.
+        assert_eq!(c.ws_url.as_deref(), Some("ws://flag"));
+        let off = RunArgs {
+            ws_url: Some("off".into()),
+            ..args
+        };
+        assert_eq!(KeeperConfig::resolve(&off).unwrap().ws_url, None);
     }
 
     #[test]

@@ -15,3 +15,4 @@ pub mod ops;
 pub mod sender;
 pub mod snapshot;
 pub mod vol;
+pub mod wake;

@@ -4,6 +4,7 @@
 //! Everything here builds instructions from the program's own Anchor types
 //! (`hedge_vault::accounts::*`, `hedge_vault::instruction::*`): no hand-written
 //! discriminators or layouts.
+pub mod bins;
 pub mod bridge;
 pub mod cu;
 pub mod events;

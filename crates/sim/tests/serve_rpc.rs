@@ -1,7 +1,7 @@
 //! `hedge-sim simulate --serve`: the JSON-RPC endpoint read and written through the
 //! official Solana Rust client (whose types are the spec's shapes), and the live keeper
 //! (`hedge-keeper run`, a separate process) cranking the served vault through real RPC.
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use anchor_spl::token::spl_token;
 use clap::Parser;
+use hedge_localnet::bins::ChildGuard;
 use hedge_localnet::vault_ix;
 use hedge_sim::cli::{Cli, Command as Sub};
 use hedge_sim::serve::{self, ledger::Ledger};
@@ -312,22 +313,6 @@ async fn the_endpoint_answers_the_official_client() {
     );
 }
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn call(url: &str, method: &'static str, params: Value) -> Value {
     let client = solana_rpc_client::rpc_client::RpcClient::new(url.to_string());
     client
@@ -335,54 +320,15 @@ fn call(url: &str, method: &'static str, params: Value) -> Value {
         .unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
-/// The production keeper's binary (another package's, so cargo does not build it for this
-/// test): `HEDGE_KEEPER_BIN`, else the one `cargo test --workspace` builds next to this
-/// package's, else a build of its own in a separate target directory. Never a
-/// `cargo build -p hedge-keeper` in this target directory: with its own feature set it would
-/// rebuild the programs' unhashed `cdylib + lib` rlibs under the running test build.
-fn keeper_bin() -> std::path::PathBuf {
-    if let Some(p) = std::env::var_os("HEDGE_KEEPER_BIN") {
-        return p.into();
-    }
-    let sim = std::path::Path::new(env!("CARGO_BIN_EXE_hedge-sim"));
-    let sibling = sim.with_file_name(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX));
-    if sibling.exists() {
-        return sibling;
-    }
-    let target = sim
-        .parent()
-        .and_then(std::path::Path::parent)
-        .expect("target directory")
-        .join("keeper-bin");
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--locked",
-            "--quiet",
-            "-p",
-            "hedge-keeper",
-            "--bin",
-            "hedge-keeper",
-        ])
-        .arg("--target-dir")
-        .arg(&target)
-        .status()
-        .expect("cargo build -p hedge-keeper");
-    assert!(status.success(), "cargo build -p hedge-keeper failed");
-    target
-        .join("debug")
-        .join(format!("hedge-keeper{}", std::env::consts::EXE_SUFFIX))
-}
-
 /// The live keeper path end to end: `hedge-sim simulate --serve` in one process,
 /// `hedge-keeper run --once` (the production binary) in another, talking JSON-RPC over HTTP.
 #[test]
 fn hedge_keeper_run_cranks_the_served_vault() {
     let bin = env!("CARGO_BIN_EXE_hedge-sim");
-    let keeper_exe = keeper_bin();
-    let port = free_port();
+    let keeper_exe = hedge_localnet::bins::keeper_bin();
+    let port = hedge_localnet::bins::free_port();
     let url = format!("http://127.0.0.1:{port}");
-    let _server = Server(
+    let _server = ChildGuard(
         Command::new(bin)
             .args([
                 "simulate",

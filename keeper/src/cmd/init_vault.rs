@@ -29,6 +29,17 @@ pub struct InitVaultArgs {
     /// Validate and print, send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The second step, once the timelock has passed: apply the queued venues and legs
+    /// (`apply_params`). Needs the price account(s) the vault marks NAV with.
+    #[arg(long, requires = "oracle_account")]
+    pub apply: bool,
+    /// With `--apply`: the underlying's price account (a `PriceUpdateV2` for pull feeds).
+    #[arg(long)]
+    pub oracle_account: Option<String>,
+    /// With `--apply`: the collateral's price account, when the definition has a
+    /// `collateral_feed_id`.
+    #[arg(long)]
+    pub collateral_oracle_account: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -388,32 +399,132 @@ pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
         println!("dry run: definition valid, nothing sent");
         return Ok(());
     }
-    let steps = std::iter::once(("initialize_vault", &plan.instruction)).chain(
-        plan.governance
-            .iter()
-            .enumerate()
-            .map(|(i, ix)| (if i == 0 { "queue_params" } else { "amend_params" }, ix)),
-    );
-    for (name, ix) in steps {
-        match crate::sender::send(
-            &mut chain,
-            &authority,
-            &[],
-            std::slice::from_ref(ix),
-            &Default::default(),
-        )
-        .await
-        {
-            crate::sender::Outcome::Landed { .. } => println!("{name}: done"),
-            crate::sender::Outcome::Benign(e) => bail!("{name} refused: {e:?}"),
-            crate::sender::Outcome::Failed(e) => bail!("{name} failed: {e}"),
+    if args.apply {
+        let oracles = hedge_client::OracleAccounts {
+            underlying: key(
+                "--oracle-account",
+                args.oracle_account.as_deref().unwrap_or_default(),
+            )?,
+            collateral: args
+                .collateral_oracle_account
+                .as_deref()
+                .map(|s| key("--collateral-oracle-account", s))
+                .transpose()?,
+        };
+        if file.oracle.collateral_feed_id.is_some() && oracles.collateral.is_none() {
+            bail!("the definition has a collateral_feed_id: pass --collateral-oracle-account");
         }
+        return apply(&mut chain, &authority, &plan, oracles, now).await;
+    }
+    // Each step is skipped when the chain already has its result, so a run that stopped
+    // half-way (a dropped transaction, a closed terminal) is finished by running it again.
+    let pending = hedge_client::pending_pda(&plan.vault);
+    let vault_exists = exists(&mut chain, &plan.vault).await?;
+    let queued = exists(&mut chain, &pending).await?;
+    let mut steps: Vec<(&str, Instruction)> = Vec::new();
+    if vault_exists {
+        println!("initialize_vault: already done");
+    } else {
+        steps.push(("initialize_vault", plan.instruction.clone()));
+    }
+    if queued {
+        println!("queue_params: already queued");
+    } else {
+        for (i, ix) in plan.governance.iter().enumerate() {
+            steps.push((if i == 0 { "queue_params" } else { "amend_params" }, ix.clone()));
+        }
+    }
+    // The vault's margin account on each venue market (permissionless; the authority pays).
+    for v in plan.params.live_venues() {
+        if exists(&mut chain, &v.margin_account).await? {
+            println!("create_margin_account {}: already exists", v.market);
+        } else {
+            steps.push((
+                "create_margin_account",
+                hedge_client::venue::create_margin_account(v.market, authority.pubkey(), plan.vault),
+            ));
+        }
+    }
+    for (name, ix) in steps {
+        send_step(&mut chain, &authority, name, ix).await?;
     }
     if !plan.governance.is_empty() {
         println!(
-            "venues and legs are queued behind the {} s timelock; apply them afterwards with `apply_params` (signed by the authority)",
-            plan.params.timelock_secs
+            "venues and legs are queued behind the {} s timelock; apply them afterwards with \
+             `hedge-keeper init-vault --config {} --apply --oracle-account <PRICE ACCOUNT>`",
+            plan.params.timelock_secs,
+            args.config.display()
         );
     }
     Ok(())
+}
+
+async fn exists(chain: &mut crate::chain::rpc::RpcChain, key: &Pubkey) -> anyhow::Result<bool> {
+    Ok(crate::chain::Chain::account(chain, key).await?.is_some())
+}
+
+async fn send_step(
+    chain: &mut crate::chain::rpc::RpcChain,
+    authority: &solana_keypair::Keypair,
+    name: &str,
+    ix: Instruction,
+) -> anyhow::Result<()> {
+    match crate::sender::send(
+        chain,
+        authority,
+        &[],
+        std::slice::from_ref(&ix),
+        &Default::default(),
+    )
+    .await
+    {
+        crate::sender::Outcome::Landed { .. } => {
+            println!("{name}: done");
+            Ok(())
+        }
+        crate::sender::Outcome::Benign(e) => bail!("{name} refused: {e:?}"),
+        crate::sender::Outcome::Failed(e) => bail!("{name} failed: {e}"),
+    }
+}
+
+/// `--apply`: sends `apply_params` once the queued change's timelock has passed.
+async fn apply(
+    chain: &mut crate::chain::rpc::RpcChain,
+    authority: &solana_keypair::Keypair,
+    plan: &Plan,
+    oracles: hedge_client::OracleAccounts,
+    now: i64,
+) -> anyhow::Result<()> {
+    use anchor_lang::AccountDeserialize;
+    let read = |acc: Option<solana_account::Account>, what: &str| -> anyhow::Result<Vec<u8>> {
+        acc.map(|a| a.data)
+            .ok_or_else(|| anyhow::anyhow!("{what} does not exist: run init-vault without --apply first"))
+    };
+    let vault_data = read(
+        crate::chain::Chain::account(chain, &plan.vault).await?,
+        "the vault",
+    )?;
+    let vault = Vault::try_deserialize(&mut &vault_data[..]).context("the vault account does not decode")?;
+    let pending_key = hedge_client::pending_pda(&plan.vault);
+    let Some(pending_acc) = crate::chain::Chain::account(chain, &pending_key).await? else {
+        println!("apply_params: nothing queued (already applied?)");
+        return Ok(());
+    };
+    let pending = PendingParams::try_deserialize(&mut &pending_acc.data[..])
+        .context("the pending-params account does not decode")?;
+    if now < pending.eta {
+        bail!(
+            "the timelock has {} s to go (eta {}, cluster time {now}); run --apply again then",
+            pending.eta.saturating_sub(now),
+            pending.eta
+        );
+    }
+    let client = hedge_client::VaultClient::of(plan.vault, &vault, oracles);
+    send_step(
+        chain,
+        authority,
+        "apply_params",
+        client.apply_params(authority.pubkey()),
+    )
+    .await
 }

@@ -24,8 +24,10 @@ pub fn read_keypair(path: &std::path::Path) -> anyhow::Result<solana_keypair::Ke
 pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tarpc=error"));
+    // Colours only on a terminal: a log file or a collector gets plain text.
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Human => b.try_init(),
@@ -40,6 +42,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     let vol_updater = cfg.vol_updater_keypair.as_deref().map(read_keypair).transpose()?;
     tracing::info!(
         rpc = %cfg.rpc_url,
+        ws = cfg.ws_url.as_deref().unwrap_or("off"),
         keeper = %solana_signer::Signer::pubkey(&keeper),
         vaults = cfg.vaults.len(),
         dry_run = cfg.dry_run,
@@ -71,6 +74,17 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
         vol_threshold_bps: 100,
         vol_window: 720,
     };
+    // Wake-ups: a price-feed change over the websocket ends the wait early; the poll
+    // interval stays the fallback.
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let subscriber = cfg.ws_url.clone().filter(|_| !cfg.once).map(|url| {
+        let feeds = cfg
+            .vaults
+            .iter()
+            .flat_map(|v| std::iter::once(v.underlying_oracle).chain(v.collateral_oracle))
+            .collect();
+        crate::wake::spawn(url, feeds, metrics.clone(), wake.clone())
+    });
     let mut chain = RpcChain::new(&cfg.rpc_url, Duration::from_secs(30));
     let mut k = Keeper::new(settings, metrics);
     let mut shutdown = Box::pin(tokio::signal::ctrl_c());
@@ -89,7 +103,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
                 break;
             }
             _ = tokio::time::sleep(Duration::from_millis(cfg.poll_interval_ms)) => {}
+            _ = wake.notified() => tracing::debug!("woken by a price-feed change"),
         }
+    }
+    if let Some(s) = subscriber {
+        s.abort();
     }
     let _ = stop_tx.send(true);
     let _ = server.await;

@@ -11,16 +11,54 @@ const COMPUTE_BUDGET: Pubkey = solana_compute_budget_interface::ID;
 /// `ComputeBudgetInstruction::SetComputeUnitPrice` tag.
 const SET_CU_PRICE_TAG: u8 = 3;
 
-/// Natively built programs log Anchor events as `Program log: data: <b64>` (through the
-/// syscall-stub bridge); a validator logs them as `Program data: <b64>`. The served logs
-/// use the validator's form so that clients (Anchor's `EventParser`) read them unchanged.
+/// Logs in the shape a validator writes them, from the in-process chain's native run.
+///
+/// Natively built programs differ in two ways, both fixed here so that clients (Anchor's
+/// `EventParser`, which tracks the invoke stack) read the served logs unchanged:
+/// - events are logged as `Program log: data: <b64>` (through the syscall-stub bridge);
+///   a validator logs `Program data: <b64>`;
+/// - each native entry and CPI is announced twice (by the runtime and by the stub
+///   bridge), with depths that do not nest, and closed as many times.
+///
+/// The invoke stack is rebuilt: a repeated `invoke` of the program just entered is
+/// dropped, depths are renumbered from the stack, and a `success` / `failed` line that
+/// does not close the program on top is dropped.
 pub fn validator_logs(logs: &[String]) -> Vec<String> {
-    logs.iter()
-        .map(|l| match l.strip_prefix("Program log: data: ") {
-            Some(rest) => format!("Program data: {rest}"),
-            None => l.clone(),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(logs.len());
+    let mut stack: Vec<&str> = Vec::new();
+    let mut last_invoked: Option<&str> = None;
+    for l in logs {
+        if let Some(rest) = l.strip_prefix("Program log: data: ") {
+            out.push(format!("Program data: {rest}"));
+            last_invoked = None;
+            continue;
+        }
+        let Some(body) = l.strip_prefix("Program ") else {
+            out.push(l.clone());
+            last_invoked = None;
+            continue;
+        };
+        let (program, tail) = body.split_once(' ').unwrap_or((body, ""));
+        if tail.starts_with("invoke [") {
+            if last_invoked == Some(program) {
+                continue; // the second announcement of the same entry
+            }
+            stack.push(program);
+            last_invoked = Some(program);
+            out.push(format!("Program {program} invoke [{}]", stack.len()));
+            continue;
+        }
+        last_invoked = None;
+        let closes = tail == "success" || tail.starts_with("failed");
+        if closes {
+            if stack.last() != Some(&program) {
+                continue; // a repeated close
+            }
+            stack.pop();
+        }
+        out.push(l.clone());
+    }
+    out
 }
 
 /// One landed transaction.
@@ -148,6 +186,49 @@ fn cu_price(tx: &solana_transaction::Transaction) -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn native_logs_become_validator_shaped() {
+        let v = "HVau1tZk8ZXjVrjwS7t6Ws3ixGNHykzRwkqfS7pMcsLa";
+        let p = "PerpVenue1111111111111111111111111111111111";
+        let t = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+        let native: Vec<String> = [
+            format!("Program {v} invoke [1]"),
+            format!("Program {v} invoke [1]"),
+            format!("Program {p} invoke [1]"),
+            format!("Program {p} invoke [2]"),
+            format!("Program {p} invoke [2]"),
+            "Program log: data: AAAA".to_string(),
+            format!("Program {p} success"),
+            format!("Program {p} success"),
+            format!("Program {p} success"),
+            format!("Program {t} invoke [1]"),
+            format!("Program {t} invoke [2]"),
+            format!("Program {t} consumed 105 of 49277 compute units"),
+            format!("Program {t} success"),
+            format!("Program {t} success"),
+            "Program log: data: BBBB".to_string(),
+            format!("Program {v} success"),
+            format!("Program {v} success"),
+        ]
+        .to_vec();
+        let expected: Vec<String> = [
+            format!("Program {v} invoke [1]"),
+            format!("Program {p} invoke [2]"),
+            "Program data: AAAA".to_string(),
+            format!("Program {p} success"),
+            format!("Program {t} invoke [2]"),
+            format!("Program {t} consumed 105 of 49277 compute units"),
+            format!("Program {t} success"),
+            "Program data: BBBB".to_string(),
+            format!("Program {v} success"),
+        ]
+        .to_vec();
+        assert_eq!(validator_logs(&native), expected);
+        // Already validator-shaped logs pass through unchanged.
+        assert_eq!(validator_logs(&expected), expected);
+    }
+
     use super::*;
 
     #[test]

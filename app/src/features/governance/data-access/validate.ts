@@ -2,7 +2,7 @@
 // from the IDL's constants) and the program's own error names, so the form refuses what
 // `VaultParams::validate` would refuse before anything is signed. The program stays the
 // authority: the change is also simulated before it is sent.
-import { HEDGE_VAULT_CONSTANTS as C, HEDGE_VAULT_ERRORS } from "../generated/hedge_vault";
+import { HEDGE_VAULT_CONSTANTS as C, HEDGE_VAULT_ERRORS } from "../../../generated/hedge_vault";
 
 /** The core parameters the governance form edits (units as on-chain). */
 export interface CoreForm {

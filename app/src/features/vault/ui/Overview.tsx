@@ -1,8 +1,8 @@
-import { DeltaChart, deltaPoints } from "../components/DeltaChart";
-import { Card, Empty, ErrorBox, Stat } from "../components/ui";
-import type { HistoryItem, Snapshot } from "../hooks";
-import { bps, formatUnits, fx, num, short, usd, utc } from "../lib/format";
-import { liveLegs, liveVenues, totalAssets, totalShares } from "../lib/vault";
+import { DeltaChart, deltaPoints } from "./DeltaChart";
+import { Card, Empty, ErrorBox, Stat } from "../../../components/ui";
+import type { HistoryItem, Snapshot } from "../data-access/use-vault";
+import { bps, formatUnits, fx, num, short, usd, utc } from "../../../lib/format";
+import { liveLegs, liveVenues, totalAssets, totalShares } from "../data-access/vault-client";
 
 const SECONDS_PER_YEAR = 31_536_000;
 

@@ -1,7 +1,7 @@
 // Net delta against its target and band over time, from the program's own events:
 // `DeltaChecked` (every check) and `Rebalanced` (before → after each hedge trade).
-import type { HistoryItem } from "../hooks";
-import { fx, num, utc } from "../lib/format";
+import type { HistoryItem } from "../data-access/use-vault";
+import { fx, num, utc } from "../../../lib/format";
 
 export interface DeltaPoint {
   /** Unix seconds. */

@@ -8,8 +8,10 @@ import {
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
 import { Connection, PublicKey, SystemProgram, SYSVAR_CLOCK_PUBKEY, TransactionInstruction } from "@solana/web3.js";
-import { HEDGE_VAULT_CONSTANTS as C, type HedgeVault, HedgeVaultIdl } from "../generated/hedge_vault";
-import { PERP_VENUE_CONSTANTS, type PerpVenue, PerpVenueIdl } from "../generated/perp_venue";
+import HedgeVaultIdl from "../../../../../idl/hedge_vault.json";
+import PerpVenueIdl from "../../../../../idl/perp_venue.json";
+import { HEDGE_VAULT_CONSTANTS as C, type HedgeVault } from "../../../generated/hedge_vault";
+import { PERP_VENUE_CONSTANTS, type PerpVenue } from "../../../generated/perp_venue";
 
 export type VaultAccount = IdlAccounts<HedgeVault>["vault"];
 export type PendingParams = IdlAccounts<HedgeVault>["pendingParams"];
@@ -66,26 +68,12 @@ export interface ProgramEvent {
 }
 
 /**
- * Events of the vault program in transaction logs (validator form `Program data:`).
- * Anchor's `EventParser` attributes each line to the program executing it; when the log
- * shape defeats it (truncated logs, or the doubled `invoke` lines of natively built
- * programs), every `Program data:` line is decoded instead, and only lines carrying one
- * of this program's 8-byte event discriminators decode.
+ * Events of a program in transaction logs (the validator's `Program data:` lines), read
+ * with Anchor's `EventParser`, which attributes each line to the program executing it.
  */
 export function parseEvents(program: Program<HedgeVault> | Program<PerpVenue>, logs: string[]): ProgramEvent[] {
-  const coder = new BorshCoder(program.idl);
-  try {
-    const parser = new EventParser(program.programId, coder as BorshCoder);
-    return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
-  } catch {
-    const out: ProgramEvent[] = [];
-    for (const line of logs) {
-      if (!line.startsWith("Program data: ")) continue;
-      const e = coder.events.decode(line.slice("Program data: ".length).split(" ")[0]);
-      if (e) out.push({ name: e.name, data: e.data as Record<string, unknown> });
-    }
-    return out;
-  }
+  const parser = new EventParser(program.programId, new BorshCoder(program.idl));
+  return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
 }
 
 const live = (v: VaultAccount) => ({

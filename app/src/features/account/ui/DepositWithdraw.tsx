@@ -1,12 +1,13 @@
 import type { Program } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { useEffect, useState } from "react";
-import { Action, Card, Empty, ErrorBox, Stat } from "../components/ui";
-import type { HedgeVault } from "../generated/hedge_vault";
-import type { Snapshot, UserState } from "../hooks";
-import { duration, formatUnits, parseUnits, utc } from "../lib/format";
-import { send, simulate, type Signer } from "../lib/send";
-import { cancelWithdrawIxs, completeWithdrawIxs, depositIxs, parseEvents, requestWithdrawIxs } from "../lib/vault";
+import { Action, Card, Empty, ErrorBox, Stat } from "../../../components/ui";
+import type { HedgeVault } from "../../../generated/hedge_vault";
+import type { Snapshot } from "../../vault/data-access/use-vault";
+import type { UserState } from "../data-access/use-user";
+import { duration, formatUnits, parseUnits, utc } from "../../../lib/format";
+import { send, simulate, type Signer } from "../../../lib/send";
+import { cancelWithdrawIxs, completeWithdrawIxs, depositIxs, parseEvents, requestWithdrawIxs } from "../../vault/data-access/vault-client";
 
 /** Slippage accepted between the preview and execution (parts per thousand). */
 const SLIPPAGE_PERMILLE = 5n;

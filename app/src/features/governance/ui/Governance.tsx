@@ -2,13 +2,13 @@ import type { Program } from "@anchor-lang/core";
 import { BN } from "@anchor-lang/core";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { useEffect, useMemo, useState } from "react";
-import { Action, Card, Empty, Stat } from "../components/ui";
-import type { HedgeVault } from "../generated/hedge_vault";
-import type { Snapshot } from "../hooks";
-import { bps, duration, formatUnits, parseUnits, short, utc } from "../lib/format";
-import { send, simulate, type Signer } from "../lib/send";
-import { proposeToMe } from "../lib/sim";
-import { BOUNDS, PAUSE_FLAGS, validateCore, type CoreForm } from "../lib/validate";
+import { Action, Card, Empty, Stat } from "../../../components/ui";
+import type { HedgeVault } from "../../../generated/hedge_vault";
+import type { Snapshot } from "../../vault/data-access/use-vault";
+import { bps, duration, formatUnits, parseUnits, short, utc } from "../../../lib/format";
+import { send, simulate, type Signer } from "../../../lib/send";
+import { proposeToMe } from "../../simulation/data-access/sim";
+import { BOUNDS, PAUSE_FLAGS, validateCore, type CoreForm } from "../data-access/validate";
 import {
   acceptAuthorityIxs,
   applyParamsIxs,
@@ -19,7 +19,7 @@ import {
   setPauseIxs,
   type CoreParams,
   type VaultAccount,
-} from "../lib/vault";
+} from "../../vault/data-access/vault-client";
 
 interface Props {
   connection: Connection;
