@@ -20,7 +20,11 @@ pkgs=(pkg-config libssl-dev libudev-dev clang libclang-dev cmake g++ fonts-dejav
 [ -n "${HEDGE_SKIP_APP:-}" ] || pkgs+=(chromium)
 missing=()
 if command -v dpkg >/dev/null; then
-  for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # "install ok installed" only: a removed package keeps its config files, and `dpkg -s`
+  # still succeeds for it.
+  for p in "${pkgs[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+  done
 else
   # Not Debian: check the tools themselves.
   for t in pkg-config clang cmake g++; do command -v "$t" >/dev/null || missing+=("$t"); done
