@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Backtest hedging policies on a price path or Monte Carlo paths, with stress tests.
     Backtest(cmd::backtest::BacktestArgs),
+    /// Sweep policy families over their parameter: the cost–risk frontier, table and chart.
+    Frontier(cmd::frontier::FrontierArgs),
     /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
     BacktestResults(cmd::backtest::ResultsArgs),
     /// Train the learned band correction, validate it out of sample, export a proposal.
@@ -31,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     match cli.command {
         Command::Backtest(args) => rt.block_on(cmd::backtest::run(args)),
+        Command::Frontier(args) => rt.block_on(cmd::frontier::run(args)),
         Command::BacktestResults(args) => rt.block_on(cmd::backtest::results(args)),
         #[cfg(feature = "ml")]
         Command::LearnBands(args) => rt.block_on(cmd::learn::run(args)),

@@ -1,5 +1,6 @@
 //! `hedge-research`: the research around the hedge vault. Backtests and stress tests of
-//! hedging policies on real and generated paths (`backtest`), volatility forecast scoring,
+//! hedging policies on real and generated paths (`backtest`), the cost–risk frontier of
+//! policy families (`frontier`), volatility forecast scoring,
 //! and the learned band correction (`learn`, feature `ml`: candle). The backtest engine's
 //! `decide` is tested equal to the program's band decision
 //! (`tests/engine_equals_program.rs`). `main.rs` only parses the command line.
@@ -7,5 +8,6 @@ pub mod backtest;
 pub mod cli;
 pub mod cmd;
 pub mod data;
+pub mod frontier;
 #[cfg(feature = "ml")]
 pub mod learn;

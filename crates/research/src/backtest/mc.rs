@@ -77,23 +77,39 @@ pub fn run(
     policies: &[Policy],
     costs: &Costs,
 ) -> Vec<McSummary> {
-    let per_path: Vec<Vec<PathResult>> = (0..paths)
+    let generated: Vec<Vec<f64>> = (0..paths)
         .into_par_iter()
-        .map(|i| {
-            let p = generator.path(s0, dt, steps, seed.wrapping_add(i as u64));
-            let b = Book::resolve(book, s0, sigma, 0.0, 0.0);
+        .map(|i| generator.path(s0, dt, steps, seed.wrapping_add(i as u64)))
+        .collect();
+    run_on(&generated, dt, book, sigma, policies, costs)
+        .iter()
+        .zip(policies)
+        .map(|(rs, pol)| summarize(pol, rs))
+        .collect()
+}
+
+/// Every policy on every path (common random numbers: all policies see the same paths),
+/// in parallel over paths. Each path's book is struck at its own first price. Returns one
+/// `Vec<PathResult>` per policy, in path order.
+pub fn run_on(
+    paths: &[Vec<f64>],
+    dt: f64,
+    book: BookSpec,
+    sigma: f64,
+    policies: &[Policy],
+    costs: &Costs,
+) -> Vec<Vec<PathResult>> {
+    let per_path: Vec<Vec<PathResult>> = paths
+        .par_iter()
+        .map(|p| {
+            let b = Book::resolve(book, p[0], sigma, 0.0, 0.0);
             policies
                 .iter()
-                .map(|pol| run_path(&p, dt, &b, pol, costs, &Scenario::default(), false))
+                .map(|pol| run_path(p, dt, &b, pol, costs, &Scenario::default(), false))
                 .collect()
         })
         .collect();
-    policies
-        .iter()
-        .enumerate()
-        .map(|(j, pol)| {
-            let rs: Vec<PathResult> = per_path.iter().map(|v| v[j].clone()).collect();
-            summarize(pol, &rs)
-        })
+    (0..policies.len())
+        .map(|j| per_path.iter().map(|v| v[j].clone()).collect())
         .collect()
 }

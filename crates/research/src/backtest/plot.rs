@@ -161,3 +161,110 @@ where
     root.present().map_err(|e| anyhow::anyhow!("plot: {e}"))?;
     Ok(())
 }
+
+/// The cost–risk frontier chart (`hedge-research frontier`): every setting of every family
+/// as a point with 95 % bars on both axes, each family's frontier as a line. Mean cost
+/// (fees + impact) against the standard deviation of the final hedging error.
+pub fn draw_frontier(path: &Path, title: &str, points: &[crate::frontier::Point]) -> anyhow::Result<()> {
+    let size = (1000, 700);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => {
+            ensure_font()?;
+            frontier_chart(SVGBackend::new(path, size).into_drawing_area(), title, points)
+        }
+        Some("png") => {
+            ensure_font()?;
+            frontier_chart(BitMapBackend::new(path, size).into_drawing_area(), title, points)
+        }
+        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
+    }
+}
+
+fn frontier_chart<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    points: &[crate::frontier::Point],
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    use crate::frontier::{frontier, Family};
+    let err = |e: String| anyhow::anyhow!("plot: {e}");
+    if points.is_empty() {
+        anyhow::bail!("nothing to plot");
+    }
+    root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
+    let xmax = points
+        .iter()
+        .map(|p| p.error_sd + p.error_sd_ci95)
+        .fold(0.0f64, f64::max)
+        * 1.05;
+    let ymax = points
+        .iter()
+        .map(|p| p.cost.mean + p.cost.ci95)
+        .fold(0.0f64, f64::max)
+        * 1.05;
+    let mut c = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..xmax.max(1e-9), 0.0..ymax.max(1e-9))
+        .map_err(|e| err(e.to_string()))?;
+    c.configure_mesh()
+        .x_desc("standard deviation of the final hedging error (quote per unit)")
+        .y_desc("mean hedging cost: fees + impact (quote per unit)")
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    let colors = [RGBColor(120, 120, 120), GREEN, BLUE, RED];
+    for (family, color) in Family::ALL.into_iter().zip(colors) {
+        let mine: Vec<_> = points.iter().filter(|p| p.family == family).copied().collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let style = ShapeStyle::from(&color).stroke_width(1);
+        c.draw_series(mine.iter().flat_map(|p| {
+            [
+                PathElement::new(
+                    vec![
+                        (p.error_sd, p.cost.mean - p.cost.ci95),
+                        (p.error_sd, p.cost.mean + p.cost.ci95),
+                    ],
+                    style,
+                ),
+                PathElement::new(
+                    vec![
+                        (p.error_sd - p.error_sd_ci95, p.cost.mean),
+                        (p.error_sd + p.error_sd_ci95, p.cost.mean),
+                    ],
+                    style,
+                ),
+            ]
+        }))
+        .map_err(|e| err(e.to_string()))?;
+        c.draw_series(
+            mine.iter()
+                .map(|p| Circle::new((p.error_sd, p.cost.mean), 3, color.filled())),
+        )
+        .map_err(|e| err(e.to_string()))?;
+        c.draw_series(LineSeries::new(
+            frontier(&mine).into_iter().map(|p| (p.error_sd, p.cost.mean)),
+            ShapeStyle::from(&color).stroke_width(2),
+        ))
+        .map_err(|e| err(e.to_string()))?
+        .label(family.name())
+        .legend(move |(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 20, y)],
+                ShapeStyle::from(&color).stroke_width(2),
+            )
+        });
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    root.present().map_err(|e| err(e.to_string()))?;
+    Ok(())
+}

@@ -20,7 +20,7 @@ pub enum BookArg {
 }
 
 impl BookArg {
-    fn spec(self, tenor_years: f64) -> BookSpec {
+    pub fn spec(self, tenor_years: f64) -> BookSpec {
         match self {
             BookArg::Neutral => BookSpec::Neutral,
             BookArg::ProtectivePut => BookSpec::ProtectivePut {

@@ -1,4 +1,5 @@
 //! One module per subcommand.
 pub mod backtest;
+pub mod frontier;
 #[cfg(feature = "ml")]
 pub mod learn;

@@ -619,62 +619,72 @@ fn simulation_result(sim: &hedge_localnet::Simulated) -> RpcSimulateTransactionR
     }
 }
 
-/// `getTransaction` with `json` or `base64` encoding.
+/// `getTransaction` with `json` or `base64` encoding, in the validator's own types
+/// (`EncodedConfirmedTransactionWithStatusMeta`, its meta converted from a
+/// `TransactionStatusMeta` as the validator converts it).
 fn transaction_json(e: &Entry, enc: &str) -> Result<Value, RpcError> {
+    use solana_transaction_status_client_types::{
+        EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, EncodedTransactionWithStatusMeta,
+        TransactionBinaryEncoding, TransactionStatusMeta, UiCompiledInstruction, UiMessage, UiRawMessage,
+        UiTransaction,
+    };
     let tx = &e.processed.tx;
     let transaction = match enc {
         "json" | "jsonParsed" => {
             let m = &tx.message;
-            json!({
-                "signatures": tx.signatures.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "message": {
-                    "header": {
-                        "numRequiredSignatures": m.header.num_required_signatures,
-                        "numReadonlySignedAccounts": m.header.num_readonly_signed_accounts,
-                        "numReadonlyUnsignedAccounts": m.header.num_readonly_unsigned_accounts,
-                    },
-                    "accountKeys": m.account_keys.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "recentBlockhash": m.recent_blockhash.to_string(),
-                    "instructions": m.instructions.iter().map(|ix| json!({
-                        "programIdIndex": ix.program_id_index,
-                        "accounts": ix.accounts,
-                        "data": bs58::encode(&ix.data).into_string(),
-                        "stackHeight": Value::Null,
-                    })).collect::<Vec<_>>(),
-                },
+            EncodedTransaction::Json(UiTransaction {
+                signatures: tx.signatures.iter().map(ToString::to_string).collect(),
+                message: UiMessage::Raw(UiRawMessage {
+                    header: m.header,
+                    account_keys: m.account_keys.iter().map(ToString::to_string).collect(),
+                    recent_blockhash: m.recent_blockhash.to_string(),
+                    instructions: m
+                        .instructions
+                        .iter()
+                        .map(|ix| UiCompiledInstruction::from(ix, None))
+                        .collect(),
+                    address_table_lookups: None,
+                    transaction_config: None,
+                }),
             })
         }
         "base64" => {
             let bytes = bincode::serialize(tx).map_err(|e| RpcError::internal(e.to_string()))?;
-            json!([base64::engine::general_purpose::STANDARD.encode(bytes), "base64"])
+            EncodedTransaction::Binary(
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+                TransactionBinaryEncoding::Base64,
+            )
         }
         other => return Err(RpcError::invalid_params(format!("unsupported encoding: {other}"))),
     };
-    let err = e.processed.result.clone().err();
-    let fee = 5_000u64.saturating_mul(u64::from(tx.message.header.num_required_signatures));
-    Ok(json!({
-        "slot": e.processed.slot,
-        "blockTime": e.processed.unix_time,
-        "transaction": transaction,
-        "meta": {
-            "err": err,
-            "status": match &err { None => json!({"Ok": null}), Some(e) => json!({"Err": e}) },
-            "fee": fee,
-            "preBalances": [],
-            "postBalances": [],
-            "innerInstructions": [],
-            "logMessages": e.logs,
-            "preTokenBalances": [],
-            "postTokenBalances": [],
-            "rewards": [],
-            "loadedAddresses": {"writable": [], "readonly": []},
-            "computeUnitsConsumed": e.processed.units,
-            "returnData": e.processed.return_data.as_ref().map(|(p, d)| json!({
-                "programId": p.to_string(),
-                "data": [base64::engine::general_purpose::STANDARD.encode(d), "base64"],
-            })),
+    let meta = TransactionStatusMeta {
+        status: e.processed.result.clone(),
+        fee: 5_000u64.saturating_mul(u64::from(tx.message.header.num_required_signatures)),
+        inner_instructions: Some(Vec::new()),
+        log_messages: Some(e.logs.clone()),
+        pre_token_balances: Some(Vec::new()),
+        post_token_balances: Some(Vec::new()),
+        rewards: Some(Vec::new()),
+        return_data: e.processed.return_data.as_ref().map(|(program_id, data)| {
+            solana_transaction_context::transaction::TransactionReturnData {
+                program_id: *program_id,
+                data: data.clone(),
+            }
+        }),
+        compute_units_consumed: Some(e.processed.units),
+        ..TransactionStatusMeta::default()
+    };
+    let out = EncodedConfirmedTransactionWithStatusMeta {
+        slot: e.processed.slot,
+        transaction: EncodedTransactionWithStatusMeta {
+            transaction,
+            meta: Some(meta.into()),
+            version: None,
         },
-    }))
+        block_time: Some(e.processed.unix_time),
+        transaction_index: None,
+    };
+    serde_json::to_value(out).map_err(|e| RpcError::internal(e.to_string()))
 }
 
 #[cfg(test)]
