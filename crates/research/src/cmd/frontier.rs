@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::backtest::generators::Generator;
-use crate::backtest::{mc, plot, Costs, Policy};
+use crate::backtest::{mc, plot, BookSpec, Costs, Policy};
 use crate::cmd::backtest::{rescale, BookArg};
 use crate::data::read_prices;
 use crate::frontier::{best_by_level, frontier, levels, Family, Point, Verdict};
@@ -171,6 +171,35 @@ pub fn windows(series: &[f64], steps: usize, stride: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Every setting of every family on `paths` (all settings see the same paths), and the
+/// cheapest family at `n_levels` risk levels.
+#[allow(clippy::too_many_arguments)]
+pub fn measure(
+    paths: &[Vec<f64>],
+    dt: f64,
+    book: BookSpec,
+    sigma: f64,
+    families: &[Family],
+    costs: &Costs,
+    lambda: f64,
+    n_levels: usize,
+) -> (Vec<Point>, Vec<Verdict>) {
+    let steps = paths.first().map_or(0, |p| p.len().saturating_sub(1));
+    let sweep: Vec<(Family, f64, Policy)> = families
+        .iter()
+        .flat_map(|&f| f.sweep(lambda, steps).into_iter().map(move |(x, p)| (f, x, p)))
+        .collect();
+    let policies: Vec<Policy> = sweep.iter().map(|(_, _, p)| *p).collect();
+    let results = mc::run_on(paths, dt, book, sigma, &policies, costs);
+    let points: Vec<Point> = sweep
+        .iter()
+        .zip(&results)
+        .map(|((f, x, _), rs)| Point::measure(*f, *x, rs))
+        .collect();
+    let verdicts = best_by_level(&points, &levels(&points, n_levels));
+    (points, verdicts)
+}
+
 pub async fn run(a: FrontierArgs) -> anyhow::Result<()> {
     let positive = |x: f64| x.is_finite() && x > 0.0;
     if !positive(a.dt_hours) || !positive(a.sigma) || !(a.fee_bps.is_finite() && a.fee_bps >= 0.0) {
@@ -231,32 +260,20 @@ pub async fn run(a: FrontierArgs) -> anyhow::Result<()> {
         impact_depth: a.impact_depth,
         funding: vec![0.0],
     };
-    let sweep: Vec<(Family, f64, Policy)> = families
-        .iter()
-        .flat_map(|&f| f.sweep(lambda, a.steps).into_iter().map(move |(x, p)| (f, x, p)))
-        .collect();
     eprintln!(
-        "frontier: {source}; {} paths × {} steps, {} settings of {} families",
+        "frontier: {source}; {} paths × {} steps, {} families",
         paths.len(),
         a.steps,
-        sweep.len(),
         families.len()
     );
     let t0 = std::time::Instant::now();
-    let policies: Vec<Policy> = sweep.iter().map(|(_, _, p)| *p).collect();
-    let results = mc::run_on(&paths, dt, spec, a.sigma, &policies, &costs);
-    let points: Vec<Point> = sweep
-        .iter()
-        .zip(&results)
-        .map(|((f, x, _), rs)| Point::measure(*f, *x, rs))
-        .collect();
-    let steps_run = paths.len() as f64 * a.steps as f64 * policies.len() as f64;
+    let (points, verdicts) = measure(&paths, dt, spec, a.sigma, &families, &costs, lambda, a.levels);
     eprintln!(
-        "frontier: {:.1} M hedge steps in {:.1} s",
-        steps_run / 1e6,
+        "frontier: {} settings, {:.1} M hedge steps in {:.1} s",
+        points.len(),
+        paths.len() as f64 * a.steps as f64 * points.len() as f64 / 1e6,
         t0.elapsed().as_secs_f64()
     );
-    let verdicts = best_by_level(&points, &levels(&points, a.levels));
 
     println!(
         "\n{source}; {:?} book, fee {} bps, λ {lambda}, {} h monitoring\n",
