@@ -19,6 +19,8 @@ pub enum Command {
     Backtest(cmd::backtest::BacktestArgs),
     /// Sweep policy families over their parameter: the cost–risk frontier, table and chart.
     Frontier(cmd::frontier::FrontierArgs),
+    /// The gamma-exposure map of a live vault: the keeper's trade at each price level.
+    GammaMap(cmd::gamma::GammaMapArgs),
     /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
     BacktestResults(cmd::backtest::ResultsArgs),
     /// Train the learned band correction, validate it out of sample, export a proposal.
@@ -34,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Backtest(args) => rt.block_on(cmd::backtest::run(args)),
         Command::Frontier(args) => rt.block_on(cmd::frontier::run(args)),
+        Command::GammaMap(args) => rt.block_on(cmd::gamma::run(args)),
         Command::BacktestResults(args) => rt.block_on(cmd::backtest::results(args)),
         #[cfg(feature = "ml")]
         Command::LearnBands(args) => rt.block_on(cmd::learn::run(args)),

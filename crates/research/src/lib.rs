@@ -9,5 +9,6 @@ pub mod cli;
 pub mod cmd;
 pub mod data;
 pub mod frontier;
+pub mod gamma_map;
 #[cfg(feature = "ml")]
 pub mod learn;

@@ -268,3 +268,78 @@ where
     root.present().map_err(|e| err(e.to_string()))?;
     Ok(())
 }
+
+/// The gamma-exposure map chart (`hedge-research gamma-map`): the keeper's trade (quote)
+/// at each price level as bars, and the book's dollar gamma as a line.
+pub fn draw_gamma_map(path: &Path, title: &str, levels: &[crate::gamma_map::Level]) -> anyhow::Result<()> {
+    let size = (1000, 600);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => {
+            ensure_font()?;
+            gamma_chart(SVGBackend::new(path, size).into_drawing_area(), title, levels)
+        }
+        Some("png") => {
+            ensure_font()?;
+            gamma_chart(BitMapBackend::new(path, size).into_drawing_area(), title, levels)
+        }
+        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
+    }
+}
+
+fn gamma_chart<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    levels: &[crate::gamma_map::Level],
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: String| anyhow::anyhow!("plot: {e}");
+    let (Some(first), Some(last)) = (levels.first(), levels.last()) else {
+        anyhow::bail!("nothing to plot");
+    };
+    root.fill(&WHITE).map_err(|e| err(e.to_string()))?;
+    let span = levels
+        .iter()
+        .flat_map(|l| [l.trade_quote.abs(), l.gamma_exposure.abs()])
+        .fold(0.0f64, f64::max)
+        .max(1e-9)
+        * 1.1;
+    let width = (last.price - first.price).abs() / levels.len().max(2) as f64 * 0.35;
+    let mut c = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(80)
+        .build_cartesian_2d(first.price - 2.0 * width..last.price + 2.0 * width, -span..span)
+        .map_err(|e| err(e.to_string()))?;
+    c.configure_mesh()
+        .x_desc("underlying price (quote)")
+        .y_desc("quote")
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    c.draw_series(levels.iter().map(|l| {
+        let color = if l.trade_quote >= 0.0 { GREEN } else { RED };
+        Rectangle::new(
+            [(l.price - width, 0.0), (l.price + width, l.trade_quote)],
+            color.mix(0.6).filled(),
+        )
+    }))
+    .map_err(|e| err(e.to_string()))?
+    .label("keeper trade at this price (quote; green buys, red sells)")
+    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], RED.mix(0.6).filled()));
+    c.draw_series(LineSeries::new(
+        levels.iter().map(|l| (l.price, l.gamma_exposure)),
+        ShapeStyle::from(&BLUE).stroke_width(2),
+    ))
+    .map_err(|e| err(e.to_string()))?
+    .label("book dollar gamma (quote per 1 % move)")
+    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ShapeStyle::from(&BLUE).stroke_width(2)));
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| err(e.to_string()))?;
+    root.present().map_err(|e| err(e.to_string()))?;
+    Ok(())
+}
