@@ -202,7 +202,7 @@ pub fn measure(
 
 pub async fn run(a: FrontierArgs) -> anyhow::Result<()> {
     let positive = |x: f64| x.is_finite() && x > 0.0;
-    if !positive(a.dt_hours) || !positive(a.sigma) || !(a.fee_bps.is_finite() && a.fee_bps >= 0.0) {
+    if !(positive(a.dt_hours) && positive(a.sigma) && a.fee_bps.is_finite() && a.fee_bps >= 0.0) {
         bail!("--dt-hours and --sigma must be > 0, --fee-bps >= 0");
     }
     if a.steps < 2 {
