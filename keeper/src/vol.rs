@@ -1,5 +1,6 @@
-//! Volatility estimation from observed prices: EWMA and GARCH(1,1) fitted by maximum
-//! likelihood. Off-chain statistics in f64 (the on-chain engine only consumes σ).
+//! Volatility estimation from observed prices: EWMA, GARCH(1,1) fitted by maximum
+//! likelihood, and a two-regime Markov-switching variance model fitted by EM. Off-chain
+//! statistics in f64 (the on-chain engine only consumes σ).
 
 /// Log returns of a price series.
 pub fn log_returns(prices: &[f64]) -> Vec<f64> {
@@ -90,6 +91,147 @@ impl Garch {
     /// Variance after the last return.
     pub fn last_variance(&self, returns: &[f64]) -> f64 {
         self.nll(returns).1
+    }
+}
+
+/// Two volatility regimes with Markov switching: rₜ ~ N(0, σ²ₛₜ), sₜ ∈ {calm, turbulent}
+/// with transition probabilities `stay[i]` = P(sₜ₊₁ = i | sₜ = i). Fitted by EM (the
+/// Baum–Welch recursions for a Gaussian hidden Markov model with zero means).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Regimes {
+    /// Per-period variance of each regime (calm first).
+    pub variance: [f64; 2],
+    /// Probability of staying in each regime.
+    pub stay: [f64; 2],
+    /// P(regime | returns so far) after the last return.
+    pub last: [f64; 2],
+}
+
+impl Regimes {
+    /// Fits on `returns` (at least 30), starting from the calm and turbulent halves of the
+    /// sample variance. `None` when the data do not support two regimes.
+    pub fn fit(returns: &[f64]) -> Option<Regimes> {
+        let n = returns.len();
+        if n < 30 {
+            return None;
+        }
+        let sample = returns.iter().map(|r| r * r).sum::<f64>() / n as f64;
+        if !(sample.is_finite() && sample > 0.0) {
+            return None;
+        }
+        let floor = sample * 1e-4;
+        let mut var = [sample * 0.5, sample * 2.0];
+        let mut stay = [0.95, 0.90];
+        let density = |r: f64, v: f64| (-(r * r) / (2.0 * v)).exp() / (2.0 * std::f64::consts::PI * v).sqrt();
+        let mut alpha = vec![[0.0f64; 2]; n];
+        let mut beta = vec![[1.0f64; 2]; n];
+        for _ in 0..200 {
+            let trans = [[stay[0], 1.0 - stay[0]], [1.0 - stay[1], stay[1]]];
+            // Forward (scaled).
+            let mut prev = [0.5, 0.5];
+            for (t, r) in returns.iter().enumerate() {
+                let mut a = [0.0; 2];
+                for (j, aj) in a.iter_mut().enumerate() {
+                    let pred = if t == 0 {
+                        prev[j]
+                    } else {
+                        prev[0] * trans[0][j] + prev[1] * trans[1][j]
+                    };
+                    *aj = pred * density(*r, var[j]).max(1e-300);
+                }
+                let c = a[0] + a[1];
+                if !(c.is_finite() && c > 0.0) {
+                    return None;
+                }
+                a = [a[0] / c, a[1] / c];
+                alpha[t] = a;
+                prev = a;
+            }
+            // Backward (scaled).
+            beta[n - 1] = [1.0, 1.0];
+            for t in (0..n - 1).rev() {
+                let e = [density(returns[t + 1], var[0]), density(returns[t + 1], var[1])];
+                let mut b = [0.0; 2];
+                for (i, bi) in b.iter_mut().enumerate() {
+                    *bi = trans[i][0] * e[0] * beta[t + 1][0] + trans[i][1] * e[1] * beta[t + 1][1];
+                }
+                let c = b[0] + b[1];
+                if !(c.is_finite() && c > 0.0) {
+                    return None;
+                }
+                beta[t] = [b[0] / c, b[1] / c];
+            }
+            // M step.
+            let mut num = [0.0; 2];
+            let mut den = [0.0; 2];
+            let mut stay_num = [0.0; 2];
+            let mut from = [0.0; 2];
+            for t in 0..n {
+                let g = [alpha[t][0] * beta[t][0], alpha[t][1] * beta[t][1]];
+                let z = g[0] + g[1];
+                for j in 0..2 {
+                    let gj = g[j] / z;
+                    num[j] += gj * returns[t] * returns[t];
+                    den[j] += gj;
+                }
+                if t + 1 < n {
+                    let e = [density(returns[t + 1], var[0]), density(returns[t + 1], var[1])];
+                    let mut xi = [[0.0; 2]; 2];
+                    let mut total = 0.0;
+                    for i in 0..2 {
+                        for j in 0..2 {
+                            xi[i][j] = alpha[t][i] * trans[i][j] * e[j] * beta[t + 1][j];
+                            total += xi[i][j];
+                        }
+                    }
+                    for i in 0..2 {
+                        stay_num[i] += xi[i][i] / total;
+                        from[i] += (xi[i][0] + xi[i][1]) / total;
+                    }
+                }
+            }
+            let new_var = [
+                (num[0] / den[0].max(1e-12)).max(floor),
+                (num[1] / den[1].max(1e-12)).max(floor),
+            ];
+            let new_stay = [
+                (stay_num[0] / from[0].max(1e-12)).clamp(0.5, 0.999),
+                (stay_num[1] / from[1].max(1e-12)).clamp(0.5, 0.999),
+            ];
+            let moved = (new_var[0] - var[0]).abs() + (new_var[1] - var[1]).abs();
+            var = new_var;
+            stay = new_stay;
+            if moved < sample * 1e-9 {
+                break;
+            }
+        }
+        // Calm first.
+        let (variance, stay, last) = if var[0] <= var[1] {
+            (var, stay, alpha[n - 1])
+        } else {
+            (
+                [var[1], var[0]],
+                [stay[1], stay[0]],
+                [alpha[n - 1][1], alpha[n - 1][0]],
+            )
+        };
+        (variance.iter().all(|v| v.is_finite() && *v > 0.0) && variance[1] > variance[0] * 1.05)
+            .then_some(Regimes { variance, stay, last })
+    }
+
+    /// Mean per-period variance over the next `horizon` periods, from the regime
+    /// probabilities after the last return, propagated through the transition matrix.
+    pub fn forecast(&self, horizon: usize) -> f64 {
+        let mut p = self.last;
+        let mut sum = 0.0;
+        for _ in 0..horizon.max(1) {
+            p = [
+                p[0] * self.stay[0] + p[1] * (1.0 - self.stay[1]),
+                p[0] * (1.0 - self.stay[0]) + p[1] * self.stay[1],
+            ];
+            sum += p[0] * self.variance[0] + p[1] * self.variance[1];
+        }
+        sum / horizon.max(1) as f64
     }
 }
 
@@ -197,6 +339,32 @@ mod tests {
         let fit = Garch::fit(&r).unwrap();
         assert!(fit.nll(&r).0 <= truth.nll(&r).0 + 5.0, "fit {fit:?}");
         assert!((fit.alpha + fit.beta - 0.95).abs() < 0.05, "persistence {fit:?}");
+    }
+
+    #[test]
+    fn regimes_recover_a_calm_and_a_turbulent_period() {
+        // 300 calm days at 30 %, 300 turbulent at 120 %, back and forth.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let dt: f64 = 1.0 / 365.0;
+        let mut r = Vec::new();
+        for block in 0..4 {
+            let sigma: f64 = if block % 2 == 0 { 0.3 } else { 1.2 };
+            let z = Normal::new(0.0, sigma * dt.sqrt()).unwrap();
+            r.extend((0..300).map(|_| z.sample(&mut rng)));
+        }
+        let m = Regimes::fit(&r).expect("two regimes");
+        let ann = |v: f64| (v / dt).sqrt();
+        assert!((ann(m.variance[0]) - 0.3).abs() < 0.05, "{m:?}");
+        assert!((ann(m.variance[1]) - 1.2).abs() < 0.15, "{m:?}");
+        assert!(m.stay[0] > 0.98 && m.stay[1] > 0.98, "{m:?}");
+        // The sample ends turbulent: the forecast starts there and reverts slowly.
+        assert!(m.last[1] > 0.9, "{m:?}");
+        assert!(m.forecast(1) > m.forecast(200) && m.forecast(200) > m.variance[0]);
+        // One regime only: no second regime is invented.
+        let calm: Vec<f64> = r[..300].to_vec();
+        if let Some(c) = Regimes::fit(&calm) {
+            assert!(ann(c.variance[1]) / ann(c.variance[0]) < 1.6, "{c:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Out-of-sample volatility forecast evaluation: EWMA vs GARCH(1,1) (maximum likelihood)
-//! on rolling windows, scored against realised variance with QLIKE and MSE.
+//! Out-of-sample volatility forecast evaluation: EWMA, GARCH(1,1) (maximum likelihood) and
+//! a two-regime Markov-switching model (EM) on rolling windows, scored against realised
+//! variance with QLIKE and MSE.
 use serde::Serialize;
 
-use hedge_keeper::vol::{ewma_variance, log_returns, Garch};
+use hedge_keeper::vol::{ewma_variance, log_returns, Garch, Regimes};
 
 /// Scores of one model (lower is better for both).
 #[derive(Debug, Clone, Serialize)]
@@ -16,7 +17,7 @@ pub struct VolScore {
 }
 
 /// Rolling evaluation: fit on `window` returns, forecast the mean variance of the next
-/// `horizon` returns, step by `stride`. Returns (EWMA, GARCH) scores.
+/// `horizon` returns, step by `stride`. Returns (EWMA, GARCH, regime) scores.
 pub fn evaluate(
     prices: &[f64],
     periods_per_year: f64,
@@ -27,6 +28,7 @@ pub fn evaluate(
     let r = log_returns(prices);
     let mut ew = (0.0, 0.0, 0usize);
     let mut ga = (0.0, 0.0, 0usize);
+    let mut ms = (0.0, 0.0, 0usize);
     let mut t = window;
     while t + horizon <= r.len() {
         let train = &r[t - window..t];
@@ -52,6 +54,16 @@ pub fn evaluate(
                 }
                 score(sum / horizon as f64, &mut ga);
             }
+            // Where the window shows one regime only, the model is EWMA (so all three are
+            // scored on the same windows).
+            match Regimes::fit(train) {
+                Some(m) => score(m.forecast(horizon), &mut ms),
+                None => {
+                    if let Some(f) = ewma_variance(train, 0.94) {
+                        score(f, &mut ms);
+                    }
+                }
+            }
         }
         t += stride.max(1);
     }
@@ -61,5 +73,9 @@ pub fn evaluate(
         qlike: acc.0 / acc.2.max(1) as f64,
         mse: acc.1 / acc.2.max(1) as f64,
     };
-    vec![mk("EWMA(0.94)", ew), mk("GARCH(1,1) MLE", ga)]
+    vec![
+        mk("EWMA(0.94)", ew),
+        mk("GARCH(1,1) MLE", ga),
+        mk("Markov-switching, 2 regimes (EM; EWMA where one regime)", ms),
+    ]
 }

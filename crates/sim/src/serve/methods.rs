@@ -143,13 +143,13 @@ impl Node<'_> {
             "getEpochInfo" => {
                 let slot = self.slot().await;
                 let slots_in_epoch = self.env.ctx.genesis_config().epoch_schedule.slots_per_epoch;
-                Ok(json!({
-                    "absoluteSlot": slot,
-                    "blockHeight": slot,
-                    "epoch": slot / slots_in_epoch.max(1),
-                    "slotIndex": slot % slots_in_epoch.max(1),
-                    "slotsInEpoch": slots_in_epoch,
-                    "transactionCount": self.ledger.len(),
+                Ok(to_wire(&solana_epoch_info::EpochInfo {
+                    epoch: slot / slots_in_epoch.max(1),
+                    slot_index: slot % slots_in_epoch.max(1),
+                    slots_in_epoch,
+                    absolute_slot: slot,
+                    block_height: slot,
+                    transaction_count: u64::try_from(self.ledger.len()).ok(),
                 }))
             }
             "getLatestBlockhash" => {
@@ -443,9 +443,9 @@ impl Node<'_> {
             return Err(RpcError {
                 code: -32002,
                 message: "Transaction simulation failed: This transaction has already been processed".into(),
-                data: Some(
-                    json!({"err": "AlreadyProcessed", "logs": [], "accounts": null, "unitsConsumed": 0, "returnData": null}),
-                ),
+                data: Some(to_wire(&refused_simulation(
+                    solana_transaction::TransactionError::AlreadyProcessed,
+                ))),
             });
         }
         let skip_preflight = cfg.get("skipPreflight").and_then(Value::as_bool) == Some(true);
@@ -592,6 +592,26 @@ fn decode_transaction(wire: &str, cfg: &Value) -> Result<Transaction, RpcError> 
     }
     bincode::deserialize::<Transaction>(&bytes)
         .map_err(|e| RpcError::invalid_params(format!("failed to deserialize transaction: {e}")))
+}
+
+/// A simulation refused before it ran (a validator's answer carries the same shape).
+fn refused_simulation(err: solana_transaction::TransactionError) -> RpcSimulateTransactionResult {
+    RpcSimulateTransactionResult {
+        err: Some(err.into()),
+        logs: Some(Vec::new()),
+        accounts: None,
+        units_consumed: Some(0),
+        loaded_accounts_data_size: None,
+        return_data: None,
+        inner_instructions: None,
+        replacement_blockhash: None,
+        fee: None,
+        pre_balances: None,
+        post_balances: None,
+        pre_token_balances: None,
+        post_token_balances: None,
+        loaded_addresses: None,
+    }
 }
 
 fn simulation_result(sim: &hedge_localnet::Simulated) -> RpcSimulateTransactionResult {
