@@ -48,3 +48,43 @@ pub fn process_instruction(program_id: &Pubkey, accounts: &[AccountInfo], data: 
     tail.fill(0);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the instruction on one account; returns the result and the account's data.
+    fn run(owner: Pubkey, signer: bool, len: usize, data: &[u8]) -> (ProgramResult, Vec<u8>) {
+        let key = Pubkey::new_unique();
+        let mut lamports = 1_000_000u64;
+        let mut buf = vec![0xAAu8; len];
+        let info = AccountInfo::new(&key, signer, true, &mut lamports, &mut buf, &owner, false);
+        let r = process_instruction(&ID, &[info], data);
+        (r, buf)
+    }
+
+    #[test]
+    fn writes_the_prefix_and_zeroes_the_rest() {
+        let (r, buf) = run(ID, true, 6, &[1, 2, 3, 4]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(buf, [1, 2, 3, 4, 0, 0]);
+    }
+
+    #[test]
+    fn each_check_refuses_and_writes_nothing() {
+        let cases = [
+            (Pubkey::new_unique(), true, 4, ProgramError::IncorrectProgramId),
+            (ID, false, 4, ProgramError::MissingRequiredSignature),
+            (ID, true, 3, ProgramError::InvalidInstructionData),
+        ];
+        for (owner, signer, len, expected) in cases {
+            let (r, buf) = run(owner, signer, len, &[1, 2, 3, 4]);
+            assert_eq!(r, Err(expected));
+            assert!(buf.iter().all(|&b| b == 0xAA), "nothing written");
+        }
+        assert_eq!(
+            process_instruction(&ID, &[], &[1]),
+            Err(ProgramError::NotEnoughAccountKeys)
+        );
+    }
+}

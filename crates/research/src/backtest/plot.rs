@@ -37,20 +37,27 @@ pub(crate) fn ensure_font() -> anyhow::Result<()> {
     .map_err(anyhow::Error::msg)
 }
 
+/// Renders `$chart(root, args…)` into a `.png` or `.svg` file, by the file's extension.
+macro_rules! render {
+    ($path:expr, $size:expr, $chart:ident($($arg:expr),*)) => {{
+        let path: &Path = $path;
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("svg") => {
+                ensure_font()?;
+                $chart(SVGBackend::new(path, $size).into_drawing_area(), $($arg),*)
+            }
+            Some("png") => {
+                ensure_font()?;
+                $chart(BitMapBackend::new(path, $size).into_drawing_area(), $($arg),*)
+            }
+            _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
+        }
+    }};
+}
+
 /// Draws the three panels for `runs` (label, series) into a `.png` or `.svg` file.
 pub fn draw(path: &Path, runs: &[(String, &Series)]) -> anyhow::Result<()> {
-    let size = (1100, 1000);
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("svg") => {
-            ensure_font()?;
-            panels(SVGBackend::new(path, size).into_drawing_area(), runs)
-        }
-        Some("png") => {
-            ensure_font()?;
-            panels(BitMapBackend::new(path, size).into_drawing_area(), runs)
-        }
-        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
-    }
+    render!(path, (1100, 1000), panels(runs))
 }
 
 fn panels<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, runs: &[(String, &Series)]) -> anyhow::Result<()>
@@ -166,18 +173,7 @@ where
 /// as a point with 95 % bars on both axes, each family's frontier as a line. Mean cost
 /// (fees + impact) against the standard deviation of the final hedging error.
 pub fn draw_frontier(path: &Path, title: &str, points: &[crate::frontier::Point]) -> anyhow::Result<()> {
-    let size = (1000, 700);
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("svg") => {
-            ensure_font()?;
-            frontier_chart(SVGBackend::new(path, size).into_drawing_area(), title, points)
-        }
-        Some("png") => {
-            ensure_font()?;
-            frontier_chart(BitMapBackend::new(path, size).into_drawing_area(), title, points)
-        }
-        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
-    }
+    render!(path, (1000, 700), frontier_chart(title, points))
 }
 
 fn frontier_chart<DB: DrawingBackend>(
@@ -272,18 +268,7 @@ where
 /// The gamma-exposure map chart (`hedge-research gamma-map`): the keeper's trade (quote)
 /// at each price level as bars, and the book's dollar gamma as a line.
 pub fn draw_gamma_map(path: &Path, title: &str, levels: &[crate::gamma_map::Level]) -> anyhow::Result<()> {
-    let size = (1000, 600);
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("svg") => {
-            ensure_font()?;
-            gamma_chart(SVGBackend::new(path, size).into_drawing_area(), title, levels)
-        }
-        Some("png") => {
-            ensure_font()?;
-            gamma_chart(BitMapBackend::new(path, size).into_drawing_area(), title, levels)
-        }
-        _ => anyhow::bail!("--plot: use a .png or .svg file name ({} given)", path.display()),
-    }
+    render!(path, (1000, 600), gamma_chart(title, levels))
 }
 
 fn gamma_chart<DB: DrawingBackend>(

@@ -594,15 +594,21 @@ fn decode_transaction(wire: &str, cfg: &Value) -> Result<Transaction, RpcError> 
         .map_err(|e| RpcError::invalid_params(format!("failed to deserialize transaction: {e}")))
 }
 
-/// A simulation refused before it ran (a validator's answer carries the same shape).
-fn refused_simulation(err: solana_transaction::TransactionError) -> RpcSimulateTransactionResult {
+/// A simulation answer with what the local chain reports (error, logs, units, return
+/// data); the fields it does not track are absent, as a validator omits them unless asked.
+fn simulation_answer(
+    err: Option<solana_transaction::TransactionError>,
+    logs: Vec<String>,
+    units: u64,
+    return_data: Option<UiTransactionReturnData>,
+) -> RpcSimulateTransactionResult {
     RpcSimulateTransactionResult {
-        err: Some(err.into()),
-        logs: Some(Vec::new()),
+        err: err.map(Into::into),
+        logs: Some(logs),
         accounts: None,
-        units_consumed: Some(0),
+        units_consumed: Some(units),
         loaded_accounts_data_size: None,
-        return_data: None,
+        return_data,
         inner_instructions: None,
         replacement_blockhash: None,
         fee: None,
@@ -614,29 +620,24 @@ fn refused_simulation(err: solana_transaction::TransactionError) -> RpcSimulateT
     }
 }
 
+/// A simulation refused before it ran (a validator's answer carries the same shape).
+fn refused_simulation(err: solana_transaction::TransactionError) -> RpcSimulateTransactionResult {
+    simulation_answer(Some(err), Vec::new(), 0, None)
+}
+
 fn simulation_result(sim: &hedge_localnet::Simulated) -> RpcSimulateTransactionResult {
-    RpcSimulateTransactionResult {
-        err: sim.result.clone().err().map(Into::into),
-        logs: Some(validator_logs(&sim.logs)),
-        accounts: None,
-        units_consumed: Some(sim.units),
-        loaded_accounts_data_size: None,
-        return_data: sim.return_data.as_ref().map(|(p, d)| UiTransactionReturnData {
+    simulation_answer(
+        sim.result.clone().err(),
+        validator_logs(&sim.logs),
+        sim.units,
+        sim.return_data.as_ref().map(|(p, d)| UiTransactionReturnData {
             program_id: p.to_string(),
             data: (
                 base64::engine::general_purpose::STANDARD.encode(d),
                 UiReturnDataEncoding::Base64,
             ),
         }),
-        inner_instructions: None,
-        replacement_blockhash: None,
-        fee: None,
-        pre_balances: None,
-        post_balances: None,
-        pre_token_balances: None,
-        post_token_balances: None,
-        loaded_addresses: None,
-    }
+    )
 }
 
 /// `getTransaction` with `json` or `base64` encoding, in the validator's own types
