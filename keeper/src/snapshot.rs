@@ -112,7 +112,7 @@ pub async fn load<C: Chain>(
     // The program's own mark (fails where the program would).
     let mark = venues::Mark::of(&market, now).map_err(program_err)?;
     let mut views = Vec::new();
-    for cfg in vault.params.live_venues() {
+    for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         let m = chain
             .account(&cfg.market)
             .await?
@@ -124,7 +124,9 @@ pub async fn load<C: Chain>(
         let view = with_info(&cfg.market, &m, |mi| {
             with_info(&cfg.margin_account, &g, |gi| venues::view(cfg, mi, gi, &mark))
         })
-        .map_err(program_err)?;
+        .map_err(program_err)?
+        // The vault's own word on the venue (frozen, haircut), as `read_all` adds it.
+        .under(&vault, i);
         views.push((*cfg, view));
     }
     // What the vault holds, from the venues' own accounts, and the program's pricing of it.

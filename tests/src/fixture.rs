@@ -425,6 +425,10 @@ impl Fixture {
         self.client().set_pause(*signer, paused, withdraw_only)
     }
 
+    pub fn freeze_venue_ix(&self, signer: &Pubkey, venue_index: u8) -> Instruction {
+        self.client().freeze_venue(*signer, venue_index)
+    }
+
     pub fn check_delta_ix(&self) -> Instruction {
         self.check_delta_ix_with(self.oracle, None)
     }
@@ -445,6 +449,16 @@ impl Fixture {
     }
 
     /// Queues `params`, waits out the timelock and applies them.
+    /// Queues one change, waits out the timelock and applies it.
+    pub async fn govern_change(&mut self, change: ParamsChange) {
+        let a = self.authority.insecure_clone();
+        let ix = self.queue_change_ix(&a.pubkey(), change);
+        self.send(&[ix], &[&a]).await.expect("queue_params");
+        let t = i64::from(self.vault().await.params.timelock_secs);
+        self.advance(t).await;
+        self.apply().await.expect("apply_params");
+    }
+
     pub async fn govern(&mut self, params: VaultParams) {
         self.queue(params).await.expect("queue_params");
         let t = i64::from(self.vault().await.params.timelock_secs);

@@ -140,6 +140,15 @@ impl Fixture {
         )
     }
 
+    /// The venue admin's `set_market_status` on `m` (signed by the mint authority).
+    pub fn set_market_status_ix(
+        &self,
+        m: &VenueMarket,
+        status: perp_venue::state::MarketStatus,
+    ) -> Instruction {
+        v::set_market_status(m.market, self.mint_authority.pubkey(), status)
+    }
+
     /// A liquidator on market `m`: a funded keypair with its own margin account (which
     /// receives the liquidation penalty).
     pub async fn liquidator(&mut self, m: &VenueMarket) -> (Keypair, Pubkey) {

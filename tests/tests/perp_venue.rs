@@ -414,3 +414,66 @@ async fn f2_the_venue_liquidates_only_outside_the_confidence_interval() {
     );
     assert_eq!(ev.closed, 100 * SOL as i64);
 }
+
+/// The admin's circuit breaker: paused refuses every instruction that touches a margin
+/// account (orders, margin, settlements, liquidation); reduce-only accepts only orders that
+/// shrink a position without crossing zero; only the admin sets it.
+#[tokio::test]
+async fn market_status_pauses_and_reduces() {
+    use perp_venue::state::MarketStatus;
+    let mut v = Venue::new(0).await;
+    let t = v.trader(100 * SOL).await;
+    let other = v.trader(100 * SOL).await;
+    v.order(&t, -10 * SOL as i64, 90.0).await.expect("short");
+    let set = |v: &Venue, signer: Pubkey, status| v::set_market_status(v.market, signer, status);
+
+    // Only the admin.
+    let ix = set(&v, t.kp.pubkey(), MarketStatus::Paused);
+    assert_venue_err(&v.env.send(&[ix], &[&t.kp]).await, VenueError::NotAdmin);
+
+    let admin = v.admin.insecure_clone();
+    let ix = set(&v, admin.pubkey(), MarketStatus::Paused);
+    v.env.send(&[ix], &[&admin]).await.expect("pause");
+    assert_eq!(v.market().await.status, MarketStatus::Paused);
+    let before = v.margin(&t).await;
+    assert_venue_err(&v.order(&t, SOL as i64, 110.0).await, VenueError::MarketPaused);
+    assert_venue_err(&v.deposit(&t, SOL).await, VenueError::MarketPaused);
+    assert_venue_err(&v.withdraw(&t, SOL).await, VenueError::MarketPaused);
+    let ix = v.settle_pnl_ix(&t);
+    assert_venue_err(&v.env.send(&[ix], &[]).await, VenueError::MarketPaused);
+    let ix = v::settle_funding(&v.keys(), t.margin);
+    assert_venue_err(&v.env.send(&[ix], &[]).await, VenueError::MarketPaused);
+    let ix = v.liquidate_ix(&t, &other);
+    assert_venue_err(&v.env.send(&[ix], &[&other.kp]).await, VenueError::MarketPaused);
+    // Nothing moved.
+    let after = v.margin(&t).await;
+    assert_eq!(
+        (after.position, after.collateral),
+        (before.position, before.collateral)
+    );
+
+    let ix = set(&v, admin.pubkey(), MarketStatus::ReduceOnly);
+    v.env.send(&[ix], &[&admin]).await.expect("reduce-only");
+    // Growing the short, opening a new position and crossing zero are refused.
+    assert_venue_err(
+        &v.order(&t, -(SOL as i64), 90.0).await,
+        VenueError::MarketReduceOnly,
+    );
+    assert_venue_err(
+        &v.order(&other, SOL as i64, 110.0).await,
+        VenueError::MarketReduceOnly,
+    );
+    assert_venue_err(
+        &v.order(&t, 11 * SOL as i64, 110.0).await,
+        VenueError::MarketReduceOnly,
+    );
+    // Shrinking and closing are accepted; margin moves again.
+    v.order(&t, 4 * SOL as i64, 110.0).await.expect("reduce");
+    v.order(&t, 6 * SOL as i64, 110.0).await.expect("close");
+    assert_eq!(v.margin(&t).await.position, 0);
+    v.withdraw(&t, SOL).await.expect("withdraw while reduce-only");
+
+    let ix = set(&v, admin.pubkey(), MarketStatus::Active);
+    v.env.send(&[ix], &[&admin]).await.expect("re-open");
+    v.order(&other, SOL as i64, 110.0).await.expect("open again");
+}

@@ -160,7 +160,7 @@ async fn rejected_rebalances() {
 }
 
 #[tokio::test]
-async fn oversized_trades_are_clamped_and_caps_route_to_the_next_venue() {
+async fn oversized_trades_are_clamped_and_split_by_cost_within_caps() {
     let (mut fx, ms, _u) = hedged_vault(2, 60 * SOL).await;
     seed_margin(&mut fx, &ms[0], 0).await;
 
@@ -168,21 +168,41 @@ async fn oversized_trades_are_clamped_and_caps_route_to_the_next_venue() {
     p.risk.max_rebalance_units = 70 * SOL;
     fx.govern(p).await;
     let (k, kc) = fx.keeper().await;
-    // Wants −100, clamped to −70 by max_rebalance, then to −60 by venue 0's cap.
-    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
-    assert_eq!((ev.size, ev.venue_index), (-60 * SOL as i64, 0));
-    fx.advance(60).await;
-    // Venue 0 is full: the rest goes to venue 1, and index 0 is now wrong.
-    seed_margin(&mut fx, &ms[1], 1).await;
+    // Wants −100, clamped to −70 by max_rebalance. The venues are identical, so the
+    // cheapest split is even (35 / 35) and this rebalance takes the first of the equal
+    // legs: index 1 is wrong.
     let seq = fx.vault().await.sequence;
-    let ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[0], seq, 0);
+    let ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[1], seq, 1);
     assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::WrongVenue);
+    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    assert_eq!((ev.size, ev.venue_index), (-35 * SOL as i64, 0));
+    fx.advance(60).await;
+    // What is left (−65 less the reward) splits 25 / 40: venue 0 has only 25 of room under
+    // its 60 cap, so the larger leg is venue 1's.
+    seed_margin(&mut fx, &ms[1], 1).await;
     let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[1], 1).await.unwrap());
-    // The rest of the gap: 40 SOL less the first keeper reward (paid out of collateral).
-    let rest = -(40 * SOL as i64) + 1_000_000;
-    assert_eq!((ev.size, ev.venue_index), (rest, 1));
+    assert_eq!(ev.venue_index, 1);
+    assert!((ev.size + 40 * SOL as i64).abs() <= 1_000_000, "{}", ev.size);
+    // Caps hold on both venues whatever comes next.
+    for _ in 0..6 {
+        fx.advance(60).await;
+        for (i, m) in ms.iter().enumerate() {
+            let _ = fx
+                .send(&[fx.refresh_nav_ix(&ms), fx.rebalance_margin_ix(m, i as u8)], &[])
+                .await;
+            let _ = fx.rebalance(&k, kc, m, i as u8).await;
+        }
+    }
     let v = fx.vault().await;
-    assert_eq!(v.venue_positions, [-60 * SOL as i64, rest]);
+    for (i, m) in ms.iter().enumerate() {
+        let acc: perp_venue::state::MarginAccount = fx.env.anchor_account(&m.margin).await;
+        assert!(
+            acc.position.unsigned_abs() <= 60 * SOL,
+            "venue {i}: {}",
+            acc.position
+        );
+        assert_eq!(acc.position, v.venue_positions[i]);
+    }
 }
 
 #[tokio::test]

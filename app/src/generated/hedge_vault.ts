@@ -682,6 +682,42 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "freezeVenue",
+      "discriminator": [
+        60,
+        198,
+        240,
+        209,
+        182,
+        186,
+        91,
+        213
+      ],
+      "accounts": [
+        {
+          "name": "signer",
+          "docs": [
+            "The guardian or the authority."
+          ],
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "freezeVenueArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "initializeVault",
       "discriminator": [
         48,
@@ -1552,6 +1588,19 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "venueFrozen",
+      "discriminator": [
+        37,
+        155,
+        152,
+        151,
+        238,
+        184,
+        237,
+        135
+      ]
+    },
+    {
       "name": "volUpdated",
       "discriminator": [
         205,
@@ -2064,6 +2113,36 @@ export type HedgeVault = {
       "code": 6091,
       "name": "oracleNotDead",
       "msg": "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update"
+    },
+    {
+      "code": 6092,
+      "name": "venueIndexOutOfRange",
+      "msg": "No configured venue has this index (or the venue bitmask names none)"
+    },
+    {
+      "code": 6093,
+      "name": "venueFrozen",
+      "msg": "The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it"
+    },
+    {
+      "code": 6094,
+      "name": "venuePaused",
+      "msg": "The venue reports itself paused: nothing can be sent to it now"
+    },
+    {
+      "code": 6095,
+      "name": "venueReduceOnly",
+      "msg": "The venue is reduce-only: only trades that shrink the position are accepted"
+    },
+    {
+      "code": 6096,
+      "name": "venueNotFrozen",
+      "msg": "A venue to unfreeze is not frozen"
+    },
+    {
+      "code": 6097,
+      "name": "haircutOutOfBounds",
+      "msg": "Frozen-venue haircut above 100 % (10 000 bps)"
     }
   ],
   "types": [
@@ -2543,6 +2622,21 @@ export type HedgeVault = {
               "Fee shares minted (base units)."
             ],
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "freezeVenueArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "venueIndex",
+            "docs": [
+              "Index of the configured venue to freeze."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -3071,6 +3165,13 @@ export type HedgeVault = {
                 }
               }
             }
+          },
+          {
+            "name": "unfrozenVenues",
+            "docs": [
+              "Venues unfrozen (bitmask)."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -3139,6 +3240,12 @@ export type HedgeVault = {
                 }
               }
             ]
+          },
+          {
+            "name": "unfreezeVenues",
+            "fields": [
+              "u8"
+            ]
           }
         ]
       }
@@ -3179,6 +3286,13 @@ export type HedgeVault = {
                 }
               }
             }
+          },
+          {
+            "name": "unfreezeVenues",
+            "docs": [
+              "Venues the change unfreezes (bitmask, bit i = venue i)."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -3282,6 +3396,13 @@ export type HedgeVault = {
             "type": "u8"
           },
           {
+            "name": "unfreezeVenues",
+            "docs": [
+              "Venues this change unfreezes (bitmask, bit i = venue i)."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "padding",
             "docs": [
               "Zero; keeps the layout free of implicit padding."
@@ -3289,7 +3410,7 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                3
+                2
               ]
             }
           }
@@ -4066,6 +4187,26 @@ export type HedgeVault = {
             "type": "bool"
           },
           {
+            "name": "frozenVenues",
+            "docs": [
+              "Venues the guardian froze (bit i = venue i): no CPI goes to them, their equity",
+              "counts at the configured haircut, and only governance (timelocked) unfreezes them."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "padding",
+            "docs": [
+              "Zero; keeps the zero-copy layout free of implicit padding."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
+          },
+          {
             "name": "authority",
             "docs": [
               "Governance authority."
@@ -4372,6 +4513,16 @@ export type HedgeVault = {
             "type": "pubkey"
           },
           {
+            "name": "frozenHaircutBps",
+            "docs": [
+              "While the guardian has frozen this venue, its equity (and the delta that comes",
+              "with it) counts at `1 − frozen_haircut_bps / 10 000` (bps, ≤ 10 000; 10 000 writes",
+              "the venue off, and only then can governance remove it while it still holds a",
+              "position). docs/venues.md."
+            ],
+            "type": "u16"
+          },
+          {
             "name": "kind",
             "docs": [
               "Adapter."
@@ -4390,9 +4541,40 @@ export type HedgeVault = {
             "type": {
               "array": [
                 "u8",
-                7
+                5
               ]
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "venueFrozen",
+      "docs": [
+        "The guardian (or the authority) froze a venue: no CPI goes to it, and its equity",
+        "counts at its haircut until governance unfreezes it."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "by",
+            "type": "pubkey"
+          },
+          {
+            "name": "venueIndex",
+            "type": "u8"
+          },
+          {
+            "name": "haircutBps",
+            "docs": [
+              "The haircut now applied to its equity (bps)."
+            ],
+            "type": "u16"
           }
         ]
       }
@@ -4949,6 +5131,15 @@ export type HedgeVault = {
       "value": "2"
     },
     {
+      "name": "routeFundingHorizonSecs",
+      "docs": [
+        "Expected holding time of a hedge trade, over which the router counts the funding a",
+        "venue charges or pays the trade's side (seconds): one week."
+      ],
+      "type": "u32",
+      "value": "604800"
+    },
+    {
       "name": "shareMintSeed",
       "docs": [
         "Share mint PDA: `[SHARE_MINT_SEED, vault]`."
@@ -4979,7 +5170,7 @@ export type HedgeVault = {
         "Layout version of [`crate::state::Vault`]."
       ],
       "type": "u8",
-      "value": "1"
+      "value": "2"
     },
     {
       "name": "withdrawSeed",
@@ -5074,6 +5265,9 @@ export const HEDGE_VAULT_CONSTANTS = {
   REBALANCE: 8,
   /** `request_withdraw`. */
   REQUEST_WITHDRAW: 2,
+  /** Expected holding time of a hedge trade, over which the router counts the funding a */
+  /** venue charges or pays the trade's side (seconds): one week. */
+  ROUTE_FUNDING_HORIZON_SECS: 604800,
   /** Share mint PDA: `[SHARE_MINT_SEED, vault]`. */
   SHARE_MINT_SEED: new Uint8Array([115, 104, 97, 114, 101, 115]),
   /** `update_vol`. */
@@ -5082,7 +5276,7 @@ export const HEDGE_VAULT_CONSTANTS = {
   /** is part of the address, so nobody can front-run a planned vault and become its authority. */
   VAULT_SEED: new Uint8Array([118, 97, 117, 108, 116]),
   /** Layout version of [`crate::state::Vault`]. */
-  VAULT_VERSION: 1,
+  VAULT_VERSION: 2,
   /** Withdrawal request PDA: `[WITHDRAW_SEED, vault, owner]`. */
   WITHDRAW_SEED: new Uint8Array([119, 105, 116, 104, 100, 114, 97, 119]),
 } as const;
@@ -5181,4 +5375,10 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6089: { name: "UnsupportedMintExtension", msg: "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)" },
   6090: { name: "MintHasFreezeAuthority", msg: "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)" },
   6091: { name: "OracleNotDead", msg: "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update" },
+  6092: { name: "VenueIndexOutOfRange", msg: "No configured venue has this index (or the venue bitmask names none)" },
+  6093: { name: "VenueFrozen", msg: "The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it" },
+  6094: { name: "VenuePaused", msg: "The venue reports itself paused: nothing can be sent to it now" },
+  6095: { name: "VenueReduceOnly", msg: "The venue is reduce-only: only trades that shrink the position are accepted" },
+  6096: { name: "VenueNotFrozen", msg: "A venue to unfreeze is not frozen" },
+  6097: { name: "HaircutOutOfBounds", msg: "Frozen-venue haircut above 100 % (10 000 bps)" },
 };

@@ -462,6 +462,42 @@ export type PerpVenue = {
       ]
     },
     {
+      "name": "setMarketStatus",
+      "discriminator": [
+        101,
+        175,
+        83,
+        107,
+        200,
+        141,
+        155,
+        182
+      ],
+      "accounts": [
+        {
+          "name": "admin",
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "setMarketStatusArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "settleFunding",
       "discriminator": [
         11,
@@ -688,6 +724,19 @@ export type PerpVenue = {
       ]
     },
     {
+      "name": "marketStatusChanged",
+      "discriminator": [
+        53,
+        72,
+        160,
+        209,
+        15,
+        222,
+        46,
+        157
+      ]
+    },
+    {
       "name": "orderFilled",
       "discriminator": [
         120,
@@ -829,6 +878,16 @@ export type PerpVenue = {
       "code": 7022,
       "name": "oracleOlderThanSeen",
       "msg": "Oracle update older than one this market has already used"
+    },
+    {
+      "code": 7023,
+      "name": "marketPaused",
+      "msg": "The market is paused by its admin"
+    },
+    {
+      "code": 7024,
+      "name": "marketReduceOnly",
+      "msg": "The market is reduce-only: orders may only shrink a position"
     }
   ],
   "types": [
@@ -1217,6 +1276,59 @@ export type PerpVenue = {
               "account at an older update than one already seen (monotonic per market)."
             ],
             "type": "i64"
+          },
+          {
+            "name": "status",
+            "docs": [
+              "What the market accepts now."
+            ],
+            "type": {
+              "defined": {
+                "name": "marketStatus"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "marketStatus",
+      "docs": [
+        "What a market accepts, set by its admin (like Drift's exchange and market status",
+        "bits): the vault reads it before every CPI, so a paused venue is detected, not",
+        "reverted into."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "active"
+          },
+          {
+            "name": "reduceOnly"
+          },
+          {
+            "name": "paused"
+          }
+        ]
+      }
+    },
+    {
+      "name": "marketStatusChanged",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "status",
+            "type": {
+              "defined": {
+                "name": "marketStatus"
+              }
+            }
           }
         ]
       }
@@ -1323,6 +1435,25 @@ export type PerpVenue = {
       }
     },
     {
+      "name": "setMarketStatusArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "status",
+            "docs": [
+              "What the market accepts from now on."
+            ],
+            "type": {
+              "defined": {
+                "name": "marketStatus"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
       "name": "withdrawMarginArgs",
       "type": {
         "kind": "struct",
@@ -1391,4 +1522,6 @@ export const PERP_VENUE_ERRORS: Record<number, { name: string; msg: string }> = 
   7020: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
   7021: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
   7022: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this market has already used" },
+  7023: { name: "MarketPaused", msg: "The market is paused by its admin" },
+  7024: { name: "MarketReduceOnly", msg: "The market is reduce-only: orders may only shrink a position" },
 };

@@ -567,6 +567,19 @@ impl VaultClient {
         )
     }
 
+    /// `freeze_venue`, by the guardian or the authority.
+    pub fn freeze_venue(&self, signer: Pubkey, venue_index: u8) -> Instruction {
+        ix(
+            accounts::FreezeVenue {
+                signer,
+                vault: self.pdas.vault,
+            },
+            instruction::FreezeVenue {
+                args: hedge_vault::FreezeVenueArgs { venue_index },
+            },
+        )
+    }
+
     /// `claim_fees` to the fee recipient's share account.
     pub fn claim_fees(&self, recipient_shares: Pubkey) -> Instruction {
         ix(

@@ -213,3 +213,17 @@ pub fn set_funding_rate(k: &MarketKeys, admin: Pubkey, funding_rate_bps: i32) ->
         },
     )
 }
+
+/// The admin's `set_market_status`: pause the market, make it reduce-only, or re-open it.
+pub fn set_market_status(
+    market: Pubkey,
+    admin: Pubkey,
+    status: perp_venue::state::MarketStatus,
+) -> Instruction {
+    ix(
+        accounts::SetMarketStatus { admin, market },
+        instruction::SetMarketStatus {
+            args: perp_venue::SetMarketStatusArgs { status },
+        },
+    )
+}

@@ -65,6 +65,14 @@ pub struct VenueFile {
     pub market: String,
     /// Largest |position| on this venue (underlying base units).
     pub cap_units: u64,
+    /// Haircut on the venue's equity while the guardian has it frozen (bps, ≤ 10 000;
+    /// default 5 000: a frozen venue counts at half its equity until governance decides).
+    #[serde(default = "default_frozen_haircut_bps")]
+    pub frozen_haircut_bps: u16,
+}
+
+fn default_frozen_haircut_bps() -> u16 {
+    5_000
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,18 +266,18 @@ impl VaultFile {
         let mut venues = [VenueConfig::default(); MAX_VENUES];
         for (i, v) in self.venues.iter().enumerate() {
             let market = key(&format!("venues[{i}].market"), &v.market)?;
-            venues[i] = VenueConfig {
-                kind: VenueKind::LocalPerp,
-                program_id: perp_venue::ID,
+            venues[i] = VenueConfig::new(
+                VenueKind::LocalPerp,
+                perp_venue::ID,
                 market,
-                margin_account: Pubkey::find_program_address(
+                Pubkey::find_program_address(
                     &[perp_venue::state::MARGIN_SEED, market.as_ref(), vault.as_ref()],
                     &perp_venue::ID,
                 )
                 .0,
-                cap_units: v.cap_units,
-                padding: [0; 7],
-            };
+                v.cap_units,
+            )
+            .with_frozen_haircut(v.frozen_haircut_bps);
         }
         let mut legs = [OptionLeg::default(); MAX_LEGS];
         for (i, l) in self.legs.iter().enumerate() {

@@ -10,6 +10,10 @@ use crate::snapshot::VaultSnapshot;
 /// `margin_move`, fed what the program feeds it (the pending trade from `plan`).
 pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
     let (_, view) = s.venues.get(i)?;
+    // Frozen by the guardian or paused at the venue: the program refuses, so nothing is due.
+    if !view.accepts_margin() {
+        return None;
+    }
     let views: Vec<_> = s.venues.iter().map(|(_, v)| *v).collect();
     let pending = hedge_vault::plan(&s.vault, &s.report, &views)
         .filter(|(j, _)| *j == i)

@@ -15,6 +15,7 @@
 //! | [`safe`] | [`SafeMath`]: checked `+ - * /` on amounts with typed errors |
 //! | [`shares`] | integer share / asset conversion and fee math with vault-favouring rounding |
 //! | [`time`] | seconds → years conversion (365-day year) |
+//! | [`route`] | splitting a hedge trade across venues by marginal cost |
 //!
 //! Accuracy is measured against an mpmath reference (`scripts/gen_vectors.py`); the
 //! figures are in `docs/accuracy.md`.
@@ -31,6 +32,7 @@ mod error;
 pub mod ops;
 pub mod primitives;
 pub mod q62;
+pub mod route;
 pub mod safe;
 pub mod shares;
 pub(crate) mod tables;

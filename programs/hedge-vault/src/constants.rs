@@ -43,12 +43,17 @@ pub const MAX_MARGIN_STRESS_BPS: u32 = 9_000;
 pub const MAX_LEGS: usize = 16;
 /// Layout version of [`crate::state::Vault`].
 #[constant]
-pub const VAULT_VERSION: u8 = 1;
+pub const VAULT_VERSION: u8 = 2;
 
 /// How long the vault must have accepted no oracle update before `emergency_withdraw`
 /// (the in-kind exit without a price) opens: one day (seconds).
 #[constant]
 pub const ORACLE_DEAD_SECS: i64 = 86_400;
+
+/// Expected holding time of a hedge trade, over which the router counts the funding a
+/// venue charges or pays the trade's side (seconds): one week.
+#[constant]
+pub const ROUTE_FUNDING_HORIZON_SECS: u32 = 7 * 86_400;
 
 /// Basis points in 100 %.
 #[constant]

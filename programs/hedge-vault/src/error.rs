@@ -203,6 +203,20 @@ pub enum VaultError {
     MintHasFreezeAuthority,
     #[msg("The oracle is alive: the in-kind emergency exit opens after a day without an accepted update")]
     OracleNotDead,
+
+    // ---- Venue health ----
+    #[msg("No configured venue has this index (or the venue bitmask names none)")]
+    VenueIndexOutOfRange,
+    #[msg("The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it")]
+    VenueFrozen,
+    #[msg("The venue reports itself paused: nothing can be sent to it now")]
+    VenuePaused,
+    #[msg("The venue is reduce-only: only trades that shrink the position are accepted")]
+    VenueReduceOnly,
+    #[msg("A venue to unfreeze is not frozen")]
+    VenueNotFrozen,
+    #[msg("Frozen-venue haircut above 100 % (10 000 bps)")]
+    HaircutOutOfBounds,
 }
 
 impl From<MathError> for VaultError {

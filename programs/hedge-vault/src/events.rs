@@ -78,6 +78,8 @@ pub struct ParamsQueued {
     pub params: VaultParams,
     /// The new price feeds, when the change rotates them.
     pub oracle: Option<crate::state::OracleConfig>,
+    /// Venues the change unfreezes (bitmask, bit i = venue i).
+    pub unfreeze_venues: u8,
 }
 
 #[event]
@@ -86,6 +88,8 @@ pub struct ParamsApplied {
     pub params: VaultParams,
     /// The new price feeds, when the change rotated them.
     pub oracle: Option<crate::state::OracleConfig>,
+    /// Venues unfrozen (bitmask).
+    pub unfrozen_venues: u8,
 }
 
 #[event]
@@ -113,6 +117,17 @@ pub struct AuthorityAccepted {
     pub vault: Pubkey,
     pub old_authority: Pubkey,
     pub new_authority: Pubkey,
+}
+
+/// The guardian (or the authority) froze a venue: no CPI goes to it, and its equity
+/// counts at its haircut until governance unfreezes it.
+#[event]
+pub struct VenueFrozen {
+    pub vault: Pubkey,
+    pub by: Pubkey,
+    pub venue_index: u8,
+    /// The haircut now applied to its equity (bps).
+    pub haircut_bps: u16,
 }
 
 #[event]

@@ -78,6 +78,10 @@ pub mod hedge_vault {
         SetPause::handler(ctx, args)
     }
 
+    pub fn freeze_venue(ctx: Context<FreezeVenue>, args: FreezeVenueArgs) -> Result<()> {
+        FreezeVenue::handler(ctx, args)
+    }
+
     pub fn deposit(ctx: Context<Deposit>, args: DepositArgs) -> Result<()> {
         Deposit::handler(ctx, args)
     }

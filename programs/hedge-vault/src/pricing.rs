@@ -93,13 +93,16 @@ pub fn nav_conf_units(
 }
 
 /// Values the vault's holdings from its tracked collateral and the venue views read in
-/// this instruction (one per configured venue, in order).
+/// this instruction (one per configured venue, in order). A venue the guardian froze
+/// counts at its haircut ([`VenueView::counted`]): its equity, collateral and position.
 pub fn holdings(vault: &Vault, views: &[VenueView], mark: &Mark) -> Result<Holdings> {
     let unit = 10i128.pow(u32::from(vault.decimals));
     let mut equity = Fix::ZERO;
     let mut collateral = vault.total_collateral;
     let mut perp_position = 0i64;
     for v in views {
+        // A frozen venue counts at its haircut.
+        let v = v.counted()?;
         equity = add(equity, v.equity_quote)?;
         collateral = collateral
             .checked_add(v.collateral)

@@ -50,6 +50,10 @@ pub enum VenueError {
     OraclePublishTimeInFuture,
     #[msg("Oracle update older than one this market has already used")]
     OracleOlderThanSeen,
+    #[msg("The market is paused by its admin")]
+    MarketPaused,
+    #[msg("The market is reduce-only: orders may only shrink a position")]
+    MarketReduceOnly,
 }
 
 /// Maps a [`MathError`] into the venue's errors.

@@ -46,6 +46,12 @@ pub struct MarginMoved {
     pub amount: i64,
 }
 
+#[event]
+pub struct MarketStatusChanged {
+    pub market: Pubkey,
+    pub status: crate::state::MarketStatus,
+}
+
 /// Logs an event (Anchor's `emit!` on-chain; the syscall-stub registry natively, where
 /// Anchor's `sol_log_data` is a no-op).
 pub fn emit<E: anchor_lang::Event>(event: &E) {

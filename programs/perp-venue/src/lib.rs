@@ -48,6 +48,10 @@ pub mod perp_venue {
         SetFundingRate::handler(ctx, args)
     }
 
+    pub fn set_market_status(ctx: Context<SetMarketStatus>, args: SetMarketStatusArgs) -> Result<()> {
+        SetMarketStatus::handler(ctx, args)
+    }
+
     pub fn lp_deposit(ctx: Context<LpDeposit>, args: LpDepositArgs) -> Result<()> {
         LpDeposit::handler(ctx, args)
     }

@@ -106,10 +106,15 @@ pub struct VenueConfig {
     pub market: Pubkey,
     /// The vault PDA's margin account on that market.
     pub margin_account: Pubkey,
+    /// While the guardian has frozen this venue, its equity (and the delta that comes
+    /// with it) counts at `1 − frozen_haircut_bps / 10 000` (bps, ≤ 10 000; 10 000 writes
+    /// the venue off, and only then can governance remove it while it still holds a
+    /// position). docs/venues.md.
+    pub frozen_haircut_bps: u16,
     /// Adapter.
     pub kind: VenueKind,
     /// Zero; keeps the zero-copy layout free of implicit padding.
-    pub padding: [u8; 7],
+    pub padding: [u8; 5],
 }
 
 impl VenueConfig {
@@ -126,8 +131,17 @@ impl VenueConfig {
             program_id,
             market,
             margin_account,
+            frozen_haircut_bps: 0,
             kind,
-            padding: [0; 7],
+            padding: [0; 5],
+        }
+    }
+
+    /// The same entry with the haircut its equity takes while frozen (bps).
+    pub fn with_frozen_haircut(self, bps: u16) -> Self {
+        VenueConfig {
+            frozen_haircut_bps: bps,
+            ..self
         }
     }
 }
@@ -319,16 +333,35 @@ pub enum ParamsChange {
     /// Rotate the price feeds (e.g. away from a feed that stopped). Timelocked like every
     /// change; `apply_params` reads the price from the new feeds.
     Oracle(crate::state::OracleConfig),
+    /// Unfreeze the venues of this bitmask (bit i = venue i), which the guardian froze
+    /// with `freeze_venue`. Only governance, behind the timelock, can do this.
+    UnfreezeVenues(u8),
+}
+
+/// What a pending change carries besides the parameter set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChangeExtras {
+    /// New price feeds, if rotated.
+    pub oracle: Option<crate::state::OracleConfig>,
+    /// Venues to unfreeze (bitmask).
+    pub unfreeze: u8,
 }
 
 impl ParamsChange {
     /// Applies the change to `p`, or to `oracle` for a feed rotation (validation of the
     /// parameters is the caller's, on the result; a feed configuration is checked here).
-    pub fn apply(&self, p: &mut VaultParams, oracle: &mut Option<crate::state::OracleConfig>) -> Result<()> {
+    pub fn apply(&self, p: &mut VaultParams, extras: &mut ChangeExtras) -> Result<()> {
         match self {
             ParamsChange::Oracle(o) => {
                 o.validate()?;
-                *oracle = Some(*o);
+                extras.oracle = Some(*o);
+            }
+            ParamsChange::UnfreezeVenues(mask) => {
+                require!(
+                    *mask != 0 && u32::from(*mask) < (1u32 << MAX_VENUES),
+                    VaultError::VenueIndexOutOfRange
+                );
+                extras.unfreeze |= *mask;
             }
             ParamsChange::Core(c) => p.set_core(*c),
             ParamsChange::Venues(v) => {

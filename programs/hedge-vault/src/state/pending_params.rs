@@ -1,7 +1,7 @@
 //! A queued parameter change waiting out the timelock.
 use anchor_lang::prelude::*;
 
-use crate::state::{OracleConfig, VaultParams};
+use crate::state::{ChangeExtras, OracleConfig, VaultParams};
 
 /// PDA `[PENDING_SEED, vault]`; at most one per vault. Created by `queue_params`,
 /// closed by `apply_params` or `cancel_params`.
@@ -27,8 +27,10 @@ pub struct PendingParams {
     pub oracle_changed: bool,
     /// Canonical bump of this PDA.
     pub bump: u8,
+    /// Venues this change unfreezes (bitmask, bit i = venue i).
+    pub unfreeze_venues: u8,
     /// Zero; keeps the layout free of implicit padding.
-    pub padding: [u8; 3],
+    pub padding: [u8; 2],
 }
 
 impl PendingParams {
@@ -40,12 +42,21 @@ impl PendingParams {
         self.oracle_changed.then_some(self.new_oracle)
     }
 
-    /// Records the feed rotation (or none).
-    pub fn set_oracle(&mut self, oracle: Option<OracleConfig>) {
-        self.oracle_changed = oracle.is_some();
-        if let Some(o) = oracle {
+    /// What the change carries besides the parameters.
+    pub fn extras(&self) -> ChangeExtras {
+        ChangeExtras {
+            oracle: self.oracle(),
+            unfreeze: self.unfreeze_venues,
+        }
+    }
+
+    /// Records the feed rotation (or none) and the venues to unfreeze.
+    pub fn set_extras(&mut self, extras: ChangeExtras) {
+        self.oracle_changed = extras.oracle.is_some();
+        if let Some(o) = extras.oracle {
             self.new_oracle = o;
         }
+        self.unfreeze_venues = extras.unfreeze;
     }
 
     /// True once the timelock has elapsed.

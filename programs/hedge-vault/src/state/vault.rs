@@ -213,6 +213,11 @@ pub struct Vault {
     pub decimals: u8,
     /// Withdraw-only mode: deposits and hedge increases are refused.
     pub withdraw_only: bool,
+    /// Venues the guardian froze (bit i = venue i): no CPI goes to them, their equity
+    /// counts at the configured haircut, and only governance (timelocked) unfreezes them.
+    pub frozen_venues: u8,
+    /// Zero; keeps the zero-copy layout free of implicit padding.
+    pub padding: [u8; 7],
     /// Governance authority.
     pub authority: Pubkey,
     /// Who created the vault (a PDA seed, so nobody can take a planned vault address by

@@ -1,9 +1,9 @@
 //! Adapter for `programs/perp-venue`.
 use anchor_lang::prelude::*;
 use anchor_lang::AccountDeserialize;
-use perp_venue::state::{MarginAccount, Market, MARGIN_SEED};
+use perp_venue::state::{MarginAccount, Market, MarketStatus, MARGIN_SEED};
 
-use super::{MarginTransfer, Mark, Order, VaultAuthority, VenueAccounts, VenueView};
+use super::{MarginTransfer, Mark, Order, VaultAuthority, VenueAccounts, VenueStatus, VenueView};
 use crate::error::VaultError;
 use crate::state::VenueConfig;
 
@@ -31,6 +31,13 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
     margin.settle_funding(&market)?;
     let h = margin.health(&market, price, collateral_price)?;
     Ok(VenueView {
+        status: match market.status {
+            MarketStatus::Active => VenueStatus::Active,
+            MarketStatus::ReduceOnly => VenueStatus::ReduceOnly,
+            MarketStatus::Paused => VenueStatus::Paused,
+        },
+        frozen: false,
+        frozen_haircut_bps: 0,
         position: margin.position,
         quote_balance: margin.quote_balance(),
         collateral: margin.collateral,

@@ -12,10 +12,30 @@ use crate::state::{VenueConfig, VenueKind};
 
 pub mod local_perp;
 
+/// What a venue accepts now, as the venue itself reports it (its market and exchange
+/// status bits), read before any CPI so a paused venue is detected, not reverted into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VenueStatus {
+    /// Orders, margin moves and settlements are accepted.
+    #[default]
+    Active,
+    /// Orders may only shrink the position; margin and settlement go on.
+    ReduceOnly,
+    /// Nothing can be sent (orders, margin, settlement).
+    Paused,
+}
+
 /// A venue margin account as the vault sees it, read from the venue's own accounts in the
 /// instruction that uses it (never from a stored copy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct VenueView {
+    /// What the venue accepts now (read from the venue).
+    pub status: VenueStatus,
+    /// Frozen by the vault's guardian ([`crate::state::Vault::frozen_venues`]).
+    pub frozen: bool,
+    /// Haircut on this venue's equity and delta while frozen (bps; the configured
+    /// `frozen_haircut_bps`).
+    pub frozen_haircut_bps: u16,
     /// Position (underlying base units).
     pub position: i64,
     /// Quote balance (quote units).
@@ -38,6 +58,101 @@ pub struct VenueView {
     pub maintenance_margin_bps: u16,
     /// Initial margin: collateral leaves only while `equity ≥ notional · bps / 10 000`.
     pub initial_margin_bps: u16,
+}
+
+impl VenueView {
+    /// The view with the vault's own state about venue `i` (frozen or not, its haircut).
+    pub fn under(self, vault: &crate::state::Vault, i: usize) -> Self {
+        let frozen = u32::try_from(i)
+            .ok()
+            .and_then(|i| 1u8.checked_shl(i))
+            .is_some_and(|bit| vault.frozen_venues & bit != 0);
+        VenueView {
+            frozen,
+            frozen_haircut_bps: vault
+                .params
+                .live_venues()
+                .get(i)
+                .map_or(0, |c| c.frozen_haircut_bps),
+            ..self
+        }
+    }
+
+    /// Whether an order of `size` may be sent now: the venue is not frozen, not paused,
+    /// and, while reduce-only, the order shrinks the position without crossing zero.
+    pub fn accepts_order(&self, size: i64) -> bool {
+        if self.frozen {
+            return false;
+        }
+        match self.status {
+            VenueStatus::Active => true,
+            VenueStatus::Paused => false,
+            VenueStatus::ReduceOnly => {
+                let after = self.position.saturating_add(size);
+                after.unsigned_abs() < self.position.unsigned_abs()
+                    && (after == 0 || after.signum() == self.position.signum())
+            }
+        }
+    }
+
+    /// Whether margin can move and P&L settle now (not frozen, not paused).
+    pub fn accepts_margin(&self) -> bool {
+        !self.frozen && self.status != VenueStatus::Paused
+    }
+
+    /// Fails with the specific reason when an order of `size` may not be sent.
+    pub fn require_order(&self, size: i64) -> Result<()> {
+        require!(!self.frozen, VaultError::VenueFrozen);
+        require!(self.status != VenueStatus::Paused, VaultError::VenuePaused);
+        require!(self.accepts_order(size), VaultError::VenueReduceOnly);
+        Ok(())
+    }
+
+    /// Fails with the specific reason when margin may not move.
+    pub fn require_margin(&self) -> Result<()> {
+        require!(!self.frozen, VaultError::VenueFrozen);
+        require!(self.status != VenueStatus::Paused, VaultError::VenuePaused);
+        Ok(())
+    }
+
+    /// What the vault counts of this venue: everything, or, while frozen, position,
+    /// collateral and equity scaled by `1 − haircut` (equity and collateral rounded down,
+    /// the position towards zero). The vault's delta is ∂NAV/∂S of the NAV it marks, so
+    /// the delta of a frozen venue shrinks with its value and the other venues re-hedge
+    /// the difference.
+    pub fn counted(&self) -> Result<Self> {
+        if !self.frozen || self.frozen_haircut_bps == 0 {
+            return Ok(*self);
+        }
+        let keep = crate::constants::BPS
+            .checked_sub(u64::from(self.frozen_haircut_bps))
+            .ok_or(VaultError::HaircutOutOfBounds)?;
+        // Towards zero.
+        let scale_i = |x: i64| -> Result<i64> {
+            i128::from(x)
+                .checked_mul(i128::from(keep))
+                .and_then(|v| v.checked_div(i128::from(crate::constants::BPS)))
+                .and_then(|v| i64::try_from(v).ok())
+                .ok_or_else(|| error!(VaultError::MathOverflow))
+        };
+        let keep_fx = Fix::from_num(keep)
+            .checked_div_int(i128::from(crate::constants::BPS))
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(VenueView {
+            position: scale_i(self.position)?,
+            collateral: u128::from(self.collateral)
+                .checked_mul(u128::from(keep))
+                .and_then(|v| v.checked_div(u128::from(crate::constants::BPS)))
+                .and_then(|v| u64::try_from(v).ok())
+                .ok_or(VaultError::MathOverflow)?,
+            // Floored to base units by `pricing::holdings`, like every venue's equity.
+            equity_quote: self
+                .equity_quote
+                .checked_mul(keep_fx)
+                .ok_or(VaultError::MathOverflow)?,
+            ..*self
+        })
+    }
 }
 
 /// The largest |size| (underlying base units) whose fill under the venue's execution model
@@ -99,7 +214,7 @@ pub fn read_all(
             (Some(m), Some(g)) => (m, g),
             _ => return err!(VaultError::MissingVenueAccounts),
         };
-        out.push(view(v, market, margin, mark)?);
+        out.push(view(v, market, margin, mark)?.under(vault, i));
     }
     Ok(out)
 }
@@ -221,6 +336,10 @@ impl<'a> TradeRequest<'a> {
 /// Checks a venue configuration (called from `VaultParams::validate`).
 pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
     require!(v.cap_units > 0, VaultError::ZeroVenueCap);
+    require!(
+        u64::from(v.frozen_haircut_bps) <= crate::constants::BPS,
+        VaultError::HaircutOutOfBounds
+    );
     match v.kind {
         VenueKind::LocalPerp => local_perp::validate_config(v, vault),
     }
@@ -311,6 +430,10 @@ pub fn verified_trade<'info>(
     let mark = Mark::of(req.market, req.now)?;
     let price = mark.price;
     let before = view(v, a.market, a.margin_account, &mark)?;
+    // The venue's own status, read before the CPI: a paused or reduce-only venue is
+    // refused here with a reason, not reverted into. (The guardian's freeze is the
+    // caller's check: it routes nothing to a frozen venue.)
+    before.require_order(size)?;
     let slip = Fix::from_num(max_slippage_bps)
         .checked_div_int(i128::from(crate::constants::BPS))
         .ok_or(VaultError::MathOverflow)?;

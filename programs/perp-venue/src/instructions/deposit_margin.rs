@@ -35,6 +35,7 @@ impl DepositMargin<'_> {
     pub fn handler(ctx: Context<Self>, args: DepositMarginArgs) -> Result<()> {
         require!(args.amount > 0, VenueError::ZeroAmount);
         let a = ctx.accounts;
+        a.market.require_not_paused()?;
         token_interface::transfer_checked(
             CpiContext::new(
                 a.token_program.key(),

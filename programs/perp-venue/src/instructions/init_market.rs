@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use crate::error::VenueError;
-use crate::state::{Market, MARKET_SEED, POOL_SEED};
+use crate::state::{Market, MarketStatus, MARKET_SEED, POOL_SEED};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitMarketArgs {
@@ -86,6 +86,7 @@ impl InitMarket<'_> {
             open_interest_long: 0,
             open_interest_short: 0,
             last_publish_time: 0,
+            status: MarketStatus::Active,
         });
         Ok(())
     }

@@ -29,6 +29,7 @@ impl Liquidate<'_> {
     /// the account's quote balance.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
+        a.market.require_not_paused()?;
         let now = Clock::get()?.unix_timestamp;
         let prices = crate::oracle::settle_to_now(
             &mut a.market,

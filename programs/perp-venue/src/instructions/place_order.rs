@@ -40,6 +40,8 @@ impl PlaceOrder<'_> {
     pub fn handler(ctx: Context<Self>, args: PlaceOrderArgs) -> Result<()> {
         require!(args.size != 0, VenueError::ZeroSize);
         let a = ctx.accounts;
+        a.market
+            .require_order_allowed(a.margin_account.position, args.size)?;
         let now = Clock::get()?.unix_timestamp;
         let crate::oracle::Prices { price, cprice, .. } = crate::oracle::settle_to_now(
             &mut a.market,

@@ -17,6 +17,7 @@ impl SettleFunding<'_> {
     /// Permissionless: accrues the index and settles one account's funding.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
+        a.market.require_not_paused()?;
         let now = Clock::get()?.unix_timestamp;
         let price = crate::oracle::load(&a.oracle, &mut a.market, now)?.price;
         a.market.accrue_funding(price, now)?;

@@ -24,6 +24,7 @@ impl SettlePnl<'_> {
     /// balance (and make the account liquidatable).
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
+        a.market.require_not_paused()?;
         let now = Clock::get()?.unix_timestamp;
         let crate::oracle::Prices { price, cprice, .. } = crate::oracle::settle_to_now(
             &mut a.market,

@@ -41,6 +41,7 @@ impl WithdrawMargin<'_> {
     pub fn handler(ctx: Context<Self>, args: WithdrawMarginArgs) -> Result<()> {
         require!(args.amount > 0, VenueError::ZeroAmount);
         let a = ctx.accounts;
+        a.market.require_not_paused()?;
         require!(
             args.amount <= a.margin_account.collateral,
             VenueError::InsufficientCollateral

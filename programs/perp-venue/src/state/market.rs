@@ -16,6 +16,21 @@ pub const MAX_FUNDING_RATE_BPS: i32 = 10_000;
 /// Seconds per 365-day year.
 pub const YEAR_SECS: i64 = 31_536_000;
 
+/// What a market accepts, set by its admin (like Drift's exchange and market status
+/// bits): the vault reads it before every CPI, so a paused venue is detected, not
+/// reverted into.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub enum MarketStatus {
+    /// Everything is accepted.
+    #[default]
+    Active,
+    /// Orders may only shrink a position; margin moves, settlements and liquidations go on.
+    ReduceOnly,
+    /// Nothing but reads: every instruction that touches a margin account fails
+    /// (`MarketPaused`), liquidations included.
+    Paused,
+}
+
 /// One perpetual market on one Pyth feed.
 #[account]
 #[derive(InitSpace, Debug)]
@@ -65,9 +80,30 @@ pub struct Market {
     /// Newest oracle publish time the market has used (unix seconds): nobody can value an
     /// account at an older update than one already seen (monotonic per market).
     pub last_publish_time: i64,
+    /// What the market accepts now.
+    pub status: MarketStatus,
 }
 
 impl Market {
+    /// Fails while the market is paused.
+    pub fn require_not_paused(&self) -> Result<()> {
+        require!(self.status != MarketStatus::Paused, VenueError::MarketPaused);
+        Ok(())
+    }
+
+    /// Fails unless an order moving `position` by `size` is accepted now: nothing while
+    /// paused, only reductions (towards zero, never past it) while reduce-only.
+    pub fn require_order_allowed(&self, position: i64, size: i64) -> Result<()> {
+        self.require_not_paused()?;
+        if self.status == MarketStatus::ReduceOnly {
+            let after = position.checked_add(size).ok_or(VenueError::MathOverflow)?;
+            let reduces = after.unsigned_abs() < position.unsigned_abs()
+                && (after == 0 || after.signum() == position.signum());
+            require!(reduces, VenueError::MarketReduceOnly);
+        }
+        Ok(())
+    }
+
     /// Requires an update no older than the newest the market has used, and records it.
     pub fn observe_publish_time(&mut self, publish_time: i64) -> Result<()> {
         require!(

@@ -41,21 +41,22 @@ impl AmendParams<'_> {
         if params.timelock_secs == at_queue {
             params.timelock_secs = in_force;
         }
-        let mut oracle = pending.oracle();
-        args.change.apply(&mut params, &mut oracle)?;
+        let mut extras = pending.extras();
+        args.change.apply(&mut params, &mut extras)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(in_force))
             .ok_or(VaultError::MathOverflow)?;
         pending.params = params;
-        pending.set_oracle(oracle);
+        pending.set_extras(extras);
         pending.queued_at = now;
         pending.eta = eta;
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
             params,
-            oracle,
+            oracle: extras.oracle,
+            unfreeze_venues: extras.unfreeze,
         });
         Ok(())
     }

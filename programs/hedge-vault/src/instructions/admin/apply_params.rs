@@ -41,7 +41,7 @@ impl<'info> ApplyParams<'info> {
     pub fn handler(ctx: Context<'info, ApplyParams<'info>>) -> Result<()> {
         let now = crate::constraints::now()?;
         let in_force = ctx.accounts.vault.load()?.params.timelock_secs;
-        let (mut params, at_queue, new_oracle) = {
+        let (mut params, at_queue, extras) = {
             let pending = ctx.accounts.pending.load()?;
             // An extension made after queueing delays the change too.
             let extended = pending
@@ -55,7 +55,7 @@ impl<'info> ApplyParams<'info> {
             // The timelock in force when it was queued (its ETA was set from it).
             let at_queue = u32::try_from(pending.eta.saturating_sub(pending.queued_at)).unwrap_or(u32::MAX);
             // Boxed: the parameter set is large for the 4 KB sBPF stack frame.
-            (Box::new(pending.params), at_queue, pending.oracle())
+            (Box::new(pending.params), at_queue, pending.extras())
         };
         // A change applies only the fields it changes: a timelock it merely copied at
         // queueing time never undoes an `extend_timelock` made since. A timelock it did
@@ -67,6 +67,12 @@ impl<'info> ApplyParams<'info> {
         let address = ctx.accounts.vault.key();
         params.validate(now, &address)?;
         let mut vault = ctx.accounts.vault.load_mut()?;
+        let new_oracle = extras.oracle;
+        // Only a frozen venue can be unfrozen.
+        require!(
+            extras.unfreeze & !vault.frozen_venues == 0,
+            VaultError::VenueNotFrozen
+        );
         // A feed rotation is read from the new feeds: the old ones may be dead.
         let feeds = new_oracle.unwrap_or(vault.oracle);
         let market = load_market(
@@ -91,7 +97,9 @@ impl<'info> ApplyParams<'info> {
         // Fees up to now at the rates in force: a fee change is never retroactive.
         vault.accrue_fees(now, ctx.accounts.share_mint.supply, slot)?;
         // A venue holding a position or margin cannot be removed or pointed elsewhere (its
-        // cap may change).
+        // cap may change), unless it is frozen and written off (haircut 100 %): a venue
+        // that never comes back must not hold the vault's configuration hostage.
+        let mut frozen = vault.frozen_venues & !extras.unfreeze;
         for (i, view) in views.iter().enumerate() {
             let same_place = |v: Option<&crate::state::VenueConfig>| {
                 v.map(|v| (v.kind, v.program_id, v.market, v.margin_account))
@@ -99,11 +107,35 @@ impl<'info> ApplyParams<'info> {
             let old = vault.params.live_venues().get(i);
             let new = params.live_venues().get(i);
             let moved = same_place(old) != same_place(new);
-            require!(!moved || view.position == 0, VaultError::VenueHasPosition);
+            let written_off = view.frozen && u64::from(view.frozen_haircut_bps) == crate::constants::BPS;
+            require!(
+                !moved || written_off || view.position == 0,
+                VaultError::VenueHasPosition
+            );
             // Its margin must be back first (`rebalance_margin` returns all of it once the
             // venue is flat): nothing is stranded at a venue the vault no longer reaches.
-            require!(!moved || view.collateral == 0, VaultError::VenueHasMargin);
+            require!(
+                !moved || written_off || view.collateral == 0,
+                VaultError::VenueHasMargin
+            );
+            if moved {
+                // The slot now names another venue (or none): not frozen.
+                let bit = u32::try_from(i)
+                    .ok()
+                    .and_then(|i| 1u8.checked_shl(i))
+                    .unwrap_or(0);
+                frozen &= !bit;
+                if let Some(p) = vault.venue_positions.get_mut(i) {
+                    *p = 0;
+                }
+            }
         }
+        vault.frozen_venues = frozen;
+        vault.hedge_position = vault
+            .venue_positions
+            .iter()
+            .try_fold(0i64, |acc, p| acc.checked_add(*p))
+            .ok_or(VaultError::MathOverflow)?;
         vault.params = *params;
         if let Some(o) = new_oracle {
             vault.oracle = o;
@@ -117,6 +149,7 @@ impl<'info> ApplyParams<'info> {
             vault: address,
             params: *params,
             oracle: new_oracle,
+            unfrozen_venues: extras.unfreeze,
         });
         Ok(())
     }

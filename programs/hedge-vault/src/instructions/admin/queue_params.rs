@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 
 use crate::constants::PENDING_SEED;
 use crate::events::ParamsQueued;
-use crate::state::{ParamsChange, PendingParams, Vault};
+use crate::state::{ChangeExtras, ParamsChange, PendingParams, Vault};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct QueueParamsArgs {
@@ -36,8 +36,8 @@ impl QueueParams<'_> {
         let now = crate::constraints::now()?;
         let vault = ctx.accounts.vault.load()?;
         let mut params = vault.params;
-        let mut oracle = None;
-        args.change.apply(&mut params, &mut oracle)?;
+        let mut extras = ChangeExtras::default();
+        args.change.apply(&mut params, &mut extras)?;
         params.validate(now, &ctx.accounts.vault.key())?;
         let eta = now
             .checked_add(i64::from(vault.params.timelock_secs))
@@ -48,12 +48,13 @@ impl QueueParams<'_> {
         pending.queued_at = now;
         pending.eta = eta;
         pending.params = params;
-        pending.set_oracle(oracle);
+        pending.set_extras(extras);
         crate::events::emit(&ParamsQueued {
             vault: ctx.accounts.vault.key(),
             eta,
             params,
-            oracle,
+            oracle: extras.oracle,
+            unfreeze_venues: extras.unfreeze,
         });
         Ok(())
     }

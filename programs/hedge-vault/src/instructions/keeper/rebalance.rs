@@ -2,6 +2,7 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 use hedge_math::Fix;
 
+use crate::constants::{MAX_VENUES, ROUTE_FUNDING_HORIZON_SECS};
 use crate::error::VaultError;
 use crate::events::Rebalanced;
 use crate::oracle::{load_market, FeedAccounts};
@@ -45,22 +46,28 @@ pub struct Rebalance<'info> {
 
 /// The rebalance the program makes at this state. Returns (venue index, size), or `None`.
 ///
-/// 1. **Margin first.** A venue whose position is larger than its margin can carry through
-///    a `margin.stress_move_bps` move — even with every collateral unit the vault holds
-///    posted ([`position_limit`](super::rebalance_margin::position_limit)) — is
-///    reduced to what it can carry, whether or not the band is breached: the vault leaves
-///    its band in a controlled way rather than let the venue liquidate the hedge.
-/// 2. **Band.** Otherwise, on a breach: `clamp(target − net, ±max_rebalance)`, routed to the
-///    first venue with room in the trade's direction under its cap and its supported range,
-///    cut to what that venue fills within the slippage limit ([`venues::max_size_within`]).
-///    A trade that needs more is made in parts: each rebalance takes what fits and the
-///    keeper repeats until the vault is back in its band.
+/// 1. **Forced reductions first.** A venue whose position is larger than its cap (governance
+///    lowered it, e.g. to 0 to unwind a venue that recovered from a freeze), or larger than
+///    its margin can carry through a `margin.stress_move_bps` move — even with every
+///    collateral unit the vault holds posted
+///    ([`position_limit`](super::rebalance_margin::position_limit)) — is reduced to what it
+///    may hold, whether or not the band is breached: the vault leaves its band in a
+///    controlled way rather than let the venue liquidate the hedge.
+/// 2. **Band.** Otherwise, on a breach: `clamp(target − net, ±max_rebalance)`, split across
+///    the venues by marginal cost ([`hedge_math::route::split`]: fee, impact at the venue's
+///    depth, funding over [`ROUTE_FUNDING_HORIZON_SECS`]), each within its room: its cap,
+///    its margin limit, what it fills within the slippage limit
+///    ([`venues::max_size_within`]) and whether it accepts the order at all (frozen by the
+///    guardian, paused or reduce-only at the venue: [`VenueView::accepts_order`]). This
+///    rebalance trades the split's largest leg; the keeper repeats with the split of what
+///    is left until the vault is back in its band.
 ///
 /// `views` are the venues read in this instruction. Pure: the keeper calls the same
 /// function.
 pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<(usize, i64)> {
     let slippage = vault.params.risk.max_slippage_bps;
     let unit = 10i128.checked_pow(u32::from(vault.decimals))?;
+    let configs = vault.params.live_venues();
     // The position a venue can carry on the side of `pos` (no limit when it overflows).
     let limit = |view: &VenueView, pos: i64| {
         let short = pos < 0;
@@ -97,13 +104,18 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
             pos.min(l)
         }
     };
+    let cap = |i: usize| {
+        configs
+            .get(i)
+            .map_or(0, |c| i64::try_from(c.cap_units).unwrap_or(i64::MAX))
+    };
     for (i, view) in views.iter().enumerate() {
         let pos = view.position;
-        let allowed = within(i, view, pos);
+        let allowed = within(i, view, pos).clamp(cap(i).saturating_neg(), cap(i));
         if allowed != pos {
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
             let size = allowed.saturating_sub(pos).clamp(depth.saturating_neg(), depth);
-            if size != 0 {
+            if size != 0 && view.accepts_order(size) {
                 return Some((i, size));
             }
         }
@@ -120,29 +132,56 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     if wanted == 0 {
         return None;
     }
-    let mut perp = views.iter().map(|v| v.position).fold(0i64, i64::saturating_add);
-    let plan = vault
-        .params
-        .live_venues()
+    // Each venue's room for this trade: cap, margin, depth within the slippage limit, and
+    // whether it takes the order.
+    let mut route = [hedge_math::route::RouteVenue::default(); MAX_VENUES];
+    for (i, view) in views.iter().enumerate().take(MAX_VENUES) {
+        let pos = view.position;
+        let new = pos.saturating_add(wanted).clamp(cap(i).saturating_neg(), cap(i));
+        // Never past what the margin can carry (a position already beyond it was
+        // reduced above).
+        let room = within(i, view, new).saturating_sub(pos);
+        let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
+        let size = room.clamp(depth.saturating_neg(), depth);
+        let room = if size.signum() == wanted.signum() && view.accepts_order(size) {
+            size.unsigned_abs()
+        } else {
+            0
+        };
+        route[i] = hedge_math::route::RouteVenue {
+            room,
+            fee_bps: view.taker_fee_bps,
+            // Longs pay a positive rate: a buy adds to what the vault pays, a sell to
+            // what it receives.
+            funding_bps: i64::from(view.funding_rate_bps).saturating_mul(wanted.signum()),
+            depth: view.impact_depth,
+        };
+    }
+    let mut legs = [0u64; MAX_VENUES];
+    hedge_math::route::split(
+        wanted.unsigned_abs(),
+        ROUTE_FUNDING_HORIZON_SECS,
+        &route,
+        &mut legs,
+    )
+    .ok()?;
+    // The largest leg (the first of equal ones): each rebalance is one order at one venue,
+    // and the keeper repeats with the split of what is left.
+    let (i, leg) = legs
         .iter()
-        .zip(views)
         .enumerate()
-        .find_map(|(i, (cfg, view))| {
-            let cap = i64::try_from(cfg.cap_units).unwrap_or(i64::MAX);
-            let pos = view.position;
-            let new = pos.saturating_add(wanted).clamp(cap.saturating_neg(), cap);
-            // Never past what the margin can carry (a position already beyond it was
-            // reduced above).
-            let room = within(i, view, new).saturating_sub(pos);
-            let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
-            let size = room.clamp(depth.saturating_neg(), depth);
-            (size != 0 && size.signum() == wanted.signum()).then_some((i, size))
+        .fold(None, |best: Option<(usize, &u64)>, (i, x)| match best {
+            Some((_, b)) if b >= x => best,
+            _ if *x > 0 => Some((i, x)),
+            _ => best,
         })?;
+    let size = i64::try_from(*leg).ok()?.saturating_mul(wanted.signum());
+    let plan = (i, size);
     // Withdraw-only: the hedge may shrink, never grow.
     if vault.withdraw_only {
-        let before = perp;
-        perp = perp.saturating_add(plan.1);
-        if perp.unsigned_abs() > before.unsigned_abs() {
+        let before = views.iter().map(|v| v.position).fold(0i64, i64::saturating_add);
+        let after = before.saturating_add(plan.1);
+        if after.unsigned_abs() > before.unsigned_abs() {
             return None;
         }
     }

@@ -269,6 +269,8 @@ impl<'info> RebalanceMargin<'info> {
         let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         let view = *views.get(idx).ok_or(VaultError::MissingVenueAccounts)?;
+        // Frozen by the guardian or paused at the venue: nothing is sent there.
+        view.require_margin()?;
         let report = compute_band_report(&vault, &h, &market, now)?;
         let pending = crate::instructions::keeper::rebalance::plan(&vault, &report, &views)
             .filter(|(i, _)| *i == idx)

@@ -204,6 +204,7 @@ fn reduce_hedge<'info>(
         vault: &vault_info,
         seeds: &seeds,
     };
+    let mark = venues::Mark::of(&market, now)?;
     let mut positions = vault.venue_positions;
     let mut cost = hedge_math::Fix::ZERO;
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
@@ -229,6 +230,14 @@ fn reduce_hedge<'info>(
             (Some(p), Some(m), Some(g)) => (p, m, g),
             _ => return err!(VaultError::MissingVenueAccounts),
         };
+        // A venue frozen by the guardian or paused at the venue keeps its part of the
+        // hedge: the exit never waits on it (the keeper re-hedges on the others).
+        if !venues::view(cfg, market_acc, margin, &mark)?
+            .under(vault, i)
+            .accepts_order(size)
+        {
+            continue;
+        }
         let va = VenueAccounts {
             program,
             market: market_acc,
@@ -250,7 +259,6 @@ fn reduce_hedge<'info>(
     v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
     // Quote → collateral base units at the collateral price, rounded up (in the vault's
     // favour).
-    let mark = venues::Mark::of(&market, now)?;
     let units = cost
         .max(hedge_math::Fix::ZERO)
         .checked_div(mark.collateral_price)
@@ -302,9 +310,14 @@ fn recall_margin<'info>(
             oracle,
             collateral_oracle,
         };
+        // Nothing comes back from a frozen or paused venue.
+        let first = venues::view(cfg, market_acc, margin, &mark)?.under(vault, i);
+        if !first.accepts_margin() {
+            continue;
+        }
         // Unsettled profit is not collateral yet: settle it first (the exit that closes
         // the hedge has just realised it).
-        if venues::view(cfg, market_acc, margin, &mark)?.quote_balance > hedge_math::Fix::ZERO {
+        if first.quote_balance > hedge_math::Fix::ZERO {
             venues::settle_pnl(cfg, &va)?;
         }
         let view = venues::view(cfg, market_acc, margin, &mark)?;
