@@ -319,6 +319,12 @@ pub async fn scenario(programs: Programs) -> Run {
     r.must("complete_withdraw (hedged, 2 venues)", &ixs, &[&u.kp])
         .await;
 
+    // ---- a venue fails: the guardian freezes it; NAV marks it at its haircut.
+    let ix = r.fx.freeze_venue_ix(&guardian.pubkey(), 1);
+    r.must("freeze_venue", &[ix], &[&guardian]).await;
+    let ixs = [budget(), r.fx.refresh_nav_ix(&ms)];
+    r.must("refresh_nav (2 venues, one frozen)", &ixs, &[]).await;
+
     venue_steps(&mut r, &ms[1]).await;
 
     // ---- the oracle dies: after a day without an accepted update, the in-kind exit.
@@ -395,4 +401,11 @@ async fn venue_steps(r: &mut Recorder, m: &VenueMarket) {
     r.must("venue: place_order (close)", &[sell], &[&trader]).await;
     let ix = hedge_client::venue::withdraw_margin(&keys, trader.pubkey(), src, 10 * SOL);
     r.must("venue: withdraw_margin", &[ix], &[&trader]).await;
+    let ix =
+        r.fx.set_market_status_ix(m, perp_venue::state::MarketStatus::Paused);
+    r.must("venue: set_market_status", &[ix], &[&auth]).await;
+    let ix =
+        r.fx.set_market_status_ix(m, perp_venue::state::MarketStatus::Active);
+    r.must("venue: set_market_status (re-open)", &[ix], &[&auth])
+        .await;
 }

@@ -262,7 +262,6 @@ async fn venue_parameters_are_bounded() {
     type Edit = Box<dyn Fn(&mut hedge_vault::state::VaultParams)>;
     let cases: Vec<(Edit, VaultError)> = vec![
         (Box::new(|p| p.venue_count = 3), VaultError::TooManyVenues),
-        (Box::new(|p| p.venues[0].cap_units = 0), VaultError::ZeroVenueCap),
         (
             Box::new(|p| p.venues[0].program_id = hedge_vault::ID),
             VaultError::VenueProgramMismatch,

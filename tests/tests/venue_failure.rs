@@ -337,8 +337,8 @@ async fn after_recovery_governance_unwinds_the_venue_with_a_zero_cap() {
     // Recovery: unfreeze and set the venue's cap to 0 in one timelocked change.
     let a = fx.authority.insecure_clone();
     let mut venues = fx.vault().await.params.live_venues().to_vec();
-    // The smallest cap (a zero cap is refused: `ZeroVenueCap`): all but one unit unwinds.
-    venues[0].cap_units = 1;
+    // A zero cap: the venue takes no position.
+    venues[0].cap_units = 0;
     let ix = fx.queue_change_ix(&a.pubkey(), ParamsChange::UnfreezeVenues(0b01));
     fx.send(&[ix], &[&a]).await.unwrap();
     let ix = fx.amend_change_ix(&a.pubkey(), ParamsChange::Venues(venues));
@@ -349,7 +349,7 @@ async fn after_recovery_governance_unwinds_the_venue_with_a_zero_cap() {
     // Venue 0 is unwound (forced reductions, not band trades) and the hedge stays on 1.
     assert!(trades.iter().any(|(i, s)| *i == 0 && *s > 0), "{trades:?}");
     let after: MarginAccount = fx.env.anchor_account(&ms[0].margin).await;
-    assert!(after.position.abs() <= 1, "unwound: {}", after.position);
+    assert_eq!(after.position, 0, "unwound");
     let c = counted(&mut fx, &ms).await;
     assert!(
         c.exposure.abs() <= 0.05 * c.nav,

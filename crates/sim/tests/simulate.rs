@@ -103,3 +103,59 @@ fn bad_input_is_named_never_a_panic() {
         assert!(err.contains(msg) && !err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// `--venue-failure-drill`: one of two venues freezes with the hedge open. The band holds
+/// through the other venue, exits complete, NAV marks the frozen venue at its haircut, and
+/// after recovery the venue is unwound; the per-venue figures add up to the totals.
+#[test]
+fn the_venue_failure_drill_holds_the_band_and_unwinds_after_recovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_hedge-sim"))
+        .args([
+            "simulate",
+            "--steps",
+            "180",
+            "--book",
+            "neutral",
+            "--venue-failure-drill",
+            "--report-json",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("venue-failure drill"), "{stdout}");
+    let d: hedge_sim::cmd::simulate::DrillReport = {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(v["venues"].as_array().unwrap().len(), 2);
+        // Σ per venue = the totals (costs: the venues' include the initial hedge).
+        let sum = |k: &str| {
+            v["venues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x[k].as_f64().unwrap())
+                .sum::<f64>()
+        };
+        assert!(sum("cost_usd") >= v["hedge_costs"].as_f64().unwrap() - 1e-9);
+        assert!((sum("funding_usd") - v["funding_pnl"].as_f64().unwrap()).abs() < 1e-6);
+        assert_eq!(sum("trades") as u64, v["rebalances"].as_u64().unwrap());
+        let d = &v["drill"];
+        assert!(
+            d["frozen_position"].as_f64().unwrap() < 0.0,
+            "the venue froze with a hedge open: {d}"
+        );
+        assert!(d["freeze_mark_usd_per_share"].as_f64().unwrap() < 0.0, "{d}");
+        assert!(
+            v["venues"][1]["trades"].as_u64().unwrap() > 0,
+            "the other venue took the hedge"
+        );
+        assert_eq!(v["venues"][0]["final_position"].as_f64().unwrap(), 0.0);
+        assert_eq!(v["keeper_failures"], 0);
+        serde_json::from_value(v["drill"].clone()).unwrap()
+    };
+    let fail = hedge_sim::cmd::acceptance::drill_verdict(&d);
+    assert!(fail.is_empty(), "{fail:?}");
+}

@@ -8,15 +8,14 @@ pub fn should_run(s: &VaultSnapshot, last_settled: i64, interval_secs: i64) -> b
     s.vault.params.venue_count > 0 && s.now.saturating_sub(last_settled) >= interval_secs
 }
 
-/// One `settle_funding` per venue, then a `refresh_nav` (which also feeds the vault's
-/// funding policy).
+/// One `settle_funding` per venue that takes it (not frozen, not paused), then a
+/// `refresh_nav` (which also feeds the vault's funding policy).
 pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = s
-        .vault
-        .params
-        .live_venues()
+        .venues
         .iter()
-        .map(|v| hedge_client::venue_settle_funding(v, s.oracles))
+        .filter(|(_, view)| view.accepts_margin())
+        .map(|(cfg, _)| hedge_client::venue_settle_funding(cfg, s.oracles))
         .collect();
     ixs.push(hedge_client::refresh_nav(
         s.address,

@@ -22,7 +22,8 @@ pub fn should_run(s: &VaultSnapshot, threshold_bps: u32) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, (_, v))| {
-            if v.position == 0 {
+            // Nothing is sent to a venue that is frozen or paused.
+            if v.position == 0 || !v.accepts_margin() {
                 return false;
             }
             let position_value = if v.position > 0 {

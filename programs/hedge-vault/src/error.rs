@@ -95,8 +95,6 @@ pub enum VaultError {
     VenueMarginAccountMismatch,
     #[msg("A venue with an open position cannot be removed or changed")]
     VenueHasPosition,
-    #[msg("Venue cap must be > 0")]
-    ZeroVenueCap,
 
     // ---- Rebalancing ----
     #[msg("Vault sequence changed: another keeper got there first")]

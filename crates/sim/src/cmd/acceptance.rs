@@ -74,6 +74,8 @@ pub struct Case {
     pub book: &'static str,
     pub step_secs: i64,
     pub path: Vec<f64>,
+    /// Run `simulate --venue-failure-drill` (two venues, one frozen mid-path).
+    pub drill: bool,
 }
 
 fn case(name: &str, book: &'static str, step_secs: i64, path: Vec<f64>) -> Case {
@@ -82,6 +84,15 @@ fn case(name: &str, book: &'static str, step_secs: i64, path: Vec<f64>) -> Case 
         book,
         step_secs,
         path,
+        drill: false,
+    }
+}
+
+/// The venue-failure drill on a path (neutral book).
+fn drill(name: &str, step_secs: i64, path: Vec<f64>) -> Case {
+    Case {
+        drill: true,
+        ..case(name, "neutral", step_secs, path)
     }
 }
 
@@ -185,6 +196,11 @@ pub fn cases(suite: Suite, data_dir: &Path) -> anyhow::Result<Vec<Case>> {
                     heston(150),
                 ));
             }
+            out.push(drill(
+                "venue-failure drill, SOL-USD daily, 2021 rally",
+                86_400,
+                rally.clone(),
+            ));
             for book in ["neutral", "protective-put"] {
                 out.push(case("BTC-USD daily, 2020 crash", book, 86_400, covid.clone()));
                 out.push(case(
@@ -204,6 +220,16 @@ pub fn cases(suite: Suite, data_dir: &Path) -> anyhow::Result<Vec<Case>> {
         }
         Suite::Full => {
             let replay = hourly(&sol[sol.len() - 31..], 7);
+            out.push(drill(
+                "venue-failure drill, SOL-USD daily, 2020-2024",
+                86_400,
+                sol.clone(),
+            ));
+            out.push(drill(
+                "venue-failure drill, SOL-USD hourly replay, 30 days",
+                3_600,
+                replay.clone(),
+            ));
             for book in ["neutral", "protective-put", "covered-call"] {
                 out.push(case("SOL-USD daily, 2020-2024", book, 86_400, sol.clone()));
                 out.push(case("BTC-USD daily, 2014-2022", book, 86_400, btc.clone()));
@@ -234,16 +260,21 @@ pub fn cases(suite: Suite, data_dir: &Path) -> anyhow::Result<Vec<Case>> {
 
 /// Runs one case through `simulate` (funding off: the promise is about the hedge).
 pub async fn run_case(c: &Case) -> anyhow::Result<Report> {
-    let cli = Cli::try_parse_from([
+    let step_secs = c.step_secs.to_string();
+    let mut argv = vec![
         "hedge-sim",
         "simulate",
         "--book",
         c.book,
         "--step-secs",
-        &c.step_secs.to_string(),
+        &step_secs,
         "--funding-bps",
         "0",
-    ])?;
+    ];
+    if c.drill {
+        argv.push("--venue-failure-drill");
+    }
+    let cli = Cli::try_parse_from(argv)?;
     let Command::Simulate(args) = cli.command else {
         bail!("internal: not a simulate command line");
     };
@@ -274,14 +305,21 @@ pub fn verdict(c: &Case, r: &Report) -> Vec<String> {
             r.max_program_exposure_gap
         ));
     }
+    if let Some(d) = &r.drill {
+        fail.extend(drill_verdict(d));
+    } else if c.drill {
+        fail.push("the drill did not run".to_string());
+    }
     if c.book == "neutral" {
         if r.hedge_effectiveness.is_nan() || r.hedge_effectiveness < MIN_HEDGE_EFFECTIVENESS {
             fail.push(format!("hedge effectiveness {:.4}", r.hedge_effectiveness));
         }
+        // Flat, but for the drill's haircut marks (the target book is re-based by them).
         let allowance = nav_allowance(r);
-        if (r.quote_nav_per_share_ratio - 1.0).abs() > allowance || r.quote_nav_per_share_ratio.is_nan() {
+        let target = r.target_value_ratio;
+        if (r.quote_nav_per_share_ratio - target).abs() > allowance || r.quote_nav_per_share_ratio.is_nan() {
             fail.push(format!(
-                "USD NAV per share x{:.4}, allowed 1 ± {allowance:.4}",
+                "USD NAV per share x{:.4}, allowed x{target:.4} ± {allowance:.4}",
                 r.quote_nav_per_share_ratio
             ));
         }
@@ -290,6 +328,38 @@ pub fn verdict(c: &Case, r: &Report) -> Vec<String> {
             "tracking error {:.3} of the price's volatility",
             r.tracking_error_ratio
         ));
+    }
+    fail
+}
+
+/// What the venue-failure drill must show: nothing traded at the frozen venue, the band
+/// held through the other one, exits completed while frozen, NAV marking the frozen
+/// venue at its haircut (against the raw accounts), and the venue unwound after recovery.
+pub fn drill_verdict(d: &simulate::DrillReport) -> Vec<String> {
+    let mut fail = Vec::new();
+    if d.trades_at_frozen_venue > 0 {
+        fail.push(format!(
+            "{} rebalances at the frozen venue",
+            d.trades_at_frozen_venue
+        ));
+    }
+    if d.steps_outside_band_while_frozen > 0 {
+        fail.push(format!(
+            "{} steps outside the band while a venue was frozen",
+            d.steps_outside_band_while_frozen
+        ));
+    }
+    if d.withdrawals_while_frozen == 0 {
+        fail.push("no withdrawal completed while the venue was frozen".to_string());
+    }
+    if d.max_haircut_mark_gap_usd.is_nan() || d.max_haircut_mark_gap_usd > 0.01 {
+        fail.push(format!(
+            "the frozen venue was marked {:.4} USD away from its haircut value",
+            d.max_haircut_mark_gap_usd
+        ));
+    }
+    if d.unfrozen_step == 0 || d.unwound_step == 0 {
+        fail.push("the recovered venue was not unfrozen and unwound".to_string());
     }
     fail
 }

@@ -116,6 +116,65 @@ pub struct SimulateArgs {
     /// pointed at the endpoint does the cranking.
     #[arg(long)]
     pub external_keeper: bool,
+    /// The venue-failure drill: two venues; a third of the way in, venue 0 (holding the
+    /// hedge) is paused by its admin and frozen by the guardian (its equity and delta then
+    /// count at a 50 % haircut); two thirds in it re-opens and governance unfreezes it
+    /// behind the timelock with a cap of zero, so the keeper unwinds it. The report's
+    /// `drill` section says whether the band held, exits completed and NAV marked the
+    /// haircut (docs/venues.md).
+    #[arg(long)]
+    pub venue_failure_drill: bool,
+}
+
+/// Haircut on the drill's frozen venue (bps).
+pub const DRILL_HAIRCUT_BPS: u16 = 5_000;
+
+/// One venue's share of the run, the initial hedge included (`hedge_costs` counts from
+/// the start of the dollar view, after it).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VenueReport {
+    /// Σ |trade| × fill price (USD).
+    pub volume_usd: f64,
+    /// Execution cost against the oracle: fees plus impact (USD).
+    pub cost_usd: f64,
+    /// Funding received (+) or paid (−) by the vault's position there (USD).
+    pub funding_usd: f64,
+    /// Trades.
+    pub trades: u64,
+    /// Position at the end (tokens).
+    pub final_position: f64,
+}
+
+/// What the venue-failure drill showed (steps are path indexes).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+pub struct DrillReport {
+    /// Haircut on the frozen venue (bps).
+    pub haircut_bps: u16,
+    pub freeze_step: usize,
+    /// Venue 0's position when it froze (tokens).
+    pub frozen_position: f64,
+    /// When the venue re-opened and governance queued the unfreeze.
+    pub recovery_step: usize,
+    /// When the unfreeze was applied (after the timelock); 0 = never.
+    pub unfrozen_step: usize,
+    /// First step after the unfreeze with venue 0 flat; 0 = never.
+    pub unwound_step: usize,
+    /// Steps ending outside the band while the venue was frozen.
+    pub steps_outside_band_while_frozen: u64,
+    /// Largest |exposure − target| / band at a step's end while frozen.
+    pub max_error_over_band_while_frozen: f64,
+    /// Withdrawals completed while the venue was frozen.
+    pub withdrawals_while_frozen: u64,
+    /// Rebalances at the frozen venue while frozen (must be 0).
+    pub trades_at_frozen_venue: u64,
+    /// Largest |program venue equity − the raw accounts' equity at the haircut| while
+    /// frozen (USD).
+    pub max_haircut_mark_gap_usd: f64,
+    /// NAV per share change from marking the haircut at the freeze, and from releasing it
+    /// at the unfreeze, each at an unchanged price (USD per share). The target book is
+    /// re-based by them: they are governance's valuation, not hedging P&L.
+    pub freeze_mark_usd_per_share: f64,
+    pub unfreeze_mark_usd_per_share: f64,
 }
 
 /// The simulation report. Units: delta errors in whole underlying tokens, money in quote
@@ -205,6 +264,10 @@ pub struct Report {
     pub nav_change_unexplained: f64,
     /// Largest |program net delta − independently computed exposure| (tokens).
     pub max_program_exposure_gap: f64,
+    /// Per venue, in the configured order.
+    pub venues: Vec<VenueReport>,
+    /// The venue-failure drill, when run.
+    pub drill: Option<DrillReport>,
     pub wall_secs: f64,
 }
 
@@ -293,7 +356,7 @@ pub fn validate(args: &SimulateArgs) -> anyhow::Result<()> {
 /// vault's tracked collateral, the venue margin account (collateral, quote balance,
 /// position) and the market's funding index accrued to now, all marked at the oracle
 /// price. Independent of the program's valuation code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct TrueBook {
     /// NAV (USD).
     nav_quote: f64,
@@ -305,8 +368,10 @@ struct TrueBook {
     band: f64,
     /// Shares (supply + accrued fee shares), whole.
     shares: f64,
-    /// Perp position (tokens).
-    position: f64,
+    /// Per venue, the raw position (tokens).
+    positions: Vec<f64>,
+    /// Σ venue equity as counted (USD).
+    venue_equity_quote: f64,
 }
 
 async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Result<TrueBook> {
@@ -317,7 +382,9 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
     let mut collateral = v.total_collateral as f64 / unit;
     let mut quote = 0.0;
     let mut position = 0.0;
-    for m in &sim.markets {
+    let mut positions = Vec::new();
+    let mut venue_equity_quote = 0.0;
+    for (i, m) in sim.markets.iter().enumerate() {
         let acc: perp_venue::state::MarginAccount = sim.fx.env.anchor_account(&m.margin).await;
         let mk: perp_venue::state::Market = sim.fx.env.anchor_account(&m.market).await;
         let pos = acc.position as f64 / unit;
@@ -325,9 +392,19 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
         let dt = (now - mk.last_funding_ts).max(0) as f64 / 31_536_000.0;
         let index = f(mk.funding_index()) + f64::from(mk.funding_rate_bps) / 1e4 * price * dt;
         let unsettled = pos * (index - f(Fix::from_bits(acc.funding_index_fx)));
-        collateral += acc.collateral as f64 / unit;
-        quote += f(acc.quote_balance()) - unsettled;
-        position += pos;
+        // A venue the guardian froze counts at (1 − haircut): equity and delta alike.
+        let keep = if v.frozen_venues & (1 << i) != 0 {
+            1.0 - f64::from(v.params.venues[i].frozen_haircut_bps) / 1e4
+        } else {
+            1.0
+        };
+        let c = acc.collateral as f64 / unit;
+        let q = f(acc.quote_balance()) - unsettled;
+        collateral += keep * c;
+        quote += keep * q;
+        position += keep * pos;
+        positions.push(pos);
+        venue_equity_quote += keep * (c * price + q + pos * price);
     }
     let nav_quote = collateral * price + quote + position * price;
     let p = &v.params;
@@ -370,7 +447,8 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
         target,
         band,
         shares: supply.saturating_add(v.accrued_fee_shares) as f64 / unit,
-        position,
+        positions,
+        venue_equity_quote,
     })
 }
 
@@ -480,10 +558,16 @@ pub async fn run_path(
         fx.env.start_journal();
     }
     fx.set_price(path[0]).await;
-    let market = fx.create_market(0, 1_000_000 * SOL).await;
-    set_funding(&mut fx, &market, args.funding_bps).await?;
-    let markets = vec![market];
+    let mut markets = Vec::new();
+    for i in 0..if args.venue_failure_drill { 2 } else { 1 } {
+        let m = fx.create_market(i, 1_000_000 * SOL).await;
+        set_funding(&mut fx, &m, args.funding_bps).await?;
+        markets.push(m);
+    }
     let mut params = fx.params_with_venues(&markets, 100_000 * SOL);
+    if args.venue_failure_drill {
+        params.venues[0] = params.venues[0].with_frozen_haircut(DRILL_HAIRCUT_BPS);
+    }
     params.risk.keeper_reward = SOL / 10_000;
     params.risk.rebalance_cooldown_secs = 60;
     params.risk.max_rebalance_units = 10_000 * SOL;
@@ -597,11 +681,20 @@ pub async fn run_path(
         reconciliations: 0,
         legs_rolled: 0,
         max_program_exposure_gap: 0.0,
+        venues: vec![VenueReport::default(); sim.markets.len()],
+        drill: args.venue_failure_drill.then(|| DrillReport {
+            haircut_bps: DRILL_HAIRCUT_BPS,
+            freeze_step: (steps / 3).max(1),
+            recovery_step: (2 * steps / 3).max(2),
+            ..DrillReport::default()
+        }),
         exposure_pnl_per_share: 0.0,
         nav_change_unexplained: 0.0,
         wall_secs: 0.0,
     };
-    let mut last_index = market_index(&mut sim).await?;
+    let mut last_index = market_indexes(&mut sim).await?;
+    // The drill's unfreeze, queued at the recovery step: applicable from this time.
+    let mut unfreeze_at: Option<i64> = None;
     let mut err_sum = 0.0;
     let mut band_sum = 0.0;
     let mut gex_sum = 0.0;
@@ -639,6 +732,14 @@ pub async fn run_path(
             break;
         }
         r.rebalances += u64::from(t.rebalanced);
+        for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
+            if let Some(v) = r.venues.get_mut(usize::from(ev.venue_index)) {
+                v.trades += 1;
+                v.cost_usd += f(Fix::from_bits(ev.cost_fx));
+                v.volume_usd +=
+                    ev.size.unsigned_abs() as f64 / SOL as f64 * f(Fix::from_bits(ev.fill_price_fx));
+            }
+        }
         r.margin_moves += u64::from(t.margin_moved || t.margin_with_rebalance);
         if !s.report.breached && hedge_keeper::ops::margin::should_run(&s).is_none() {
             break;
@@ -665,10 +766,58 @@ pub async fn run_path(
         target_ps += book.target / book.shares * (price - path[step - 1]);
         r.exposure_pnl_per_share += book.exposure / book.shares * (price - path[step - 1]);
 
-        // Funding accrued on the hedge since the last step (the venue's own position).
-        let index = market_index(&mut sim).await?;
-        r.funding_pnl -= book.position * (index - last_index);
+        // Funding accrued on the hedge since the last step (each venue's own position).
+        let index = market_indexes(&mut sim).await?;
+        for (i, (now_i, last_i)) in index.iter().zip(&last_index).enumerate() {
+            let paid = book.positions.get(i).copied().unwrap_or(0.0) * (now_i - last_i);
+            r.funding_pnl -= paid;
+            r.venues[i].funding_usd -= paid;
+        }
         last_index = index;
+
+        // The venue-failure drill's events, at an unchanged price: their valuation effect
+        // re-bases the target book (governance's mark, not hedging P&L).
+        if let Some(d) = r.drill.as_mut() {
+            let before = true_book(&mut sim, price, 0.0).await?;
+            let mut marked = None;
+            if step == d.freeze_step {
+                drill_freeze(&mut sim).await?;
+                d.frozen_position = before.positions.first().copied().unwrap_or(0.0);
+                // An exit asked for now completes while the venue is frozen.
+                if sim.pending[0] == 0 {
+                    let shares = sim.fx.env.balance(&sim.users[0].shares).await / 5;
+                    let ix = sim.fx.request_ix(&sim.users[0], shares);
+                    let kp = sim.users[0].kp.insecure_clone();
+                    if sim.refresh_and(ix, &kp).await {
+                        sim.pending[0] = shares;
+                    }
+                }
+                marked = Some(true);
+            }
+            if step == d.recovery_step {
+                unfreeze_at = Some(drill_recover(&mut sim).await?);
+            }
+            if unfreeze_at.is_some_and(|t| now >= t) {
+                sim.fx
+                    .apply()
+                    .await
+                    .map_err(|e| anyhow::anyhow!("drill: apply the unfreeze: {e}"))?;
+                unfreeze_at = None;
+                d.unfrozen_step = step;
+                marked = Some(false);
+            }
+            if let Some(freeze) = marked {
+                let after = true_book(&mut sim, price, 0.0).await?;
+                let jump = after.nav_quote / after.shares - before.nav_quote / before.shares;
+                target_ps += jump;
+                if freeze {
+                    d.freeze_mark_usd_per_share = jump;
+                } else {
+                    d.unfreeze_mark_usd_per_share = jump;
+                }
+            }
+        }
+        let frozen_now = sim.fx.vault().await.frozen_venues != 0;
 
         let snap = snapshot::load(&mut LocalChain { env: &mut sim.fx.env }, vault_address, oracles).await?;
         let err = (f(snap.report.net_delta) - f(snap.report.target_delta)).abs() / SOL as f64;
@@ -694,6 +843,11 @@ pub async fn run_path(
                 if sim.refresh_and(ix, &kp).await {
                     sim.pending[i] = 0;
                     r.withdrawals += 1;
+                    if frozen_now {
+                        if let Some(d) = r.drill.as_mut() {
+                            d.withdrawals_while_frozen += 1;
+                        }
+                    }
                     let paid = sim
                         .fx
                         .env
@@ -740,7 +894,19 @@ pub async fn run_path(
                         hedge_localnet::events::decode::<HedgeReconciled>(&t.rebalance_logs).len() as u64;
                     for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
                         r.rebalances += 1;
-                        r.hedge_costs += f(Fix::from_bits(ev.cost_fx));
+                        let cost = f(Fix::from_bits(ev.cost_fx));
+                        r.hedge_costs += cost;
+                        if let Some(v) = r.venues.get_mut(usize::from(ev.venue_index)) {
+                            v.trades += 1;
+                            v.cost_usd += cost;
+                            v.volume_usd += ev.size.unsigned_abs() as f64 / SOL as f64
+                                * f(Fix::from_bits(ev.fill_price_fx));
+                        }
+                        if frozen_now && ev.venue_index == 0 {
+                            if let Some(d) = r.drill.as_mut() {
+                                d.trades_at_frozen_venue += 1;
+                            }
+                        }
                     }
                     if !(t.rebalanced || t.margin_moved || t.funding_settled || t.pnl_settled) {
                         break;
@@ -795,6 +961,28 @@ pub async fn run_path(
         } else {
             outside_steps = 0;
         }
+        if let Some(d) = r.drill.as_mut() {
+            if sim.fx.vault().await.frozen_venues != 0 {
+                if miss > book.band * (1.0 + 1e-9) + 1e-9 {
+                    d.steps_outside_band_while_frozen += 1;
+                }
+                if book.band > 0.0 {
+                    d.max_error_over_band_while_frozen =
+                        d.max_error_over_band_while_frozen.max(miss / book.band);
+                }
+                // The program's mark of the venues against the raw accounts at the haircut.
+                let (v, _) = sim.nav().await?;
+                let program_usd = v.hedge_equity as f64 / SOL as f64 * price;
+                d.max_haircut_mark_gap_usd = d
+                    .max_haircut_mark_gap_usd
+                    .max((program_usd - book.venue_equity_quote).abs());
+            } else if d.unfrozen_step > 0
+                && d.unwound_step == 0
+                && book.positions.first().is_some_and(|p| *p == 0.0)
+            {
+                d.unwound_step = step;
+            }
+        }
         r.max_abs_delta_error_after_rebalance = r.max_abs_delta_error_after_rebalance.max(miss);
         if book.band > 0.0 {
             r.max_error_over_band_after_rebalance =
@@ -836,6 +1024,9 @@ pub async fn run_path(
     r.quote_nav_per_share_ratio = last[2] / first[2];
     r.nav_change_unexplained = last[2] - first[2] - r.exposure_pnl_per_share;
     r.target_value_ratio = last[3] / first[3];
+    for (v, p) in r.venues.iter_mut().zip(&book.positions) {
+        v.final_position = *p;
+    }
     r.wall_secs = started.elapsed().as_secs_f64();
     let live = Live {
         price: path[steps],
@@ -890,9 +1081,63 @@ fn nav_per_share(v: &Vault, supply: u64) -> f64 {
     v.total_assets() as f64 / shares as f64
 }
 
-async fn market_index(sim: &mut Sim) -> anyhow::Result<f64> {
-    let m: perp_venue::state::Market = sim.fx.env.anchor_account(&sim.markets[0].market).await;
-    Ok(f(m.funding_index()))
+/// Each venue's cumulative funding index (USD per token).
+async fn market_indexes(sim: &mut Sim) -> anyhow::Result<Vec<f64>> {
+    let mut out = Vec::with_capacity(sim.markets.len());
+    for m in sim.markets.clone() {
+        let mk: perp_venue::state::Market = sim.fx.env.anchor_account(&m.market).await;
+        out.push(f(mk.funding_index()));
+    }
+    Ok(out)
+}
+
+/// The drill's failure: venue 0's admin pauses its market, and the guardian freezes it.
+async fn drill_freeze(sim: &mut Sim) -> anyhow::Result<()> {
+    let admin = sim.fx.mint_authority.insecure_clone();
+    let ix = sim
+        .fx
+        .set_market_status_ix(&sim.markets[0], perp_venue::state::MarketStatus::Paused);
+    sim.fx
+        .send(&[ix], &[&admin])
+        .await
+        .map_err(|e| anyhow::anyhow!("drill: pause venue 0: {e}"))?;
+    let g = sim.fx.guardian.insecure_clone();
+    let ix = sim.fx.freeze_venue_ix(&g.pubkey(), 0);
+    sim.fx
+        .send(&[ix], &[&g])
+        .await
+        .map_err(|e| anyhow::anyhow!("drill: freeze venue 0: {e}"))?;
+    eprintln!("  drill: venue 0 paused by its admin and frozen by the guardian");
+    Ok(())
+}
+
+/// The drill's recovery: venue 0 re-opens; governance queues its unfreeze with a cap of
+/// zero, so the keeper unwinds it once applied. Returns when the change applies.
+async fn drill_recover(sim: &mut Sim) -> anyhow::Result<i64> {
+    let admin = sim.fx.mint_authority.insecure_clone();
+    let ix = sim
+        .fx
+        .set_market_status_ix(&sim.markets[0], perp_venue::state::MarketStatus::Active);
+    sim.fx
+        .send(&[ix], &[&admin])
+        .await
+        .map_err(|e| anyhow::anyhow!("drill: re-open venue 0: {e}"))?;
+    let a = sim.fx.authority.insecure_clone();
+    let v = sim.fx.vault().await;
+    let mut venues = v.params.live_venues().to_vec();
+    venues[0].cap_units = 0;
+    let queue = sim
+        .fx
+        .queue_change_ix(&a.pubkey(), hedge_vault::state::ParamsChange::UnfreezeVenues(1));
+    let amend = sim
+        .fx
+        .amend_change_ix(&a.pubkey(), hedge_vault::state::ParamsChange::Venues(venues));
+    sim.fx
+        .send(&[queue, amend], &[&a])
+        .await
+        .map_err(|e| anyhow::anyhow!("drill: queue the unfreeze: {e}"))?;
+    eprintln!("  drill: venue 0 re-opened; its unfreeze (with a cap of 0) is queued behind the timelock");
+    Ok(sim.fx.env.now().await + i64::from(v.params.timelock_secs))
 }
 
 async fn set_funding(fx: &mut Fixture, m: &VenueMarket, bps: i32) -> anyhow::Result<()> {
@@ -993,5 +1238,39 @@ pub fn print(r: &Report) {
         "  program vs independent exposure: max gap {:.6} tokens",
         r.max_program_exposure_gap
     );
+    if r.venues.len() > 1 {
+        println!("\n  per venue (routed by marginal cost: fee + impact + funding over a week)");
+        for (i, v) in r.venues.iter().enumerate() {
+            println!(
+                "  venue {i}: {:>4} trades, volume {:>12.2} USD, cost {:>9.2} USD, funding {:>+9.2} USD, final position {:>+10.4}",
+                v.trades, v.volume_usd, v.cost_usd, v.funding_usd, v.final_position
+            );
+        }
+    }
+    if let Some(d) = &r.drill {
+        println!(
+            "\n  venue-failure drill (venue 0 frozen at a {:.0} % haircut)",
+            f64::from(d.haircut_bps) / 100.0
+        );
+        println!(
+            "  step {:>5}: venue 0 paused by its admin and frozen by the guardian, holding {:+.4} tokens; NAV/share marked {:+.4} USD",
+            d.freeze_step, d.frozen_position, d.freeze_mark_usd_per_share
+        );
+        println!(
+            "  while frozen: {} steps outside the band (max |exposure-target|/band {:.3}), {} rebalances at the frozen venue, {} withdrawals completed",
+            d.steps_outside_band_while_frozen,
+            d.max_error_over_band_while_frozen,
+            d.trades_at_frozen_venue,
+            d.withdrawals_while_frozen
+        );
+        println!(
+            "  while frozen: program's venue equity vs the raw accounts at the haircut: max gap {:.4} USD",
+            d.max_haircut_mark_gap_usd
+        );
+        println!(
+            "  step {:>5}: venue 0 re-opened, unfreeze queued; applied at step {} (NAV/share {:+.4} USD); venue 0 unwound at step {}",
+            d.recovery_step, d.unfrozen_step, d.unfreeze_mark_usd_per_share, d.unwound_step
+        );
+    }
     println!("  wall time                    {:.1} s", r.wall_secs);
 }

@@ -98,7 +98,8 @@ pub enum VenueKind {
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
 #[repr(C)]
 pub struct VenueConfig {
-    /// Largest |position| on this venue (underlying base units).
+    /// Largest |position| on this venue (underlying base units); 0 = none (a venue being
+    /// wound down: the keeper unwinds what it holds, `rebalance`'s forced reductions).
     pub cap_units: u64,
     /// The venue program; CPIs go nowhere else.
     pub program_id: Pubkey,

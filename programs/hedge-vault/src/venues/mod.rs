@@ -335,7 +335,6 @@ impl<'a> TradeRequest<'a> {
 
 /// Checks a venue configuration (called from `VaultParams::validate`).
 pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
-    require!(v.cap_units > 0, VaultError::ZeroVenueCap);
     require!(
         u64::from(v.frozen_haircut_bps) <= crate::constants::BPS,
         VaultError::HaircutOutOfBounds
