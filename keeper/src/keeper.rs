@@ -233,7 +233,7 @@ impl Keeper {
                 Outcome::Landed { logs, .. } => {
                     t.rebalanced = true;
                     t.rebalance_logs = logs;
-                    t.margin_with_rebalance = plan.margin_first > 0;
+                    t.margin_with_rebalance = !plan.margin_first.is_empty();
                     self.metrics.rebalances.with_label_values(&[&label]).inc();
                 }
                 Outcome::Benign(_) => t.benign += 1,

@@ -66,7 +66,7 @@ async fn decision_matches_the_program_and_a_breach_gives_exactly_one_rebalance()
     assert!(s.report.breached);
     let plan = ops::rebalance::should_run(&s).expect("a rebalance is due");
     assert_eq!(plan.size, -100 * SOL as i64);
-    assert!(plan.margin_first > 0, "first hedge needs margin");
+    assert_eq!(plan.margin_first, vec![0], "first hedge needs margin");
 
     let metrics = Arc::new(Metrics::new(60).unwrap());
     let mut keeper = Keeper::new(settings(k, reward), metrics.clone());

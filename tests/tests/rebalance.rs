@@ -163,36 +163,29 @@ async fn rejected_rebalances() {
 async fn oversized_trades_are_clamped_and_split_by_cost_within_caps() {
     let (mut fx, ms, _u) = hedged_vault(2, 60 * SOL).await;
     seed_margin(&mut fx, &ms[0], 0).await;
+    seed_margin(&mut fx, &ms[1], 1).await;
 
     let mut p = fx.vault().await.params;
     p.risk.max_rebalance_units = 70 * SOL;
     fx.govern(p).await;
     let (k, kc) = fx.keeper().await;
     // Wants −100, clamped to −70 by max_rebalance. The venues are identical, so the
-    // cheapest split is even (35 / 35) and this rebalance takes the first of the equal
-    // legs: index 1 is wrong.
+    // cheapest split is even, 35 / 35, traded in one instruction; it names the first of
+    // the equal legs, so index 1 is wrong.
     let seq = fx.vault().await.sequence;
     let ix = fx.rebalance_ix(&k.pubkey(), kc, &ms[1], seq, 1);
     assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::WrongVenue);
-    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
-    assert_eq!((ev.size, ev.venue_index), (-35 * SOL as i64, 0));
+    let evs: Vec<Rebalanced> = events::decode(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    let legs: Vec<(u8, i64)> = evs.iter().map(|e| (e.venue_index, e.size)).collect();
+    assert_eq!(legs, vec![(0, -35 * SOL as i64), (1, -35 * SOL as i64)]);
+    // The reward is paid once, and the net delta moves leg by leg.
+    assert_eq!((evs[0].reward, evs[1].reward), (1_000_000, 0));
+    assert_eq!(evs[0].net_delta_after_fx, evs[1].net_delta_before_fx);
     fx.advance(60).await;
-    // What is left (−65 less the reward) splits 25 / 40: venue 0 has only 25 of room under
-    // its 60 cap, so the larger leg is venue 1's.
-    seed_margin(&mut fx, &ms[1], 1).await;
-    let ev: Rebalanced = events::one(&fx.rebalance(&k, kc, &ms[1], 1).await.unwrap());
-    assert_eq!(ev.venue_index, 1);
-    assert!((ev.size + 40 * SOL as i64).abs() <= 1_000_000, "{}", ev.size);
-    // Caps hold on both venues whatever comes next.
-    for _ in 0..6 {
-        fx.advance(60).await;
-        for (i, m) in ms.iter().enumerate() {
-            let _ = fx
-                .send(&[fx.refresh_nav_ix(&ms), fx.rebalance_margin_ix(m, i as u8)], &[])
-                .await;
-            let _ = fx.rebalance(&k, kc, m, i as u8).await;
-        }
-    }
+    // What is left (−30 and the reward) splits evenly again; both venues stay under their
+    // 60 cap.
+    let evs: Vec<Rebalanced> = events::decode(&fx.rebalance(&k, kc, &ms[0], 0).await.unwrap());
+    assert_eq!(evs.len(), 2);
     let v = fx.vault().await;
     for (i, m) in ms.iter().enumerate() {
         let acc: perp_venue::state::MarginAccount = fx.env.anchor_account(&m.margin).await;
@@ -203,6 +196,21 @@ async fn oversized_trades_are_clamped_and_split_by_cost_within_caps() {
         );
         assert_eq!(acc.position, v.venue_positions[i]);
     }
+    // A cap makes the split uneven: venue 0 may take only 10 more of the ≈ 40 wanted, so
+    // venue 1 has the largest leg and is the one the instruction names.
+    let mut p = fx.vault().await.params;
+    p.venues[0].cap_units = v.venue_positions[0].unsigned_abs() + 10 * SOL;
+    p.risk.delta_target_bps = -4_000;
+    fx.govern(p).await;
+    let evs: Vec<Rebalanced> = events::decode(&fx.rebalance(&k, kc, &ms[1], 1).await.unwrap());
+    let v = fx.vault().await;
+    assert!(
+        evs.iter()
+            .any(|e| e.venue_index == 0 && e.size == -10 * SOL as i64),
+        "{:?}",
+        evs.iter().map(|e| (e.venue_index, e.size)).collect::<Vec<_>>()
+    );
+    assert_eq!(v.venue_positions[0].unsigned_abs(), p.venues[0].cap_units);
 }
 
 #[tokio::test]

@@ -1871,276 +1871,271 @@ export type HedgeVault = {
     },
     {
       "code": 6043,
-      "name": "zeroVenueCap",
-      "msg": "Venue cap must be > 0"
-    },
-    {
-      "code": 6044,
       "name": "staleSequence",
       "msg": "Vault sequence changed: another keeper got there first"
     },
     {
-      "code": 6045,
+      "code": 6044,
       "name": "cooldownActive",
       "msg": "Rebalance cooldown has not passed"
     },
     {
-      "code": 6046,
+      "code": 6045,
       "name": "noBreach",
       "msg": "Net delta is within the band: nothing to do"
     },
     {
-      "code": 6047,
+      "code": 6046,
       "name": "noVenueCapacity",
       "msg": "No venue has room for this trade"
     },
     {
-      "code": 6048,
+      "code": 6047,
       "name": "wrongVenue",
       "msg": "Trade must go to the first venue with room"
     },
     {
-      "code": 6049,
+      "code": 6048,
       "name": "venueAccountMismatch",
       "msg": "Venue account does not match the vault's venue configuration"
     },
     {
-      "code": 6050,
+      "code": 6049,
       "name": "venueFillMismatch",
       "msg": "Venue position did not change as ordered"
     },
     {
-      "code": 6051,
+      "code": 6050,
       "name": "fillSlippage",
       "msg": "Fill price beyond the slippage limit"
     },
     {
-      "code": 6052,
+      "code": 6051,
       "name": "marginWithinBounds",
       "msg": "Venue margin already within bounds"
     },
     {
-      "code": 6053,
+      "code": 6052,
       "name": "navStale",
       "msg": "NAV is stale: refresh_nav must run in the same slot"
     },
     {
-      "code": 6054,
+      "code": 6053,
       "name": "missingVenueAccounts",
       "msg": "Venue accounts missing from remaining accounts"
     },
     {
-      "code": 6055,
+      "code": 6054,
       "name": "oracleWrongOwner",
       "msg": "Oracle account has the wrong owner"
     },
     {
-      "code": 6056,
+      "code": 6055,
       "name": "oracleWrongAccount",
       "msg": "Oracle account is not the configured one"
     },
     {
-      "code": 6057,
+      "code": 6056,
       "name": "oracleInvalidAccount",
       "msg": "Oracle account data is invalid"
     },
     {
-      "code": 6058,
+      "code": 6057,
       "name": "oracleWrongFeed",
       "msg": "Oracle feed id does not match the configured feed"
     },
     {
-      "code": 6059,
+      "code": 6058,
       "name": "oracleNotFullyVerified",
       "msg": "Oracle update is not fully verified"
     },
     {
-      "code": 6060,
+      "code": 6059,
       "name": "oracleStale",
       "msg": "Oracle price is stale"
     },
     {
-      "code": 6061,
+      "code": 6060,
       "name": "oracleNonPositivePrice",
       "msg": "Oracle price is zero or negative"
     },
     {
-      "code": 6062,
+      "code": 6061,
       "name": "oracleConfidenceTooWide",
       "msg": "Oracle confidence interval too wide"
     },
     {
-      "code": 6063,
+      "code": 6062,
       "name": "oracleEmaDivergence",
       "msg": "Oracle price diverges too far from its EMA"
     },
     {
-      "code": 6064,
+      "code": 6063,
       "name": "oracleNotTrading",
       "msg": "Legacy oracle price is not in Trading status"
     },
     {
-      "code": 6065,
+      "code": 6064,
       "name": "oracleBadExponent",
       "msg": "Oracle exponent out of range"
     },
     {
-      "code": 6066,
+      "code": 6065,
       "name": "oracleMissingCollateralFeed",
       "msg": "A collateral price feed is configured but its account was not passed"
     },
     {
-      "code": 6067,
+      "code": 6066,
       "name": "zeroAmount",
       "msg": "Amount must be > 0"
     },
     {
-      "code": 6068,
+      "code": 6067,
       "name": "depositTooSmall",
       "msg": "Deposit below the minimum"
     },
     {
-      "code": 6069,
+      "code": 6068,
       "name": "depositCapExceeded",
       "msg": "Deposit would exceed the vault's cap"
     },
     {
-      "code": 6070,
+      "code": 6069,
       "name": "slippageExceeded",
       "msg": "Fewer shares than min_shares_out"
     },
     {
-      "code": 6071,
+      "code": 6070,
       "name": "zeroSharesMinted",
       "msg": "Deposit too small to mint a share"
     },
     {
-      "code": 6072,
+      "code": 6071,
       "name": "withdrawalNotReady",
       "msg": "Withdrawal delay has not elapsed"
     },
     {
-      "code": 6073,
+      "code": 6072,
       "name": "zeroAssetsOut",
       "msg": "Redemption is worth zero collateral"
     },
     {
-      "code": 6074,
+      "code": 6073,
       "name": "insufficientCollateral",
       "msg": "The vault's collateral is insufficient for this payout"
     },
     {
-      "code": 6075,
+      "code": 6074,
       "name": "transferFeeTooLarge",
       "msg": "Collateral mint has a transfer fee larger than the deposit"
     },
     {
-      "code": 6076,
+      "code": 6075,
       "name": "sigmaOutOfBounds",
       "msg": "Sigma outside the governance bounds"
     },
     {
-      "code": 6077,
+      "code": 6076,
       "name": "sigmaStepTooLarge",
       "msg": "Sigma change larger than the allowed step"
     },
     {
-      "code": 6078,
+      "code": 6077,
       "name": "sigmaUpdateTooSoon",
       "msg": "Sigma updated too recently"
     },
     {
-      "code": 6079,
+      "code": 6078,
       "name": "mathOverflow",
       "msg": "Arithmetic overflow"
     },
     {
-      "code": 6080,
+      "code": 6079,
       "name": "divisionByZero",
       "msg": "Division by zero"
     },
     {
-      "code": 6081,
+      "code": 6080,
       "name": "pricingDomain",
       "msg": "Pricing input outside the engine's domain"
     },
     {
-      "code": 6082,
+      "code": 6081,
       "name": "invariantViolated",
       "msg": "Vault invariant violated"
     },
     {
-      "code": 6083,
+      "code": 6082,
       "name": "bookGreeksNotComputed",
       "msg": "Internal: the book was priced for the band only, its vega and theta are unknown"
     },
     {
-      "code": 6084,
+      "code": 6083,
       "name": "venueHasMargin",
       "msg": "A venue still holding vault margin cannot be removed or changed: return the margin first"
     },
     {
-      "code": 6085,
+      "code": 6084,
       "name": "invalidRollRule",
       "msg": "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)"
     },
     {
-      "code": 6086,
+      "code": 6085,
       "name": "cooldownTooShort",
       "msg": "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances"
     },
     {
-      "code": 6087,
+      "code": 6086,
       "name": "oraclePublishTimeInFuture",
       "msg": "Oracle publish time is in the future"
     },
     {
-      "code": 6088,
+      "code": 6087,
       "name": "oracleOlderThanSeen",
       "msg": "Oracle update older than one this vault has already used"
     },
     {
-      "code": 6089,
+      "code": 6088,
       "name": "unsupportedMintExtension",
       "msg": "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)"
     },
     {
-      "code": 6090,
+      "code": 6089,
       "name": "mintHasFreezeAuthority",
       "msg": "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)"
     },
     {
-      "code": 6091,
+      "code": 6090,
       "name": "oracleNotDead",
       "msg": "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update"
     },
     {
-      "code": 6092,
+      "code": 6091,
       "name": "venueIndexOutOfRange",
       "msg": "No configured venue has this index (or the venue bitmask names none)"
     },
     {
-      "code": 6093,
+      "code": 6092,
       "name": "venueFrozen",
       "msg": "The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it"
     },
     {
-      "code": 6094,
+      "code": 6093,
       "name": "venuePaused",
       "msg": "The venue reports itself paused: nothing can be sent to it now"
     },
     {
-      "code": 6095,
+      "code": 6094,
       "name": "venueReduceOnly",
       "msg": "The venue is reduce-only: only trades that shrink the position are accepted"
     },
     {
-      "code": 6096,
+      "code": 6095,
       "name": "venueNotFrozen",
       "msg": "A venue to unfreeze is not frozen"
     },
     {
-      "code": 6097,
+      "code": 6096,
       "name": "haircutOutOfBounds",
       "msg": "Frozen-venue haircut above 100 % (10 000 bps)"
     }
@@ -3572,7 +3567,8 @@ export type HedgeVault = {
           {
             "name": "venueIndex",
             "docs": [
-              "Index of the venue to trade on: must be the first venue with room."
+              "The venue of the plan's largest leg ([`RebalancePlan::primary`]), whose accounts the",
+              "instruction names; the other legs trade through the remaining accounts."
             ],
             "type": "u8"
           }
@@ -4487,7 +4483,8 @@ export type HedgeVault = {
           {
             "name": "capUnits",
             "docs": [
-              "Largest |position| on this venue (underlying base units)."
+              "Largest |position| on this venue (underlying base units); 0 = none (a venue being",
+              "wound down: the keeper unwinds what it holds, `rebalance`'s forced reductions)."
             ],
             "type": "u64"
           },
@@ -5326,59 +5323,58 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6040: { name: "VenueProgramMismatch", msg: "Venue program id does not match its adapter" },
   6041: { name: "VenueMarginAccountMismatch", msg: "Venue margin account is not the vault's PDA on that market" },
   6042: { name: "VenueHasPosition", msg: "A venue with an open position cannot be removed or changed" },
-  6043: { name: "ZeroVenueCap", msg: "Venue cap must be > 0" },
-  6044: { name: "StaleSequence", msg: "Vault sequence changed: another keeper got there first" },
-  6045: { name: "CooldownActive", msg: "Rebalance cooldown has not passed" },
-  6046: { name: "NoBreach", msg: "Net delta is within the band: nothing to do" },
-  6047: { name: "NoVenueCapacity", msg: "No venue has room for this trade" },
-  6048: { name: "WrongVenue", msg: "Trade must go to the first venue with room" },
-  6049: { name: "VenueAccountMismatch", msg: "Venue account does not match the vault's venue configuration" },
-  6050: { name: "VenueFillMismatch", msg: "Venue position did not change as ordered" },
-  6051: { name: "FillSlippage", msg: "Fill price beyond the slippage limit" },
-  6052: { name: "MarginWithinBounds", msg: "Venue margin already within bounds" },
-  6053: { name: "NavStale", msg: "NAV is stale: refresh_nav must run in the same slot" },
-  6054: { name: "MissingVenueAccounts", msg: "Venue accounts missing from remaining accounts" },
-  6055: { name: "OracleWrongOwner", msg: "Oracle account has the wrong owner" },
-  6056: { name: "OracleWrongAccount", msg: "Oracle account is not the configured one" },
-  6057: { name: "OracleInvalidAccount", msg: "Oracle account data is invalid" },
-  6058: { name: "OracleWrongFeed", msg: "Oracle feed id does not match the configured feed" },
-  6059: { name: "OracleNotFullyVerified", msg: "Oracle update is not fully verified" },
-  6060: { name: "OracleStale", msg: "Oracle price is stale" },
-  6061: { name: "OracleNonPositivePrice", msg: "Oracle price is zero or negative" },
-  6062: { name: "OracleConfidenceTooWide", msg: "Oracle confidence interval too wide" },
-  6063: { name: "OracleEmaDivergence", msg: "Oracle price diverges too far from its EMA" },
-  6064: { name: "OracleNotTrading", msg: "Legacy oracle price is not in Trading status" },
-  6065: { name: "OracleBadExponent", msg: "Oracle exponent out of range" },
-  6066: { name: "OracleMissingCollateralFeed", msg: "A collateral price feed is configured but its account was not passed" },
-  6067: { name: "ZeroAmount", msg: "Amount must be > 0" },
-  6068: { name: "DepositTooSmall", msg: "Deposit below the minimum" },
-  6069: { name: "DepositCapExceeded", msg: "Deposit would exceed the vault's cap" },
-  6070: { name: "SlippageExceeded", msg: "Fewer shares than min_shares_out" },
-  6071: { name: "ZeroSharesMinted", msg: "Deposit too small to mint a share" },
-  6072: { name: "WithdrawalNotReady", msg: "Withdrawal delay has not elapsed" },
-  6073: { name: "ZeroAssetsOut", msg: "Redemption is worth zero collateral" },
-  6074: { name: "InsufficientCollateral", msg: "The vault's collateral is insufficient for this payout" },
-  6075: { name: "TransferFeeTooLarge", msg: "Collateral mint has a transfer fee larger than the deposit" },
-  6076: { name: "SigmaOutOfBounds", msg: "Sigma outside the governance bounds" },
-  6077: { name: "SigmaStepTooLarge", msg: "Sigma change larger than the allowed step" },
-  6078: { name: "SigmaUpdateTooSoon", msg: "Sigma updated too recently" },
-  6079: { name: "MathOverflow", msg: "Arithmetic overflow" },
-  6080: { name: "DivisionByZero", msg: "Division by zero" },
-  6081: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
-  6082: { name: "InvariantViolated", msg: "Vault invariant violated" },
-  6083: { name: "BookGreeksNotComputed", msg: "Internal: the book was priced for the band only, its vega and theta are unknown" },
-  6084: { name: "VenueHasMargin", msg: "A venue still holding vault margin cannot be removed or changed: return the margin first" },
-  6085: { name: "InvalidRollRule", msg: "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)" },
-  6086: { name: "CooldownTooShort", msg: "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances" },
-  6087: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
-  6088: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this vault has already used" },
-  6089: { name: "UnsupportedMintExtension", msg: "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)" },
-  6090: { name: "MintHasFreezeAuthority", msg: "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)" },
-  6091: { name: "OracleNotDead", msg: "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update" },
-  6092: { name: "VenueIndexOutOfRange", msg: "No configured venue has this index (or the venue bitmask names none)" },
-  6093: { name: "VenueFrozen", msg: "The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it" },
-  6094: { name: "VenuePaused", msg: "The venue reports itself paused: nothing can be sent to it now" },
-  6095: { name: "VenueReduceOnly", msg: "The venue is reduce-only: only trades that shrink the position are accepted" },
-  6096: { name: "VenueNotFrozen", msg: "A venue to unfreeze is not frozen" },
-  6097: { name: "HaircutOutOfBounds", msg: "Frozen-venue haircut above 100 % (10 000 bps)" },
+  6043: { name: "StaleSequence", msg: "Vault sequence changed: another keeper got there first" },
+  6044: { name: "CooldownActive", msg: "Rebalance cooldown has not passed" },
+  6045: { name: "NoBreach", msg: "Net delta is within the band: nothing to do" },
+  6046: { name: "NoVenueCapacity", msg: "No venue has room for this trade" },
+  6047: { name: "WrongVenue", msg: "Trade must go to the first venue with room" },
+  6048: { name: "VenueAccountMismatch", msg: "Venue account does not match the vault's venue configuration" },
+  6049: { name: "VenueFillMismatch", msg: "Venue position did not change as ordered" },
+  6050: { name: "FillSlippage", msg: "Fill price beyond the slippage limit" },
+  6051: { name: "MarginWithinBounds", msg: "Venue margin already within bounds" },
+  6052: { name: "NavStale", msg: "NAV is stale: refresh_nav must run in the same slot" },
+  6053: { name: "MissingVenueAccounts", msg: "Venue accounts missing from remaining accounts" },
+  6054: { name: "OracleWrongOwner", msg: "Oracle account has the wrong owner" },
+  6055: { name: "OracleWrongAccount", msg: "Oracle account is not the configured one" },
+  6056: { name: "OracleInvalidAccount", msg: "Oracle account data is invalid" },
+  6057: { name: "OracleWrongFeed", msg: "Oracle feed id does not match the configured feed" },
+  6058: { name: "OracleNotFullyVerified", msg: "Oracle update is not fully verified" },
+  6059: { name: "OracleStale", msg: "Oracle price is stale" },
+  6060: { name: "OracleNonPositivePrice", msg: "Oracle price is zero or negative" },
+  6061: { name: "OracleConfidenceTooWide", msg: "Oracle confidence interval too wide" },
+  6062: { name: "OracleEmaDivergence", msg: "Oracle price diverges too far from its EMA" },
+  6063: { name: "OracleNotTrading", msg: "Legacy oracle price is not in Trading status" },
+  6064: { name: "OracleBadExponent", msg: "Oracle exponent out of range" },
+  6065: { name: "OracleMissingCollateralFeed", msg: "A collateral price feed is configured but its account was not passed" },
+  6066: { name: "ZeroAmount", msg: "Amount must be > 0" },
+  6067: { name: "DepositTooSmall", msg: "Deposit below the minimum" },
+  6068: { name: "DepositCapExceeded", msg: "Deposit would exceed the vault's cap" },
+  6069: { name: "SlippageExceeded", msg: "Fewer shares than min_shares_out" },
+  6070: { name: "ZeroSharesMinted", msg: "Deposit too small to mint a share" },
+  6071: { name: "WithdrawalNotReady", msg: "Withdrawal delay has not elapsed" },
+  6072: { name: "ZeroAssetsOut", msg: "Redemption is worth zero collateral" },
+  6073: { name: "InsufficientCollateral", msg: "The vault's collateral is insufficient for this payout" },
+  6074: { name: "TransferFeeTooLarge", msg: "Collateral mint has a transfer fee larger than the deposit" },
+  6075: { name: "SigmaOutOfBounds", msg: "Sigma outside the governance bounds" },
+  6076: { name: "SigmaStepTooLarge", msg: "Sigma change larger than the allowed step" },
+  6077: { name: "SigmaUpdateTooSoon", msg: "Sigma updated too recently" },
+  6078: { name: "MathOverflow", msg: "Arithmetic overflow" },
+  6079: { name: "DivisionByZero", msg: "Division by zero" },
+  6080: { name: "PricingDomain", msg: "Pricing input outside the engine's domain" },
+  6081: { name: "InvariantViolated", msg: "Vault invariant violated" },
+  6082: { name: "BookGreeksNotComputed", msg: "Internal: the book was priced for the band only, its vega and theta are unknown" },
+  6083: { name: "VenueHasMargin", msg: "A venue still holding vault margin cannot be removed or changed: return the margin first" },
+  6084: { name: "InvalidRollRule", msg: "Roll rule out of bounds: tenor up to two years, strike 50 % to 200 % of the price (or no rule: both 0)" },
+  6085: { name: "CooldownTooShort", msg: "Rebalance cooldown below the minimum (10 s): it is the only limit on forced rebalances" },
+  6086: { name: "OraclePublishTimeInFuture", msg: "Oracle publish time is in the future" },
+  6087: { name: "OracleOlderThanSeen", msg: "Oracle update older than one this vault has already used" },
+  6088: { name: "UnsupportedMintExtension", msg: "The collateral mint has a Token-2022 extension the vault cannot hold safely (transfer fee, transfer hook, permanent delegate, default state, pausable, …)" },
+  6089: { name: "MintHasFreezeAuthority", msg: "The collateral mint has a freeze authority (pass trust_freeze_authority to accept its issuer)" },
+  6090: { name: "OracleNotDead", msg: "The oracle is alive: the in-kind emergency exit opens after a day without an accepted update" },
+  6091: { name: "VenueIndexOutOfRange", msg: "No configured venue has this index (or the venue bitmask names none)" },
+  6092: { name: "VenueFrozen", msg: "The venue is frozen by the guardian: no CPI goes to it until governance unfreezes it" },
+  6093: { name: "VenuePaused", msg: "The venue reports itself paused: nothing can be sent to it now" },
+  6094: { name: "VenueReduceOnly", msg: "The venue is reduce-only: only trades that shrink the position are accepted" },
+  6095: { name: "VenueNotFrozen", msg: "A venue to unfreeze is not frozen" },
+  6096: { name: "HaircutOutOfBounds", msg: "Frozen-venue haircut above 100 % (10 000 bps)" },
 };

@@ -124,6 +124,24 @@ pub fn with_venues(mut i: Instruction, venues: &[VenueConfig]) -> Instruction {
     i
 }
 
+/// `rebalance`'s remaining accounts: each venue's market and margin account, writable
+/// (the program may trade on every venue in one instruction), then each venue program
+/// other than `primary`'s (read-only, once).
+fn with_venues_for_trading(mut i: Instruction, primary: &VenueConfig, venues: &[VenueConfig]) -> Instruction {
+    for v in venues {
+        i.accounts.push(AccountMeta::new(v.market, false));
+        i.accounts.push(AccountMeta::new(v.margin_account, false));
+    }
+    let mut programs: Vec<Pubkey> = Vec::new();
+    for v in venues {
+        if v.program_id != primary.program_id && !programs.contains(&v.program_id) {
+            programs.push(v.program_id);
+            i.accounts.push(AccountMeta::new_readonly(v.program_id, false));
+        }
+    }
+    i
+}
+
 /// `refresh_nav`, with each venue's market and margin account appended (pass the
 /// vault's `params.live_venues()`).
 pub fn refresh_nav(address: Pubkey, venues: &[VenueConfig], oracles: OracleAccounts) -> Instruction {
@@ -176,7 +194,7 @@ pub fn rebalance(
             },
         },
     );
-    with_venues(i, venues)
+    with_venues_for_trading(i, v, venues)
 }
 
 /// `rebalance_margin` on `v` (entry `venue_index` of the vault's venues); `venues` (the

@@ -68,7 +68,7 @@ pub fn map(
         }
         let holdings = hedge_vault::pricing::holdings(&s.vault, &views, &mark).map_err(program)?;
         let report = compute_delta_report(&s.vault, &holdings, &market, s.now).map_err(program)?;
-        let trade = hedge_vault::plan(&s.vault, &report, &views).map_or(0, |(_, size)| size);
+        let trade = hedge_vault::plan(&s.vault, &report, &views).map_or(0, |p| p.total());
         let price = f(market.underlying.price);
         let trade_tokens = trade as f64 / unit;
         out.push(Level {

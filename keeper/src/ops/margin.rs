@@ -15,9 +15,7 @@ pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
         return None;
     }
     let views: Vec<_> = s.venues.iter().map(|(_, v)| *v).collect();
-    let pending = hedge_vault::plan(&s.vault, &s.report, &views)
-        .filter(|(j, _)| *j == i)
-        .map_or(0, |(_, size)| size);
+    let pending = hedge_vault::plan(&s.vault, &s.report, &views).map_or(0, |p| p.leg(i));
     margin_move(
         &MarginState {
             view: *view,

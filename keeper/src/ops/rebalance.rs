@@ -7,16 +7,18 @@ use crate::ops::margin::margin_needed;
 use crate::snapshot::VaultSnapshot;
 
 /// A rebalance the program will accept at this snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RebalancePlan {
-    /// Venue the program will route to.
+    /// The venue of the largest leg (the instruction's `venue_index`).
     pub venue_index: u8,
-    /// Trade (underlying base units).
+    /// Total trade across the venues (underlying base units).
     pub size: i64,
+    /// Per venue (underlying base units; 0 = nothing there).
+    pub legs: Vec<i64>,
     /// Vault sequence the transaction expects.
     pub sequence: u64,
-    /// Collateral to move to the venue first, in the same transaction (base units).
-    pub margin_first: i64,
+    /// Venues whose margin must grow first, in the same transaction.
+    pub margin_first: Vec<u8>,
 }
 
 /// Decides, with the on-chain computation (`compute_delta_report` over the holdings read
@@ -29,19 +31,29 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
         return None;
     }
     let views: Vec<_> = s.venues.iter().map(|(_, view)| *view).collect();
-    let (i, size) = hedge_vault::plan(v, &s.report, &views)?;
+    let plan = hedge_vault::plan(v, &s.report, &views)?;
+    let (i, _) = plan.primary()?;
     let venue_index = u8::try_from(i).ok()?;
-    let margin_first = margin_needed(s, i).unwrap_or(0).max(0);
+    let size = plan.total();
+    let legs: Vec<i64> = plan.legs.iter().take(views.len()).copied().collect();
+    // Every venue with a leg whose margin must grow for it.
+    let margin_first: Vec<u8> = legs
+        .iter()
+        .enumerate()
+        .filter(|(j, leg)| **leg != 0 && margin_needed(s, *j).unwrap_or(0) > 0)
+        .filter_map(|(j, _)| u8::try_from(j).ok())
+        .collect();
     Some(RebalancePlan {
         venue_index,
         size,
+        legs,
         sequence: v.sequence,
         margin_first,
     })
 }
 
-/// The instructions: a NAV / funding refresh, a margin top-up if needed, then the
-/// rebalance.
+/// The instructions: a NAV / funding refresh, a margin top-up at every venue of the plan
+/// that needs one, then the rebalance.
 pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to: Pubkey) -> Vec<Instruction> {
     let keys = VaultKeys::of(&s.vault);
     let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
@@ -50,14 +62,14 @@ pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to:
         s.vault.params.live_venues(),
         s.oracles,
     )];
-    if plan.margin_first > 0 {
+    for &j in &plan.margin_first {
         ixs.push(hedge_client::rebalance_margin(
             s.address,
             keys,
-            cfg,
+            &s.vault.params.venues[usize::from(j)],
             s.vault.params.live_venues(),
             s.oracles,
-            plan.venue_index,
+            j,
         ));
     }
     ixs.push(hedge_client::rebalance(

@@ -392,14 +392,15 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
         let dt = (now - mk.last_funding_ts).max(0) as f64 / 31_536_000.0;
         let index = f(mk.funding_index()) + f64::from(mk.funding_rate_bps) / 1e4 * price * dt;
         let unsettled = pos * (index - f(Fix::from_bits(acc.funding_index_fx)));
-        // A venue the guardian froze counts at (1 − haircut): equity and delta alike.
-        let keep = if v.frozen_venues & (1 << i) != 0 {
+        let c = acc.collateral as f64 / unit;
+        let q = f(acc.quote_balance()) - unsettled;
+        // A venue the guardian froze counts at (1 − haircut), equity and delta alike, while
+        // its equity is positive (a haircut never shrinks a loss).
+        let keep = if v.frozen_venues & (1 << i) != 0 && c * price + q + pos * price > 0.0 {
             1.0 - f64::from(v.params.venues[i].frozen_haircut_bps) / 1e4
         } else {
             1.0
         };
-        let c = acc.collateral as f64 / unit;
-        let q = f(acc.quote_balance()) - unsettled;
         collateral += keep * c;
         quote += keep * q;
         position += keep * pos;

@@ -115,13 +115,14 @@ impl VenueView {
         Ok(())
     }
 
-    /// What the vault counts of this venue: everything, or, while frozen, position,
-    /// collateral and equity scaled by `1 − haircut` (equity and collateral rounded down,
-    /// the position towards zero). The vault's delta is ∂NAV/∂S of the NAV it marks, so
-    /// the delta of a frozen venue shrinks with its value and the other venues re-hedge
-    /// the difference.
+    /// What the vault counts of this venue: everything, or, while frozen with a positive
+    /// equity, position, collateral and equity scaled by `1 − haircut` (collateral rounded
+    /// down, the position towards zero). The vault's delta is ∂NAV/∂S of the NAV it marks,
+    /// so the delta of a frozen venue shrinks with its value and the other venues re-hedge
+    /// the difference. A frozen venue whose equity is ≤ 0 counts in full: a haircut never
+    /// shrinks a loss.
     pub fn counted(&self) -> Result<Self> {
-        if !self.frozen || self.frozen_haircut_bps == 0 {
+        if !self.frozen || self.frozen_haircut_bps == 0 || self.equity_quote <= Fix::ZERO {
             return Ok(*self);
         }
         let keep = crate::constants::BPS

@@ -14,7 +14,8 @@ use crate::venues::{self, Mark, VenueAccounts, VenueView};
 pub struct RebalanceArgs {
     /// The vault `sequence` the keeper saw; a racing keeper that lost fails at once.
     pub expected_sequence: u64,
-    /// Index of the venue to trade on: must be the first venue with room.
+    /// The venue of the plan's largest leg ([`RebalancePlan::primary`]), whose accounts the
+    /// instruction names; the other legs trade through the remaining accounts.
     pub venue_index: u8,
 }
 
@@ -64,7 +65,7 @@ pub struct Rebalance<'info> {
 ///
 /// `views` are the venues read in this instruction. Pure: the keeper calls the same
 /// function.
-pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<(usize, i64)> {
+pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<RebalancePlan> {
     let slippage = vault.params.risk.max_slippage_bps;
     let unit = 10i128.checked_pow(u32::from(vault.decimals))?;
     let configs = vault.params.live_venues();
@@ -116,7 +117,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
             let size = allowed.saturating_sub(pos).clamp(depth.saturating_neg(), depth);
             if size != 0 && view.accepts_order(size) {
-                return Some((i, size));
+                return RebalancePlan::single(i, size);
             }
         }
     }
@@ -167,20 +168,15 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     .ok()?;
     // The largest leg (the first of equal ones): each rebalance is one order at one venue,
     // and the keeper repeats with the split of what is left.
-    let (i, leg) = legs
-        .iter()
-        .enumerate()
-        .fold(None, |best: Option<(usize, &u64)>, (i, x)| match best {
-            Some((_, b)) if b >= x => best,
-            _ if *x > 0 => Some((i, x)),
-            _ => best,
-        })?;
-    let size = i64::try_from(*leg).ok()?.saturating_mul(wanted.signum());
-    let plan = (i, size);
+    let mut plan = RebalancePlan::default();
+    for (out, leg) in plan.legs.iter_mut().zip(legs) {
+        *out = i64::try_from(leg).ok()?.saturating_mul(wanted.signum());
+    }
+    plan.primary()?;
     // Withdraw-only: the hedge may shrink, never grow.
     if vault.withdraw_only {
         let before = views.iter().map(|v| v.position).fold(0i64, i64::saturating_add);
-        let after = before.saturating_add(plan.1);
+        let after = before.saturating_add(plan.total());
         if after.unsigned_abs() > before.unsigned_abs() {
             return None;
         }
@@ -188,11 +184,52 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     Some(plan)
 }
 
+/// What one `rebalance` trades: a signed size per configured venue (underlying base units,
+/// 0 = nothing there), all in the same instruction, each verified against its venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RebalancePlan {
+    pub legs: [i64; MAX_VENUES],
+}
+
+impl RebalancePlan {
+    /// One trade at venue `i`.
+    fn single(i: usize, size: i64) -> Option<Self> {
+        let mut p = RebalancePlan::default();
+        *p.legs.get_mut(i)? = size;
+        Some(p)
+    }
+
+    /// The largest leg (the first of equal ones): the venue whose accounts the instruction
+    /// names (`venue_index`). `None` when nothing trades.
+    pub fn primary(&self) -> Option<(usize, i64)> {
+        self.legs
+            .iter()
+            .copied()
+            .enumerate()
+            .fold(None, |best: Option<(usize, i64)>, (i, x)| match best {
+                Some((_, b)) if b.unsigned_abs() >= x.unsigned_abs() => best,
+                _ if x != 0 => Some((i, x)),
+                _ => best,
+            })
+    }
+
+    /// The trade at venue `i` (0 when none).
+    pub fn leg(&self, i: usize) -> i64 {
+        self.legs.get(i).copied().unwrap_or(0)
+    }
+
+    /// Σ legs: the change of the vault's perp position.
+    pub fn total(&self) -> i64 {
+        self.legs.iter().fold(0i64, |acc, x| acc.saturating_add(*x))
+    }
+}
+
 impl<'info> Rebalance<'info> {
     /// Reads every venue (remaining accounts: `[market, margin account]` per configured
-    /// venue, in order), reconciles the recorded positions, prices the vault, trades what
-    /// [`plan`] decides (a margin-forced reduction, or a band breach), verifies the fill by
-    /// re-reading the venue, and pays the keeper.
+    /// venue, in order, writable; then any venue program other than `venue_program`),
+    /// reconciles the recorded positions, prices the vault, trades what [`plan`] decides (a
+    /// forced reduction at one venue, or the band trade split across the venues), verifies
+    /// each fill by re-reading its venue, and pays the keeper once.
     // Own sBPF stack frame: inlined into the dispatcher, every handler would share one.
     #[inline(never)]
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
@@ -225,26 +262,19 @@ impl<'info> Rebalance<'info> {
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
-        let (venue_index, size) = plan(&vault, &report, &views).ok_or(if !report.breached {
+        let decided = plan(&vault, &report, &views).ok_or(if !report.breached {
             VaultError::NoBreach
         } else if vault.withdraw_only {
             VaultError::WithdrawOnly
         } else {
             VaultError::NoVenueCapacity
         })?;
+        let (venue_index, _) = decided.primary().ok_or(VaultError::NoVenueCapacity)?;
         require!(
             usize::from(args.venue_index) == venue_index,
             VaultError::WrongVenue
         );
 
-        let cfg = vault.params.venues[venue_index];
-        let va = VenueAccounts {
-            program: &a.venue_program,
-            market: &a.venue_market,
-            margin_account: &a.venue_margin,
-            oracle: &a.underlying_oracle,
-            collateral_oracle,
-        };
         let price = market.underlying.price;
         let seeds = vault.signer_seeds();
         let vault_info = a.vault.to_account_info();
@@ -252,12 +282,68 @@ impl<'info> Rebalance<'info> {
             vault: &vault_info,
             seeds: &seeds,
         };
-        let req = venues::TradeRequest::for_vault(&vault, size, &market, now);
-        let fill = venues::verified_trade(&cfg, &va, &auth, &req)?;
-        let (after, fill, cost) = (fill.position_after, fill.price, fill.cost);
+        // Every leg of the split, in venue order, each verified by re-reading its venue:
+        // the named venue through the instruction's own accounts, the others through the
+        // remaining accounts (`[market, margin account]` per venue, writable, then any
+        // venue program other than `venue_program`).
+        let mut fills: [Option<(i64, Fix, Fix)>; MAX_VENUES] = [None; MAX_VENUES];
+        let mut positions = vault.venue_positions;
+        let mut total_cost = Fix::ZERO;
+        for (i, size) in decided.legs.iter().copied().enumerate() {
+            if size == 0 {
+                continue;
+            }
+            let cfg = *vault
+                .params
+                .live_venues()
+                .get(i)
+                .ok_or(VaultError::MissingVenueAccounts)?;
+            let va = if i == venue_index {
+                VenueAccounts {
+                    program: &a.venue_program,
+                    market: &a.venue_market,
+                    margin_account: &a.venue_margin,
+                    oracle: &a.underlying_oracle,
+                    collateral_oracle,
+                }
+            } else {
+                let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
+                let (m, g) = match (
+                    ctx.remaining_accounts.get(base),
+                    ctx.remaining_accounts.get(base.saturating_add(1)),
+                ) {
+                    (Some(m), Some(g)) => (m, g),
+                    _ => return err!(VaultError::MissingVenueAccounts),
+                };
+                let program = if a.venue_program.key() == cfg.program_id {
+                    a.venue_program.as_ref()
+                } else {
+                    ctx.remaining_accounts
+                        .iter()
+                        .find(|x| x.key() == cfg.program_id)
+                        .ok_or(VaultError::VenueProgramMismatch)?
+                };
+                VenueAccounts {
+                    program,
+                    market: m,
+                    margin_account: g,
+                    oracle: &a.underlying_oracle,
+                    collateral_oracle,
+                }
+            };
+            let req = venues::TradeRequest::for_vault(&vault, size, &market, now);
+            let fill = venues::verified_trade(&cfg, &va, &auth, &req)?;
+            *positions.get_mut(i).ok_or(VaultError::MissingVenueAccounts)? = fill.position_after;
+            total_cost = total_cost
+                .checked_add(fill.cost)
+                .ok_or(VaultError::MathOverflow)?;
+            if let Some(slot) = fills.get_mut(i) {
+                *slot = Some((size, fill.price, fill.cost));
+            }
+        }
 
         let v = &mut vault;
-        v.venue_positions[venue_index] = after;
+        v.venue_positions = positions;
         v.hedge_position = v
             .venue_positions
             .iter()
@@ -265,9 +351,9 @@ impl<'info> Rebalance<'info> {
             .ok_or(VaultError::MathOverflow)?;
         v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
         v.last_rebalance_at = now;
-        // The trade's cost (fees, impact) left the venue's equity: book it now, rounded up,
-        // so NAV is never overstated until the next `refresh_nav`.
-        let cost_units = cost
+        // The trades' cost (fees, impact) left the venues' equity: book it now, rounded
+        // up, so NAV is never overstated until the next `refresh_nav`.
+        let cost_units = total_cost
             .max(Fix::ZERO)
             .checked_div(mark.collateral_price)
             .and_then(|x| x.checked_mul_int(10i128.pow(u32::from(v.decimals))))
@@ -308,32 +394,41 @@ impl<'info> Rebalance<'info> {
                 .checked_add(reward)
                 .ok_or(VaultError::MathOverflow)?;
         }
-        let net_after = report
-            .net_delta
-            .checked_add(Fix::from_num(size))
-            .ok_or(VaultError::MathOverflow)?;
         a.collateral_vault.reload()?;
         require!(
             v.total_collateral <= a.collateral_vault.amount,
             VaultError::InvariantViolated
         );
         v.invariant_params()?;
-        crate::events::emit(&Rebalanced {
-            vault: a.vault.key(),
-            keeper: a.keeper.key(),
-            venue_index: args.venue_index,
-            size,
-            fill_price_fx: fill.to_bits(),
-            oracle_price_fx: price.to_bits(),
-            net_delta_before_fx: report.net_delta.to_bits(),
-            net_delta_after_fx: net_after.to_bits(),
-            target_delta_fx: report.target_delta.to_bits(),
-            band_fx: report.band.to_bits(),
-            cost_fx: cost.to_bits(),
-            reward,
-            sequence: v.sequence,
-            timestamp: now,
-        });
+        // One event per leg, the net delta moving leg by leg; the reward is on the first.
+        let mut net = report.net_delta;
+        let mut reward_left = reward;
+        for (i, f) in fills.iter().enumerate() {
+            let Some((size, fill, cost)) = *f else {
+                continue;
+            };
+            let net_after = net
+                .checked_add(Fix::from_num(size))
+                .ok_or(VaultError::MathOverflow)?;
+            crate::events::emit(&Rebalanced {
+                vault: a.vault.key(),
+                keeper: a.keeper.key(),
+                venue_index: u8::try_from(i).map_err(|_| VaultError::MathOverflow)?,
+                size,
+                fill_price_fx: fill.to_bits(),
+                oracle_price_fx: price.to_bits(),
+                net_delta_before_fx: net.to_bits(),
+                net_delta_after_fx: net_after.to_bits(),
+                target_delta_fx: report.target_delta.to_bits(),
+                band_fx: report.band.to_bits(),
+                cost_fx: cost.to_bits(),
+                reward: reward_left,
+                sequence: v.sequence,
+                timestamp: now,
+            });
+            reward_left = 0;
+            net = net_after;
+        }
         vault.commit()
     }
 }

@@ -272,9 +272,8 @@ impl<'info> RebalanceMargin<'info> {
         // Frozen by the guardian or paused at the venue: nothing is sent there.
         view.require_margin()?;
         let report = compute_band_report(&vault, &h, &market, now)?;
-        let pending = crate::instructions::keeper::rebalance::plan(&vault, &report, &views)
-            .filter(|(i, _)| *i == idx)
-            .map_or(0, |(_, size)| size);
+        let pending =
+            crate::instructions::keeper::rebalance::plan(&vault, &report, &views).map_or(0, |p| p.leg(idx));
         let amount = margin_move(
             &MarginState {
                 view,
