@@ -52,6 +52,12 @@ test("depositor and governance flows", async ({ page }) => {
     // The chart's points are events from the served transaction history, read by
     // Anchor's EventParser: rebalances are marked.
     await expect(by("delta-chart").locator("circle.rebalance").first()).toBeVisible();
+    // The gamma map, computed by the simulation with the program's own pricing: the
+    // keeper's trade at 25 price levels, some outside the band.
+    await expect(by("gamma-map")).toBeVisible();
+    await expect(by("gamma-map").locator("rect")).toHaveCount(25);
+    await expect(by("gamma-map").locator("rect.buy, rect.sell").first()).toBeVisible();
+    await expect(by("venue-0-status")).toHaveText("active");
     await page.screenshot({ path: join(shots, "overview.png"), fullPage: true });
   });
 

@@ -1,12 +1,13 @@
 // The app shell: providers (TanStack Query, connection, wallets), the header and the
 // three feature pages. Data access and UI live per feature under features/<feature>/.
 import { ConnectionProvider, useConnection, useWallet, WalletProvider } from "@solana/wallet-adapter-react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { ErrorBox, Loading } from "./components/ui";
 import { useUser } from "./features/account/data-access/use-user";
 import { DepositWithdraw } from "./features/account/ui/DepositWithdraw";
 import { Governance } from "./features/governance/ui/Governance";
+import { gammaMap } from "./features/simulation/data-access/sim";
 import { SimBar } from "./features/simulation/ui/SimBar";
 import { useHistory, useVault } from "./features/vault/data-access/use-vault";
 import { Overview } from "./features/vault/ui/Overview";
@@ -44,6 +45,14 @@ function Shell({ cfg }: { cfg: AppConfig }) {
   const done = () => void refresh();
   const user = useUser(connection, program, snap, wallet.publicKey);
   const history = useHistory(connection, program, address);
+  // The gamma map, from the local simulation (recomputed when the chain moves on).
+  const gamma = useQuery({
+    queryKey: ["gamma-map", cfg.rpc, snap?.clock.slot ?? null],
+    queryFn: () => gammaMap(cfg.rpc),
+    enabled: cfg.local && snap !== undefined && snap !== null,
+    staleTime: 10_000,
+    retry: false,
+  });
   const signer: Signer | null =
     wallet.publicKey && wallet.signTransaction ? { publicKey: wallet.publicKey, signTransaction: wallet.signTransaction } : null;
 
@@ -77,7 +86,12 @@ function Shell({ cfg }: { cfg: AppConfig }) {
         {!snap ? (
           error ? null : <Loading what="the vault" />
         ) : tab === "overview" ? (
-          <Overview snap={snap} history={history.items} historyError={history.error} />
+          <Overview
+            snap={snap}
+            history={history.items}
+            historyError={history.error}
+            gamma={{ local: cfg.local, levels: gamma.data, error: gamma.error ?? undefined }}
+          />
         ) : tab === "deposit" ? (
           <DepositWithdraw connection={connection} program={program} snap={snap} user={user} wallet={signer} onDone={done} />
         ) : (

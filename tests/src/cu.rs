@@ -215,6 +215,9 @@ pub async fn scenario(programs: Programs) -> Run {
         r.watched.extend([m.market, m.margin]);
     }
     let mut p = r.fx.params_with_venues(&ms, 1_000 * SOL);
+    // Venue 1 takes nothing until the split round below: the leg rounds measure one venue
+    // CPI, as their budget is defined.
+    p.venues[1].cap_units = 0;
     p.risk.keeper_reward = 1_000_000;
     p.risk.max_rebalance_units = 1_000 * SOL;
     p.fees.management_fee_bps = 100;
@@ -332,6 +335,36 @@ pub async fn scenario(programs: Programs) -> Run {
     let shares = r.fx.env.balance(&u.shares).await;
     let ix = r.fx.emergency_withdraw_ix(&u, shares / 2, 0);
     r.must("emergency_withdraw", &[ix], &[&u.kp]).await;
+
+    // ---- the feed is back: one rebalance split over both venues (identical venues: an
+    // even split)
+    r.fx.advance(60).await;
+    let mut p3 = p;
+    p3.venues[1].cap_units = 1_000 * SOL;
+    p3.risk.delta_target_bps = -3_000;
+    p3.legs = Default::default();
+    p3.leg_count = 0;
+    governed(&mut r, p3, "2 venues").await;
+    for (i, m) in ms.iter().enumerate() {
+        let ixs = [
+            budget(),
+            r.fx.refresh_nav_ix(&ms),
+            r.fx.rebalance_margin_ix(m, i as u8),
+        ];
+        r.run(
+            &format!("rebalance_margin (venue {i}, before a split)"),
+            &ixs,
+            &[],
+        )
+        .await
+        .ok();
+    }
+    let seq = r.fx.vault().await.sequence;
+    let ix = r.fx.rebalance_ix(&k.pubkey(), kc, &ms[0], seq, 0);
+    r.must("rebalance (split over 2 venues)", &[budget(), ix], &[&k])
+        .await;
+    r.fx.advance(120).await;
+
     Run { steps: r.steps }
 }
 

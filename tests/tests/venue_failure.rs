@@ -91,7 +91,7 @@ async fn counted(fx: &mut Fixture, ms: &[VenueMarket]) -> Counted {
     for (i, m) in ms.iter().enumerate() {
         let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
         let raw = raw_equity_units(&acc, PRICE);
-        let keep = if v.frozen_venues & (1 << i) != 0 && raw > 0.0 {
+        let keep = if v.frozen_venues & (1 << i) != 0 {
             1.0 - f64::from(v.params.venues[i].frozen_haircut_bps) / 1e4
         } else {
             1.0
@@ -407,10 +407,10 @@ async fn a_dead_venue_is_removed_only_once_written_off() {
     fx.send(&ixs, &[]).await.expect("NAV from the remaining venue");
 }
 
-/// A frozen venue counts at its haircut while its equity is positive, and in full once it is
-/// not: a haircut never shrinks a loss.
+/// A frozen venue counts at its haircut, linearly on both sides of zero equity (no kink for
+/// the hedge to whipsaw on), and a live one in full.
 #[test]
-fn a_haircut_never_shrinks_a_loss() {
+fn a_frozen_venue_counts_linearly_at_its_haircut() {
     use hedge_math::Fix;
     let v = VenueView {
         frozen: true,
@@ -429,7 +429,9 @@ fn a_haircut_never_shrinks_a_loss() {
         equity_quote: Fix::from_num(-30),
         ..v
     };
-    assert_eq!(under_water.counted().unwrap(), under_water);
+    let u = under_water.counted().unwrap();
+    assert!((u.equity_quote + Fix::from_num(18)).abs() < Fix::from_num(1e-12));
+    assert_eq!(u.position, -600);
     let live = VenueView { frozen: false, ..v };
     assert_eq!(live.counted().unwrap(), live);
 }

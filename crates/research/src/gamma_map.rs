@@ -59,11 +59,13 @@ pub fn map(
         market.underlying.conf = s.market.underlying.conf.saturating_mul(scale);
         let mark = venues::Mark::of(&market, s.now).map_err(program)?;
         let mut views: Vec<VenueView> = Vec::with_capacity(s.venues.len());
-        for ((cfg, _), (mkt, margin)) in s.venues.iter().zip(venue_accounts) {
+        for (i, ((cfg, _), (mkt, margin))) in s.venues.iter().zip(venue_accounts).enumerate() {
             let v = with_info(&cfg.market, mkt, |mi| {
                 with_info(&cfg.margin_account, margin, |gi| venues::view(cfg, mi, gi, &mark))
             })
-            .map_err(program)?;
+            .map_err(program)?
+            // The vault's own word on the venue (frozen, haircut), as the program reads it.
+            .under(&s.vault, i);
             views.push(v);
         }
         let holdings = hedge_vault::pricing::holdings(&s.vault, &views, &mark).map_err(program)?;

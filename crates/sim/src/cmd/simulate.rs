@@ -394,9 +394,8 @@ async fn true_book(sim: &mut Sim, price: f64, program_band: f64) -> anyhow::Resu
         let unsettled = pos * (index - f(Fix::from_bits(acc.funding_index_fx)));
         let c = acc.collateral as f64 / unit;
         let q = f(acc.quote_balance()) - unsettled;
-        // A venue the guardian froze counts at (1 − haircut), equity and delta alike, while
-        // its equity is positive (a haircut never shrinks a loss).
-        let keep = if v.frozen_venues & (1 << i) != 0 && c * price + q + pos * price > 0.0 {
+        // A venue the guardian froze counts at (1 − haircut), equity and delta alike.
+        let keep = if v.frozen_venues & (1 << i) != 0 {
             1.0 - f64::from(v.params.venues[i].frozen_haircut_bps) / 1e4
         } else {
             1.0

@@ -11,6 +11,7 @@
 //! | `hedgeSim_step` | `[n]` | runs `n` automatic steps now (price, time, `check_delta`, built-in keeper) |
 //! | `hedgeSim_faucet` | `[owner, amount]` | mints `amount` collateral base units to the owner's associated token account (created if missing) and tops up 1 SOL for fees |
 //! | `hedgeSim_proposeAuthority` | `[new_authority]` | the simulated governance proposes `new_authority`, which then accepts with `accept_authority` (the two-step transfer) |
+//! | `hedgeSim_gammaMap` | `[range, levels]` (optional, default 0.3 and 25) | the gamma-exposure map of the vault now (`hedge-research gamma-map`'s computation): at each price across ± `range`, the trade the keeper would make there and the book's dollar gamma |
 use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
@@ -123,6 +124,26 @@ impl Live {
             "stepSecs": self.step_secs,
             "internalKeeper": self.internal_keeper,
         })
+    }
+
+    /// The vault's gamma-exposure map now, by the research crate's one implementation
+    /// (the program's `plan` on its own pricing, venues re-marked at each level).
+    async fn gamma_map(&mut self, range: f64, levels: usize) -> Result<Value, RpcError> {
+        let (address, oracles) = (self.watched.address, self.sim.fx.oracles());
+        let mut chain = LocalChain {
+            env: &mut self.sim.fx.env,
+        };
+        let fail = |e: anyhow::Error| RpcError::internal(format!("gamma map: {e:#}"));
+        let s = hedge_keeper::snapshot::load(&mut chain, address, oracles)
+            .await
+            .map_err(fail)?;
+        let accounts = hedge_research::gamma_map::venue_accounts(&mut chain, &s)
+            .await
+            .map_err(fail)?;
+        let map =
+            hedge_research::gamma_map::map(&s, &accounts, &hedge_research::gamma_map::moves(range, levels))
+                .map_err(fail)?;
+        serde_json::to_value(map).map_err(|e| RpcError::internal(format!("gamma map: {e}")))
     }
 
     async fn advance(&mut self, secs: i64) {
@@ -271,6 +292,27 @@ impl Simulation for Live {
                 Ok(k) => self.propose_authority(k).await,
                 Err(e) => Err(e),
             },
+            "hedgeSim_gammaMap" => {
+                let range = if params.get(0).is_some() {
+                    param::<f64>(params, 0, "range (fraction of the price)")
+                } else {
+                    Ok(0.3)
+                };
+                let levels = if params.get(1).is_some() {
+                    param::<usize>(params, 1, "number of levels")
+                } else {
+                    Ok(25)
+                };
+                match (range, levels) {
+                    (Ok(r), Ok(n)) if r.is_finite() && r > 0.0 && r < 0.95 && (2..=201).contains(&n) => {
+                        self.gamma_map(r, n).await
+                    }
+                    (Ok(_), Ok(_)) => Err(RpcError::invalid_params(
+                        "range must be in (0, 0.95) and levels in [2, 201]",
+                    )),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                }
+            }
             _ => return None,
         };
         Some(res)

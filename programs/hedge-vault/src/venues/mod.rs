@@ -115,14 +115,16 @@ impl VenueView {
         Ok(())
     }
 
-    /// What the vault counts of this venue: everything, or, while frozen with a positive
-    /// equity, position, collateral and equity scaled by `1 − haircut` (collateral rounded
-    /// down, the position towards zero). The vault's delta is ∂NAV/∂S of the NAV it marks,
-    /// so the delta of a frozen venue shrinks with its value and the other venues re-hedge
-    /// the difference. A frozen venue whose equity is ≤ 0 counts in full: a haircut never
-    /// shrinks a loss.
+    /// What the vault counts of this venue: everything, or, while frozen, position,
+    /// collateral and equity scaled by `1 − haircut` (collateral rounded down, the position
+    /// towards zero). The vault's delta is ∂NAV/∂S of the NAV it marks, so the delta of a
+    /// frozen venue shrinks with its value and the other venues re-hedge the difference.
+    /// Linear on both sides of zero equity: a piecewise rule (in full below zero) would put
+    /// a kink in NAV that the hedge whipsaws on every crossing, and an account under water
+    /// is worth at least nothing to the vault, never less (the venue has no recourse beyond
+    /// it), so a scaled negative equity still never overstates NAV.
     pub fn counted(&self) -> Result<Self> {
-        if !self.frozen || self.frozen_haircut_bps == 0 || self.equity_quote <= Fix::ZERO {
+        if !self.frozen || self.frozen_haircut_bps == 0 {
             return Ok(*self);
         }
         let keep = crate::constants::BPS

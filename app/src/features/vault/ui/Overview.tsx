@@ -1,4 +1,6 @@
 import { DeltaChart, deltaPoints } from "./DeltaChart";
+import { GammaMap } from "./GammaMap";
+import type { GammaLevel } from "../../simulation/data-access/sim";
 import { Card, Empty, ErrorBox, Stat } from "../../../components/ui";
 import type { HistoryItem, Snapshot } from "../data-access/use-vault";
 import { bps, formatUnits, fx, num, short, usd, utc } from "../../../lib/format";
@@ -6,7 +8,24 @@ import { liveLegs, liveVenues, totalAssets, totalShares } from "../data-access/v
 
 const SECONDS_PER_YEAR = 31_536_000;
 
-export function Overview({ snap, history, historyError }: { snap: Snapshot; history: HistoryItem[]; historyError?: unknown }) {
+/** The gamma map as the overview shows it: computed by the local simulation, or not available. */
+export interface GammaMapState {
+  local: boolean;
+  levels?: GammaLevel[];
+  error?: unknown;
+}
+
+export function Overview({
+  snap,
+  history,
+  historyError,
+  gamma,
+}: {
+  snap: Snapshot;
+  history: HistoryItem[];
+  historyError?: unknown;
+  gamma?: GammaMapState;
+}) {
   const v = snap.vault;
   const dec = v.decimals;
   const assets = totalAssets(v);
@@ -64,6 +83,22 @@ export function Overview({ snap, history, historyError }: { snap: Snapshot; hist
         <DeltaChart points={points} unit="tokens of underlying" />
       </Card>
 
+      <Card title="Hedging pressure across ±30 % (gamma map)" wide>
+        {gamma?.error ? <ErrorBox error={gamma.error} /> : null}
+        {gamma?.local ? (
+          gamma.levels ? (
+            <GammaMap levels={gamma.levels} unit="tokens" />
+          ) : (
+            <Empty>Computing the map…</Empty>
+          )
+        ) : (
+          <Empty>
+            The map comes from the program's own pricing in Rust: run <code>hedge-research gamma-map --rpc-url … --vault {short(snap.address)}</code>{" "}
+            against this endpoint (the local simulation serves it here).
+          </Empty>
+        )}
+      </Card>
+
       <Card title="Option book">
         <div className="stats">
           <Stat label="Gamma" value={ev ? num(fx(ev.bookGammaFx), 6) : "—"} unit="tokens / USD" />
@@ -110,6 +145,7 @@ export function Overview({ snap, history, historyError }: { snap: Snapshot; hist
                 <th>Position (tokens)</th>
                 <th>Margin (collateral)</th>
                 <th>Unsettled funding P&amp;L (USD)</th>
+                <th>Status</th>
               </tr>
             </thead>
             <tbody>
@@ -124,6 +160,9 @@ export function Overview({ snap, history, historyError }: { snap: Snapshot; hist
                     <td>{num(pos, 4)}</td>
                     <td>{m?.margin ? formatUnits(BigInt(m.margin.collateral.toString()), dec, 4) : "—"}</td>
                     <td>{usd(owed)}</td>
+                    <td data-testid={`venue-${i}-status`}>
+                      {(v.frozenVenues & (1 << i)) !== 0 ? `frozen by the guardian (counts at ${100 - ven.frozenHaircutBps / 100} %)` : "active"}
+                    </td>
                   </tr>
                 );
               })}
