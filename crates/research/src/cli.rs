@@ -21,6 +21,8 @@ pub enum Command {
     Frontier(cmd::frontier::FrontierArgs),
     /// The gamma-exposure map of a live vault: the keeper's trade at each price level.
     GammaMap(cmd::gamma::GammaMapArgs),
+    /// Hedging steps per second: the exact fixed-point path against the f64 SIMD path.
+    Throughput(cmd::throughput::ThroughputArgs),
     /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
     BacktestResults(cmd::backtest::ResultsArgs),
     /// Train the learned band correction, validate it out of sample, export a proposal.
@@ -37,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backtest(args) => rt.block_on(cmd::backtest::run(args)),
         Command::Frontier(args) => rt.block_on(cmd::frontier::run(args)),
         Command::GammaMap(args) => rt.block_on(cmd::gamma::run(args)),
+        Command::Throughput(args) => cmd::throughput::run(args),
         Command::BacktestResults(args) => rt.block_on(cmd::backtest::results(args)),
         #[cfg(feature = "ml")]
         Command::LearnBands(args) => rt.block_on(cmd::learn::run(args)),

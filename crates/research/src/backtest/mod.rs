@@ -4,6 +4,7 @@
 //! and the Whalley–Wilmott / Zakamouline bands come from `hedge-math`, the same code
 //! the program runs.
 pub mod engine;
+pub mod fast;
 pub mod generators;
 pub mod mc;
 pub mod plot;

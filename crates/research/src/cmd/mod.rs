@@ -4,3 +4,4 @@ pub mod frontier;
 pub mod gamma;
 #[cfg(feature = "ml")]
 pub mod learn;
+pub mod throughput;

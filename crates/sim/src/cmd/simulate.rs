@@ -189,6 +189,7 @@ pub struct Report {
     pub step_secs: i64,
     pub start_price: f64,
     pub end_price: f64,
+    /// Hedge trades (one per venue leg of a rebalance), the initial hedge included.
     pub rebalances: u64,
     pub margin_moves: u64,
     pub vol_updates: u64,
@@ -731,8 +732,8 @@ pub async fn run_path(
         if !t.rebalanced && !t.margin_moved {
             break;
         }
-        r.rebalances += u64::from(t.rebalanced);
         for ev in hedge_localnet::events::decode::<Rebalanced>(&t.rebalance_logs) {
+            r.rebalances += 1;
             if let Some(v) = r.venues.get_mut(usize::from(ev.venue_index)) {
                 v.trades += 1;
                 v.cost_usd += f(Fix::from_bits(ev.cost_fx));
