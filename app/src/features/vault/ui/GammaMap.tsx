@@ -43,7 +43,7 @@ export function GammaMap({ levels, unit }: { levels: GammaLevel[]; unit: string 
               width={step * 0.7}
               y={Math.min(y, mid)}
               height={Math.max(Math.abs(y - mid), l.trade === 0 ? 0 : 1)}
-              className={l.trade > 0 ? "buy" : "sell"}
+              className={l.trade > 0 ? "buy" : l.trade < 0 ? "sell" : "none"}
             >
               <title>{`${usd(l.price)}: ${l.trade === 0 ? "no trade (inside the band)" : `${num(l.trade, 3)} ${unit}`}; dollar gamma ${usd(l.gamma_exposure)} per 1 %`}</title>
             </rect>
