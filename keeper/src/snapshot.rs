@@ -113,6 +113,11 @@ pub async fn load<C: Chain>(
     let mark = venues::Mark::of(&market, now).map_err(program_err)?;
     let mut views = Vec::new();
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
+        // A written-off venue is not read (as on chain): it counts for nothing.
+        if venues::written_off(&vault, i) {
+            views.push((*cfg, venues::written_off_view()));
+            continue;
+        }
         let m = chain
             .account(&cfg.market)
             .await?

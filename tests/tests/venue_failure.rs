@@ -435,3 +435,36 @@ fn a_frozen_venue_counts_linearly_at_its_haircut() {
     let live = VenueView { frozen: false, ..v };
     assert_eq!(live.counted().unwrap(), live);
 }
+
+/// A written-off venue is not read at all: its accounts may be gone or rewritten, and the
+/// vault still marks NAV, takes deposits and pays exits.
+#[tokio::test]
+async fn a_written_off_venue_is_not_read() {
+    let (mut fx, ms, u) = two_venues(10_000).await;
+    let (k, kc) = fx.keeper().await;
+    crank(&mut fx, &ms, &k, kc).await;
+    let g = fx.guardian.insecure_clone();
+    freeze(&mut fx, &g, 0).await.unwrap();
+    // The venue's margin account is gone (closed, now owned by the system program).
+    let gone = ms[0].margin;
+    fx.env
+        .set_account(&gone, &anchor_lang::solana_program::system_program::ID, vec![]);
+    fx.send(&[fx.refresh_nav_ix(&ms)], &[])
+        .await
+        .expect("NAV without reading the written-off venue");
+    let v = fx.vault().await;
+    assert_eq!(
+        v.venue_positions[0], 0,
+        "the record follows what the vault counts"
+    );
+    let ixs = [fx.refresh_nav_ix(&ms), fx.deposit_ix(&u, 5 * SOL, 0)];
+    fx.send(&ixs, &[&u.kp]).await.expect("deposit");
+    let ixs = [fx.refresh_nav_ix(&ms), fx.request_ix(&u, 10 * SOL)];
+    fx.send(&ixs, &[&u.kp]).await.expect("request");
+    fx.advance(3_600).await;
+    let ixs = [fx.refresh_nav_ix(&ms), fx.complete_ix_hedged(&u, &ms)];
+    fx.send(&ixs, &[&u.kp]).await.expect("exit");
+    // Its accounts must still be the configured ones.
+    let wrong = [fx.refresh_nav_ix(&[ms[1], ms[1]])];
+    assert_vault_err(&fx.send(&wrong, &[]).await, VaultError::VenueAccountMismatch);
+}

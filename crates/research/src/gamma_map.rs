@@ -60,6 +60,10 @@ pub fn map(
         let mark = venues::Mark::of(&market, s.now).map_err(program)?;
         let mut views: Vec<VenueView> = Vec::with_capacity(s.venues.len());
         for (i, ((cfg, _), (mkt, margin))) in s.venues.iter().zip(venue_accounts).enumerate() {
+            if venues::written_off(&s.vault, i) {
+                views.push(venues::written_off_view());
+                continue;
+            }
             let v = with_info(&cfg.market, mkt, |mi| {
                 with_info(&cfg.margin_account, margin, |gi| venues::view(cfg, mi, gi, &mark))
             })
@@ -111,8 +115,12 @@ pub async fn venue_accounts<C: hedge_keeper::chain::Chain>(
     let accounts = chain.accounts(&keys).await?;
     accounts
         .chunks(2)
-        .zip(&s.venues)
-        .map(|(pair, (cfg, _))| {
+        .zip(s.venues.iter().enumerate())
+        .map(|(pair, (i, (cfg, _)))| {
+            // A written-off venue is not read: its accounts may be gone.
+            if venues::written_off(&s.vault, i) {
+                return Ok((Account::default(), Account::default()));
+            }
             let m = pair[0]
                 .clone()
                 .with_context(|| format!("venue market {} not found", cfg.market))?;

@@ -63,12 +63,8 @@ pub struct VenueView {
 impl VenueView {
     /// The view with the vault's own state about venue `i` (frozen or not, its haircut).
     pub fn under(self, vault: &crate::state::Vault, i: usize) -> Self {
-        let frozen = u32::try_from(i)
-            .ok()
-            .and_then(|i| 1u8.checked_shl(i))
-            .is_some_and(|bit| vault.frozen_venues & bit != 0);
         VenueView {
-            frozen,
+            frozen: frozen(vault, i),
             frozen_haircut_bps: vault
                 .params
                 .live_venues()
@@ -202,8 +198,39 @@ pub fn reconcile(
     Ok(())
 }
 
+/// Whether the guardian froze venue `i` ([`crate::state::Vault::frozen_venues`]).
+pub fn frozen(vault: &crate::state::Vault, i: usize) -> bool {
+    u32::try_from(i)
+        .ok()
+        .and_then(|i| 1u8.checked_shl(i))
+        .is_some_and(|bit| vault.frozen_venues & bit != 0)
+}
+
+/// Whether venue `i` is frozen and written off (haircut 100 %): it counts for nothing, so
+/// its accounts are not read at all — they may be gone or changed beyond recognition, and
+/// a venue that never comes back must not block the vault.
+pub fn written_off(vault: &crate::state::Vault, i: usize) -> bool {
+    frozen(vault, i)
+        && vault
+            .params
+            .live_venues()
+            .get(i)
+            .is_some_and(|c| u64::from(c.frozen_haircut_bps) == crate::constants::BPS)
+}
+
+/// What a written-off venue counts as: nothing, and nothing can be sent to it.
+pub fn written_off_view() -> VenueView {
+    VenueView {
+        status: VenueStatus::Paused,
+        frozen: true,
+        frozen_haircut_bps: u16::try_from(crate::constants::BPS).unwrap_or(u16::MAX),
+        ..VenueView::default()
+    }
+}
+
 /// Reads every configured venue from `remaining` (`[market, margin account]` per venue, in
-/// the configured order), marked at `mark`.
+/// the configured order), marked at `mark`. A written-off venue ([`written_off`]) is not
+/// read: its accounts must still be the configured ones, and it counts for nothing.
 pub fn read_all(
     vault: &crate::state::Vault,
     remaining: &[AccountInfo],
@@ -217,6 +244,12 @@ pub fn read_all(
             (Some(m), Some(g)) => (m, g),
             _ => return err!(VaultError::MissingVenueAccounts),
         };
+        if written_off(vault, i) {
+            require_keys_eq!(market.key(), v.market, VaultError::VenueAccountMismatch);
+            require_keys_eq!(margin.key(), v.margin_account, VaultError::VenueAccountMismatch);
+            out.push(written_off_view());
+            continue;
+        }
         out.push(view(v, market, margin, mark)?.under(vault, i));
     }
     Ok(out)

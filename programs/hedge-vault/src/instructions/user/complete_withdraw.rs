@@ -216,7 +216,8 @@ fn reduce_hedge<'info>(
             .and_then(|q| i64::try_from(q).ok())
             .and_then(i64::checked_neg)
             .ok_or(VaultError::MathOverflow)?;
-        if size == 0 {
+        // A frozen venue keeps its part of the hedge: nothing is sent (or even read) there.
+        if size == 0 || venues::frozen(vault, i) {
             continue;
         }
         let base = i
@@ -295,6 +296,10 @@ fn recall_margin<'info>(
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         if left == 0 {
             break;
+        }
+        // Nothing comes back from a frozen venue (its accounts are not even read).
+        if venues::frozen(vault, i) {
+            continue;
         }
         let base = i
             .checked_mul(COMPLETE_ACCOUNTS_PER_VENUE)
