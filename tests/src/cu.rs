@@ -114,8 +114,19 @@ impl Recorder {
                 eprintln!("{}", logs.join("\n"));
             }
         }
+        // Labels are the baseline's keys: a repeated one gets its ordinal (`… #2`).
+        let seen = self
+            .steps
+            .iter()
+            .filter(|s| s.label == label || s.label.starts_with(&format!("{label} #")))
+            .count();
+        let label = if seen == 0 {
+            label.to_string()
+        } else {
+            format!("{label} #{}", seen + 1)
+        };
         self.steps.push(Step {
-            label: label.to_string(),
+            label,
             program,
             units,
             outcome: match &res {
