@@ -25,8 +25,8 @@ pub enum Command {
     Throughput(cmd::throughput::ThroughputArgs),
     /// Regenerate docs/results.md from the real BTC/SOL series and Monte Carlo.
     BacktestResults(cmd::backtest::ResultsArgs),
-    /// Train the learned band correction, validate it out of sample, export a proposal.
-    #[cfg(feature = "ml")]
+    /// Train the learned band family across risk aversions, judge its frontier out of
+    /// sample against Whalley–Wilmott and Zakamouline, export a proposal.
     LearnBands(cmd::learn::LearnArgs),
 }
 
@@ -41,7 +41,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::GammaMap(args) => rt.block_on(cmd::gamma::run(args)),
         Command::Throughput(args) => cmd::throughput::run(args),
         Command::BacktestResults(args) => rt.block_on(cmd::backtest::results(args)),
-        #[cfg(feature = "ml")]
         Command::LearnBands(args) => rt.block_on(cmd::learn::run(args)),
     }
 }

@@ -11,6 +11,9 @@ use serde::Serialize;
 use crate::backtest::mc::Estimate;
 use crate::backtest::{PathResult, Policy};
 
+/// The risk aversions γ the Whalley–Wilmott and Zakamouline sweeps use, tightest first.
+pub const WW_GAMMAS: [f64; 11] = [300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003];
+
 /// A policy family and its swept parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Family {
@@ -22,10 +25,23 @@ pub enum Family {
     WhalleyWilmott,
     /// Zakamouline band (parameter: risk aversion γ).
     Zakamouline,
+    /// Whalley–Wilmott × a correction table trained for a risk aversion `a` of the
+    /// mean-variance objective (parameter: `a`; see `learn`). Not sweepable by itself:
+    /// each setting is trained first.
+    Learned,
 }
 
 impl Family {
-    pub const ALL: [Family; 4] = [
+    pub const ALL: [Family; 5] = [
+        Family::TimeBased,
+        Family::FixedBand,
+        Family::WhalleyWilmott,
+        Family::Zakamouline,
+        Family::Learned,
+    ];
+
+    /// The families [`Family::sweep`] can sweep without training.
+    pub const CLASSIC: [Family; 4] = [
         Family::TimeBased,
         Family::FixedBand,
         Family::WhalleyWilmott,
@@ -39,6 +55,7 @@ impl Family {
             Family::FixedBand => "band",
             Family::WhalleyWilmott => "ww",
             Family::Zakamouline => "zak",
+            Family::Learned => "learned",
         }
     }
 
@@ -47,7 +64,7 @@ impl Family {
         Family::ALL
             .into_iter()
             .find(|f| f.name() == s.trim())
-            .ok_or_else(|| format!("unknown policy family '{s}' (time, band, ww, zak)"))
+            .ok_or_else(|| format!("unknown policy family '{s}' (time, band, ww, zak, learned)"))
     }
 
     /// What the swept parameter is.
@@ -56,13 +73,15 @@ impl Family {
             Family::TimeBased => "every N steps",
             Family::FixedBand => "half-width",
             Family::WhalleyWilmott | Family::Zakamouline => "risk aversion γ",
+            Family::Learned => "trained for risk aversion a",
         }
     }
 
     /// The sweep: (parameter, policy) from the tightest hedge to the loosest. `lambda` is
     /// the proportional cost the cost-aware bands assume; `max_steps` bounds the time grid.
+    /// [`Family::Learned`] has no sweep here (its settings are trained:
+    /// `learn::train_family`).
     pub fn sweep(self, lambda: f64, max_steps: usize) -> Vec<(f64, Policy)> {
-        const GAMMAS: [f64; 11] = [300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003];
         match self {
             Family::TimeBased => [1usize, 2, 3, 6, 12, 24, 48, 96, 168]
                 .into_iter()
@@ -73,7 +92,7 @@ impl Family {
                 .into_iter()
                 .map(|half_width| (half_width, Policy::FixedBand { half_width }))
                 .collect(),
-            Family::WhalleyWilmott => GAMMAS
+            Family::WhalleyWilmott => WW_GAMMAS
                 .into_iter()
                 .map(|risk_aversion| {
                     (
@@ -86,7 +105,7 @@ impl Family {
                     )
                 })
                 .collect(),
-            Family::Zakamouline => GAMMAS
+            Family::Zakamouline => WW_GAMMAS
                 .into_iter()
                 .map(|risk_aversion| {
                     (
@@ -99,6 +118,7 @@ impl Family {
                     )
                 })
                 .collect(),
+            Family::Learned => Vec::new(),
         }
     }
 }
@@ -228,6 +248,109 @@ pub fn best_by_level(points: &[Point], levels: &[f64]) -> Vec<Verdict> {
         .collect()
 }
 
+/// A family's cost at error `level`, read off its frontier by linear interpolation between
+/// the two frontier settings around it (mean and 95 % half-width alike). `None` outside the
+/// frontier's range: a curve is never extrapolated.
+pub fn cost_at(points: &[Point], family: Family, level: f64) -> Option<Estimate> {
+    let mine: Vec<Point> = points.iter().filter(|p| p.family == family).copied().collect();
+    let f = frontier(&mine);
+    let (first, last) = (f.first()?, f.last()?);
+    if !(first.error_sd..=last.error_sd).contains(&level) {
+        return None;
+    }
+    if f.len() == 1 {
+        return Some(first.cost);
+    }
+    f.windows(2).find_map(|w| {
+        let (a, b) = (w[0], w[1]);
+        (a.error_sd..=b.error_sd).contains(&level).then(|| {
+            let t = (level - a.error_sd) / (b.error_sd - a.error_sd);
+            Estimate {
+                mean: a.cost.mean + t * (b.cost.mean - a.cost.mean),
+                ci95: a.cost.ci95 + t * (b.cost.ci95 - a.cost.ci95),
+            }
+        })
+    })
+}
+
+/// The learned family against the better of Whalley–Wilmott and Zakamouline at one risk
+/// level (issue #19's yardstick: at equal error, whose cost is lower).
+#[derive(Debug, Clone, Serialize)]
+pub struct LearnedVsClassic {
+    /// Standard deviation of the final hedging error.
+    pub level: f64,
+    /// The learned frontier's cost at that error.
+    pub learned: Estimate,
+    /// The cheaper of the Whalley–Wilmott and Zakamouline frontiers' costs at that error.
+    pub classic: Estimate,
+    pub classic_family: Family,
+}
+
+impl LearnedVsClassic {
+    /// 1 − learned cost / classic cost (positive: the learned family is cheaper).
+    pub fn advantage(&self) -> f64 {
+        if self.classic.mean > 0.0 {
+            1.0 - self.learned.mean / self.classic.mean
+        } else if self.learned.mean > 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `n` risk levels, spaced geometrically over the error range where the learned frontier
+/// and at least one of Whalley–Wilmott's and Zakamouline's exist, each compared at equal
+/// error ([`cost_at`]).
+pub fn learned_vs_classic(points: &[Point], n: usize) -> Vec<LearnedVsClassic> {
+    let range = |f: Family| {
+        let sds = frontier(
+            &points
+                .iter()
+                .filter(|p| p.family == f)
+                .copied()
+                .collect::<Vec<_>>(),
+        )
+        .iter()
+        .map(|p| p.error_sd)
+        .collect::<Vec<_>>();
+        Some((*sds.first()?, *sds.last()?))
+    };
+    let Some((l_lo, l_hi)) = range(Family::Learned) else {
+        return Vec::new();
+    };
+    let classic = [Family::WhalleyWilmott, Family::Zakamouline];
+    let ranges: Vec<(f64, f64)> = classic.iter().filter_map(|&f| range(f)).collect();
+    let c_lo = ranges.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+    let c_hi = ranges.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = (l_lo.max(c_lo), l_hi.min(c_hi));
+    if !(lo > 0.0 && hi >= lo) || n == 0 {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|i| {
+            if n == 1 {
+                lo
+            } else {
+                lo * (hi / lo).powf(i as f64 / (n - 1) as f64)
+            }
+        })
+        .filter_map(|level| {
+            let learned = cost_at(points, Family::Learned, level)?;
+            let (classic_family, classic) = classic
+                .iter()
+                .filter_map(|&f| cost_at(points, f, level).map(|c| (f, c)))
+                .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))?;
+            Some(LearnedVsClassic {
+                level,
+                learned,
+                classic,
+                classic_family,
+            })
+        })
+        .collect()
+}
+
 /// Risk levels to compare at: `n` levels spaced geometrically between the tightest error
 /// every family reaches and the loosest error any family's frontier has.
 pub fn levels(points: &[Point], n: usize) -> Vec<f64> {
@@ -301,11 +424,45 @@ mod tests {
     }
 
     #[test]
+    fn the_learned_family_is_judged_at_equal_error_against_the_better_classic_band() {
+        let ps = [
+            pt(Family::TimeBased, 1.0, 0.01), // cheapest, but not a classic band
+            pt(Family::WhalleyWilmott, 1.0, 4.0),
+            pt(Family::WhalleyWilmott, 3.0, 2.0),
+            pt(Family::Zakamouline, 1.0, 5.0),
+            pt(Family::Zakamouline, 3.0, 1.0),
+            pt(Family::Learned, 1.0, 3.0),
+            pt(Family::Learned, 2.0, 2.0),
+            pt(Family::Learned, 2.5, 4.0), // dominated: not on the learned frontier
+        ];
+        // Interpolated on the frontier, never extrapolated.
+        assert_eq!(cost_at(&ps, Family::Zakamouline, 2.0).unwrap().mean, 3.0);
+        assert!(
+            cost_at(&ps, Family::Learned, 2.5).is_none(),
+            "beyond the learned frontier"
+        );
+        assert!(cost_at(&ps, Family::Learned, 0.5).is_none());
+        let v = learned_vs_classic(&ps, 3);
+        let levels: Vec<f64> = v.iter().map(|c| c.level).collect();
+        assert_eq!(levels.len(), 3);
+        assert!((levels[0] - 1.0).abs() < 1e-12 && (levels[2] - 2.0).abs() < 1e-12);
+        // At 1.0: learned 3 against WW 4 (Zakamouline 5): 25 % cheaper.
+        assert_eq!(v[0].classic_family, Family::WhalleyWilmott);
+        assert!((v[0].advantage() - 0.25).abs() < 1e-12);
+        // At 2.0: learned 2 against min(WW 3, Zak 3) = 3.
+        assert!((v[2].advantage() - (1.0 - 2.0 / 3.0)).abs() < 1e-12);
+        assert!(learned_vs_classic(&ps[..5], 3).is_empty(), "no learned family");
+    }
+
+    #[test]
     fn families_parse_by_name() {
         for f in Family::ALL {
             assert_eq!(Family::parse(f.name()), Ok(f));
         }
-        assert!(Family::parse("nope").unwrap_err().contains("time, band, ww, zak"));
+        assert!(Family::parse("nope")
+            .unwrap_err()
+            .contains("time, band, ww, zak, learned"));
+        assert!(Family::Learned.sweep(0.001, 100).is_empty(), "trained, not swept");
     }
 
     proptest! {
@@ -330,7 +487,7 @@ mod tests {
 
         /// The winner at a level is never beaten by any setting within the level.
         #[test]
-        fn the_winner_is_the_cheapest_within_the_level(raw in prop::collection::vec((0usize..4, 0.0f64..10.0, 0.0f64..10.0), 1..40), level in 0.0f64..10.0) {
+        fn the_winner_is_the_cheapest_within_the_level(raw in prop::collection::vec((0usize..5, 0.0f64..10.0, 0.0f64..10.0), 1..40), level in 0.0f64..10.0) {
             let ps: Vec<Point> = raw.iter().map(|&(f, e, c)| pt(Family::ALL[f], e, c)).collect();
             match best_by_level(&ps, &[level]).first() {
                 Some(v) => {

@@ -212,7 +212,7 @@ where
         .y_desc("mean hedging cost: fees + impact (quote per unit)")
         .draw()
         .map_err(|e| err(e.to_string()))?;
-    let colors = [RGBColor(120, 120, 120), GREEN, BLUE, RED];
+    let colors = [RGBColor(120, 120, 120), GREEN, BLUE, RED, MAGENTA];
     for (family, color) in Family::ALL.into_iter().zip(colors) {
         let mine: Vec<_> = points.iter().filter(|p| p.family == family).copied().collect();
         if mine.is_empty() {

@@ -354,7 +354,7 @@ fn frontier_sections(md: &mut String, a: &ResultsArgs) -> anyhow::Result<()> {
         eprintln!("results: frontier, {title} ...");
         let steps = paths.first().map_or(0, |p| p.len() - 1);
         let spec = BookArg::ProtectivePut.spec(dt * steps as f64);
-        let (points, verdicts) = measure(&paths, dt, spec, 0.8, &Family::ALL, &costs, lambda, 8);
+        let (points, verdicts) = measure(&paths, dt, spec, 0.8, &Family::CLASSIC, &costs, lambda, 8);
         plot::draw_frontier(&dir.join(chart), &format!("cost–risk frontier: {title}"), &points)?;
         let _ = writeln!(
             md,

@@ -14,6 +14,7 @@ use crate::backtest::{mc, plot, BookSpec, Costs, Policy};
 use crate::cmd::backtest::{rescale, BookArg};
 use crate::data::read_prices;
 use crate::frontier::{best_by_level, frontier, levels, Family, Point, Verdict};
+use crate::learn;
 
 /// Flags of `hedge-research frontier`.
 #[derive(Debug, Args)]
@@ -45,9 +46,20 @@ pub struct FrontierArgs {
     pub sigma: f64,
     #[arg(long, value_enum, default_value = "protective-put")]
     pub book: BookArg,
-    /// Comma-separated families to sweep: time, band, ww, zak.
+    /// Comma-separated families to sweep: time, band, ww, zak, learned. `learned` first
+    /// trains one member per risk aversion on the training generators (never on the paths
+    /// or series being measured), at this run's monitoring, book and costs.
     #[arg(long, default_value = "time,band,ww,zak")]
     pub families: String,
+    /// With `learned`: training paths.
+    #[arg(long, default_value_t = 400)]
+    pub train_paths: usize,
+    /// With `learned`: risk aversions of the members (objective mean cost + a·variance).
+    #[arg(
+        long,
+        default_value = "0.0002,0.0003,0.0005,0.0007,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5,1,3"
+    )]
+    pub risk_aversions: String,
     /// Taker fee (bps of notional).
     #[arg(long, default_value_t = 5.0)]
     pub fee_bps: f64,
@@ -267,7 +279,36 @@ pub async fn run(a: FrontierArgs) -> anyhow::Result<()> {
         families.len()
     );
     let t0 = std::time::Instant::now();
-    let (points, verdicts) = measure(&paths, dt, spec, a.sigma, &families, &costs, lambda, a.levels);
+    let classic: Vec<Family> = families
+        .iter()
+        .copied()
+        .filter(|f| *f != Family::Learned)
+        .collect();
+    let (mut points, mut verdicts) = measure(&paths, dt, spec, a.sigma, &classic, &costs, lambda, a.levels);
+    if families.contains(&Family::Learned) {
+        let train = learn::TrainSpec {
+            seed: a.seed,
+            paths: a.train_paths,
+            steps: a.steps,
+            dt,
+            sigma_book: a.sigma,
+            book: spec,
+            lambda,
+            fee_bps: a.fee_bps,
+            impact_depth: a.impact_depth,
+            risk_aversions: crate::cmd::learn::parse_list(&a.risk_aversions)?,
+            ..learn::TrainSpec::daily(a.seed)
+        };
+        train.validate().map_err(anyhow::Error::msg)?;
+        eprintln!(
+            "frontier: training {} learned members on {} paths of the training generators ...",
+            train.risk_aversions.len(),
+            train.paths
+        );
+        let members = learn::train_family(&train, true);
+        points.extend(learn::family_points(&train, &members, &paths, &costs));
+        verdicts = best_by_level(&points, &levels(&points, a.levels));
+    }
     eprintln!(
         "frontier: {} settings, {:.1} M hedge steps in {:.1} s",
         points.len(),
@@ -283,6 +324,20 @@ pub async fn run(a: FrontierArgs) -> anyhow::Result<()> {
     print!("{}", points_table(&points));
     println!("\ncheapest family at each risk level:\n");
     print!("{}", verdict_table(&verdicts));
+    if families.contains(&Family::Learned) {
+        let set = crate::cmd::learn::SetResult {
+            set: source.clone(),
+            sample: crate::cmd::learn::Sample::Unseen,
+            paths: paths.len(),
+            comparisons: crate::frontier::learned_vs_classic(&points, a.levels),
+            points: Vec::new(),
+        };
+        println!("\nlearned family against the better of Whalley–Wilmott and Zakamouline:\n");
+        print!(
+            "{}",
+            crate::cmd::learn::comparison_table(std::slice::from_ref(&set))
+        );
+    }
     if let Some(p) = &a.plot {
         let title = format!("cost–risk frontier: {source}");
         plot::draw_frontier(p, &title, &points)?;

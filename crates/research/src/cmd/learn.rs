@@ -1,30 +1,53 @@
-//! `hedge-research learn-bands`: train the learned band correction, validate it out of
-//! sample against the classic policies, and export it as a governance proposal.
+//! `hedge-research learn-bands`: train the learned band family (one member per risk
+//! aversion, `learn`), judge its cost–risk frontier against Whalley–Wilmott and
+//! Zakamouline in sample and out of sample, and export one member as a governance proposal.
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::Args;
 use serde::Serialize;
 
-use crate::backtest::{run_path, Costs, Policy, Scenario};
-use crate::cmd::backtest::rescale;
+use crate::backtest::plot;
+use crate::cmd::frontier::{measure, windows};
 use crate::data::read_prices;
-use crate::learn::{self, LearnConfig, Trained};
+use crate::frontier::{learned_vs_classic, Family, LearnedVsClassic, Point};
+use crate::learn::{self, Member, TrainSpec};
 
 /// Flags of `hedge-research learn-bands`.
 #[derive(Debug, Args)]
 pub struct LearnArgs {
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    /// Training paths (mixed GBM σ 0.6 / 0.9, Merton, Heston).
-    #[arg(long, default_value_t = 384)]
+    /// Training paths (mixed: GBM at 0.75σ and 1.125σ, Merton, Heston).
+    #[arg(long, default_value_t = 1_200)]
     pub train: usize,
-    #[arg(long, default_value_t = 120)]
-    pub iters: usize,
-    /// Validation paths per unseen generator.
-    #[arg(long, default_value_t = 300)]
+    /// Coordinate-descent passes per member.
+    #[arg(long, default_value_t = 4)]
+    pub passes: usize,
+    /// Risk aversions `a` of the objective mean cost + a·variance of the final hedging
+    /// error, one member each (default: `learn::DEFAULT_RISK_AVERSIONS`).
+    #[arg(
+        long,
+        default_value = "0.0002,0.0003,0.0005,0.0007,0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.5,1,3"
+    )]
+    pub risk_aversions: String,
+    /// Daily steps per path and per walk-forward window (the protective put's tenor).
+    #[arg(long, default_value_t = 60)]
+    pub steps: usize,
+    /// Steps between the starts of consecutive walk-forward windows.
+    #[arg(long, default_value_t = 30)]
+    pub stride: usize,
+    /// Paths per validation generator (in-sample generators with fresh seeds, and unseen
+    /// ones).
+    #[arg(long, default_value_t = 600)]
     pub test_paths: usize,
+    /// Risk levels compared per set.
+    #[arg(long, default_value_t = 6)]
+    pub levels: usize,
+    /// The member exported as the proposal: the one whose risk aversion is nearest.
+    #[arg(long, default_value_t = 0.1)]
+    pub export: f64,
     /// Folder of the real series for walk-forward windows (`btc-usd-daily.csv`,
     /// `sol-usd-daily.csv`; shipped in the repository's `data/`).
     #[arg(long, default_value = "data")]
@@ -40,9 +63,12 @@ pub struct LearnArgs {
     /// Chart of the exported correction per τ row across moneyness (.png or .svg).
     #[arg(long, value_name = "PATH.png|svg")]
     pub plot: Option<PathBuf>,
+    /// Folder for one frontier chart per validation set (`frontier-learned-<set>.png`).
+    #[arg(long, value_name = "DIR")]
+    pub frontier_plot_dir: Option<PathBuf>,
 }
 
-fn plot_table(path: &std::path::Path, table: &[u16; hedge_math::CORRECTION_CELLS]) -> anyhow::Result<()> {
+fn plot_table(path: &Path, table: &[u16; hedge_math::CORRECTION_CELLS]) -> anyhow::Result<()> {
     use plotters::prelude::*;
     crate::backtest::plot::ensure_font()?;
     fn draw<DB: DrawingBackend>(
@@ -96,250 +122,449 @@ fn plot_table(path: &std::path::Path, table: &[u16; hedge_math::CORRECTION_CELLS
     }
 }
 
-/// One policy on one set of paths. Lower objective is better.
-#[derive(Debug, Clone, Serialize)]
-pub struct Score {
+/// Where a validation set comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sample {
+    /// The training generators, with seeds training never used.
+    InSample,
+    /// Generators never seen in training.
+    Unseen,
+    /// Walk-forward windows of a real series.
+    Real,
+}
+
+/// One validation set's frontiers and the comparison at each risk level.
+#[derive(Debug, Serialize)]
+pub struct SetResult {
     pub set: String,
-    pub policy: String,
-    /// −mean(final error) + risk_weight · var(final error).
-    pub objective: f64,
-    pub mean_cost: f64,
-    pub error_sd: f64,
-    pub rebalances: f64,
+    pub sample: Sample,
+    pub paths: usize,
+    pub points: Vec<Point>,
+    pub comparisons: Vec<LearnedVsClassic>,
+}
+
+impl SetResult {
+    fn advantages(&self) -> impl Iterator<Item = f64> + '_ {
+        self.comparisons.iter().map(|c| c.advantage())
+    }
 }
 
 #[derive(Debug, Serialize)]
 struct Report {
-    config: LearnConfig,
-    trained: Trained,
-    scores: Vec<Score>,
-    train_improvement_vs_ww: f64,
-    test_improvement_vs_ww: f64,
+    spec: TrainSpec,
+    members: Vec<Member>,
+    sets: Vec<SetResult>,
+    mean_advantage_in_sample: f64,
+    mean_advantage_out_of_sample: f64,
     overfitting_alarm: bool,
+    exported_risk_aversion: f64,
 }
 
-/// Scores `policies` on `paths` (each a protective put starting on the path).
-pub fn score(cfg: &LearnConfig, set: &str, policies: &[Policy], paths: &[Vec<f64>]) -> Vec<Score> {
-    let dt = 1.0 / 365.0;
-    let costs = Costs {
-        fee_bps: 10.0,
-        impact_depth: 1e9,
-        funding: vec![0.0],
-    };
-    policies
-        .iter()
-        .map(|pol| {
-            let rs: Vec<_> = paths
-                .iter()
-                .map(|p| {
-                    let book = learn::window_book(cfg, p[0], p.len() - 1);
-                    run_path(p, dt, &book, pol, &costs, &Scenario::default(), false)
-                })
-                .collect();
-            let n = rs.len().max(1) as f64;
-            let mean = rs.iter().map(|r| r.final_error).sum::<f64>() / n;
-            let var = rs.iter().map(|r| (r.final_error - mean).powi(2)).sum::<f64>() / n;
-            Score {
-                set: set.to_string(),
-                policy: pol.label(),
-                objective: -mean + cfg.risk_weight * var,
-                mean_cost: rs.iter().map(|r| r.total_cost()).sum::<f64>() / n,
-                error_sd: var.sqrt(),
-                rebalances: rs.iter().map(|r| r.rebalances as f64).sum::<f64>() / n,
-            }
+pub fn parse_list(s: &str) -> anyhow::Result<Vec<f64>> {
+    s.split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v > 0.0)
+                .with_context(|| format!("--risk-aversions: '{x}' is not a number > 0"))
         })
         .collect()
 }
 
-fn windows(prices: &[f64], len: usize, stride: usize) -> Vec<Vec<f64>> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + len < prices.len() {
-        out.push(rescale(prices[i..=i + len].to_vec()));
-        i += stride;
+fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let (s, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        s / n as f64
     }
-    out
 }
 
-fn improvement(scores: &[Score], set_filter: impl Fn(&str) -> bool) -> f64 {
-    let get = |name: &str| -> Vec<f64> {
-        scores
-            .iter()
-            .filter(|s| set_filter(&s.set) && s.policy.starts_with(name))
-            .map(|s| s.objective)
-            .collect()
-    };
-    let (ww, learned) = (get("WW"), get("learned"));
-    if ww.is_empty() {
-        return 0.0;
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
     }
-    ww.iter().zip(&learned).map(|(a, b)| a - b).sum::<f64>() / ww.len() as f64
+    out.trim_matches('-').to_string()
 }
+
+/// Frontiers of Whalley–Wilmott, Zakamouline and the learned family on `paths`.
+fn judge(
+    spec: &TrainSpec,
+    members: &[Member],
+    set: String,
+    sample: Sample,
+    paths: &[Vec<f64>],
+    n_levels: usize,
+) -> SetResult {
+    let costs = spec.costs();
+    let (mut points, _) = measure(
+        paths,
+        spec.dt,
+        spec.book,
+        spec.sigma_book,
+        &[Family::WhalleyWilmott, Family::Zakamouline],
+        &costs,
+        spec.lambda,
+        0,
+    );
+    points.extend(learn::family_points(spec, members, paths, &costs));
+    let comparisons = learned_vs_classic(&points, n_levels);
+    SetResult {
+        set,
+        sample,
+        paths: paths.len(),
+        points,
+        comparisons,
+    }
+}
+
+/// The comparison table: every set, every risk level.
+pub fn comparison_table(sets: &[SetResult]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| set | error sd | learned cost | better of WW / Zak: cost | learned cheaper by | ≥ 10 % |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for r in sets {
+        if r.comparisons.is_empty() {
+            let _ = writeln!(s, "| {} | – | no common risk level | | | |", r.set);
+        }
+        for c in &r.comparisons {
+            let adv = c.advantage();
+            let _ = writeln!(
+                s,
+                "| {} | {:.4} | {:.4} ± {:.4} | {} {:.4} ± {:.4} | {:+.0} % | {} |",
+                r.set,
+                c.level,
+                c.learned.mean,
+                c.learned.ci95,
+                c.classic_family.name(),
+                c.classic.mean,
+                c.classic.ci95,
+                adv * 100.0,
+                if adv >= 0.10 { "yes" } else { "no" }
+            );
+        }
+    }
+    s
+}
+
+/// Per set: mean advantage, and how many levels meet the goal or lose.
+pub fn summary_table(sets: &[SetResult]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| set | sample | levels | mean advantage | levels ≥ 10 % | levels where learned costs more |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for r in sets {
+        let adv: Vec<f64> = r.advantages().collect();
+        let _ = writeln!(
+            s,
+            "| {} | {:?} | {} | {:+.1} % | {} | {} |",
+            r.set,
+            r.sample,
+            adv.len(),
+            mean(adv.iter().copied()) * 100.0,
+            adv.iter().filter(|&&a| a >= 0.10).count(),
+            adv.iter().filter(|&&a| a < 0.0).count()
+        );
+    }
+    s
+}
+
+fn members_table(spec: &TrainSpec, members: &[Member]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| risk aversion a | WW γ | J of WW (train) | J learned (train) | steps kept | table min–max (×) |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for m in members {
+        let (lo, hi) = m
+            .table_bps
+            .iter()
+            .fold((u16::MAX, 0u16), |(l, h), &c| (l.min(c), h.max(c)));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.5} | {:.5} | {} | {:.2}–{:.2} |",
+            m.risk_aversion,
+            m.ww_gamma,
+            m.objective_ww,
+            m.objective,
+            m.steps_kept,
+            f64::from(lo) / 10_000.0,
+            f64::from(hi) / 10_000.0
+        );
+    }
+    let _ = spec;
+    s
+}
+
+/// Replaces the `## {heading}` section of `md` (up to the next `## `) with `section`, or
+/// appends it.
+pub fn replace_section(md: &str, heading: &str, section: &str) -> String {
+    let marker = format!("## {heading}");
+    match md.find(&marker) {
+        Some(i) => {
+            let rest = &md[i + marker.len()..];
+            let end = rest.find("\n## ").map_or(md.len(), |j| i + marker.len() + j + 1);
+            format!("{}{}{}", &md[..i], section, &md[end..])
+        }
+        None => format!("{}\n{section}", md.trim_end_matches('\n').to_string() + "\n"),
+    }
+}
+
+const SECTION: &str = "Learned band family, out of sample";
 
 pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
-    let cfg = LearnConfig {
-        seed: a.seed,
+    let spec = TrainSpec {
         paths: a.train,
-        iters: a.iters,
-        ..LearnConfig::default()
+        steps: a.steps,
+        passes: a.passes,
+        risk_aversions: parse_list(&a.risk_aversions)?,
+        ..TrainSpec::daily(a.seed)
     };
-    eprintln!(
-        "learn-bands: training on {} paths, {} iterations (seed {}) ...",
-        cfg.paths, cfg.iters, cfg.seed
-    );
-    let started = std::time::Instant::now();
-    let (_model, trained) = learn::train(&cfg, true).map_err(|e| anyhow::anyhow!("training: {e}"))?;
-    eprintln!(
-        "trained in {:.1} s: objective {:.5} → {:.5}; distilled table max rel. error {:.2} %",
-        started.elapsed().as_secs_f64(),
-        trained.objective_start,
-        trained.objective_end,
-        trained.distill_max_rel_error * 100.0
-    );
-    let policies = vec![
-        Policy::TimeBased { every: 1 },
-        Policy::FixedBand { half_width: 0.05 },
-        Policy::WhalleyWilmott {
-            lambda: 0.001,
-            risk_aversion: cfg.risk_aversion,
-            min_band: cfg.min_band,
+    let spec = TrainSpec {
+        book: crate::backtest::BookSpec::ProtectivePut {
+            strike_mult: 1.0,
+            tenor_years: spec.dt * (spec.steps as f64 + 1.0),
         },
-        Policy::Zakamouline {
-            lambda: 0.001,
-            risk_aversion: cfg.risk_aversion,
-            min_band: cfg.min_band,
-        },
-        learn::learned_policy(&cfg, trained.table_bps),
-    ];
-    let dt = 1.0 / 365.0;
-    let mut scores = Vec::new();
-    // In sample: the training generators, fresh seeds.
-    for (k, (name, g)) in learn::train_generators(dt).into_iter().enumerate() {
-        let paths: Vec<_> = (0..a.test_paths)
-            .map(|i| g.path(100.0, dt, cfg.steps, 1_000_000 + (k * 10_000 + i) as u64))
-            .collect();
-        scores.extend(score(&cfg, &format!("train: {name}"), &policies, &paths));
+        ..spec
+    };
+    spec.validate().map_err(anyhow::Error::msg)?;
+    if a.test_paths < 2 || a.stride == 0 || a.levels == 0 {
+        bail!("--test-paths must be >= 2, --stride and --levels >= 1");
     }
-    // Out of sample: generators never seen in training.
-    for (k, (name, g)) in learn::test_generators(dt).into_iter().enumerate() {
-        let paths: Vec<_> = (0..a.test_paths)
-            .map(|i| g.path(100.0, dt, cfg.steps, 2_000_000 + (k * 10_000 + i) as u64))
-            .collect();
-        scores.extend(score(&cfg, &format!("test: {name}"), &policies, &paths));
-    }
-    // Walk-forward on real series: consecutive 60-day windows, a fresh ATM put in each.
+    // The real series ship in the repository (data/): a missing one is an error, not a
+    // silently smaller validation set.
+    let mut real = Vec::new();
     for (name, file) in [("BTC-USD", "btc-usd-daily.csv"), ("SOL-USD", "sol-usd-daily.csv")] {
         let path = a.data_dir.join(file);
-        // The series ship in the repository (data/): a missing one is an error, not a
-        // silently smaller validation set.
         let p = read_prices(&path, "Close").with_context(|| {
             format!(
                 "{name} walk-forward needs {} (run from the repository root, or pass --data-dir)",
                 path.display()
             )
         })?;
-        scores.extend(score(
-            &cfg,
-            &format!("test: {name} walk-forward"),
-            &policies,
-            &windows(&p, cfg.steps, 30),
+        let w = windows(&p, spec.steps, a.stride);
+        if w.len() < 2 {
+            bail!(
+                "{}: too short for two windows of {} days",
+                path.display(),
+                spec.steps
+            );
+        }
+        real.push((name, w));
+    }
+    eprintln!(
+        "learn-bands: {} members on {} training paths × {} steps, {} passes (seed {}) ...",
+        spec.risk_aversions.len(),
+        spec.paths,
+        spec.steps,
+        spec.passes,
+        spec.seed
+    );
+    let started = std::time::Instant::now();
+    let members = learn::train_family(&spec, true);
+    let train_secs = started.elapsed().as_secs_f64();
+    eprintln!("learn-bands: trained in {train_secs:.1} s; validating ...");
+
+    let mut sets = Vec::new();
+    let dt = spec.dt;
+    for (k, (name, g)) in learn::train_generators(spec.sigma_book, dt)
+        .into_iter()
+        .enumerate()
+    {
+        let paths = learn::paths_of(&g, a.test_paths, spec.steps, dt, 1_000_000 + 100_000 * k as u64);
+        sets.push(judge(
+            &spec,
+            &members,
+            format!("in sample: {name}"),
+            Sample::InSample,
+            &paths,
+            a.levels,
         ));
     }
-    let train_imp = improvement(&scores, |s| s.starts_with("train"));
-    let test_imp = improvement(&scores, |s| s.starts_with("test"));
-    let alarm = train_imp > 0.0 && test_imp < 0.5 * train_imp;
-
-    let mut table = String::new();
-    let _ = writeln!(
-        table,
-        "| set | policy | objective (lower is better) | mean cost | error sd | rebalances |"
-    );
-    let _ = writeln!(table, "|---|---|---|---|---|---|");
-    for s in &scores {
-        let _ = writeln!(
-            table,
-            "| {} | {} | {:.4} | {:.4} | {:.4} | {:.1} |",
-            s.set, s.policy, s.objective, s.mean_cost, s.error_sd, s.rebalances
-        );
-    }
-    println!("\n{table}");
-    println!(
-        "learned vs Whalley–Wilmott, objective improvement: train {train_imp:+.4}, out of sample {test_imp:+.4}{}",
-        if alarm { "  ⚠ overfitting alarm: the out-of-sample gain is under half the in-sample gain" } else { "" }
-    );
-    let mut losses = Vec::new();
-    for set in scores
-        .iter()
-        .map(|s| s.set.clone())
-        .collect::<std::collections::BTreeSet<_>>()
+    for (k, (name, g)) in learn::test_generators(spec.sigma_book, dt)
+        .into_iter()
+        .enumerate()
     {
-        let rows: Vec<&Score> = scores.iter().filter(|s| s.set == set).collect();
-        if let (Some(best), Some(learned)) = (
-            rows.iter().min_by(|x, y| x.objective.total_cmp(&y.objective)),
-            rows.iter().find(|s| s.policy.starts_with("learned")),
-        ) {
-            if best.policy != learned.policy {
-                losses.push(format!(
-                    "{set}: {} beats it ({:.4} vs {:.4})",
-                    best.policy, best.objective, learned.objective
-                ));
-            }
-        }
+        let paths = learn::paths_of(&g, a.test_paths, spec.steps, dt, 2_000_000 + 100_000 * k as u64);
+        sets.push(judge(&spec, &members, name, Sample::Unseen, &paths, a.levels));
     }
-    println!(
-        "where the learned band loses: {}",
-        if losses.is_empty() {
-            "nowhere on these sets".to_string()
-        } else {
-            losses.join("; ")
-        }
+    for (name, w) in real {
+        sets.push(judge(
+            &spec,
+            &members,
+            format!("{name} walk-forward ({} windows)", w.len()),
+            Sample::Real,
+            &w,
+            a.levels,
+        ));
+    }
+    eprintln!(
+        "learn-bands: validated in {:.1} s",
+        started.elapsed().as_secs_f64() - train_secs
     );
 
-    let cells = trained
+    let adv_of =
+        |f: &dyn Fn(Sample) -> bool| mean(sets.iter().filter(|r| f(r.sample)).flat_map(|r| r.advantages()));
+    let adv_in = adv_of(&|s| s == Sample::InSample);
+    let adv_out = adv_of(&|s| s != Sample::InSample);
+    let alarm = adv_in > 0.0 && adv_out < 0.5 * adv_in;
+    let members_md = members_table(&spec, &members);
+    let summary = summary_table(&sets);
+    let comparison = comparison_table(&sets);
+    let misses: Vec<String> = sets
+        .iter()
+        .filter(|r| r.sample != Sample::InSample)
+        .flat_map(|r| {
+            r.comparisons
+                .iter()
+                .filter(|c| c.advantage() < 0.10)
+                .map(move |c| {
+                    format!(
+                        "{} at error sd {:.3} ({:+.0} %)",
+                        r.set,
+                        c.level,
+                        c.advantage() * 100.0
+                    )
+                })
+        })
+        .collect();
+    let verdict = format!(
+        "Mean advantage of the learned family over the better of WW and Zakamouline: in sample {:+.1} %, out of sample {:+.1} %{}.\n\nWhere the 10 % goal is not met out of sample: {}.",
+        adv_in * 100.0,
+        adv_out * 100.0,
+        if alarm { " — ⚠ overfitting alarm: the out-of-sample gain is under half the in-sample gain" } else { " (no overfitting alarm)" },
+        if misses.is_empty() { "nowhere".to_string() } else { misses.join("; ") }
+    );
+    println!("\nmembers (trained on the training paths):\n\n{members_md}");
+    println!("per set:\n\n{summary}");
+    println!("at each risk level:\n\n{comparison}");
+    println!("{verdict}");
+
+    let export = members
+        .iter()
+        .min_by(|x, y| {
+            (x.risk_aversion.ln() - a.export.max(1e-12).ln())
+                .abs()
+                .total_cmp(&(y.risk_aversion.ln() - a.export.max(1e-12).ln()).abs())
+        })
+        .context("no member")?;
+    let cells = export
         .table_bps
         .iter()
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(", ");
     let proposal = format!(
-        "# Learned band correction (hedge-research learn-bands --seed {seed}).\n# Distilled from the network with a max relative error of {err:.2} % on the distillation grid.\n# Rows: tau < 7 d, < 30 d, < 90 d, >= 90 d; columns: ln(S/K) < -0.2, < -0.05, < 0.05, < 0.2, >= 0.2.\n# Merge into the [risk] section of a vault definition and queue it as a Core change.\n[risk]\ncost_aware_band = true\nww_cost_bps = 10\nww_risk_aversion_e6 = {ra}\nmin_band_bps = {minb}\nband_correction_enabled = true\nband_correction_bps = [{cells}]\n",
-        seed = cfg.seed,
-        err = trained.distill_max_rel_error * 100.0,
-        ra = (cfg.risk_aversion * 1e6).round() as u64,
-        minb = (cfg.min_band * 10_000.0).round() as u64,
+        "# Learned band (hedge-research learn-bands --seed {seed}): the member trained for risk aversion a = {ra_obj}\n# of the objective mean cost + a * variance of the final hedging error ({steps}-day protective put, {fee} bps).\n# Rows: tau < 7 d, < 30 d, < 90 d, >= 90 d; columns: ln(S/K) < -0.2, < -0.05, < 0.05, < 0.2, >= 0.2.\n# Merge into the [risk] section of a vault definition and queue it as a Core change.\n[risk]\ncost_aware_band = true\nww_cost_bps = {cost}\nww_risk_aversion_e6 = {ra}\nmin_band_bps = {minb}\nband_correction_enabled = true\nband_correction_bps = [{cells}]\n",
+        seed = spec.seed,
+        ra_obj = export.risk_aversion,
+        steps = spec.steps,
+        fee = spec.fee_bps,
+        cost = (spec.lambda * 10_000.0).round() as u64,
+        ra = (export.ww_gamma * 1e6).round() as u64,
+        minb = (spec.min_band * 10_000.0).round() as u64,
     );
     std::fs::write(&a.proposal, &proposal)
         .with_context(|| format!("cannot write {}", a.proposal.display()))?;
-    eprintln!("proposal written to {}", a.proposal.display());
+    eprintln!(
+        "proposal (a = {}) written to {}",
+        export.risk_aversion,
+        a.proposal.display()
+    );
     if let Some(p) = &a.plot {
-        plot_table(p, &trained.table_bps)?;
-        eprintln!("plot written to {}", p.display());
+        plot_table(p, &export.table_bps)?;
+        eprintln!("correction chart written to {}", p.display());
+    }
+    let mut charts = Vec::new();
+    if let Some(dir) = &a.frontier_plot_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        for r in &sets {
+            let file = dir.join(format!("frontier-learned-{}.png", slug(&r.set)));
+            plot::draw_frontier(
+                &file,
+                &format!("learned vs WW and Zakamouline: {}", r.set),
+                &r.points,
+            )?;
+            charts.push((r.set.clone(), file));
+        }
+        eprintln!("{} frontier charts written to {}", charts.len(), dir.display());
     }
     if let Some(p) = &a.report_json {
         let r = Report {
-            config: cfg.clone(),
-            trained: trained.clone(),
-            scores: scores.clone(),
-            train_improvement_vs_ww: train_imp,
-            test_improvement_vs_ww: test_imp,
+            spec: spec.clone(),
+            members: members.clone(),
+            sets,
+            mean_advantage_in_sample: adv_in,
+            mean_advantage_out_of_sample: adv_out,
             overfitting_alarm: alarm,
+            exported_risk_aversion: export.risk_aversion,
         };
         std::fs::write(p, serde_json::to_string_pretty(&r)? + "\n")
             .with_context(|| format!("cannot write {}", p.display()))?;
     }
     if let Some(p) = &a.results_md {
-        let mut md = std::fs::read_to_string(p).unwrap_or_default();
-        let _ = writeln!(
-            md,
-            "\n## Learned band correction, out of sample\n\nReproduce: `hedge-research learn-bands --seed {} --results-md docs/results.md` (trained in {:.0} s on 2 cores). Protective-put books over {} days, 10 bps costs; objective = −mean + {} · variance of the final hedging error. Train-set rows use the training generators with fresh seeds; test rows use generators never seen in training and walk-forward windows of the real series.\n\n{table}\nLearned vs Whalley–Wilmott, objective improvement: train {train_imp:+.4}, out of sample {test_imp:+.4}{}.\n\nWhere the learned band loses: {}.\n",
-            cfg.seed,
-            started.elapsed().as_secs_f64(),
-            cfg.steps,
-            cfg.risk_weight,
-            if alarm { " — overfitting alarm" } else { " (no overfitting alarm)" },
-            if losses.is_empty() { "nowhere on these sets".to_string() } else { losses.join("; ") }
+        let md = std::fs::read_to_string(p).unwrap_or_default();
+        let chart_md = charts
+            .iter()
+            .filter(|(set, _)| !set.starts_with("in sample"))
+            .map(|(set, f)| {
+                let name = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!("![{set}]({name})\n")
+            })
+            .collect::<String>();
+        let section = format!(
+            "## {SECTION}\n\nReproduce: `hedge-research learn-bands --seed {seed} --results-md docs/results.md --plot docs/learned-correction.png --frontier-plot-dir docs` (trained in {train_secs:.0} s on 2 cores). {steps}-day protective puts hedged daily, fee {fee} bps, impact depth {depth}; the objective is mean cost + a · variance of the final hedging error, one member per a, each trained from the Whalley–Wilmott γ that is best for its a (see `crates/research/src/learn/mod.rs`). Each validation set sweeps Whalley–Wilmott and Zakamouline over γ on the same paths; a row compares the learned frontier's cost with the cheaper of the two frontiers' costs at the same error sd (linear interpolation between neighbouring settings on each frontier, never extrapolated). In-sample rows use the training generators with fresh seeds; the others use generators never seen in training and walk-forward windows of the real series.\n\nMembers:\n\n{members_md}\nPer set:\n\n{summary}\n{verdict}\n\n{chart_md}\n<details><summary>every risk level</summary>\n\n{comparison}\n</details>\n",
+            seed = spec.seed,
+            steps = spec.steps,
+            fee = spec.fee_bps,
+            depth = spec.impact_depth,
         );
+        let md = replace_section(&md, SECTION, &section);
+        // The section this one supersedes.
+        let md = replace_section(&md, "Learned band correction, out of sample", "");
         std::fs::write(p, md).with_context(|| format!("cannot write {}", p.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_is_replaced_in_place_or_appended() {
+        let md = "# R\n\n## A\nold a\n\n## B\nb\n";
+        assert_eq!(
+            replace_section(md, "A", "## A\nnew\n\n"),
+            "# R\n\n## A\nnew\n\n## B\nb\n"
+        );
+        assert_eq!(
+            replace_section(md, "B", "## B\nnew\n"),
+            "# R\n\n## A\nold a\n\n## B\nnew\n"
+        );
+        assert_eq!(replace_section(md, "A", ""), "# R\n\n## B\nb\n");
+        assert_eq!(
+            replace_section(md, "C", "## C\nc\n"),
+            "# R\n\n## A\nold a\n\n## B\nb\n\n## C\nc\n"
+        );
+        assert_eq!(
+            slug("BTC-USD walk-forward (89 windows)"),
+            "btc-usd-walk-forward-89-windows"
+        );
+    }
 }

@@ -2,6 +2,5 @@
 pub mod backtest;
 pub mod frontier;
 pub mod gamma;
-#[cfg(feature = "ml")]
 pub mod learn;
 pub mod throughput;
