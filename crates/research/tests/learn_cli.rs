@@ -71,6 +71,17 @@ fn learn_bands_trains_a_family_judges_it_out_of_sample_and_exports_a_bounded_pro
     }
     // The exported member is the one nearest the asked risk aversion (0.08 → 0.1).
     assert_eq!(r["exported_risk_aversion"].as_f64(), Some(0.1));
+    // The regime research family: one per member, each refining its one-table member.
+    let regime = r["regime"]["members"].as_array().unwrap();
+    assert_eq!(regime.len(), 2);
+    for (g, m) in regime.iter().zip(members) {
+        assert_eq!(g["turbulent_bps"].as_array().unwrap().len(), 20);
+        assert!(g["objective"].as_f64().unwrap() <= m["objective"].as_f64().unwrap());
+    }
+    assert!(
+        stdout.contains("does a volatility-regime dimension matter?"),
+        "{stdout}"
+    );
     let sets = r["sets"].as_array().unwrap();
     assert_eq!(sets.len(), 4 + 3 + 2);
     assert!(sets
@@ -108,6 +119,32 @@ fn learn_bands_trains_a_family_judges_it_out_of_sample_and_exports_a_bounded_pro
         md.contains("## Throughput against numpy\n\nkept"),
         "other sections kept"
     );
+}
+
+#[test]
+fn without_the_regime_research_there_is_no_regime_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("learn.json");
+    let proposal = dir.path().join("p.toml");
+    let out = learn(&[
+        "--train",
+        "16",
+        "--passes",
+        "1",
+        "--test-paths",
+        "8",
+        "--risk-aversions",
+        "0.1",
+        "--no-regime",
+        "--report-json",
+        json.to_str().unwrap(),
+        "--proposal",
+        proposal.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(r["regime"].is_null());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("volatility-regime"));
 }
 
 #[test]

@@ -112,7 +112,22 @@ pub enum Policy {
         min_band: f64,
         table_bps: [u16; hedge_math::CORRECTION_CELLS],
     },
+    /// Research only (the program has one table): [`Policy::LearnedWw`] with one table per
+    /// volatility regime. The regime is turbulent when the keeper's forecast of realised
+    /// vol (EWMA of the path's own returns so far, [`VOL_FORECAST_DECAY`]) is above the
+    /// book's implied vol: a negative implied-minus-realised spread.
+    LearnedWwRegime {
+        lambda: f64,
+        risk_aversion: f64,
+        min_band: f64,
+        calm_bps: [u16; hedge_math::CORRECTION_CELLS],
+        turbulent_bps: [u16; hedge_math::CORRECTION_CELLS],
+    },
 }
+
+/// Daily decay of the EWMA vol forecast that sets the regime (RiskMetrics' 0.94, the
+/// keeper's EWMA).
+pub const VOL_FORECAST_DECAY: f64 = 0.94;
 
 impl Policy {
     /// Short label for tables.
@@ -131,6 +146,7 @@ impl Policy {
                 ..
             } => format!("Zak λ={lambda} γ={risk_aversion}"),
             Policy::LearnedWw { .. } => "learned WW×c".to_string(),
+            Policy::LearnedWwRegime { .. } => "learned WW×c(regime)".to_string(),
         }
     }
 
@@ -173,9 +189,22 @@ impl Policy {
     /// Band half-width (collateral units) on a vault whose NAV is `nav_units` collateral
     /// units, the program's way: the cost-aware widths (from the book's gamma, the learned
     /// correction applied to the raw Whalley–Wilmott width) floored at `min_band × NAV`.
-    fn band(&self, book: &Book, s: f64, gamma: f64, tau: f64, nav_units: f64) -> f64 {
+    fn band(&self, book: &Book, s: f64, gamma: f64, tau: f64, nav_units: f64, turbulent: bool) -> f64 {
         let fx = Fix::from_num;
         match *self {
+            Policy::LearnedWwRegime {
+                lambda,
+                risk_aversion,
+                min_band,
+                calm_bps,
+                turbulent_bps,
+            } => Policy::LearnedWw {
+                lambda,
+                risk_aversion,
+                min_band,
+                table_bps: if turbulent { turbulent_bps } else { calm_bps },
+            }
+            .band(book, s, gamma, tau, nav_units, false),
             Policy::TimeBased { .. } => 0.0,
             Policy::FixedBand { half_width } => half_width * nav_units,
             Policy::WhalleyWilmott {
@@ -350,6 +379,19 @@ pub struct Decision {
 /// See [`Decision`]. `nav_quote` is the vault's value in quote, `s` the price, `t` the time
 /// (years), `horizon` the path's length (years).
 pub fn decide(book: &Book, policy: &Policy, s: f64, t: f64, horizon: f64, nav_quote: f64) -> Decision {
+    decide_in(book, policy, s, t, horizon, nav_quote, false)
+}
+
+/// [`decide`] in a volatility regime (only [`Policy::LearnedWwRegime`] reads it).
+pub fn decide_in(
+    book: &Book,
+    policy: &Policy,
+    s: f64,
+    t: f64,
+    horizon: f64,
+    nav_quote: f64,
+    turbulent: bool,
+) -> Decision {
     let nav_units = nav_quote / s;
     // Legs count until their expiry, as on chain (an expired leg is skipped).
     let live = book.leg.is_some_and(|(_, _, expiry, _)| expiry > t);
@@ -360,7 +402,7 @@ pub fn decide(book: &Book, policy: &Policy, s: f64, t: f64, horizon: f64, nav_qu
         (delta - book.frac, gamma)
     };
     let target = book.frac * nav_units + legs_delta;
-    let band = policy.band(book, s, gamma, book.tau(t, horizon), nav_units);
+    let band = policy.band(book, s, gamma, book.tau(t, horizon), nav_units, turbulent);
     Decision { target, band, gamma }
 }
 
@@ -396,11 +438,21 @@ pub fn run_path(
     let (mut sum_d, mut sum_d2, mut sum_p, mut sum_p2) = (0.0, 0.0, 0.0, 0.0);
     let mut peak = prices[0];
     let mut series = record.then(Series::default);
+    // The regime's vol forecast: EWMA of squared log returns, per step, starting at the
+    // book's implied variance (only the regime policy reads it).
+    let decay = VOL_FORECAST_DECAY.powf(dt * 365.0);
+    let regime = matches!(policy, Policy::LearnedWwRegime { .. });
+    let mut ewma_var = book.sigma * book.sigma * dt;
     for i in 0..n - 1 {
         let s = prices[i];
         let t = dt * i as f64;
+        if regime && i > 0 {
+            let ret = (s / prices[i - 1]).ln();
+            ewma_var = decay * ewma_var + (1.0 - decay) * ret * ret;
+        }
+        let turbulent = regime && ewma_var > book.sigma * book.sigma * dt;
         let value = s + hedge_pnl - r.fees - r.impact + r.funding;
-        let Decision { target, band, .. } = decide(book, policy, s, t, horizon, value);
+        let Decision { target, band, .. } = decide_in(book, policy, s, t, horizon, value, turbulent);
         let net = 1.0 + h;
         let due = match policy {
             Policy::TimeBased { every } => i % every == 0 && net != target,
@@ -687,13 +739,13 @@ mod band_probe {
             risk_aversion: 1.0,
             min_band: 0.0,
         }
-        .band(&book, 100.0, g, 1.0, 1.0);
+        .band(&book, 100.0, g, 1.0, 1.0, false);
         let zk = Policy::Zakamouline {
             lambda: 0.001,
             risk_aversion: 1.0,
             min_band: 0.0,
         }
-        .band(&book, 100.0, g, 1.0, 1.0);
+        .band(&book, 100.0, g, 1.0, 1.0, false);
         let exact_ww = (1.5 * 0.001 * 100.0 * g * g / 1.0f64).cbrt();
         assert!((ww - exact_ww).abs() < 1e-9, "ww {ww} vs {exact_ww} (gamma {g})");
         assert!(zk > 0.0 && (zk - ww).abs() > 1e-6, "zak {zk} ww {ww}");

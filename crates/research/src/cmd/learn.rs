@@ -66,6 +66,10 @@ pub struct LearnArgs {
     /// Folder for one frontier chart per validation set (`frontier-learned-<set>.png`).
     #[arg(long, value_name = "DIR")]
     pub frontier_plot_dir: Option<PathBuf>,
+    /// Skip the research question "does a volatility-regime dimension matter?" (a second
+    /// family with one table per regime, refined from the first and judged the same way).
+    #[arg(long)]
+    pub no_regime: bool,
 }
 
 fn plot_table(path: &Path, table: &[u16; hedge_math::CORRECTION_CELLS]) -> anyhow::Result<()> {
@@ -158,6 +162,29 @@ struct Report {
     mean_advantage_out_of_sample: f64,
     overfitting_alarm: bool,
     exported_risk_aversion: f64,
+    /// The research family with one table per volatility regime (absent with
+    /// `--no-regime`).
+    regime: Option<RegimeReport>,
+}
+
+#[derive(Debug, Serialize)]
+struct RegimeReport {
+    members: Vec<Member>,
+    sets: Vec<SetResult>,
+    mean_advantage_in_sample: f64,
+    mean_advantage_out_of_sample: f64,
+}
+
+/// Mean advantage over the in-sample sets and over the others.
+fn advantages(sets: &[SetResult]) -> (f64, f64) {
+    let of = |inside: bool| {
+        mean(
+            sets.iter()
+                .filter(|r| (r.sample == Sample::InSample) == inside)
+                .flat_map(|r| r.advantages()),
+        )
+    };
+    (of(true), of(false))
 }
 
 pub fn parse_list(s: &str) -> anyhow::Result<Vec<f64>> {
@@ -280,23 +307,25 @@ pub fn summary_table(sets: &[SetResult]) -> String {
     s
 }
 
-fn members_table(spec: &TrainSpec, members: &[Member]) -> String {
+fn members_table(members: &[Member]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "| risk aversion a | WW γ | J of WW (train) | J learned (train) | steps kept | table min–max (×) |"
+        "| risk aversion a | WW γ | floor | J of plain WW (train) | J learned (train) | steps kept | table min–max (×) |"
     );
-    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
     for m in members {
         let (lo, hi) = m
             .table_bps
             .iter()
+            .chain(m.turbulent_bps.iter().flatten())
             .fold((u16::MAX, 0u16), |(l, h), &c| (l.min(c), h.max(c)));
         let _ = writeln!(
             s,
-            "| {} | {} | {:.5} | {:.5} | {} | {:.2}–{:.2} |",
+            "| {} | {:.3e} | {:.2} % | {:.5} | {:.5} | {} | {:.2}–{:.2} |",
             m.risk_aversion,
             m.ww_gamma,
+            m.min_band * 100.0,
             m.objective_ww,
             m.objective,
             m.steps_kept,
@@ -304,7 +333,6 @@ fn members_table(spec: &TrainSpec, members: &[Member]) -> String {
             f64::from(hi) / 10_000.0
         );
     }
-    let _ = spec;
     s
 }
 
@@ -377,50 +405,75 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
     let train_secs = started.elapsed().as_secs_f64();
     eprintln!("learn-bands: trained in {train_secs:.1} s; validating ...");
 
-    let mut sets = Vec::new();
+    // Every validation set: (name, sample, paths).
     let dt = spec.dt;
+    let mut validation: Vec<(String, Sample, Vec<Vec<f64>>)> = Vec::new();
     for (k, (name, g)) in learn::train_generators(spec.sigma_book, dt)
         .into_iter()
         .enumerate()
     {
         let paths = learn::paths_of(&g, a.test_paths, spec.steps, dt, 1_000_000 + 100_000 * k as u64);
-        sets.push(judge(
-            &spec,
-            &members,
-            format!("in sample: {name}"),
-            Sample::InSample,
-            &paths,
-            a.levels,
-        ));
+        validation.push((format!("in sample: {name}"), Sample::InSample, paths));
     }
     for (k, (name, g)) in learn::test_generators(spec.sigma_book, dt)
         .into_iter()
         .enumerate()
     {
         let paths = learn::paths_of(&g, a.test_paths, spec.steps, dt, 2_000_000 + 100_000 * k as u64);
-        sets.push(judge(&spec, &members, name, Sample::Unseen, &paths, a.levels));
+        validation.push((name, Sample::Unseen, paths));
     }
     for (name, w) in real {
-        sets.push(judge(
-            &spec,
-            &members,
+        validation.push((
             format!("{name} walk-forward ({} windows)", w.len()),
             Sample::Real,
-            &w,
-            a.levels,
+            w,
         ));
     }
+    let judge_all = |members: &[Member]| -> Vec<SetResult> {
+        validation
+            .iter()
+            .map(|(name, sample, paths)| judge(&spec, members, name.clone(), *sample, paths, a.levels))
+            .collect()
+    };
+    let sets = judge_all(&members);
     eprintln!(
         "learn-bands: validated in {:.1} s",
         started.elapsed().as_secs_f64() - train_secs
     );
 
-    let adv_of =
-        |f: &dyn Fn(Sample) -> bool| mean(sets.iter().filter(|r| f(r.sample)).flat_map(|r| r.advantages()));
-    let adv_in = adv_of(&|s| s == Sample::InSample);
-    let adv_out = adv_of(&|s| s != Sample::InSample);
+    let (adv_in, adv_out) = advantages(&sets);
+    let regime = (!a.no_regime).then(|| {
+        eprintln!("learn-bands: research: one table per volatility regime ...");
+        let members = learn::train_regime_family(&spec, &members, true);
+        let sets = judge_all(&members);
+        let (mean_advantage_in_sample, mean_advantage_out_of_sample) = advantages(&sets);
+        RegimeReport {
+            members,
+            sets,
+            mean_advantage_in_sample,
+            mean_advantage_out_of_sample,
+        }
+    });
+    let regime_md = regime
+        .as_ref()
+        .map(|r| {
+            format!(
+                "Research: does a volatility-regime dimension matter? A second family refines each member with one table per regime (turbulent when the EWMA forecast of realised vol is above the book's implied vol: a negative implied-minus-realised spread), judged the same way. Its mean advantage over the better of WW and Zakamouline: in sample {:+.1} %, out of sample {:+.1} % (one table: {:+.1} %, {:+.1} %). {}\n\n{}",
+                r.mean_advantage_in_sample * 100.0,
+                r.mean_advantage_out_of_sample * 100.0,
+                adv_in * 100.0,
+                adv_out * 100.0,
+                if r.mean_advantage_out_of_sample - adv_out >= 0.02 {
+                    "Out of sample the regime tables gain at least 2 points: the data says the dimension matters."
+                } else {
+                    "Out of sample the regime tables gain less than 2 points: the data does not say the dimension matters, and the on-chain table keeps its two axes."
+                },
+                summary_table(&r.sets)
+            )
+        })
+        .unwrap_or_default();
     let alarm = adv_in > 0.0 && adv_out < 0.5 * adv_in;
-    let members_md = members_table(&spec, &members);
+    let members_md = members_table(&members);
     let summary = summary_table(&sets);
     let comparison = comparison_table(&sets);
     let misses: Vec<String> = sets
@@ -451,6 +504,9 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
     println!("per set:\n\n{summary}");
     println!("at each risk level:\n\n{comparison}");
     println!("{verdict}");
+    if !regime_md.is_empty() {
+        println!("\n{regime_md}");
+    }
 
     let export = members
         .iter()
@@ -474,7 +530,7 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
         fee = spec.fee_bps,
         cost = (spec.lambda * 10_000.0).round() as u64,
         ra = (export.ww_gamma * 1e6).round() as u64,
-        minb = (spec.min_band * 10_000.0).round() as u64,
+        minb = (export.min_band * 10_000.0).round().max(1.0) as u64,
     );
     std::fs::write(&a.proposal, &proposal)
         .with_context(|| format!("cannot write {}", a.proposal.display()))?;
@@ -510,6 +566,7 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
             mean_advantage_out_of_sample: adv_out,
             overfitting_alarm: alarm,
             exported_risk_aversion: export.risk_aversion,
+            regime,
         };
         std::fs::write(p, serde_json::to_string_pretty(&r)? + "\n")
             .with_context(|| format!("cannot write {}", p.display()))?;
@@ -528,7 +585,7 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
             })
             .collect::<String>();
         let section = format!(
-            "## {SECTION}\n\nReproduce: `hedge-research learn-bands --seed {seed} --results-md docs/results.md --plot docs/learned-correction.png --frontier-plot-dir docs` (trained in {train_secs:.0} s on 2 cores). {steps}-day protective puts hedged daily, fee {fee} bps, impact depth {depth}; the objective is mean cost + a · variance of the final hedging error, one member per a, each trained from the Whalley–Wilmott γ that is best for its a (see `crates/research/src/learn/mod.rs`). Each validation set sweeps Whalley–Wilmott and Zakamouline over γ on the same paths; a row compares the learned frontier's cost with the cheaper of the two frontiers' costs at the same error sd (linear interpolation between neighbouring settings on each frontier, never extrapolated). In-sample rows use the training generators with fresh seeds; the others use generators never seen in training and walk-forward windows of the real series.\n\nMembers:\n\n{members_md}\nPer set:\n\n{summary}\n{verdict}\n\n{chart_md}\n<details><summary>every risk level</summary>\n\n{comparison}\n</details>\n",
+            "## {SECTION}\n\nReproduce: `hedge-research learn-bands --seed {seed} --results-md docs/results.md --plot docs/learned-correction.png --frontier-plot-dir docs` (trained in {train_secs:.0} s on 2 cores). {steps}-day protective puts hedged daily, fee {fee} bps, impact depth {depth}; the objective is mean cost + a · variance of the final hedging error, one member per a, each trained from the Whalley–Wilmott γ that is best for its a (see `crates/research/src/learn/mod.rs`). Each validation set sweeps Whalley–Wilmott and Zakamouline over γ on the same paths; a row compares the learned frontier's cost with the cheaper of the two frontiers' costs at the same error sd (linear interpolation between neighbouring settings on each frontier, never extrapolated). In-sample rows use the training generators with fresh seeds; the others use generators never seen in training and walk-forward windows of the real series.\n\nMembers:\n\n{members_md}\nPer set:\n\n{summary}\n{verdict}\n\n{regime_md}\n{chart_md}\n<details><summary>every risk level</summary>\n\n{comparison}\n</details>\n",
             seed = spec.seed,
             steps = spec.steps,
             fee = spec.fee_bps,

@@ -4,9 +4,12 @@
 //! **What is learned.** The program's band is `max(min_band, c[cell] × WW(λ, S, Γ, γ))`,
 //! where `cell` is the (time to expiry, ln S/K) cell of a 4 × 5 table and `c` is in
 //! [¼, 4] (`hedge_math::corrected_band`, the same fixed-point function the program calls).
-//! The inputs are therefore: time to expiry and moneyness (the table's axes), the book's
-//! gamma, the price and the cost λ (through the Whalley–Wilmott width), and the risk
-//! aversion `a` (one member per value).
+//! A member learns γ, the floor `min_band` and the 20 cells: every one a governance
+//! parameter the program already has. The inputs are therefore: time to expiry and
+//! moneyness (the table's axes), the book's gamma, the price and the cost λ (through the
+//! Whalley–Wilmott width), and the risk aversion `a` (one member per value). The floor
+//! matters: Whalley–Wilmott's width vanishes with the book's gamma (far from the strike,
+//! near expiry), where a pure WW band trades every wiggle; a floor keeps it open there.
 //!
 //! **Objective.** For a risk aversion `a`, `J = mean(cost) + a · var(e)`: the mean of a
 //! path's hedging cost (fees + impact) plus `a` times the variance of its final hedging error
@@ -17,9 +20,10 @@
 //! chase, and it is not on the frontier's axes (cost against error sd).
 //!
 //! **Training.** For each `a`:
-//! 1. the Whalley–Wilmott γ of [`BASE_GAMMAS`] with the lowest `J` is the starting point
-//!    (so the table starts at ×1 everywhere, far from its bounds);
-//! 2. coordinate descent over the base γ, the table's global scale and each of its 20
+//! 1. the Whalley–Wilmott γ of [`BASE_GAMMAS`] with the lowest `J`, then the floor of
+//!    [`BASE_FLOORS`] (if any lowers `J`), is the starting point; the table starts at ×1
+//!    everywhere, far from its bounds;
+//! 2. coordinate descent over γ, the floor, the table's global scale and each of its 20
 //!    cells, with multiplicative steps that shrink every pass; a step is kept only when it
 //!    lowers `J`.
 //!
@@ -52,6 +56,10 @@ pub const BASE_GAMMAS: [f64; 17] = [
     3_000.0, 1_000.0, 300.0, 100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.000_3,
     0.000_1, 0.000_03,
 ];
+/// Band floors (fraction of NAV) a member may start from, after its γ.
+pub const BASE_FLOORS: [f64; 7] = [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16];
+/// The largest floor training may reach (the program's `MAX_DELTA_BAND_BPS`: 50 %).
+pub const MAX_FLOOR: f64 = 0.5;
 /// Multiplicative steps of each coordinate-descent pass (the last repeats).
 const STEPS: [f64; 4] = [2.0, 1.4, 1.19, 1.09];
 
@@ -230,10 +238,19 @@ pub struct Member {
     pub risk_aversion: f64,
     /// Whalley–Wilmott γ of the base width (started on [`BASE_GAMMAS`], then trained).
     pub ww_gamma: f64,
+    /// Band floor (fraction of NAV; on chain `min_band_bps`), trained.
+    pub min_band: f64,
+    /// The γ of [`BASE_GAMMAS`] training started from (plain Whalley–Wilmott's best).
+    pub start_gamma: f64,
     /// Correction per cell (bps, 10 000 = ×1), rows τ < 7 d, < 30 d, < 90 d, ≥ 90 d;
     /// columns ln(S/K) < −0.2, < −0.05, < 0.05, < 0.2, ≥ 0.2.
     pub table_bps: [u16; CELLS],
-    /// `J` on the training paths of plain Whalley–Wilmott at `ww_gamma`, and of the member.
+    /// Research only: a second table for the turbulent volatility regime
+    /// ([`Policy::LearnedWwRegime`]); `table_bps` is then the calm regime's.
+    pub turbulent_bps: Option<[u16; CELLS]>,
+    /// `J` on the training paths of the starting point (plain Whalley–Wilmott at the best
+    /// γ of [`BASE_GAMMAS`]; for a regime member, the one-table member it refines), and of
+    /// the member.
     pub objective_ww: f64,
     pub objective: f64,
     /// Coordinate steps kept.
@@ -242,33 +259,72 @@ pub struct Member {
 
 impl Member {
     pub fn policy(&self, spec: &TrainSpec) -> Policy {
-        Policy::LearnedWw {
-            lambda: spec.lambda,
-            risk_aversion: self.ww_gamma,
-            min_band: spec.min_band,
-            table_bps: self.table_bps,
+        self.setting().policy(spec)
+    }
+
+    fn setting(&self) -> Setting {
+        Setting {
+            gamma: self.ww_gamma,
+            floor: self.min_band,
+            tables: std::iter::once(self.table_bps)
+                .chain(self.turbulent_bps)
+                .collect(),
         }
     }
 }
 
-fn scaled(table: &[u16; CELLS], cells: &[usize], f: f64) -> [u16; CELLS] {
-    let mut t = *table;
-    for &c in cells {
-        t[c] = (f64::from(t[c]) * f)
-            .round()
-            .clamp(f64::from(MIN_CELL_BPS), f64::from(MAX_CELL_BPS)) as u16;
-    }
-    t
+/// What training moves: the base γ, the band floor and the table(s).
+#[derive(Debug, Clone, PartialEq)]
+struct Setting {
+    gamma: f64,
+    /// Band floor (fraction of NAV), at least the spec's.
+    floor: f64,
+    /// One table (the on-chain form) or two (calm, turbulent: research).
+    tables: Vec<[u16; CELLS]>,
 }
 
-/// Objectives of `policies` on `paths`.
-fn score(spec: &TrainSpec, paths: &[Vec<f64>], policies: &[Policy], a: f64) -> Vec<f64> {
+impl Setting {
+    fn policy(&self, spec: &TrainSpec) -> Policy {
+        let (lambda, risk_aversion, min_band) = (spec.lambda, self.gamma, self.floor.max(spec.min_band));
+        match self.tables[..] {
+            [calm, turbulent] => Policy::LearnedWwRegime {
+                lambda,
+                risk_aversion,
+                min_band,
+                calm_bps: calm,
+                turbulent_bps: turbulent,
+            },
+            _ => Policy::LearnedWw {
+                lambda,
+                risk_aversion,
+                min_band,
+                table_bps: self.tables.first().copied().unwrap_or([UNIT_BPS; CELLS]),
+            },
+        }
+    }
+
+    /// The cells `(table, cell)` scaled by `f`, within the bounds.
+    fn scaled(&self, cells: &[(usize, usize)], f: f64) -> Setting {
+        let mut out = self.clone();
+        for &(k, c) in cells {
+            out.tables[k][c] = (f64::from(out.tables[k][c]) * f)
+                .round()
+                .clamp(f64::from(MIN_CELL_BPS), f64::from(MAX_CELL_BPS))
+                as u16;
+        }
+        out
+    }
+}
+
+/// Objectives of `settings` on `paths`.
+fn score(spec: &TrainSpec, paths: &[Vec<f64>], settings: &[Setting], a: f64) -> Vec<f64> {
+    let policies: Vec<Policy> = settings.iter().map(|x| x.policy(spec)).collect();
     mc::run_on(
         paths,
         spec.dt,
         spec.book,
         spec.sigma_book,
-        policies,
+        &policies,
         &spec.costs(),
     )
     .iter()
@@ -276,59 +332,125 @@ fn score(spec: &TrainSpec, paths: &[Vec<f64>], policies: &[Policy], a: f64) -> V
     .collect()
 }
 
-/// Trains the member for risk aversion `a` on `paths`.
+/// The best of `cands` if it improves on `best`.
+fn pick(
+    spec: &TrainSpec,
+    paths: &[Vec<f64>],
+    cands: Vec<Setting>,
+    a: f64,
+    best: f64,
+) -> Option<(Setting, f64)> {
+    let js = score(spec, paths, &cands, a);
+    let (k, &j) = js.iter().enumerate().min_by(|x, y| x.1.total_cmp(y.1))?;
+    (j < best - 1e-12 * best.abs().max(1.0)).then(|| (cands[k].clone(), j))
+}
+
+/// Trains the member for risk aversion `a` on `paths`: from plain Whalley–Wilmott at the
+/// best γ of [`BASE_GAMMAS`], then the best floor of [`BASE_FLOORS`] (one table).
 pub fn train_member(spec: &TrainSpec, paths: &[Vec<f64>], a: f64) -> Member {
-    let ww = |g: f64, table_bps: [u16; CELLS]| Policy::LearnedWw {
-        lambda: spec.lambda,
-        risk_aversion: g,
-        min_band: spec.min_band,
-        table_bps,
+    let flat = Setting {
+        gamma: 1.0,
+        floor: spec.min_band,
+        tables: vec![[UNIT_BPS; CELLS]],
     };
-    let flat = [UNIT_BPS; CELLS];
-    let starts: Vec<Policy> = BASE_GAMMAS.iter().map(|&g| ww(g, flat)).collect();
+    let starts: Vec<Setting> = BASE_GAMMAS
+        .iter()
+        .map(|&gamma| Setting {
+            gamma,
+            ..flat.clone()
+        })
+        .collect();
     let js = score(spec, paths, &starts, a);
-    let (i, &objective_ww) = js
+    let (i, &j_ww) = js
         .iter()
         .enumerate()
         .min_by(|x, y| x.1.total_cmp(y.1))
         .expect("BASE_GAMMAS is not empty");
-    let (mut gamma, mut table, mut best, mut kept) = (BASE_GAMMAS[i], flat, objective_ww, 0);
-    let all: Vec<usize> = (0..CELLS).collect();
+    let ww = starts[i].clone();
+    let floors: Vec<Setting> = BASE_FLOORS
+        .iter()
+        .filter(|&&f| f > spec.min_band)
+        .map(|&floor| Setting { floor, ..ww.clone() })
+        .collect();
+    let (start, j) = pick(spec, paths, floors, a, j_ww).unwrap_or((ww.clone(), j_ww));
+    let mut m = descend(spec, paths, a, start, j);
+    m.objective_ww = j_ww;
+    m.start_gamma = ww.gamma;
+    m
+}
+
+/// Research: refines a one-table member into one table per volatility regime (both start
+/// as its table, so the regime member is never worse on the training paths).
+pub fn train_regime_member(spec: &TrainSpec, paths: &[Vec<f64>], plain: &Member) -> Member {
+    let mut start = plain.setting();
+    start.tables = vec![plain.table_bps; 2];
+    let mut m = descend(spec, paths, plain.risk_aversion, start, plain.objective);
+    m.start_gamma = plain.start_gamma;
+    m
+}
+
+/// Coordinate descent from `start`, whose objective is `j`.
+fn descend(spec: &TrainSpec, paths: &[Vec<f64>], a: f64, start: Setting, j: f64) -> Member {
+    let start_gamma = start.gamma;
+    let (mut cur, mut best, mut kept) = (start, j, 0);
+    let all: Vec<(usize, usize)> = (0..cur.tables.len())
+        .flat_map(|k| (0..CELLS).map(move |c| (k, c)))
+        .collect();
     for pass in 0..spec.passes {
         let f = STEPS[pass.min(STEPS.len() - 1)];
         // The base width: γ × f∓³ widens or narrows every cell by f (WW ∝ γ^(−1/3)) with
-        // no bound, so the table's [¼, 4] stays free for the shape.
-        let cands = [gamma / f.powi(3), gamma * f.powi(3)];
-        let js = score(spec, paths, &cands.map(|g| ww(g, table)), a);
-        if let Some((k, &j)) = js.iter().enumerate().min_by(|x, y| x.1.total_cmp(y.1)) {
-            if j < best - 1e-12 * best.abs().max(1.0) {
-                (gamma, best, kept) = (cands[k], j, kept + 1);
+        // no bound, so the table's [¼, 4] stays free for the shape. Then the floor, which
+        // holds the band open where the book's gamma (and so WW) vanishes.
+        let moves = [
+            vec![
+                Setting {
+                    gamma: cur.gamma / f.powi(3),
+                    ..cur.clone()
+                },
+                Setting {
+                    gamma: cur.gamma * f.powi(3),
+                    ..cur.clone()
+                },
+            ],
+            vec![
+                Setting {
+                    floor: (cur.floor * f).min(MAX_FLOOR),
+                    ..cur.clone()
+                },
+                Setting {
+                    floor: (cur.floor / f).max(spec.min_band),
+                    ..cur.clone()
+                },
+            ],
+        ];
+        for cands in moves {
+            let cands: Vec<Setting> = cands.into_iter().filter(|x| *x != cur).collect();
+            if let Some((x, j)) = pick(spec, paths, cands, a, best) {
+                (cur, best, kept) = (x, j, kept + 1);
             }
         }
-        let groups = std::iter::once(all.clone()).chain((0..CELLS).map(|c| vec![c]));
-        for cells in groups {
-            let cands: Vec<[u16; CELLS]> = [f, 1.0 / f]
+        for cells in std::iter::once(all.clone()).chain(all.iter().map(|&c| vec![c])) {
+            let cands: Vec<Setting> = [f, 1.0 / f]
                 .into_iter()
-                .map(|m| scaled(&table, &cells, m))
-                .filter(|t| *t != table)
+                .map(|m| cur.scaled(&cells, m))
+                .filter(|x| *x != cur)
                 .collect();
             if cands.is_empty() {
                 continue;
             }
-            let pols: Vec<Policy> = cands.iter().map(|t| ww(gamma, *t)).collect();
-            let js = score(spec, paths, &pols, a);
-            if let Some((k, &j)) = js.iter().enumerate().min_by(|x, y| x.1.total_cmp(y.1)) {
-                if j < best - 1e-12 * best.abs().max(1.0) {
-                    (table, best, kept) = (cands[k], j, kept + 1);
-                }
+            if let Some((x, j)) = pick(spec, paths, cands, a, best) {
+                (cur, best, kept) = (x, j, kept + 1);
             }
         }
     }
     Member {
         risk_aversion: a,
-        ww_gamma: gamma,
-        table_bps: table,
-        objective_ww,
+        ww_gamma: cur.gamma,
+        min_band: cur.floor,
+        start_gamma,
+        table_bps: cur.tables[0],
+        turbulent_bps: cur.tables.get(1).copied(),
+        objective_ww: j,
         objective: best,
         steps_kept: kept,
     }
@@ -337,15 +459,27 @@ pub fn train_member(spec: &TrainSpec, paths: &[Vec<f64>], a: f64) -> Member {
 /// Trains one member per risk aversion of `spec`, printing progress when asked.
 pub fn train_family(spec: &TrainSpec, progress: bool) -> Vec<Member> {
     let paths = training_paths(spec);
+    each_member(spec, progress, |_, a| train_member(spec, &paths, a))
+}
+
+/// Research: refines each member of `plain` with one table per volatility regime.
+pub fn train_regime_family(spec: &TrainSpec, plain: &[Member], progress: bool) -> Vec<Member> {
+    let paths = training_paths(spec);
+    each_member(spec, progress, |k, _| {
+        train_regime_member(spec, &paths, &plain[k])
+    })
+}
+
+fn each_member(spec: &TrainSpec, progress: bool, mut train: impl FnMut(usize, f64) -> Member) -> Vec<Member> {
     spec.risk_aversions
         .iter()
         .enumerate()
         .map(|(k, &a)| {
             let t0 = std::time::Instant::now();
-            let m = train_member(spec, &paths, a);
+            let m = train(k, a);
             if progress {
                 eprintln!(
-                    "  member {}/{}: a = {a}, WW γ = {}, J {:.5} → {:.5} ({} steps kept, {:.1} s)",
+                    "  member {}/{}: a = {a}, WW γ = {:.3e}, J {:.5} → {:.5} ({} steps kept, {:.1} s)",
                     k + 1,
                     spec.risk_aversions.len(),
                     m.ww_gamma,
@@ -398,7 +532,10 @@ mod tests {
         let flat = Member {
             risk_aversion: 1.0,
             ww_gamma: 1.0,
+            min_band: spec.min_band,
+            start_gamma: 1.0,
             table_bps: [UNIT_BPS; CELLS],
+            turbulent_bps: None,
             objective_ww: 0.0,
             objective: 0.0,
             steps_kept: 0,
@@ -490,9 +627,79 @@ mod tests {
             objective(rs, 1.0) - objective(rs, 0.0)
         };
         assert!(var_of(1.0) > 0.0);
-        assert!(var_of(a[1].ww_gamma) <= var_of(a[0].ww_gamma) + 1e-12);
+        assert!(var_of(a[1].start_gamma) <= var_of(a[0].start_gamma) + 1e-12);
         let other = train_family(&TrainSpec { seed: 8, ..small() }, false);
         assert_ne!(a[0].objective, other[0].objective, "the seed matters");
+    }
+
+    #[test]
+    fn the_regime_policy_reads_the_realised_vol_forecast() {
+        let spec = small();
+        let (calm, turbulent) = ([MIN_CELL_BPS; CELLS], [MAX_CELL_BPS; CELLS]);
+        let regime = Setting {
+            gamma: 1.0,
+            floor: spec.min_band,
+            tables: vec![calm, turbulent],
+        }
+        .policy(&spec);
+        let run = |sigma: f64, pol: &Policy| {
+            let p = Generator::Gbm { mu: 0.0, sigma }.path(100.0, spec.dt, 60, 5);
+            let book = Book::resolve(spec.book, p[0], spec.sigma_book, 0.0, 0.0);
+            run_path(
+                &p,
+                spec.dt,
+                &book,
+                pol,
+                &spec.costs(),
+                &Scenario::default(),
+                false,
+            )
+        };
+        let key = |r: &PathResult| (r.rebalances, r.final_error, r.fees);
+        // Realised vol far below the book's 80 %: the forecast never rises above implied,
+        // and every decision is the calm table's.
+        let calm_only = Setting {
+            gamma: 1.0,
+            floor: spec.min_band,
+            tables: vec![calm],
+        }
+        .policy(&spec);
+        assert_eq!(key(&run(0.1, &regime)), key(&run(0.1, &calm_only)));
+        // Far above: the turbulent (×4) table takes over, and the band trades less.
+        let (r, c) = (run(2.5, &regime), run(2.5, &calm_only));
+        assert!(
+            r.rebalances < c.rebalances,
+            "{} vs {}",
+            r.rebalances,
+            c.rebalances
+        );
+        // With equal tables the regime is irrelevant: the one-table policy exactly.
+        let same = Setting {
+            gamma: 1.0,
+            floor: spec.min_band,
+            tables: vec![calm, calm],
+        }
+        .policy(&spec);
+        assert_eq!(key(&run(2.5, &same)), key(&c));
+    }
+
+    #[test]
+    fn a_regime_member_refines_its_one_table_member_and_is_never_worse_in_sample() {
+        let spec = TrainSpec {
+            risk_aversions: vec![0.05],
+            passes: 1,
+            ..small()
+        };
+        let plain = train_family(&spec, false);
+        let regime = train_regime_family(&spec, &plain, false);
+        let (p, r) = (&plain[0], &regime[0]);
+        assert!(p.turbulent_bps.is_none() && r.turbulent_bps.is_some());
+        assert_eq!(
+            r.objective_ww, p.objective,
+            "starts where the one-table member ended"
+        );
+        assert!(r.objective <= p.objective);
+        assert!(matches!(r.policy(&spec), Policy::LearnedWwRegime { .. }));
     }
 
     #[test]
