@@ -577,15 +577,14 @@ pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
             .iter()
             .filter(|(set, _)| !set.starts_with("in sample"))
             .map(|(set, f)| {
-                let name = f
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                format!("![{set}]({name})\n")
+                // Linked relative to the markdown file when the chart sits below it.
+                let base = p.parent().unwrap_or(Path::new(""));
+                let link = f.strip_prefix(base).unwrap_or(f).display().to_string();
+                format!("![{set}]({link})\n")
             })
             .collect::<String>();
         let section = format!(
-            "## {SECTION}\n\nReproduce: `hedge-research learn-bands --seed {seed} --results-md docs/results.md --plot docs/learned-correction.png --frontier-plot-dir docs` (trained in {train_secs:.0} s on 2 cores). {steps}-day protective puts hedged daily, fee {fee} bps, impact depth {depth}; the objective is mean cost + a · variance of the final hedging error, one member per a, each trained from the Whalley–Wilmott γ that is best for its a (see `crates/research/src/learn/mod.rs`). Each validation set sweeps Whalley–Wilmott and Zakamouline over γ on the same paths; a row compares the learned frontier's cost with the cheaper of the two frontiers' costs at the same error sd (linear interpolation between neighbouring settings on each frontier, never extrapolated). In-sample rows use the training generators with fresh seeds; the others use generators never seen in training and walk-forward windows of the real series.\n\nMembers:\n\n{members_md}\nPer set:\n\n{summary}\n{verdict}\n\n{regime_md}\n{chart_md}\n<details><summary>every risk level</summary>\n\n{comparison}\n</details>\n",
+            "## {SECTION}\n\nReproduce: `hedge-research learn-bands --seed {seed} --results-md docs/results.md --plot docs/learned-correction.png --frontier-plot-dir docs/learned --proposal docs/band-proposal.toml` (trained in {train_secs:.0} s on 2 cores). {steps}-day protective puts hedged daily, fee {fee} bps, impact depth {depth}; the objective is mean cost + a · variance of the final hedging error, one member per a, each trained from the Whalley–Wilmott γ that is best for its a (see `crates/research/src/learn/mod.rs`). Each validation set sweeps Whalley–Wilmott and Zakamouline over γ on the same paths; a row compares the learned frontier's cost with the cheaper of the two frontiers' costs at the same error sd (linear interpolation between neighbouring settings on each frontier, never extrapolated). In-sample rows use the training generators with fresh seeds; the others use generators never seen in training and walk-forward windows of the real series.\n\nMembers:\n\n{members_md}\nPer set:\n\n{summary}\n{verdict}\n\n{regime_md}\n{chart_md}\n<details><summary>every risk level</summary>\n\n{comparison}\n</details>\n",
             seed = spec.seed,
             steps = spec.steps,
             fee = spec.fee_bps,
