@@ -21,6 +21,8 @@ pub enum Command {
     InitVault(cmd::init_vault::InitVaultArgs),
     /// Price options and their Greeks with the vault's own fixed-point engine.
     Greeks(cmd::greeks::GreeksArgs),
+    /// The guardian's emergency freeze of one venue (only governance unfreezes).
+    FreezeVenue(cmd::freeze_venue::FreezeVenueArgs),
 }
 
 /// Runs a parsed command line.
@@ -30,6 +32,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(cmd::run::run(args))
+        }
+        Command::FreezeVenue(args) => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(cmd::freeze_venue::run(args))
         }
         Command::InitVault(args) => {
             let rt = tokio::runtime::Builder::new_current_thread()

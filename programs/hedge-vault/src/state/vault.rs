@@ -166,7 +166,8 @@ pub struct Vault {
     /// collateral token, I80F48 bits, `[low, high]`): the numeraire of the fee accrual.
     pub nav_price_fx: [u64; 2],
     /// Perp hedge position (underlying base units, signed; negative = short): the sum of
-    /// `venue_positions`, each verified against the venue after every trade.
+    /// `venue_positions`, each verified against the venue after every trade. Written only
+    /// by [`Vault::set_venue_positions`].
     pub hedge_position: i64,
     /// Position per configured venue (underlying base units).
     pub venue_positions: [i64; MAX_VENUES],
@@ -553,6 +554,18 @@ impl Vault {
         self.invariant_params()
     }
 
+    /// Records the position at each venue (underlying base units) and `hedge_position` as
+    /// their sum: the one place either is written, so the two cannot disagree.
+    pub fn set_venue_positions(&mut self, positions: [i64; MAX_VENUES]) -> Result<()> {
+        let total = positions
+            .iter()
+            .try_fold(0i64, |acc, p| acc.checked_add(*p))
+            .ok_or(VaultError::MathOverflow)?;
+        self.venue_positions = positions;
+        self.hedge_position = total;
+        Ok(())
+    }
+
     /// The part of [`Vault::invariant`] that needs no token accounts: flags, σ and the
     /// book within bounds. Used by instructions that touch no token account.
     pub fn invariant_params(&self) -> Result<()> {
@@ -566,5 +579,26 @@ impl Vault {
             VaultError::InvariantViolated
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hedge_position_is_the_sum_of_the_venue_positions_and_an_overflow_writes_nothing() {
+        let mut v: Box<Vault> = bytemuck::zeroed_box();
+        let mut p = [0i64; MAX_VENUES];
+        (p[0], p[1]) = (-5, 7);
+        v.set_venue_positions(p).unwrap();
+        assert_eq!((v.hedge_position, v.venue_positions), (2, p));
+        (p[0], p[1]) = (i64::MAX, 1);
+        assert_eq!(
+            v.set_venue_positions(p).unwrap_err(),
+            error!(VaultError::MathOverflow)
+        );
+        assert_eq!(v.hedge_position, 2, "nothing written on overflow");
+        assert_eq!((v.venue_positions[0], v.venue_positions[1]), (-5, 7));
     }
 }

@@ -176,12 +176,9 @@ pub fn reconcile(
     views: &[VenueView],
     now: i64,
 ) -> Result<()> {
-    let mut total = 0i64;
+    let mut positions = vault.venue_positions;
     for (i, view) in views.iter().enumerate() {
-        let recorded = vault
-            .venue_positions
-            .get_mut(i)
-            .ok_or(VaultError::MissingVenueAccounts)?;
+        let recorded = positions.get_mut(i).ok_or(VaultError::MissingVenueAccounts)?;
         if *recorded != view.position {
             crate::events::emit(&crate::events::HedgeReconciled {
                 vault: address,
@@ -192,10 +189,8 @@ pub fn reconcile(
             });
             *recorded = view.position;
         }
-        total = total.checked_add(view.position).ok_or(VaultError::MathOverflow)?;
     }
-    vault.hedge_position = total;
-    Ok(())
+    vault.set_venue_positions(positions)
 }
 
 /// Whether the guardian froze venue `i` ([`crate::state::Vault::frozen_venues`]).

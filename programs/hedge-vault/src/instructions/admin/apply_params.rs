@@ -131,11 +131,8 @@ impl<'info> ApplyParams<'info> {
             }
         }
         vault.frozen_venues = frozen;
-        vault.hedge_position = vault
-            .venue_positions
-            .iter()
-            .try_fold(0i64, |acc, p| acc.checked_add(*p))
-            .ok_or(VaultError::MathOverflow)?;
+        let positions = vault.venue_positions;
+        vault.set_venue_positions(positions)?;
         vault.params = *params;
         if let Some(o) = new_oracle {
             vault.oracle = o;

@@ -343,12 +343,7 @@ impl<'info> Rebalance<'info> {
         }
 
         let v = &mut vault;
-        v.venue_positions = positions;
-        v.hedge_position = v
-            .venue_positions
-            .iter()
-            .try_fold(0i64, |acc, p| acc.checked_add(*p))
-            .ok_or(VaultError::MathOverflow)?;
+        v.set_venue_positions(positions)?;
         v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
         v.last_rebalance_at = now;
         // The trades' cost (fees, impact) left the venues' equity: book it now, rounded

@@ -252,11 +252,7 @@ fn reduce_hedge<'info>(
         cost = cost.checked_add(fill.cost).ok_or(VaultError::MathOverflow)?;
     }
     let v = vault;
-    v.venue_positions = positions;
-    v.hedge_position = positions
-        .iter()
-        .try_fold(0i64, |acc, p| acc.checked_add(*p))
-        .ok_or(VaultError::MathOverflow)?;
+    v.set_venue_positions(positions)?;
     v.sequence = v.sequence.checked_add(1).ok_or(VaultError::MathOverflow)?;
     // Quote → collateral base units at the collateral price, rounded up (in the vault's
     // favour).
