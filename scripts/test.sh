@@ -23,6 +23,8 @@ else
   step "sBPF build"
   bash scripts/build-sbf.sh
 fi
+step "Drift's published interface (npm registry) for crates/drift's encoding checks"
+scripts/drift-idl.sh || echo "scripts/test.sh: could not fetch @drift-labs/sdk: crates/drift's IDL checks will say NOT RUN" >&2
 step "native tests"
 cargo test --workspace --locked "${exclude[@]}" "$@"
 if [ -n "${HEDGE_SKIP_APP:-}" ]; then
