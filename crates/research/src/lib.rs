@@ -12,3 +12,4 @@ pub mod data;
 pub mod frontier;
 pub mod gamma_map;
 pub mod learn;
+pub mod markdown;

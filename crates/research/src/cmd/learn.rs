@@ -13,6 +13,7 @@ use crate::cmd::frontier::{measure, windows};
 use crate::data::read_prices;
 use crate::frontier::{learned_vs_classic, Family, LearnedVsClassic, Point};
 use crate::learn::{self, Member, TrainSpec};
+use crate::markdown::replace_section;
 
 /// Flags of `hedge-research learn-bands`.
 #[derive(Debug, Args)]
@@ -336,20 +337,6 @@ fn members_table(members: &[Member]) -> String {
     s
 }
 
-/// Replaces the `## {heading}` section of `md` (up to the next `## `) with `section`, or
-/// appends it.
-pub fn replace_section(md: &str, heading: &str, section: &str) -> String {
-    let marker = format!("## {heading}");
-    match md.find(&marker) {
-        Some(i) => {
-            let rest = &md[i + marker.len()..];
-            let end = rest.find("\n## ").map_or(md.len(), |j| i + marker.len() + j + 1);
-            format!("{}{}{}", &md[..i], section, &md[end..])
-        }
-        None => format!("{}\n{section}", md.trim_end_matches('\n').to_string() + "\n"),
-    }
-}
-
 const SECTION: &str = "Learned band family, out of sample";
 
 pub async fn run(a: LearnArgs) -> anyhow::Result<()> {
@@ -603,21 +590,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_section_is_replaced_in_place_or_appended() {
-        let md = "# R\n\n## A\nold a\n\n## B\nb\n";
-        assert_eq!(
-            replace_section(md, "A", "## A\nnew\n\n"),
-            "# R\n\n## A\nnew\n\n## B\nb\n"
-        );
-        assert_eq!(
-            replace_section(md, "B", "## B\nnew\n"),
-            "# R\n\n## A\nold a\n\n## B\nnew\n"
-        );
-        assert_eq!(replace_section(md, "A", ""), "# R\n\n## B\nb\n");
-        assert_eq!(
-            replace_section(md, "C", "## C\nc\n"),
-            "# R\n\n## A\nold a\n\n## B\nb\n\n## C\nc\n"
-        );
+    fn chart_names_are_slugs() {
         assert_eq!(
             slug("BTC-USD walk-forward (89 windows)"),
             "btc-usd-walk-forward-89-windows"
