@@ -217,7 +217,38 @@ pub fn margin_move(m: &MarginState, p: &crate::state::MarginParams) -> Result<i6
     } else if worst > hi {
         // `need` < 0: −need units can go with both ends still at the target.
         let free: i64 = need.saturating_neg().floor().saturating_to_num();
-        free.clamp(0, i64::try_from(v.collateral).unwrap_or(i64::MAX))
+        // Never below the venue's own initial margin at the oracle price, which the venue
+        // checks on a withdrawal: with a tiny position the target is ~0, and withdrawing
+        // everything would leave fees in the quote balance uncovered. With a position, one
+        // unit stays as slack for the venue's rounding and its confidence-bound mark.
+        let im_headroom = headroom_at(
+            v.collateral,
+            v.quote_balance,
+            v.position,
+            v.initial_margin_bps,
+            m,
+            m.price,
+        )?;
+        // Quote per whole collateral token; the headroom is scaled to base units before the
+        // division, so no rounding of a per-base-unit price (1e-7 of a dollar) creeps in.
+        let per_token = m.price.checked_mul(m.collateral_rate).ok_or_else(o)?;
+        let im_free: i64 = if per_token <= Fix::ZERO {
+            0
+        } else {
+            match im_headroom
+                .checked_mul_int(m.unit)
+                .and_then(|x| x.checked_div(per_token))
+            {
+                Some(units) => units
+                    .floor()
+                    .saturating_to_num::<i64>()
+                    .saturating_sub(i64::from(v.position != 0)),
+                // Too large to scale: any withdrawal leaves the initial margin covered.
+                None => i64::MAX,
+            }
+        };
+        free.min(im_free)
+            .clamp(0, i64::try_from(v.collateral).unwrap_or(i64::MAX))
             .saturating_neg()
     } else {
         0
@@ -327,5 +358,70 @@ impl<'info> RebalanceMargin<'info> {
             notional_fx: view.notional.to_bits(),
         });
         vault.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::MarginParams;
+
+    const UNIT: i128 = 1_000_000_000;
+
+    fn state(position: i64, quote: f64, collateral: u64) -> MarginState {
+        MarginState {
+            view: VenueView {
+                position,
+                quote_balance: Fix::from_num(quote),
+                collateral,
+                maintenance_margin_bps: 500,
+                initial_margin_bps: 1_000,
+                ..VenueView::default()
+            },
+            pending: 0,
+            available: 0,
+            price: Fix::from_num(150),
+            collateral_rate: Fix::ONE,
+            unit: UNIT,
+        }
+    }
+
+    const PARAMS: MarginParams = MarginParams {
+        min_bps: 2_000,
+        target_bps: 3_000,
+        max_bps: 5_000,
+        stress_move_bps: 3_000,
+    };
+
+    /// Equity and initial margin at the oracle after moving `mv` collateral units, from the
+    /// raw balances (quote units).
+    fn after(s: &MarginState, mv: i64) -> (f64, f64) {
+        let price = 150.0;
+        let coll = (s.view.collateral as f64 + mv as f64) / UNIT as f64;
+        let pos = s.view.position as f64 / UNIT as f64;
+        let equity = coll * price + pos * price + s.view.quote_balance.to_num::<f64>();
+        (equity, pos.abs() * price * 0.10)
+    }
+
+    #[test]
+    fn a_withdrawal_never_leaves_the_venue_below_its_initial_margin() {
+        // A one-unit short whose fees left the quote balance a little negative, and a whole
+        // token of collateral behind it: the stressed target is ~0, so the stressed rule
+        // alone would take every unit back and leave the account under water.
+        for (position, quote) in [(-1, 150e-9 - 2e-6), (1, -150e-9 - 2e-6), (-1_000, 150e-6 - 1e-3)] {
+            let s = state(position, quote, UNIT as u64);
+            let mv = margin_move(&s, &PARAMS).unwrap();
+            assert!(mv < 0, "spare collateral is still returned");
+            let (equity, im) = after(&s, mv);
+            assert!(equity >= im, "equity {equity} < initial margin {im} after {mv}");
+            assert!(equity >= 0.0);
+        }
+        // Without a position and with a non-negative quote balance, everything comes back.
+        let s = state(0, 0.0, UNIT as u64);
+        assert_eq!(margin_move(&s, &PARAMS).unwrap(), -(UNIT as i64));
+        // Without a position but owing fees: what covers them stays.
+        let s = state(0, -1.5, UNIT as u64);
+        let mv = margin_move(&s, &PARAMS).unwrap();
+        assert!(after(&s, mv).0 >= 0.0 && mv < 0);
     }
 }
