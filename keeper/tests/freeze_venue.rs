@@ -27,30 +27,25 @@ async fn the_guardian_freezes_a_venue_once_and_outsiders_are_refused_before_send
     // Every transaction the chain processes from here on.
     fx.env.start_journal();
 
-    // Neither guardian nor authority: refused here, with the reason, and nothing changes.
-    let e = freeze(&mut LocalChain { env: &mut fx.env }, &outsider, vault, 1, false)
+    // Refused here, with the reason: neither guardian nor authority, an index past the
+    // configured venues, an account that is not a vault.
+    for (signer, address, venue, reason) in [
+        (&outsider, vault, 1, "neither the vault's guardian"),
+        (&guardian, vault, 2, "the vault has 2 venue(s)"),
+        (&guardian, fx.collateral_mint, 0, "is not a vault"),
+    ] {
+        let e = freeze(
+            &mut LocalChain { env: &mut fx.env },
+            signer,
+            address,
+            venue,
+            false,
+        )
         .await
         .unwrap_err()
         .to_string();
-    assert!(e.contains("neither the vault's guardian"), "{e}");
-    // An index past the configured venues.
-    let e = freeze(&mut LocalChain { env: &mut fx.env }, &guardian, vault, 2, false)
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("the vault has 2 venue(s)"), "{e}");
-    // Not a vault.
-    let e = freeze(
-        &mut LocalChain { env: &mut fx.env },
-        &guardian,
-        fx.collateral_mint,
-        0,
-        false,
-    )
-    .await
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("is not a vault"), "{e}");
+        assert!(e.contains(reason), "{e}");
+    }
     // A dry run sends nothing.
     let out = freeze(&mut LocalChain { env: &mut fx.env }, &guardian, vault, 1, true)
         .await

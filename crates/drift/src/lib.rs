@@ -275,6 +275,16 @@ fn ix(
     }
 }
 
+/// The accounts most user instructions start with: the State, the user's sub-account
+/// (writable) and its authority (signer).
+fn trader(authority: Pubkey, sub_account_id: u16) -> Vec<AccountMeta> {
+    vec![
+        AccountMeta::new_readonly(pda::state(), false),
+        AccountMeta::new(pda::user(&authority, sub_account_id), false),
+        AccountMeta::new_readonly(authority, true),
+    ]
+}
+
 /// `initialize_user_stats` for `authority` (the vault PDA), paid by `payer`.
 pub fn initialize_user_stats(authority: Pubkey, payer: Pubkey) -> Instruction {
     let accounts = vec![
@@ -376,11 +386,7 @@ pub fn place_perp_order(
     params: &OrderParams,
     remaining: &Remaining,
 ) -> Instruction {
-    let accounts = vec![
-        AccountMeta::new_readonly(pda::state(), false),
-        AccountMeta::new(pda::user(&authority, sub_account_id), false),
-        AccountMeta::new_readonly(authority, true),
-    ];
+    let accounts = trader(authority, sub_account_id);
     ix("place_perp_order", accounts, params, remaining)
 }
 
@@ -392,12 +398,8 @@ pub fn settle_pnl(
     market_index: u16,
     remaining: &Remaining,
 ) -> Instruction {
-    let accounts = vec![
-        AccountMeta::new_readonly(pda::state(), false),
-        AccountMeta::new(pda::user(&authority, sub_account_id), false),
-        AccountMeta::new_readonly(authority, true),
-        AccountMeta::new_readonly(pda::spot_market_vault(0), false),
-    ];
+    let mut accounts = trader(authority, sub_account_id);
+    accounts.push(AccountMeta::new_readonly(pda::spot_market_vault(0), false));
     ix("settle_pnl", accounts, &market_index, remaining)
 }
 
@@ -408,11 +410,7 @@ pub fn cancel_orders(
     market_index: u16,
     remaining: &Remaining,
 ) -> Instruction {
-    let accounts = vec![
-        AccountMeta::new_readonly(pda::state(), false),
-        AccountMeta::new(pda::user(&authority, sub_account_id), false),
-        AccountMeta::new_readonly(authority, true),
-    ];
+    let accounts = trader(authority, sub_account_id);
     let args = (
         Some(MarketType::Perp),
         Some(market_index),

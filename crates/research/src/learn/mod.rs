@@ -509,6 +509,11 @@ mod tests {
     use super::*;
     use crate::backtest::{run_path, Book, Scenario};
 
+    /// One path through the exact engine at the spec's costs.
+    fn replay(spec: &TrainSpec, p: &[f64], book: &Book, pol: &Policy) -> PathResult {
+        run_path(p, spec.dt, book, pol, &spec.costs(), &Scenario::default(), false)
+    }
+
     fn small() -> TrainSpec {
         TrainSpec {
             paths: 48,
@@ -540,17 +545,7 @@ mod tests {
             objective: 0.0,
             steps_kept: 0,
         };
-        let run = |pol: &Policy| {
-            run_path(
-                &p,
-                spec.dt,
-                &book,
-                pol,
-                &spec.costs(),
-                &Scenario::default(),
-                false,
-            )
-        };
+        let run = |pol: &Policy| replay(&spec, &p, &book, pol);
         let (a, b) = (run(&ww), run(&flat.policy(&spec)));
         assert!(a.rebalances > 0);
         assert_eq!(
@@ -645,15 +640,7 @@ mod tests {
         let run = |sigma: f64, pol: &Policy| {
             let p = Generator::Gbm { mu: 0.0, sigma }.path(100.0, spec.dt, 60, 5);
             let book = Book::resolve(spec.book, p[0], spec.sigma_book, 0.0, 0.0);
-            run_path(
-                &p,
-                spec.dt,
-                &book,
-                pol,
-                &spec.costs(),
-                &Scenario::default(),
-                false,
-            )
+            replay(&spec, &p, &book, pol)
         };
         let key = |r: &PathResult| (r.rebalances, r.final_error, r.fees);
         // Realised vol far below the book's 80 %: the forecast never rises above implied,
