@@ -4029,7 +4029,8 @@ export type HedgeVault = {
             "name": "hedgePosition",
             "docs": [
               "Perp hedge position (underlying base units, signed; negative = short): the sum of",
-              "`venue_positions`, each verified against the venue after every trade."
+              "`venue_positions`, each verified against the venue after every trade. Written only",
+              "by [`Vault::set_venue_positions`]."
             ],
             "type": "i64"
           },
