@@ -123,3 +123,67 @@ fn a_rolling_covering_leg_is_read_and_validated() {
     let e = file.plan(auth, 1_767_000_000).unwrap_err().to_string();
     assert!(e.contains("InvalidRollRule") || e.contains("Roll rule"), "{e}");
 }
+
+#[tokio::test]
+async fn apply_is_refused_before_the_vault_exists_and_before_the_timelock() {
+    use hedge_keeper::cmd::init_vault::apply;
+    let mut env = Env::new().await;
+    let authority = env.funded_keypair().await;
+    let mint = env.create_mint(9, &authority.pubkey(), &anchor_spl::token::ID);
+    let market = anchor_lang::prelude::Pubkey::new_unique();
+    let file: VaultFile = toml::from_str(&example(&mint.to_string(), Some(&market.to_string()))).unwrap();
+    let now = env.now().await;
+    let plan = file.plan(authority.pubkey(), now).unwrap();
+    let oracles = hedge_client::OracleAccounts {
+        underlying: anchor_lang::prelude::Pubkey::new_unique(),
+        collateral: Some(anchor_lang::prelude::Pubkey::new_unique()),
+    };
+    env.start_journal();
+    // No vault yet: the first step has not run.
+    let e = apply(&mut LocalChain { env: &mut env }, &authority, &plan, oracles, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("does not exist: run init-vault without --apply first"),
+        "{e}"
+    );
+    assert!(env.take_journal().is_empty(), "nothing sent");
+
+    // Created and queued: before the timelock, refused with the seconds left.
+    let ixs: Vec<_> = std::iter::once(plan.instruction.clone())
+        .chain(plan.governance.clone())
+        .collect();
+    for ix in ixs {
+        let out = sender::send(
+            &mut LocalChain { env: &mut env },
+            &authority,
+            &[],
+            std::slice::from_ref(&ix),
+            &SendPolicy::default(),
+        )
+        .await;
+        assert!(matches!(out, Outcome::Landed { .. }), "{out:?}");
+    }
+    env.take_journal();
+    let now = env.now().await;
+    let timelock = i64::from(plan.params.timelock_secs);
+    let e = apply(&mut LocalChain { env: &mut env }, &authority, &plan, oracles, now)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the timelock has") && e.contains("s to go"), "{e}");
+    let left: i64 = e
+        .split("the timelock has ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        left > 0 && left <= timelock,
+        "{left} s left of a {timelock} s timelock"
+    );
+    assert!(env.take_journal().is_empty(), "nothing sent");
+    let v: hedge_vault::state::Vault = env.anchor_account(&plan.vault).await;
+    assert_eq!(v.params.venue_count, 0, "still not applied");
+}

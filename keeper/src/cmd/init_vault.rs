@@ -467,12 +467,12 @@ pub async fn run(args: InitVaultArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn exists(chain: &mut crate::chain::rpc::RpcChain, key: &Pubkey) -> anyhow::Result<bool> {
+async fn exists<C: crate::chain::Chain>(chain: &mut C, key: &Pubkey) -> anyhow::Result<bool> {
     Ok(crate::chain::Chain::account(chain, key).await?.is_some())
 }
 
-async fn send_step(
-    chain: &mut crate::chain::rpc::RpcChain,
+async fn send_step<C: crate::chain::Chain>(
+    chain: &mut C,
     authority: &solana_keypair::Keypair,
     name: &str,
     ix: Instruction,
@@ -495,9 +495,11 @@ async fn send_step(
     }
 }
 
-/// `--apply`: sends `apply_params` once the queued change's timelock has passed.
-async fn apply(
-    chain: &mut crate::chain::rpc::RpcChain,
+/// `--apply`: sends `apply_params` once the queued change's timelock has passed. Refuses,
+/// saying why, before the vault exists or before the timelock; nothing queued is not an
+/// error (a second run finds it applied).
+pub async fn apply<C: crate::chain::Chain>(
+    chain: &mut C,
     authority: &solana_keypair::Keypair,
     plan: &Plan,
     oracles: hedge_client::OracleAccounts,
