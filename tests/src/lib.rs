@@ -138,6 +138,26 @@ impl Env {
 
     /// Starts a chain with the programs built natively or loaded from sBPF files.
     pub async fn with_programs(programs: Programs) -> Self {
+        Self::start(Self::program_test(&programs)).await
+    }
+
+    /// Starts a chain with the vault and the venue built natively, plus a real Drift v2
+    /// program binary (`drift_so`, an sBPF v0 `.so`, never committed) loaded as an
+    /// upgradeable program at Drift's address, as program-test's genesis allows.
+    pub async fn with_drift(drift_so: &std::path::Path) -> Self {
+        let mut pt = Self::program_test(&Programs::Native);
+        // program-test looks for `drift.so` in SBF_OUT_DIR: give it a folder of its own.
+        let dir = std::env::temp_dir().join(format!("hedge-drift-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::copy(drift_so, dir.join("drift.so"))
+            .unwrap_or_else(|e| panic!("{}: {e}", drift_so.display()));
+        // SAFETY: set before the chain (and its threads) start.
+        unsafe { std::env::set_var("SBF_OUT_DIR", &dir) };
+        pt.add_upgradeable_program_to_genesis("drift", &hedge_drift::PROGRAM_ID);
+        Self::start(pt).await
+    }
+
+    fn program_test(programs: &Programs) -> ProgramTest {
         quiet_logs();
         let mut pt = ProgramTest::default();
         match &programs {
@@ -163,6 +183,10 @@ impl Env {
                 pt.add_program("perp_venue", perp_venue::ID, None);
             }
         }
+        pt
+    }
+
+    async fn start(pt: ProgramTest) -> Self {
         let ctx = pt.start_with_context().await;
         bridge::install();
         let mut env = Env {

@@ -68,6 +68,12 @@ pub fn set_pull_price(env: &mut Env, account: &Pubkey, feed_id: [u8; 32], q: Quo
 
 /// Serialized legacy (push-format) price account.
 pub fn legacy_price_data(q: Quote, trading: bool) -> Vec<u8> {
+    legacy_price_data_at(q, trading, 0)
+}
+
+/// As [`legacy_price_data`], published at `slot` (the aggregate's and the account's
+/// slots: readers that measure staleness in slots, such as Drift v2, use them).
+pub fn legacy_price_data_at(q: Quote, trading: bool, slot: u64) -> Vec<u8> {
     use pyth_sdk_solana::state::{PriceStatus, SolanaPriceAccount};
     let mut acc: SolanaPriceAccount = bytemuck::Zeroable::zeroed();
     acc.magic = pyth_sdk_solana::state::MAGIC;
@@ -78,6 +84,11 @@ pub fn legacy_price_data(q: Quote, trading: bool) -> Vec<u8> {
     acc.ema_price.val = q.ema_price;
     acc.agg.price = q.price;
     acc.agg.conf = q.conf;
+    acc.agg.pub_slot = slot;
+    acc.valid_slot = slot;
+    acc.last_slot = slot;
+    acc.prev_slot = slot.saturating_sub(1);
+    acc.num_qt = 3;
     acc.agg.status = if trading {
         PriceStatus::Trading
     } else {

@@ -1,0 +1,443 @@
+//! The Drift v2 adapter (`hedge-drift`) against a real Drift v2 program binary, loaded
+//! into program-test at Drift's address.
+//!
+//! Runs when `DRIFT_PROGRAM_SO` names a Drift v2 `.so` (never committed; how to obtain one:
+//! docs/venues.md, "Against the real program"). Without it, each test prints NOT RUN and
+//! passes: it did not run, and says so.
+//!
+//! The set-up builds Drift's admin instructions here, from the facts of its published IDL
+//! (the adapter itself has no admin instructions); every user instruction comes from the
+//! adapter. Outcomes are checked against independent arithmetic: what a 1-SOL short
+//! must gain or lose over a known price move, and the token balances that come back.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+use anchor_lang::{pubkey, AnchorSerialize};
+use anchor_spl::token::spl_token;
+use hedge_drift::{self as drift, pda, MarginAccounts, OrderParams, Remaining, UserView};
+use hedge_localnet::pyth::{legacy_price_data_at, Quote};
+use hedge_localnet::{Env, TxResult};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// Pyth's (push) oracle program: Drift v2 recognises an oracle by this owner.
+const PYTH_PUSH_PROGRAM: Pubkey = pubkey!("FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH");
+const QUOTE_DECIMALS: u8 = 6;
+const SOL_DECIMALS: u8 = 9;
+/// Drift's PERCENTAGE / weight precision (1 = 10 000) and rate precision (1 = 1e6).
+const WEIGHT_ONE: u32 = 10_000;
+const RATE_ONE: u32 = 1_000_000;
+/// `OracleSource` variants (IDL order).
+const ORACLE_PYTH: u8 = 0;
+const ORACLE_QUOTE_ASSET: u8 = 2;
+const SOL_PERP: u16 = 0;
+const SOL_SPOT: u16 = 1;
+
+fn drift_so() -> Option<std::path::PathBuf> {
+    match std::env::var_os("DRIFT_PROGRAM_SO") {
+        Some(p) => Some(p.into()),
+        None => {
+            eprintln!("NOT RUN: no Drift v2 program binary; set DRIFT_PROGRAM_SO to one (docs/venues.md)");
+            None
+        }
+    }
+}
+
+fn admin_ix(name: &str, accounts: Vec<AccountMeta>, args: &impl AnchorSerialize) -> Instruction {
+    let mut data = drift::discriminator(name).to_vec();
+    args.serialize(&mut data).unwrap();
+    Instruction {
+        program_id: drift::PROGRAM_ID,
+        accounts,
+        data,
+    }
+}
+
+fn name32(s: &str) -> [u8; 32] {
+    let mut n = [b' '; 32];
+    n[..s.len()].copy_from_slice(s.as_bytes());
+    n
+}
+
+/// A chain with Drift initialised: State, USDC spot market 0, SOL spot market 1 and
+/// SOL-PERP 0 on a Pyth push oracle, and immediate AMM fills allowed.
+struct Drift {
+    env: Env,
+    admin: Keypair,
+    usdc: Pubkey,
+    sol: Pubkey,
+    oracle: Pubkey,
+    /// USD per SOL the oracle shows.
+    price: f64,
+}
+
+impl Drift {
+    async fn start(so: &std::path::Path) -> Self {
+        let mut env = Env::with_drift(so).await;
+        let admin = env.funded_keypair().await;
+        let usdc = env.create_mint(QUOTE_DECIMALS, &admin.pubkey(), &spl_token::ID);
+        let sol = env.create_mint(SOL_DECIMALS, &admin.pubkey(), &spl_token::ID);
+        let oracle = env.next_pubkey();
+        let mut d = Drift {
+            env,
+            admin,
+            usdc,
+            sol,
+            oracle,
+            price: 150.0,
+        };
+        d.publish().await;
+        let a = d.admin.pubkey();
+        let rent = AccountMeta::new_readonly(drift::RENT_SYSVAR, false);
+        let system = AccountMeta::new_readonly(anchor_lang::system_program::ID, false);
+        let token = AccountMeta::new_readonly(spl_token::ID, false);
+        let init = admin_ix(
+            "initialize",
+            vec![
+                AccountMeta::new(a, true),
+                AccountMeta::new(pda::state(), false),
+                AccountMeta::new_readonly(usdc, false),
+                AccountMeta::new_readonly(pda::signer(), false),
+                rent.clone(),
+                system.clone(),
+                token.clone(),
+            ],
+            &(),
+        );
+        d.admin_send(init).await.expect("initialize");
+        for (index, mint, source, oracle, weights, name) in [
+            (
+                0u16,
+                usdc,
+                ORACLE_QUOTE_ASSET,
+                Pubkey::default(),
+                [WEIGHT_ONE; 4],
+                "USDC",
+            ),
+            (
+                SOL_SPOT,
+                sol,
+                ORACLE_PYTH,
+                oracle,
+                [8_000, 9_000, 12_000, 11_000],
+                "SOL",
+            ),
+        ] {
+            d.publish().await;
+            let insurance = Pubkey::find_program_address(
+                &[b"insurance_fund_vault", &index.to_le_bytes()],
+                &drift::PROGRAM_ID,
+            )
+            .0;
+            let ix = admin_ix(
+                "initialize_spot_market",
+                vec![
+                    AccountMeta::new(pda::spot_market(index), false),
+                    AccountMeta::new_readonly(mint, false),
+                    AccountMeta::new(pda::spot_market_vault(index), false),
+                    AccountMeta::new(insurance, false),
+                    AccountMeta::new_readonly(pda::signer(), false),
+                    AccountMeta::new(pda::state(), false),
+                    AccountMeta::new_readonly(oracle, false),
+                    AccountMeta::new(a, true),
+                    rent.clone(),
+                    system.clone(),
+                    token.clone(),
+                ],
+                &(
+                    RATE_ONE / 2, // optimal utilisation 50 %
+                    RATE_ONE / 5, // optimal borrow rate 20 %
+                    RATE_ONE,     // max borrow rate 100 %
+                    source,
+                    weights[0], // initial asset weight
+                    weights[1], // maintenance asset weight
+                    weights[2], // initial liability weight
+                    weights[3], // maintenance liability weight
+                    0u32,       // imf factor
+                    0u32,       // liquidator fee
+                    true,       // active
+                    name32(name),
+                ),
+            );
+            d.admin_send(ix).await.expect("initialize_spot_market");
+        }
+        d.publish().await;
+        // A 50 000-SOL AMM pegged at the oracle price (PEG_PRECISION 1e6), hourly funding,
+        // 20 % initial / 5 % maintenance margin (MARGIN_PRECISION 1e4).
+        let reserve: u128 = 50_000 * 1_000_000_000;
+        let perp = admin_ix(
+            "initialize_perp_market",
+            vec![
+                AccountMeta::new(a, true),
+                AccountMeta::new(pda::state(), false),
+                AccountMeta::new(pda::perp_market(SOL_PERP), false),
+                AccountMeta::new_readonly(oracle, false),
+                rent.clone(),
+                system.clone(),
+            ],
+            &(
+                SOL_PERP,
+                reserve,
+                reserve,
+                3_600i64,
+                150_000_000u128,
+                ORACLE_PYTH,
+                2_000u32,
+                500u32,
+                0u32,
+                true,
+                name32("SOL-PERP"),
+            ),
+        );
+        d.admin_send(perp).await.expect("initialize_perp_market");
+        // An immediate AMM fill needs no minimum auction.
+        d.set_auction_duration(0).await;
+        d
+    }
+
+    async fn admin_send(&mut self, ix: Instruction) -> TxResult {
+        let admin = self.admin.insecure_clone();
+        self.env.send(&[ix], &[&admin]).await
+    }
+
+    async fn set_auction_duration(&mut self, slots: u8) {
+        let ix = admin_ix(
+            "update_perp_auction_duration",
+            vec![
+                AccountMeta::new_readonly(self.admin.pubkey(), true),
+                AccountMeta::new(pda::state(), false),
+            ],
+            &slots,
+        );
+        self.admin_send(ix).await.expect("update_perp_auction_duration");
+    }
+
+    async fn set_exchange_status(&mut self, bits: u8) {
+        let ix = admin_ix(
+            "update_exchange_status",
+            vec![
+                AccountMeta::new_readonly(self.admin.pubkey(), true),
+                AccountMeta::new(pda::state(), false),
+            ],
+            &bits,
+        );
+        self.admin_send(ix).await.expect("update_exchange_status");
+    }
+
+    /// Writes the oracle at the current slot (Drift counts staleness in slots).
+    async fn publish(&mut self) {
+        let slot = self.env.slot().await;
+        let now = self.env.now().await;
+        let data = legacy_price_data_at(Quote::usd(self.price, now), true, slot);
+        let oracle = self.oracle;
+        self.env.set_account(&oracle, &PYTH_PUSH_PROGRAM, data);
+    }
+
+    fn oracle_price(&self) -> u64 {
+        (self.price * drift::PRICE_PRECISION as f64).round() as u64
+    }
+
+    /// Every market a user with USDC and SOL deposits and a SOL-PERP position touches;
+    /// `writable_spot` and `writable_perp` as the instruction needs.
+    fn remaining(&self, writable_spot: &[u16], writable_perp: bool) -> Remaining {
+        Remaining {
+            oracles: vec![self.oracle],
+            spot_markets: [0, SOL_SPOT]
+                .into_iter()
+                .map(|i| (pda::spot_market(i), writable_spot.contains(&i)))
+                .collect(),
+            perp_markets: vec![(pda::perp_market(SOL_PERP), writable_perp)],
+        }
+    }
+
+    async fn user(&mut self, authority: &Pubkey) -> UserView {
+        let acc = self
+            .env
+            .account(&pda::user(authority, 0))
+            .await
+            .expect("User account");
+        UserView::read(&acc.owner, &acc.data).expect("a Drift User")
+    }
+
+    async fn health(&mut self) -> drift::Health {
+        let state = self.env.account(&pda::state()).await.unwrap();
+        let market = self.env.account(&pda::perp_market(SOL_PERP)).await.unwrap();
+        drift::Health::read(&state.owner, &state.data, &market.owner, &market.data, SOL_PERP)
+            .expect("Drift's State and PerpMarket")
+    }
+
+    /// Sends a user instruction signed by `trader`, after publishing a fresh price.
+    async fn user_send(&mut self, ix: Instruction, trader: &Keypair) -> TxResult {
+        self.publish().await;
+        self.env.send(&[ix], &[trader]).await
+    }
+}
+
+/// Tokens (mint base units) behind a spot position: scaled balance (1e9) × the
+/// market's cumulative deposit interest (1e10, untouched in a fresh market) at the
+/// mint's decimals. Independent of the adapter: Drift's documented precisions.
+fn tokens(scaled_balance: u64, decimals: u8) -> f64 {
+    scaled_balance as f64 / 1e9 * 10f64.powi(i32::from(decimals))
+}
+
+#[tokio::test]
+async fn a_hedge_cycle_runs_against_the_real_drift_program() {
+    let Some(so) = drift_so() else { return };
+    let mut d = Drift::start(&so).await;
+    assert_eq!(d.health().await.status(), drift::VenueStatus::Active);
+
+    // A trader (the vault's PDA in production; a keypair here) opens its account; a
+    // separate payer pays, as the vault's keeper would.
+    let trader = d.env.funded_keypair().await;
+    let t = trader.pubkey();
+    let payer = d.env.payer().pubkey();
+    // Drift before 2.5x wants the authority's signature here; later versions do not
+    // (their IDL marks it read-only). A signature where none is needed is harmless, and
+    // the vault's PDA signs its CPIs anyway.
+    let mut init = [
+        drift::initialize_user_stats(t, payer),
+        drift::initialize_user(t, payer, 0, name32("hedge vault")),
+    ];
+    for ix in &mut init {
+        for m in ix.accounts.iter_mut().filter(|m| m.pubkey == t) {
+            m.is_signer = true;
+        }
+    }
+    d.env
+        .send(&init, &[&trader])
+        .await
+        .expect("initialize_user_stats + initialize_user");
+
+    // Margin: 10 000 USDC and 10 SOL (the collateral's own market).
+    let usdc_ata = d
+        .env
+        .create_token_account(&d.usdc.clone(), &t, 10_000_000_000, &spl_token::ID);
+    let sol_ata = d
+        .env
+        .create_token_account(&d.sol.clone(), &t, 10_000_000_000, &spl_token::ID);
+    for (market, ata, amount) in [
+        (0u16, usdc_ata, 10_000_000_000u64),
+        (SOL_SPOT, sol_ata, 10_000_000_000),
+    ] {
+        let m = MarginAccounts {
+            authority: t,
+            sub_account_id: 0,
+            market_index: market,
+            token_account: ata,
+            token_program: spl_token::ID,
+        };
+        let ix = drift::deposit(&m, amount, &d.remaining(&[market], false));
+        d.user_send(ix, &trader).await.expect("deposit");
+    }
+    assert_eq!(d.env.balance(&usdc_ata).await, 0);
+    assert_eq!(d.env.balance(&sol_ata).await, 0);
+    let user = d.user(&t).await;
+    let spot = |u: &UserView, m: u16| u.spot.iter().find(|p| p.market_index == m).copied().unwrap();
+    assert!((tokens(spot(&user, 0).scaled_balance, QUOTE_DECIMALS) - 10_000e6).abs() < 1.0);
+    assert!((tokens(spot(&user, SOL_SPOT).scaled_balance, SOL_DECIMALS) - 10e9).abs() < 1.0);
+    assert!(user.perp.is_empty());
+
+    // Hedge: short 1 SOL now (IOC, worst price 2 % below the oracle).
+    let short =
+        OrderParams::ioc_at_oracle(SOL_PERP, -(drift::BASE_PRECISION), d.oracle_price(), 200).unwrap();
+    let ix = drift::place_and_take_perp_order(t, 0, &short, &d.remaining(&[], true));
+    d.user_send(ix, &trader).await.expect("place_and_take_perp_order");
+    let user = d.user(&t).await;
+    assert_eq!(user.perp_base(SOL_PERP), -drift::BASE_PRECISION, "filled in full");
+    let p = user.perp[0];
+    // Selling 1 SOL at 150 ± 2 % credits 147..153 USDC, less a fee.
+    let proceeds = p.quote_asset_amount as f64 / 1e6;
+    assert!((146.0..=153.0).contains(&proceeds), "proceeds {proceeds}");
+    assert_eq!(p.open_orders, 0, "IOC leaves nothing resting");
+
+    // +10 %: the short loses 15 USD; settling moves it out of the USDC deposit.
+    d.price = 165.0;
+    let before = tokens(spot(&d.user(&t).await, 0).scaled_balance, QUOTE_DECIMALS) / 1e6;
+    let ix = drift::settle_pnl(t, 0, SOL_PERP, &d.remaining(&[0], true));
+    d.user_send(ix, &trader).await.expect("settle_pnl");
+    let after = tokens(spot(&d.user(&t).await, 0).scaled_balance, QUOTE_DECIMALS) / 1e6;
+    let loss = before - after;
+    let expected = 165.0 - proceeds;
+    assert!(
+        (loss - expected).abs() < 0.05,
+        "settled loss {loss}, expected {expected}"
+    );
+
+    // Async: an auction order rests until Drift's keepers fill it; cancel it.
+    d.set_auction_duration(10).await;
+    let now = d.env.now().await;
+    let resting = OrderParams::auction_at_oracle(
+        SOL_PERP,
+        drift::BASE_PRECISION / 2,
+        d.oracle_price(),
+        100,
+        10,
+        now + 60,
+    )
+    .unwrap();
+    let ix = drift::place_perp_order(t, 0, &resting, &d.remaining(&[], false));
+    d.user_send(ix, &trader).await.expect("place_perp_order");
+    let p = d.user(&t).await.perp[0];
+    assert_eq!((p.open_orders, p.open_bids), (1, drift::BASE_PRECISION / 2));
+    assert_eq!(p.base_asset_amount, -drift::BASE_PRECISION, "not filled yet");
+    let ix = drift::cancel_orders(t, 0, SOL_PERP, &d.remaining(&[], false));
+    d.user_send(ix, &trader).await.expect("cancel_orders");
+    let p = d.user(&t).await.perp[0];
+    assert_eq!((p.open_orders, p.open_bids), (0, 0));
+    d.set_auction_duration(0).await;
+
+    // A paused venue is read from Drift's own bits, and Drift does refuse the order.
+    d.set_exchange_status(drift::exchange::FILL_PAUSED).await;
+    assert_eq!(d.health().await.status(), drift::VenueStatus::Paused);
+    let close = OrderParams::ioc_at_oracle(SOL_PERP, drift::BASE_PRECISION, d.oracle_price(), 200).unwrap();
+    let ix = drift::place_and_take_perp_order(t, 0, &close, &d.remaining(&[], true));
+    let refused = d.user_send(ix, &trader).await;
+    assert!(refused.is_err(), "Drift refuses an order while fills are paused");
+    assert_eq!(d.user(&t).await.perp_base(SOL_PERP), -drift::BASE_PRECISION);
+    d.set_exchange_status(0).await;
+    assert_eq!(d.health().await.status(), drift::VenueStatus::Active);
+
+    // Unwind: buy back, settle, withdraw everything. The fill is at the venue's price
+    // (this fresh AMM is still pegged near 150, so the buy-back is cheap): what the
+    // round trip costs is read from the quote amounts Drift books.
+    let quote_before = d.user(&t).await.perp[0].quote_asset_amount;
+    let close = OrderParams::ioc_at_oracle(SOL_PERP, drift::BASE_PRECISION, d.oracle_price(), 200).unwrap();
+    let ix = drift::place_and_take_perp_order(t, 0, &close, &d.remaining(&[], true));
+    d.user_send(ix, &trader).await.expect("close");
+    let closed = d.user(&t).await;
+    assert_eq!(closed.perp_base(SOL_PERP), 0);
+    let buy_cost = (quote_before - closed.perp.first().map_or(0, |p| p.quote_asset_amount)) as f64 / 1e6;
+    // The IOC's worst price is the oracle + 2 %.
+    assert!((140.0..=165.0 * 1.02).contains(&buy_cost), "buy-back {buy_cost}");
+    let ix = drift::settle_pnl(t, 0, SOL_PERP, &d.remaining(&[0], true));
+    // A profit may be short of the P&L pool; a loss always settles. Either way the
+    // deposit below is what comes back.
+    let _ = d.user_send(ix, &trader).await;
+    for (market, ata) in [(SOL_SPOT, sol_ata), (0u16, usdc_ata)] {
+        let user = d.user(&t).await;
+        let Some(p) = user.spot.iter().find(|p| p.market_index == market) else {
+            continue;
+        };
+        let decimals = if market == 0 { QUOTE_DECIMALS } else { SOL_DECIMALS };
+        let amount = tokens(p.scaled_balance, decimals).floor() as u64;
+        let m = MarginAccounts {
+            authority: t,
+            sub_account_id: 0,
+            market_index: market,
+            token_account: ata,
+            token_program: spl_token::ID,
+        };
+        let ix = drift::withdraw(&m, amount, &d.remaining(&[market], false));
+        d.user_send(ix, &trader).await.expect("withdraw");
+    }
+    let sol_back = d.env.balance(&sol_ata).await as f64 / 1e9;
+    let usdc_back = d.env.balance(&usdc_ata).await as f64 / 1e6;
+    assert!((sol_back - 10.0).abs() < 1e-6, "SOL back {sol_back}");
+    // Cash in = cash out: the deposit, plus what the short sold for, minus what buying it
+    // back cost (fees inside both), to the micro-dollar rounding of the withdrawal.
+    let expected = 10_000.0 + proceeds - buy_cost;
+    assert!(
+        (usdc_back - expected).abs() < 2e-6,
+        "USDC back {usdc_back}, expected {expected} (sold {proceeds}, bought back {buy_cost})"
+    );
+    eprintln!("Drift round trip: sold 1 SOL for {proceeds:.6}, bought back for {buy_cost:.6}; {usdc_back:.6} USDC back");
+}
