@@ -26,6 +26,9 @@ fi
 step "Drift's published interface (npm registry) for crates/drift's encoding checks"
 scripts/drift-idl.sh || echo "scripts/test.sh: could not fetch @drift-labs/sdk: crates/drift's IDL checks will say NOT RUN" >&2
 step "native tests"
+if [ -z "${DRIFT_PROGRAM_SO:-}" ]; then
+  echo "scripts/test.sh: DRIFT_PROGRAM_SO is not set: the tests against a real Drift v2 binary will say NOT RUN (docs/venues.md)" >&2
+fi
 cargo test --workspace --locked "${exclude[@]}" "$@"
 if [ -n "${HEDGE_SKIP_APP:-}" ]; then
   echo "scripts/test.sh: HEDGE_SKIP_APP is set: the web app's tests did NOT run" >&2

@@ -118,6 +118,13 @@ pub async fn load<C: Chain>(
             views.push((*cfg, venues::written_off_view()));
             continue;
         }
+        // The keeper reads the reference venue's two accounts; a Drift venue also needs its
+        // State, spot markets and oracles, which this snapshot does not gather yet.
+        anyhow::ensure!(
+            cfg.kind == hedge_vault::state::VenueKind::LocalPerp,
+            "venue {i} is a {:?} venue: the keeper runs the reference venue only so far (docs/venues.md)",
+            cfg.kind
+        );
         let m = chain
             .account(&cfg.market)
             .await?
@@ -127,7 +134,9 @@ pub async fn load<C: Chain>(
             .await?
             .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
         let view = with_info(&cfg.market, &m, |mi| {
-            with_info(&cfg.margin_account, &g, |gi| venues::view(cfg, mi, gi, &mark))
+            with_info(&cfg.margin_account, &g, |gi| {
+                venues::view(cfg, mi, gi, &mark, &venues::Holder::of(&vault, &[]))
+            })
         })
         .map_err(program_err)?
         // The vault's own word on the venue (frozen, haircut), as `read_all` adds it.

@@ -36,7 +36,12 @@ fn drift_so() -> Option<std::path::PathBuf> {
     match std::env::var_os("DRIFT_PROGRAM_SO") {
         Some(p) => Some(p.into()),
         None => {
-            eprintln!("NOT RUN: no Drift v2 program binary; set DRIFT_PROGRAM_SO to one (docs/venues.md)");
+            // Straight to stderr, past the test harness's capture: a skip must be seen.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "NOT RUN: no Drift v2 program binary; set DRIFT_PROGRAM_SO to one (docs/venues.md)"
+            );
             None
         }
     }
@@ -58,10 +63,10 @@ fn name32(s: &str) -> [u8; 32] {
     n
 }
 
-/// A chain with Drift initialised: State, USDC spot market 0, SOL spot market 1 and
-/// SOL-PERP 0 on a Pyth push oracle, and immediate AMM fills allowed.
-struct Drift {
-    env: Env,
+/// Drift initialised on a chain: State, USDC spot market 0, a SOL spot market 1 (for a
+/// given mint: the vault's collateral in the vault test) and SOL-PERP 0 on a Pyth push
+/// oracle, with immediate AMM fills allowed.
+struct Markets {
     admin: Keypair,
     usdc: Pubkey,
     sol: Pubkey,
@@ -70,23 +75,20 @@ struct Drift {
     price: f64,
 }
 
-impl Drift {
-    async fn start(so: &std::path::Path) -> Self {
-        let mut env = Env::with_drift(so).await;
+impl Markets {
+    async fn start(env: &mut Env, sol: Pubkey) -> Self {
         let admin = env.funded_keypair().await;
         let usdc = env.create_mint(QUOTE_DECIMALS, &admin.pubkey(), &spl_token::ID);
-        let sol = env.create_mint(SOL_DECIMALS, &admin.pubkey(), &spl_token::ID);
         let oracle = env.next_pubkey();
-        let mut d = Drift {
-            env,
+        let m = Markets {
             admin,
             usdc,
             sol,
             oracle,
             price: 150.0,
         };
-        d.publish().await;
-        let a = d.admin.pubkey();
+        m.publish(env).await;
+        let a = m.admin.pubkey();
         let rent = AccountMeta::new_readonly(drift::RENT_SYSVAR, false);
         let system = AccountMeta::new_readonly(anchor_lang::system_program::ID, false);
         let token = AccountMeta::new_readonly(spl_token::ID, false);
@@ -103,7 +105,7 @@ impl Drift {
             ],
             &(),
         );
-        d.admin_send(init).await.expect("initialize");
+        m.admin_send(env, init).await.expect("initialize");
         for (index, mint, source, oracle, weights, name) in [
             (
                 0u16,
@@ -122,7 +124,7 @@ impl Drift {
                 "SOL",
             ),
         ] {
-            d.publish().await;
+            m.publish(env).await;
             let insurance = Pubkey::find_program_address(
                 &[b"insurance_fund_vault", &index.to_le_bytes()],
                 &drift::PROGRAM_ID,
@@ -158,9 +160,9 @@ impl Drift {
                     name32(name),
                 ),
             );
-            d.admin_send(ix).await.expect("initialize_spot_market");
+            m.admin_send(env, ix).await.expect("initialize_spot_market");
         }
-        d.publish().await;
+        m.publish(env).await;
         // A 50 000-SOL AMM pegged at the oracle price (PEG_PRECISION 1e6), hourly funding,
         // 20 % initial / 5 % maintenance margin (MARGIN_PRECISION 1e4).
         let reserve: u128 = 50_000 * 1_000_000_000;
@@ -188,18 +190,17 @@ impl Drift {
                 name32("SOL-PERP"),
             ),
         );
-        d.admin_send(perp).await.expect("initialize_perp_market");
+        m.admin_send(env, perp).await.expect("initialize_perp_market");
         // An immediate AMM fill needs no minimum auction.
-        d.set_auction_duration(0).await;
-        d
+        m.set_auction_duration(env, 0).await;
+        m
     }
 
-    async fn admin_send(&mut self, ix: Instruction) -> TxResult {
-        let admin = self.admin.insecure_clone();
-        self.env.send(&[ix], &[&admin]).await
+    async fn admin_send(&self, env: &mut Env, ix: Instruction) -> TxResult {
+        env.send(&[ix], &[&self.admin]).await
     }
 
-    async fn set_auction_duration(&mut self, slots: u8) {
+    async fn set_auction_duration(&self, env: &mut Env, slots: u8) {
         let ix = admin_ix(
             "update_perp_auction_duration",
             vec![
@@ -208,10 +209,12 @@ impl Drift {
             ],
             &slots,
         );
-        self.admin_send(ix).await.expect("update_perp_auction_duration");
+        self.admin_send(env, ix)
+            .await
+            .expect("update_perp_auction_duration");
     }
 
-    async fn set_exchange_status(&mut self, bits: u8) {
+    async fn set_exchange_status(&self, env: &mut Env, bits: u8) {
         let ix = admin_ix(
             "update_exchange_status",
             vec![
@@ -220,16 +223,15 @@ impl Drift {
             ],
             &bits,
         );
-        self.admin_send(ix).await.expect("update_exchange_status");
+        self.admin_send(env, ix).await.expect("update_exchange_status");
     }
 
     /// Writes the oracle at the current slot (Drift counts staleness in slots).
-    async fn publish(&mut self) {
-        let slot = self.env.slot().await;
-        let now = self.env.now().await;
+    async fn publish(&self, env: &mut Env) {
+        let slot = env.slot().await;
+        let now = env.now().await;
         let data = legacy_price_data_at(Quote::usd(self.price, now), true, slot);
-        let oracle = self.oracle;
-        self.env.set_account(&oracle, &PYTH_PUSH_PROGRAM, data);
+        env.set_account(&self.oracle, &PYTH_PUSH_PROGRAM, data);
     }
 
     fn oracle_price(&self) -> u64 {
@@ -249,26 +251,22 @@ impl Drift {
         }
     }
 
-    async fn user(&mut self, authority: &Pubkey) -> UserView {
-        let acc = self
-            .env
-            .account(&pda::user(authority, 0))
-            .await
-            .expect("User account");
+    async fn user(&self, env: &mut Env, authority: &Pubkey) -> UserView {
+        let acc = env.account(&pda::user(authority, 0)).await.expect("User account");
         UserView::read(&acc.owner, &acc.data).expect("a Drift User")
     }
 
-    async fn health(&mut self) -> drift::Health {
-        let state = self.env.account(&pda::state()).await.unwrap();
-        let market = self.env.account(&pda::perp_market(SOL_PERP)).await.unwrap();
+    async fn health(&self, env: &mut Env) -> drift::Health {
+        let state = env.account(&pda::state()).await.unwrap();
+        let market = env.account(&pda::perp_market(SOL_PERP)).await.unwrap();
         drift::Health::read(&state.owner, &state.data, &market.owner, &market.data, SOL_PERP)
             .expect("Drift's State and PerpMarket")
     }
 
-    /// Sends a user instruction signed by `trader`, after publishing a fresh price.
-    async fn user_send(&mut self, ix: Instruction, trader: &Keypair) -> TxResult {
-        self.publish().await;
-        self.env.send(&[ix], &[trader]).await
+    /// Sends `ixs` signed by `signers`, after publishing a fresh price.
+    async fn send(&self, env: &mut Env, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        self.publish(env).await;
+        env.send(ixs, signers).await
     }
 }
 
@@ -282,14 +280,17 @@ fn tokens(scaled_balance: u64, decimals: u8) -> f64 {
 #[tokio::test]
 async fn a_hedge_cycle_runs_against_the_real_drift_program() {
     let Some(so) = drift_so() else { return };
-    let mut d = Drift::start(&so).await;
-    assert_eq!(d.health().await.status(), drift::VenueStatus::Active);
+    let mut env = Env::with_drift(&so).await;
+    let mint_admin = env.funded_keypair().await;
+    let sol = env.create_mint(SOL_DECIMALS, &mint_admin.pubkey(), &spl_token::ID);
+    let mut d = Markets::start(&mut env, sol).await;
+    assert_eq!(d.health(&mut env).await.status(), drift::VenueStatus::Active);
 
     // A trader (the vault's PDA in production; a keypair here) opens its account; a
     // separate payer pays, as the vault's keeper would.
-    let trader = d.env.funded_keypair().await;
+    let trader = env.funded_keypair().await;
     let t = trader.pubkey();
-    let payer = d.env.payer().pubkey();
+    let payer = env.payer().pubkey();
     // Drift before 2.5x wants the authority's signature here; later versions do not
     // (their IDL marks it read-only). A signature where none is needed is harmless, and
     // the vault's PDA signs its CPIs anyway.
@@ -302,18 +303,13 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
             m.is_signer = true;
         }
     }
-    d.env
-        .send(&init, &[&trader])
+    env.send(&init, &[&trader])
         .await
         .expect("initialize_user_stats + initialize_user");
 
     // Margin: 10 000 USDC and 10 SOL (the collateral's own market).
-    let usdc_ata = d
-        .env
-        .create_token_account(&d.usdc.clone(), &t, 10_000_000_000, &spl_token::ID);
-    let sol_ata = d
-        .env
-        .create_token_account(&d.sol.clone(), &t, 10_000_000_000, &spl_token::ID);
+    let usdc_ata = env.create_token_account(&d.usdc, &t, 10_000_000_000, &spl_token::ID);
+    let sol_ata = env.create_token_account(&d.sol, &t, 10_000_000_000, &spl_token::ID);
     for (market, ata, amount) in [
         (0u16, usdc_ata, 10_000_000_000u64),
         (SOL_SPOT, sol_ata, 10_000_000_000),
@@ -326,11 +322,11 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
             token_program: spl_token::ID,
         };
         let ix = drift::deposit(&m, amount, &d.remaining(&[market], false));
-        d.user_send(ix, &trader).await.expect("deposit");
+        d.send(&mut env, &[ix], &[&trader]).await.expect("deposit");
     }
-    assert_eq!(d.env.balance(&usdc_ata).await, 0);
-    assert_eq!(d.env.balance(&sol_ata).await, 0);
-    let user = d.user(&t).await;
+    assert_eq!(env.balance(&usdc_ata).await, 0);
+    assert_eq!(env.balance(&sol_ata).await, 0);
+    let user = d.user(&mut env, &t).await;
     let spot = |u: &UserView, m: u16| u.spot.iter().find(|p| p.market_index == m).copied().unwrap();
     assert!((tokens(spot(&user, 0).scaled_balance, QUOTE_DECIMALS) - 10_000e6).abs() < 1.0);
     assert!((tokens(spot(&user, SOL_SPOT).scaled_balance, SOL_DECIMALS) - 10e9).abs() < 1.0);
@@ -340,8 +336,10 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
     let short =
         OrderParams::ioc_at_oracle(SOL_PERP, -(drift::BASE_PRECISION), d.oracle_price(), 200).unwrap();
     let ix = drift::place_and_take_perp_order(t, 0, &short, &d.remaining(&[], true));
-    d.user_send(ix, &trader).await.expect("place_and_take_perp_order");
-    let user = d.user(&t).await;
+    d.send(&mut env, &[ix], &[&trader])
+        .await
+        .expect("place_and_take_perp_order");
+    let user = d.user(&mut env, &t).await;
     assert_eq!(user.perp_base(SOL_PERP), -drift::BASE_PRECISION, "filled in full");
     let p = user.perp[0];
     // Selling 1 SOL at 150 ± 2 % credits 147..153 USDC, less a fee.
@@ -351,10 +349,16 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
 
     // +10 %: the short loses 15 USD; settling moves it out of the USDC deposit.
     d.price = 165.0;
-    let before = tokens(spot(&d.user(&t).await, 0).scaled_balance, QUOTE_DECIMALS) / 1e6;
+    let before = tokens(
+        spot(&d.user(&mut env, &t).await, 0).scaled_balance,
+        QUOTE_DECIMALS,
+    ) / 1e6;
     let ix = drift::settle_pnl(t, 0, SOL_PERP, &d.remaining(&[0], true));
-    d.user_send(ix, &trader).await.expect("settle_pnl");
-    let after = tokens(spot(&d.user(&t).await, 0).scaled_balance, QUOTE_DECIMALS) / 1e6;
+    d.send(&mut env, &[ix], &[&trader]).await.expect("settle_pnl");
+    let after = tokens(
+        spot(&d.user(&mut env, &t).await, 0).scaled_balance,
+        QUOTE_DECIMALS,
+    ) / 1e6;
     let loss = before - after;
     let expected = 165.0 - proceeds;
     assert!(
@@ -363,8 +367,8 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
     );
 
     // Async: an auction order rests until Drift's keepers fill it; cancel it.
-    d.set_auction_duration(10).await;
-    let now = d.env.now().await;
+    d.set_auction_duration(&mut env, 10).await;
+    let now = env.now().await;
     let resting = OrderParams::auction_at_oracle(
         SOL_PERP,
         drift::BASE_PRECISION / 2,
@@ -375,35 +379,41 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
     )
     .unwrap();
     let ix = drift::place_perp_order(t, 0, &resting, &d.remaining(&[], false));
-    d.user_send(ix, &trader).await.expect("place_perp_order");
-    let p = d.user(&t).await.perp[0];
+    d.send(&mut env, &[ix], &[&trader])
+        .await
+        .expect("place_perp_order");
+    let p = d.user(&mut env, &t).await.perp[0];
     assert_eq!((p.open_orders, p.open_bids), (1, drift::BASE_PRECISION / 2));
     assert_eq!(p.base_asset_amount, -drift::BASE_PRECISION, "not filled yet");
     let ix = drift::cancel_orders(t, 0, SOL_PERP, &d.remaining(&[], false));
-    d.user_send(ix, &trader).await.expect("cancel_orders");
-    let p = d.user(&t).await.perp[0];
+    d.send(&mut env, &[ix], &[&trader]).await.expect("cancel_orders");
+    let p = d.user(&mut env, &t).await.perp[0];
     assert_eq!((p.open_orders, p.open_bids), (0, 0));
-    d.set_auction_duration(0).await;
+    d.set_auction_duration(&mut env, 0).await;
 
     // A paused venue is read from Drift's own bits, and Drift does refuse the order.
-    d.set_exchange_status(drift::exchange::FILL_PAUSED).await;
-    assert_eq!(d.health().await.status(), drift::VenueStatus::Paused);
+    d.set_exchange_status(&mut env, drift::exchange::FILL_PAUSED)
+        .await;
+    assert_eq!(d.health(&mut env).await.status(), drift::VenueStatus::Paused);
     let close = OrderParams::ioc_at_oracle(SOL_PERP, drift::BASE_PRECISION, d.oracle_price(), 200).unwrap();
     let ix = drift::place_and_take_perp_order(t, 0, &close, &d.remaining(&[], true));
-    let refused = d.user_send(ix, &trader).await;
+    let refused = d.send(&mut env, &[ix], &[&trader]).await;
     assert!(refused.is_err(), "Drift refuses an order while fills are paused");
-    assert_eq!(d.user(&t).await.perp_base(SOL_PERP), -drift::BASE_PRECISION);
-    d.set_exchange_status(0).await;
-    assert_eq!(d.health().await.status(), drift::VenueStatus::Active);
+    assert_eq!(
+        d.user(&mut env, &t).await.perp_base(SOL_PERP),
+        -drift::BASE_PRECISION
+    );
+    d.set_exchange_status(&mut env, 0).await;
+    assert_eq!(d.health(&mut env).await.status(), drift::VenueStatus::Active);
 
     // Unwind: buy back, settle, withdraw everything. The fill is at the venue's price
     // (this fresh AMM is still pegged near 150, so the buy-back is cheap): what the
     // round trip costs is read from the quote amounts Drift books.
-    let quote_before = d.user(&t).await.perp[0].quote_asset_amount;
+    let quote_before = d.user(&mut env, &t).await.perp[0].quote_asset_amount;
     let close = OrderParams::ioc_at_oracle(SOL_PERP, drift::BASE_PRECISION, d.oracle_price(), 200).unwrap();
     let ix = drift::place_and_take_perp_order(t, 0, &close, &d.remaining(&[], true));
-    d.user_send(ix, &trader).await.expect("close");
-    let closed = d.user(&t).await;
+    d.send(&mut env, &[ix], &[&trader]).await.expect("close");
+    let closed = d.user(&mut env, &t).await;
     assert_eq!(closed.perp_base(SOL_PERP), 0);
     let buy_cost = (quote_before - closed.perp.first().map_or(0, |p| p.quote_asset_amount)) as f64 / 1e6;
     // The IOC's worst price is the oracle + 2 %.
@@ -411,9 +421,9 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
     let ix = drift::settle_pnl(t, 0, SOL_PERP, &d.remaining(&[0], true));
     // A profit may be short of the P&L pool; a loss always settles. Either way the
     // deposit below is what comes back.
-    let _ = d.user_send(ix, &trader).await;
+    let _ = d.send(&mut env, &[ix], &[&trader]).await;
     for (market, ata) in [(SOL_SPOT, sol_ata), (0u16, usdc_ata)] {
-        let user = d.user(&t).await;
+        let user = d.user(&mut env, &t).await;
         let Some(p) = user.spot.iter().find(|p| p.market_index == market) else {
             continue;
         };
@@ -427,10 +437,10 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
             token_program: spl_token::ID,
         };
         let ix = drift::withdraw(&m, amount, &d.remaining(&[market], false));
-        d.user_send(ix, &trader).await.expect("withdraw");
+        d.send(&mut env, &[ix], &[&trader]).await.expect("withdraw");
     }
-    let sol_back = d.env.balance(&sol_ata).await as f64 / 1e9;
-    let usdc_back = d.env.balance(&usdc_ata).await as f64 / 1e6;
+    let sol_back = env.balance(&sol_ata).await as f64 / 1e9;
+    let usdc_back = env.balance(&usdc_ata).await as f64 / 1e6;
     assert!((sol_back - 10.0).abs() < 1e-6, "SOL back {sol_back}");
     // Cash in = cash out: the deposit, plus what the short sold for, minus what buying it
     // back cost (fees inside both), to the micro-dollar rounding of the withdrawal.

@@ -113,6 +113,91 @@ pub fn venue_settle_pnl(v: &VenueConfig, oracles: OracleAccounts) -> Instruction
     }
 }
 
+/// Appends `metas` (a venue's support accounts, e.g. [`DriftSupport::metas`]).
+pub fn with_accounts(mut i: Instruction, metas: &[AccountMeta]) -> Instruction {
+    i.accounts.extend_from_slice(metas);
+    i
+}
+
+/// What a Drift venue needs beyond its `PerpMarket` and the vault's `User`. The program
+/// finds each among the remaining accounts by content, so they go after everything else,
+/// in any order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriftSupport {
+    /// The oracle Drift prices the perp market with.
+    pub perp_oracle: Pubkey,
+    /// The spot markets the vault's `User` holds or will hold: (market index, its oracle;
+    /// the default key for the quote market).
+    pub spot_markets: Vec<(u16, Pubkey)>,
+    /// The collateral's spot market.
+    pub collateral_spot: u16,
+}
+
+impl DriftSupport {
+    /// Drift's `State`, its signer, the vault's `UserStats`, the spot markets, their token
+    /// vaults and the oracles; writable where an order, a margin move or a settlement
+    /// writes when `trading`.
+    pub fn metas(&self, vault: &Pubkey, trading: bool) -> Vec<AccountMeta> {
+        use hedge_drift::pda;
+        let w = |k: Pubkey| {
+            if trading {
+                AccountMeta::new(k, false)
+            } else {
+                AccountMeta::new_readonly(k, false)
+            }
+        };
+        let mut out = vec![
+            AccountMeta::new_readonly(pda::state(), false),
+            AccountMeta::new_readonly(pda::signer(), false),
+            w(pda::user_stats(vault)),
+            AccountMeta::new_readonly(self.perp_oracle, false),
+        ];
+        for (index, oracle) in &self.spot_markets {
+            out.push(w(pda::spot_market(*index)));
+            out.push(w(pda::spot_market_vault(*index)));
+            if *oracle != Pubkey::default() && !out.iter().any(|m| m.pubkey == *oracle) {
+                out.push(AccountMeta::new_readonly(*oracle, false));
+            }
+        }
+        out
+    }
+
+    /// The collateral spot market's token vault: `rebalance_margin_via`'s pool.
+    pub fn pool(&self) -> Pubkey {
+        hedge_drift::pda::spot_market_vault(self.collateral_spot)
+    }
+
+    /// What `open_venue_account` needs: the `State`, the vault's `UserStats` (created
+    /// there), the rent sysvar and the system program.
+    pub fn open_metas(vault: &Pubkey) -> Vec<AccountMeta> {
+        use hedge_drift::pda;
+        vec![
+            AccountMeta::new(pda::state(), false),
+            AccountMeta::new(pda::user_stats(vault), false),
+            AccountMeta::new_readonly(hedge_drift::RENT_SYSVAR, false),
+            AccountMeta::new_readonly(anchor_lang::system_program::ID, false),
+        ]
+    }
+}
+
+/// `open_venue_account` for venue `venue_index` (`v`), paid by `payer`; append what the
+/// venue needs ([`DriftSupport::open_metas`]).
+pub fn open_venue_account(address: Pubkey, v: &VenueConfig, venue_index: u8, payer: Pubkey) -> Instruction {
+    ix(
+        accounts::OpenVenueAccount {
+            payer,
+            vault: address,
+            venue_program: v.program_id,
+            venue_market: v.market,
+            venue_margin: v.margin_account,
+            system_program: anchor_lang::system_program::ID,
+        },
+        instruction::OpenVenueAccount {
+            args: hedge_vault::OpenVenueAccountArgs { venue_index },
+        },
+    )
+}
+
 /// Appends each venue's market and margin account (read-only), as every instruction that
 /// reads the venues expects them in its remaining accounts.
 pub fn with_venues(mut i: Instruction, venues: &[VenueConfig]) -> Instruction {
@@ -198,7 +283,8 @@ pub fn rebalance(
 }
 
 /// `rebalance_margin` on `v` (entry `venue_index` of the vault's venues); `venues` (the
-/// vault's `params.live_venues()`) are appended for the program to read.
+/// vault's `params.live_venues()`) are appended for the program to read. The reference
+/// venue's pool is derived; for another venue use [`rebalance_margin_via`].
 pub fn rebalance_margin(
     address: Pubkey,
     keys: VaultKeys,
@@ -206,6 +292,28 @@ pub fn rebalance_margin(
     venues: &[VenueConfig],
     oracles: OracleAccounts,
     venue_index: u8,
+) -> Instruction {
+    rebalance_margin_via(
+        address,
+        keys,
+        v,
+        venues,
+        oracles,
+        venue_index,
+        local_perp_pool(&v.market),
+    )
+}
+
+/// As [`rebalance_margin`], with the venue's token account that margin moves to and from
+/// (`pool`; Drift: the collateral spot market's vault, [`DriftSupport::pool`]).
+pub fn rebalance_margin_via(
+    address: Pubkey,
+    keys: VaultKeys,
+    v: &VenueConfig,
+    venues: &[VenueConfig],
+    oracles: OracleAccounts,
+    venue_index: u8,
+    pool: Pubkey,
 ) -> Instruction {
     let i = ix(
         accounts::RebalanceMargin {
@@ -215,7 +323,7 @@ pub fn rebalance_margin(
             venue_program: v.program_id,
             venue_market: v.market,
             venue_margin: v.margin_account,
-            venue_pool: local_perp_pool(&v.market),
+            venue_pool: pool,
             collateral_mint: keys.collateral_mint,
             collateral_vault: keys.collateral_vault,
             token_program: keys.token_program,

@@ -193,6 +193,16 @@ impl OrderParams {
         })
     }
 
+    /// The synchronous hedge order at a fixed worst price: a limit IOC of signed `size`
+    /// (BASE_PRECISION; > 0 buys) at `limit` (PRICE_PRECISION), which the caller has
+    /// already rounded to the market's tick on the safe side. `None` for a zero size.
+    pub fn ioc_limit(market_index: u16, size: i64, limit: u64) -> Option<Self> {
+        let mut o = Self::ioc_at_oracle(market_index, size, 0, 0)?;
+        o.price = limit;
+        o.oracle_price_offset = None;
+        Some(o)
+    }
+
     /// The asynchronous hedge order (`place_perp_order`): a market order whose auction runs
     /// from the oracle price to `slippage_bps` away over `auction_slots`, then expires at
     /// `max_ts` (unix seconds). Filled later by Drift's keepers; the vault learns the fill
@@ -440,8 +450,33 @@ pub mod layout {
     pub const PERP_LP_SHARES: usize = 64;
     pub const PERP_MARKET_INDEX: usize = 92;
     pub const PERP_OPEN_ORDERS: usize = 94;
+    pub const USER_AUTHORITY: usize = 8;
+    pub const USER_STATS_LEN: usize = 240;
+    pub const USER_STATS_AUTHORITY: usize = 8;
     pub const STATE_LEN: usize = 992;
+    pub const STATE_SIGNER: usize = 104;
+    /// `perp_fee_structure.fee_tiers[0].fee_numerator` (u32), then its denominator.
+    pub const STATE_PERP_FEE_TIER0: usize = 168;
     pub const STATE_EXCHANGE_STATUS: usize = 974;
+    pub const PERP_MARKET_ORACLE: usize = 40;
+    pub const PERP_MARKET_BASE_ASSET_RESERVE: usize = 176;
+    pub const PERP_MARKET_LAST_FUNDING_RATE: usize = 480;
+    pub const PERP_MARKET_CUMULATIVE_FUNDING_LONG: usize = 608;
+    pub const PERP_MARKET_CUMULATIVE_FUNDING_SHORT: usize = 624;
+    pub const PERP_MARKET_ORDER_STEP_SIZE: usize = 808;
+    pub const PERP_MARKET_ORDER_TICK_SIZE: usize = 816;
+    pub const PERP_MARKET_MIN_ORDER_SIZE: usize = 824;
+    pub const PERP_MARKET_BASE_SPREAD: usize = 896;
+    pub const PERP_MARKET_MARGIN_RATIO_INITIAL: usize = 1_136;
+    pub const PERP_MARKET_MARGIN_RATIO_MAINTENANCE: usize = 1_140;
+    pub const SPOT_MARKET_LEN: usize = 776;
+    pub const SPOT_MARKET_ORACLE: usize = 40;
+    pub const SPOT_MARKET_MINT: usize = 72;
+    pub const SPOT_MARKET_VAULT: usize = 104;
+    pub const SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST: usize = 464;
+    pub const SPOT_MARKET_CUMULATIVE_BORROW_INTEREST: usize = 480;
+    pub const SPOT_MARKET_DECIMALS: usize = 680;
+    pub const SPOT_MARKET_MARKET_INDEX: usize = 684;
     pub const PERP_MARKET_LEN: usize = 1_216;
     pub const PERP_MARKET_MARKET_INDEX: usize = 1_160;
     pub const PERP_MARKET_STATUS: usize = 1_162;
@@ -526,6 +561,8 @@ impl SpotPosition {
 /// What the vault reads from its `User` account: the non-empty positions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserView {
+    /// Who controls the account (the vault PDA).
+    pub authority: Pubkey,
     pub perp: Vec<PerpPosition>,
     pub spot: Vec<SpotPosition>,
 }
@@ -563,7 +600,11 @@ impl UserView {
             })
             .filter(|p| !p.is_empty())
             .collect();
-        Ok(UserView { perp, spot })
+        Ok(UserView {
+            authority: Pubkey::new_from_array(read(data, USER_AUTHORITY)),
+            perp,
+            spot,
+        })
     }
 
     /// The perp position in `market_index` (BASE_PRECISION), 0 when there is none.
@@ -573,6 +614,198 @@ impl UserView {
             .find(|p| p.market_index == market_index)
             .map_or(0, |p| p.base_asset_amount)
     }
+}
+
+/// Drift's spot balance precision (a scaled balance of 1e9 is one token at the initial
+/// interest index).
+pub const SPOT_BALANCE_PRECISION: u128 = 1_000_000_000;
+/// Precision of a spot market's cumulative interest index (1e10 at creation).
+pub const SPOT_CUMULATIVE_INTEREST_PRECISION: u128 = 10_000_000_000;
+/// Precision of perp funding rates: PRICE_PRECISION × a 1 000 buffer (1e9).
+pub const FUNDING_RATE_PRECISION: i128 = 1_000_000_000;
+/// Drift's margin ratios are in 1e4 = 100 %, that is basis points.
+pub const MARGIN_PRECISION: u32 = 10_000;
+
+/// The `State` fields the vault reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateView {
+    pub exchange_status: u8,
+    /// Drift's signer PDA (the owner of the spot market vaults).
+    pub signer: Pubkey,
+    /// Taker fee of the first (highest-fee) perp tier: numerator / denominator.
+    pub taker_fee_numerator: u32,
+    pub taker_fee_denominator: u32,
+}
+
+impl StateView {
+    pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
+        use layout::*;
+        check(owner, data, "State", STATE_LEN)?;
+        Ok(StateView {
+            exchange_status: data[STATE_EXCHANGE_STATUS],
+            signer: Pubkey::new_from_array(read(data, STATE_SIGNER)),
+            taker_fee_numerator: u32::from_le_bytes(read(data, STATE_PERP_FEE_TIER0)),
+            taker_fee_denominator: u32::from_le_bytes(read(data, STATE_PERP_FEE_TIER0 + 4)),
+        })
+    }
+
+    /// The top tier's taker fee in basis points, rounded up (0 for a zero denominator).
+    pub fn taker_fee_bps(&self) -> u64 {
+        let num = u64::from(self.taker_fee_numerator).saturating_mul(10_000);
+        let den = u64::from(self.taker_fee_denominator);
+        if den == 0 {
+            0
+        } else {
+            num.div_ceil(den)
+        }
+    }
+}
+
+/// The `PerpMarket` fields the vault reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerpMarketView {
+    pub market_index: u16,
+    /// The oracle Drift prices this market with (a remaining account of every order).
+    pub oracle: Pubkey,
+    pub status: u8,
+    pub paused_operations: u8,
+    /// AMM base reserve (BASE_PRECISION): a trade of q moves the AMM's average fill by
+    /// about q / reserve.
+    pub base_asset_reserve: u128,
+    /// The last hourly funding rate (FUNDING_RATE_PRECISION, quote per base; longs pay
+    /// when positive).
+    pub last_funding_rate: i64,
+    pub cumulative_funding_rate_long: i128,
+    pub cumulative_funding_rate_short: i128,
+    /// Orders are multiples of this (BASE_PRECISION).
+    pub order_step_size: u64,
+    /// Limit prices are multiples of this (PRICE_PRECISION).
+    pub order_tick_size: u64,
+    pub min_order_size: u64,
+    /// The AMM's base spread (1e6 = 100 %).
+    pub base_spread: u32,
+    /// Margin ratios (1e4 = 100 %, that is bps).
+    pub margin_ratio_initial: u32,
+    pub margin_ratio_maintenance: u32,
+}
+
+impl PerpMarketView {
+    pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
+        use layout::*;
+        check(owner, data, "PerpMarket", PERP_MARKET_LEN)?;
+        let u32_at = |at| u32::from_le_bytes(read(data, at));
+        let u64_at = |at| u64::from_le_bytes(read(data, at));
+        Ok(PerpMarketView {
+            market_index: u16::from_le_bytes(read(data, PERP_MARKET_MARKET_INDEX)),
+            oracle: Pubkey::new_from_array(read(data, PERP_MARKET_ORACLE)),
+            status: data[PERP_MARKET_STATUS],
+            paused_operations: data[PERP_MARKET_PAUSED_OPERATIONS],
+            base_asset_reserve: u128::from_le_bytes(read(data, PERP_MARKET_BASE_ASSET_RESERVE)),
+            last_funding_rate: i64::from_le_bytes(read(data, PERP_MARKET_LAST_FUNDING_RATE)),
+            cumulative_funding_rate_long: i128::from_le_bytes(read(
+                data,
+                PERP_MARKET_CUMULATIVE_FUNDING_LONG,
+            )),
+            cumulative_funding_rate_short: i128::from_le_bytes(read(
+                data,
+                PERP_MARKET_CUMULATIVE_FUNDING_SHORT,
+            )),
+            order_step_size: u64_at(PERP_MARKET_ORDER_STEP_SIZE),
+            order_tick_size: u64_at(PERP_MARKET_ORDER_TICK_SIZE),
+            min_order_size: u64_at(PERP_MARKET_MIN_ORDER_SIZE),
+            base_spread: u32_at(PERP_MARKET_BASE_SPREAD),
+            margin_ratio_initial: u32_at(PERP_MARKET_MARGIN_RATIO_INITIAL),
+            margin_ratio_maintenance: u32_at(PERP_MARKET_MARGIN_RATIO_MAINTENANCE),
+        })
+    }
+
+    /// Funding a position owes since its last settlement (QUOTE_PRECISION; > 0 = it pays):
+    /// (cumulative rate of its side − the rate it last settled at) × base, as Drift books
+    /// it (rate in FUNDING_RATE_PRECISION per whole base, base in BASE_PRECISION). `None`
+    /// on overflow.
+    pub fn unsettled_funding(&self, p: &PerpPosition) -> Option<i128> {
+        let cumulative = if p.base_asset_amount >= 0 {
+            self.cumulative_funding_rate_long
+        } else {
+            self.cumulative_funding_rate_short
+        };
+        let delta = cumulative.checked_sub(i128::from(p.last_cumulative_funding_rate))?;
+        // rate (1e9 per whole base) × base (1e9) → quote (1e6): / 1e12.
+        let owed = delta.checked_mul(i128::from(p.base_asset_amount))?;
+        // Rounded against the position: what it owes rounds up.
+        Some(owed.div_euclid(1_000_000_000_000) + i128::from(owed.rem_euclid(1_000_000_000_000) != 0))
+    }
+}
+
+/// The `SpotMarket` fields the vault reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpotMarketView {
+    pub market_index: u16,
+    pub mint: Pubkey,
+    /// The oracle (the default key for the quote market).
+    pub oracle: Pubkey,
+    /// The token account holding the market's deposits.
+    pub vault: Pubkey,
+    pub decimals: u32,
+    /// Interest indexes (SPOT_CUMULATIVE_INTEREST_PRECISION).
+    pub cumulative_deposit_interest: u128,
+    pub cumulative_borrow_interest: u128,
+}
+
+impl SpotMarketView {
+    pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
+        use layout::*;
+        check(owner, data, "SpotMarket", SPOT_MARKET_LEN)?;
+        Ok(SpotMarketView {
+            market_index: u16::from_le_bytes(read(data, SPOT_MARKET_MARKET_INDEX)),
+            mint: Pubkey::new_from_array(read(data, SPOT_MARKET_MINT)),
+            oracle: Pubkey::new_from_array(read(data, SPOT_MARKET_ORACLE)),
+            vault: Pubkey::new_from_array(read(data, SPOT_MARKET_VAULT)),
+            decimals: u32::from_le_bytes(read(data, SPOT_MARKET_DECIMALS)),
+            cumulative_deposit_interest: u128::from_le_bytes(read(
+                data,
+                SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST,
+            )),
+            cumulative_borrow_interest: u128::from_le_bytes(read(
+                data,
+                SPOT_MARKET_CUMULATIVE_BORROW_INTEREST,
+            )),
+        })
+    }
+
+    /// Tokens (the mint's base units) behind a position of this market: scaled balance ×
+    /// the interest index of its side, at the mint's decimals. A deposit rounds down and a
+    /// borrow rounds up (both against the holder), as Drift does. Negative for a borrow.
+    /// `None` on overflow or a decimals value past 1e38.
+    pub fn tokens(&self, p: &SpotPosition) -> Option<i128> {
+        let interest = if p.borrow {
+            self.cumulative_borrow_interest
+        } else {
+            self.cumulative_deposit_interest
+        };
+        let scale = 10u128.checked_pow(self.decimals)?;
+        let num = u128::from(p.scaled_balance)
+            .checked_mul(interest)?
+            .checked_mul(scale)?;
+        let den = SPOT_BALANCE_PRECISION.checked_mul(SPOT_CUMULATIVE_INTEREST_PRECISION)?;
+        let tokens = if p.borrow { num.div_ceil(den) } else { num / den };
+        let tokens = i128::try_from(tokens).ok()?;
+        Some(if p.borrow { -tokens } else { tokens })
+    }
+}
+
+/// The `UserStats` of `authority`: owned by Drift, the right type, that authority's.
+pub fn check_user_stats(
+    owner: &Pubkey,
+    data: &[u8],
+    authority: &Pubkey,
+) -> std::result::Result<(), ReadError> {
+    use layout::*;
+    check(owner, data, "UserStats", USER_STATS_LEN)?;
+    if data[USER_STATS_AUTHORITY..USER_STATS_AUTHORITY + 32] != authority.to_bytes() {
+        return Err(ReadError::WrongType);
+    }
+    Ok(())
 }
 
 /// `State.exchange_status` bits (`ExchangeStatus`, IDL order).
@@ -841,6 +1074,90 @@ mod tests {
             (a.bit_flags, a.oracle_price_offset, a.max_ts),
             (0, None, Some(1_700_000_000))
         );
+    }
+
+    #[test]
+    fn spot_tokens_funding_and_fees_round_against_the_holder() {
+        let market = SpotMarketView {
+            market_index: 1,
+            mint: Pubkey::new_unique(),
+            oracle: Pubkey::new_unique(),
+            vault: Pubkey::new_unique(),
+            decimals: 9,
+            // Deposits have earned 5 %, borrows cost 12 %.
+            cumulative_deposit_interest: 10_500_000_000,
+            cumulative_borrow_interest: 11_200_000_000,
+        };
+        let mut p = SpotPosition {
+            market_index: 1,
+            scaled_balance: 2_000_000_001,
+            borrow: false,
+            open_orders: 0,
+        };
+        // 2.000000001 × 1.05 = 2.10000000105 tokens: 2 100 000 001 base units, rounded down.
+        assert_eq!(market.tokens(&p), Some(2_100_000_001));
+        p.borrow = true;
+        // × 1.12 = 2.24000000112: owed, rounded up.
+        assert_eq!(market.tokens(&p), Some(-2_240_000_002));
+        let usdc = SpotMarketView {
+            decimals: 6,
+            ..market
+        };
+        p.borrow = false;
+        p.scaled_balance = 10_000_000_000_000; // 10 000 USDC at 1.05
+        assert_eq!(usdc.tokens(&p), Some(10_500_000_000));
+
+        let mut perp = PerpMarketView {
+            market_index: 0,
+            oracle: Pubkey::new_unique(),
+            status: MarketStatus::Active as u8,
+            paused_operations: 0,
+            base_asset_reserve: 0,
+            last_funding_rate: 0,
+            // Longs have paid 0.30 USD per SOL since the position's last settlement,
+            // shorts received 0.25 (FUNDING_RATE_PRECISION 1e9).
+            cumulative_funding_rate_long: 300_000_000,
+            cumulative_funding_rate_short: 250_000_000,
+            order_step_size: 1,
+            order_tick_size: 1,
+            min_order_size: 1,
+            base_spread: 0,
+            margin_ratio_initial: 1_000,
+            margin_ratio_maintenance: 500,
+        };
+        let long = PerpPosition {
+            base_asset_amount: 2 * BASE_PRECISION,
+            ..Default::default()
+        };
+        assert_eq!(perp.unsettled_funding(&long), Some(600_000), "2 SOL × 0.30 owed");
+        let short = PerpPosition {
+            base_asset_amount: -2 * BASE_PRECISION,
+            ..Default::default()
+        };
+        assert_eq!(
+            perp.unsettled_funding(&short),
+            Some(-500_000),
+            "2 SOL × 0.25 earned"
+        );
+        perp.cumulative_funding_rate_long = 1;
+        let tiny = PerpPosition {
+            base_asset_amount: 1,
+            ..Default::default()
+        };
+        assert_eq!(perp.unsettled_funding(&tiny), Some(1), "a dust debt rounds up");
+
+        let fee = |n, d| {
+            StateView {
+                exchange_status: 0,
+                signer: Pubkey::default(),
+                taker_fee_numerator: n,
+                taker_fee_denominator: d,
+            }
+            .taker_fee_bps()
+        };
+        assert_eq!(fee(1, 1_000), 10, "0.1 %");
+        assert_eq!(fee(35, 100_000), 4, "3.5 bps rounds up");
+        assert_eq!(fee(1, 0), 0);
     }
 
     #[test]

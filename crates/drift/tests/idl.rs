@@ -392,6 +392,65 @@ fn account_offsets_match_the_idl() {
         offset_in(&idl, "PerpMarket", "pausedOperations", 8),
         PERP_MARKET_PAUSED_OPERATIONS
     );
+    // The fields the vault values its account with.
+    for name in ["SpotMarket", "UserStats"] {
+        assert_eq!(
+            account_discriminator(name),
+            sha_prefix(&format!("account:{name}"))
+        );
+    }
+    assert_eq!(offset_in(&idl, "User", "authority", 8), USER_AUTHORITY);
+    assert_eq!(size_of(&idl, "UserStats", 8), USER_STATS_LEN);
+    assert_eq!(offset_in(&idl, "UserStats", "authority", 8), USER_STATS_AUTHORITY);
+    assert_eq!(offset_in(&idl, "State", "signer", 8), STATE_SIGNER);
+    let fee = offset_in(&idl, "State", "perpFeeStructure", 8);
+    let tiers = offset_in(&idl, "FeeStructure", "feeTiers", fee);
+    assert_eq!(tiers, STATE_PERP_FEE_TIER0);
+    assert_eq!(
+        offset_in(&idl, "FeeTier", "feeNumerator", tiers),
+        STATE_PERP_FEE_TIER0
+    );
+    assert_eq!(
+        offset_in(&idl, "FeeTier", "feeDenominator", tiers),
+        STATE_PERP_FEE_TIER0 + 4
+    );
+    let amm = offset_in(&idl, "PerpMarket", "amm", 8);
+    for (field, at) in [
+        ("oracle", PERP_MARKET_ORACLE),
+        ("baseAssetReserve", PERP_MARKET_BASE_ASSET_RESERVE),
+        ("lastFundingRate", PERP_MARKET_LAST_FUNDING_RATE),
+        ("cumulativeFundingRateLong", PERP_MARKET_CUMULATIVE_FUNDING_LONG),
+        ("cumulativeFundingRateShort", PERP_MARKET_CUMULATIVE_FUNDING_SHORT),
+        ("orderStepSize", PERP_MARKET_ORDER_STEP_SIZE),
+        ("orderTickSize", PERP_MARKET_ORDER_TICK_SIZE),
+        ("minOrderSize", PERP_MARKET_MIN_ORDER_SIZE),
+        ("baseSpread", PERP_MARKET_BASE_SPREAD),
+    ] {
+        assert_eq!(offset_in(&idl, "AMM", field, amm), at, "PerpMarket.amm.{field}");
+    }
+    assert_eq!(
+        offset_in(&idl, "PerpMarket", "marginRatioInitial", 8),
+        PERP_MARKET_MARGIN_RATIO_INITIAL
+    );
+    assert_eq!(
+        offset_in(&idl, "PerpMarket", "marginRatioMaintenance", 8),
+        PERP_MARKET_MARGIN_RATIO_MAINTENANCE
+    );
+    assert_eq!(size_of(&idl, "SpotMarket", 8), SPOT_MARKET_LEN);
+    for (field, at) in [
+        ("oracle", SPOT_MARKET_ORACLE),
+        ("mint", SPOT_MARKET_MINT),
+        ("vault", SPOT_MARKET_VAULT),
+        (
+            "cumulativeDepositInterest",
+            SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST,
+        ),
+        ("cumulativeBorrowInterest", SPOT_MARKET_CUMULATIVE_BORROW_INTEREST),
+        ("decimals", SPOT_MARKET_DECIMALS),
+        ("marketIndex", SPOT_MARKET_MARKET_INDEX),
+    ] {
+        assert_eq!(offset_in(&idl, "SpotMarket", field, 8), at, "SpotMarket.{field}");
+    }
 }
 
 #[test]

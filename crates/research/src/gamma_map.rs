@@ -65,7 +65,10 @@ pub fn map(
                 continue;
             }
             let v = with_info(&cfg.market, mkt, |mi| {
-                with_info(&cfg.margin_account, margin, |gi| venues::view(cfg, mi, gi, &mark))
+                with_info(&cfg.margin_account, margin, |gi| {
+                    // The keeper's snapshot only takes reference venues (two accounts each).
+                    venues::view(cfg, mi, gi, &mark, &venues::Holder::of(&s.vault, &[]))
+                })
             })
             .map_err(program)?
             // The vault's own word on the venue (frozen, haircut), as the program reads it.

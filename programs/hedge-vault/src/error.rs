@@ -215,6 +215,12 @@ pub enum VaultError {
     VenueNotFrozen,
     #[msg("Frozen-venue haircut above 100 % (10 000 bps)")]
     HaircutOutOfBounds,
+    #[msg("The venue account holds a position or asset the vault did not put there and cannot value (another market, another token)")]
+    VenueUnexpectedHolding,
+    #[msg("An account the venue adapter needs (the venue's state, a market, an oracle, a token vault) was not passed, or is not the venue's")]
+    VenueSupportAccountMissing,
+    #[msg("The order is not a whole number of the venue's lots (its order step size, in the vault's base units)")]
+    VenueLotSize,
 }
 
 impl From<MathError> for VaultError {

@@ -128,4 +128,11 @@ pub mod hedge_vault {
     ) -> Result<()> {
         RebalanceMargin::handler(ctx, args)
     }
+
+    pub fn open_venue_account<'info>(
+        ctx: Context<'info, OpenVenueAccount<'info>>,
+        args: OpenVenueAccountArgs,
+    ) -> Result<()> {
+        OpenVenueAccount::handler(ctx, args)
+    }
 }

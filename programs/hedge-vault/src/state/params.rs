@@ -92,6 +92,9 @@ pub enum VenueKind {
     /// `programs/perp-venue`, the local and reference venue.
     #[default]
     LocalPerp,
+    /// Drift v2 (and its successors on the v2 interface): `market` is the `PerpMarket`,
+    /// `margin_account` the vault PDA's `User` (sub-account 0). docs/venues.md.
+    DriftV2,
 }
 
 /// One perp venue the vault may hedge on.

@@ -48,6 +48,7 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         impact_depth: market.impact_depth.max(1),
         maintenance_margin_bps: market.maintenance_margin_bps,
         initial_margin_bps: market.initial_margin_bps,
+        lot: 1,
     })
 }
 

@@ -10,6 +10,7 @@ use hedge_math::Fix;
 use crate::error::VaultError;
 use crate::state::{VenueConfig, VenueKind};
 
+pub mod drift;
 pub mod local_perp;
 
 /// What a venue accepts now, as the venue itself reports it (its market and exchange
@@ -58,6 +59,8 @@ pub struct VenueView {
     pub maintenance_margin_bps: u16,
     /// Initial margin: collateral leaves only while `equity ≥ notional · bps / 10 000`.
     pub initial_margin_bps: u16,
+    /// Orders are whole multiples of this (underlying base units; 1 = any size).
+    pub lot: u64,
 }
 
 impl VenueView {
@@ -226,11 +229,12 @@ pub fn written_off_view() -> VenueView {
 /// Reads every configured venue from `remaining` (`[market, margin account]` per venue, in
 /// the configured order), marked at `mark`. A written-off venue ([`written_off`]) is not
 /// read: its accounts must still be the configured ones, and it counts for nothing.
-pub fn read_all(
+pub fn read_all<'info>(
     vault: &crate::state::Vault,
-    remaining: &[AccountInfo],
+    remaining: &[AccountInfo<'info>],
     mark: &Mark,
 ) -> Result<Vec<VenueView>> {
+    let holder = Holder::of(vault, remaining);
     let venues = vault.params.live_venues();
     let mut out = Vec::with_capacity(venues.len());
     for (i, v) in venues.iter().enumerate() {
@@ -245,7 +249,7 @@ pub fn read_all(
             out.push(written_off_view());
             continue;
         }
-        out.push(view(v, market, margin, mark)?.under(vault, i));
+        out.push(view(v, market, margin, mark, &holder)?.under(vault, i));
     }
     Ok(out)
 }
@@ -295,6 +299,40 @@ pub struct VenueAccounts<'a, 'info> {
     pub margin_account: &'a AccountInfo<'info>,
     pub oracle: &'a AccountInfo<'info>,
     pub collateral_oracle: Option<&'a AccountInfo<'info>>,
+    /// The vault as a holder, and the accounts an adapter finds its own among.
+    pub holder: Holder<'a, 'info>,
+}
+
+/// What an adapter knows of the vault holding the venue account, and every further account
+/// the instruction was given (its remaining accounts). An adapter that needs more than the
+/// market and the margin account (Drift: its `State`, spot markets, `UserStats`, oracles,
+/// token vaults) finds each here by address or content, and checks each (owner, type,
+/// index) before use: the order they come in does not matter, and a forged one is refused.
+#[derive(Clone, Copy)]
+pub struct Holder<'a, 'info> {
+    /// The vault's collateral mint.
+    pub collateral_mint: Pubkey,
+    /// Decimals of the collateral and of the underlying's base unit.
+    pub decimals: u8,
+    pub accounts: &'a [AccountInfo<'info>],
+}
+
+impl<'a, 'info> Holder<'a, 'info> {
+    pub fn of(vault: &crate::state::Vault, accounts: &'a [AccountInfo<'info>]) -> Self {
+        Holder {
+            collateral_mint: vault.collateral_mint,
+            decimals: vault.decimals,
+            accounts,
+        }
+    }
+
+    /// The passed account at `key`.
+    pub fn find(&self, key: &Pubkey) -> Result<&'a AccountInfo<'info>> {
+        self.accounts
+            .iter()
+            .find(|a| a.key == key)
+            .ok_or_else(|| error!(VaultError::VenueSupportAccountMissing))
+    }
 }
 
 /// What a venue account is marked at.
@@ -372,6 +410,7 @@ pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
     );
     match v.kind {
         VenueKind::LocalPerp => local_perp::validate_config(v, vault),
+        VenueKind::DriftV2 => drift::validate_config(v, vault),
     }
 }
 
@@ -395,6 +434,7 @@ pub fn view(
     market: &AccountInfo,
     margin_account: &AccountInfo,
     mark: &Mark,
+    holder: &Holder,
 ) -> Result<VenueView> {
     require_keys_eq!(market.key(), v.market, VaultError::VenueAccountMismatch);
     require_keys_eq!(
@@ -403,13 +443,21 @@ pub fn view(
         VaultError::VenueAccountMismatch
     );
     require_keys_eq!(*market.owner, v.program_id, VaultError::VenueProgramMismatch);
-    require_keys_eq!(
-        *margin_account.owner,
-        v.program_id,
-        VaultError::VenueProgramMismatch
-    );
+    // A Drift `User` is opened by the vault itself (`open_venue_account`) once the venue is
+    // configured; until then its address is an empty system account, which holds nothing.
+    let unopened = v.kind == VenueKind::DriftV2
+        && margin_account.data_is_empty()
+        && *margin_account.owner == anchor_lang::system_program::ID;
+    if !unopened {
+        require_keys_eq!(
+            *margin_account.owner,
+            v.program_id,
+            VaultError::VenueProgramMismatch
+        );
+    }
     match v.kind {
         VenueKind::LocalPerp => local_perp::view(market, margin_account, mark),
+        VenueKind::DriftV2 => drift::view(market, margin_account, mark, holder),
     }
 }
 
@@ -431,6 +479,7 @@ pub fn place_order<'info>(
     check_accounts(v, a)?;
     match v.kind {
         VenueKind::LocalPerp => local_perp::place_order(a, auth, order),
+        VenueKind::DriftV2 => drift::place_order(a, auth, order),
     }
 }
 
@@ -459,7 +508,7 @@ pub fn verified_trade<'info>(
     let (size, max_slippage_bps, decimals) = (req.size, req.max_slippage_bps, req.decimals);
     let mark = Mark::of(req.market, req.now)?;
     let price = mark.price;
-    let before = view(v, a.market, a.margin_account, &mark)?;
+    let before = view(v, a.market, a.margin_account, &mark, &a.holder)?;
     // The venue's own status, read before the CPI: a paused or reduce-only venue is
     // refused here with a reason, not reverted into. (The guardian's freeze is the
     // caller's check: it routes nothing to a frozen venue.)
@@ -474,7 +523,7 @@ pub fn verified_trade<'info>(
     };
     let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
     place_order(v, a, auth, &Order { size, limit })?;
-    let after = view(v, a.market, a.margin_account, &mark)?;
+    let after = view(v, a.market, a.margin_account, &mark, &a.holder)?;
     require!(
         after.position
             == before
@@ -514,11 +563,17 @@ pub struct MarginTransfer<'a, 'info> {
     pub token_program: &'a AccountInfo<'info>,
 }
 
-/// Settles the vault's P&L at the venue into collateral (permissionless at the venue).
-pub fn settle_pnl<'info>(v: &VenueConfig, a: &VenueAccounts<'_, 'info>) -> Result<()> {
+/// Settles the vault's P&L at the venue into its balance (the local venue: collateral;
+/// Drift: the quote spot balance). The vault signs where the venue wants its authority.
+pub fn settle_pnl<'info>(
+    v: &VenueConfig,
+    a: &VenueAccounts<'_, 'info>,
+    auth: &VaultAuthority<'_, 'info>,
+) -> Result<()> {
     check_accounts(v, a)?;
     match v.kind {
         VenueKind::LocalPerp => local_perp::settle_pnl(a),
+        VenueKind::DriftV2 => drift::settle_pnl(a, auth),
     }
 }
 
@@ -532,5 +587,6 @@ pub fn move_margin<'info>(
     check_accounts(v, a)?;
     match v.kind {
         VenueKind::LocalPerp => local_perp::move_margin(a, t, auth),
+        VenueKind::DriftV2 => drift::move_margin(a, t, auth),
     }
 }

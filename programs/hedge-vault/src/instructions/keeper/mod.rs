@@ -1,10 +1,12 @@
 //! Permissionless cranks and the vol updater.
 pub mod check_delta;
 pub mod claim_fees;
+pub mod open_venue_account;
 pub mod update_vol;
 
 pub use check_delta::*;
 pub use claim_fees::*;
+pub use open_venue_account::*;
 pub use update_vol::*;
 pub mod rebalance;
 pub mod rebalance_margin;

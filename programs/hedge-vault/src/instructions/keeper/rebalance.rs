@@ -115,7 +115,10 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         let allowed = within(i, view, pos).clamp(cap(i).saturating_neg(), cap(i));
         if allowed != pos {
             let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
-            let size = allowed.saturating_sub(pos).clamp(depth.saturating_neg(), depth);
+            let size = lots(
+                allowed.saturating_sub(pos).clamp(depth.saturating_neg(), depth),
+                view.lot,
+            );
             if size != 0 && view.accepts_order(size) {
                 return RebalancePlan::single(i, size);
             }
@@ -168,9 +171,11 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     .ok()?;
     // The largest leg (the first of equal ones): each rebalance is one order at one venue,
     // and the keeper repeats with the split of what is left.
+    // Each leg in whole lots of its venue (towards zero: a remainder below a lot waits).
     let mut plan = RebalancePlan::default();
-    for (out, leg) in plan.legs.iter_mut().zip(legs) {
-        *out = i64::try_from(leg).ok()?.saturating_mul(wanted.signum());
+    for (i, (out, leg)) in plan.legs.iter_mut().zip(legs).enumerate() {
+        let lot = views.get(i).map_or(1, |v| v.lot);
+        *out = lots(i64::try_from(leg).ok()?.saturating_mul(wanted.signum()), lot);
     }
     plan.primary()?;
     // Withdraw-only: the hedge may shrink, never grow.
@@ -182,6 +187,15 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         }
     }
     Some(plan)
+}
+
+/// `size` rounded towards zero to a whole number of `lot`s (a lot of 0 counts as 1).
+fn lots(size: i64, lot: u64) -> i64 {
+    match i64::try_from(lot.max(1)) {
+        Ok(lot) => size.saturating_sub(size.checked_rem(lot).unwrap_or(0)),
+        // A lot beyond i64: no size is a whole number of it.
+        Err(_) => 0,
+    }
 }
 
 /// What one `rebalance` trades: a signed size per configured venue (underlying base units,
@@ -305,6 +319,7 @@ impl<'info> Rebalance<'info> {
                     margin_account: &a.venue_margin,
                     oracle: &a.underlying_oracle,
                     collateral_oracle,
+                    holder: venues::Holder::of(&vault, ctx.remaining_accounts),
                 }
             } else {
                 let base = i.checked_mul(2).ok_or(VaultError::MathOverflow)?;
@@ -329,6 +344,7 @@ impl<'info> Rebalance<'info> {
                     margin_account: g,
                     oracle: &a.underlying_oracle,
                     collateral_oracle,
+                    holder: venues::Holder::of(&vault, ctx.remaining_accounts),
                 }
             };
             let req = venues::TradeRequest::for_vault(&vault, size, &market, now);

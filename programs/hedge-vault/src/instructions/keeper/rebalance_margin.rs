@@ -292,6 +292,7 @@ impl<'info> RebalanceMargin<'info> {
             margin_account: &a.venue_margin,
             oracle: &a.underlying_oracle,
             collateral_oracle,
+            holder: venues::Holder::of(&vault, ctx.remaining_accounts),
         };
         venues::check_accounts(&cfg, &va)?;
         vault.observe_publish_time(market.underlying.publish_time)?;

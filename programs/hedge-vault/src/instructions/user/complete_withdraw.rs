@@ -233,9 +233,15 @@ fn reduce_hedge<'info>(
         };
         // A venue frozen by the guardian or paused at the venue keeps its part of the
         // hedge: the exit never waits on it (the keeper re-hedges on the others).
-        if !venues::view(cfg, market_acc, margin, &mark)?
-            .under(vault, i)
-            .accepts_order(size)
+        if !venues::view(
+            cfg,
+            market_acc,
+            margin,
+            &mark,
+            &venues::Holder::of(vault, remaining),
+        )?
+        .under(vault, i)
+        .accepts_order(size)
         {
             continue;
         }
@@ -245,6 +251,7 @@ fn reduce_hedge<'info>(
             margin_account: margin,
             oracle,
             collateral_oracle,
+            holder: venues::Holder::of(vault, remaining),
         };
         let req = venues::TradeRequest::for_vault(vault, size, &market, now);
         let fill = venues::verified_trade(cfg, &va, &auth, &req)?;
@@ -310,18 +317,19 @@ fn recall_margin<'info>(
             margin_account: margin,
             oracle,
             collateral_oracle,
+            holder: venues::Holder::of(vault, remaining),
         };
         // Nothing comes back from a frozen or paused venue.
-        let first = venues::view(cfg, market_acc, margin, &mark)?.under(vault, i);
+        let first = venues::view(cfg, market_acc, margin, &mark, &va.holder)?.under(vault, i);
         if !first.accepts_margin() {
             continue;
         }
         // Unsettled profit is not collateral yet: settle it first (the exit that closes
         // the hedge has just realised it).
         if first.quote_balance > hedge_math::Fix::ZERO {
-            venues::settle_pnl(cfg, &va)?;
+            venues::settle_pnl(cfg, &va, &auth)?;
         }
-        let view = venues::view(cfg, market_acc, margin, &mark)?;
+        let view = venues::view(cfg, market_acc, margin, &mark, &va.holder)?;
         let amount = left.min(view.releasable(&mark, unit)?);
         if amount == 0 {
             continue;
