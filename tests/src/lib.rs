@@ -146,13 +146,18 @@ impl Env {
     /// upgradeable program at Drift's address, as program-test's genesis allows.
     pub async fn with_drift(drift_so: &std::path::Path) -> Self {
         let mut pt = Self::program_test(&Programs::Native);
-        // program-test looks for `drift.so` in SBF_OUT_DIR: give it a folder of its own.
-        let dir = std::env::temp_dir().join(format!("hedge-drift-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::copy(drift_so, dir.join("drift.so"))
-            .unwrap_or_else(|e| panic!("{}: {e}", drift_so.display()));
-        // SAFETY: set before the chain (and its threads) start.
-        unsafe { std::env::set_var("SBF_OUT_DIR", &dir) };
+        // program-test looks for `drift.so` in SBF_OUT_DIR: give it a folder of its own,
+        // copied and named once per process (tests run in parallel and share the env).
+        static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("hedge-drift-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            std::fs::copy(drift_so, dir.join("drift.so"))
+                .unwrap_or_else(|e| panic!("{}: {e}", drift_so.display()));
+            // SAFETY: set once, before any chain (and its threads) start.
+            unsafe { std::env::set_var("SBF_OUT_DIR", &dir) };
+            dir
+        });
         pt.add_upgradeable_program_to_genesis("drift", &hedge_drift::PROGRAM_ID);
         Self::start(pt).await
     }

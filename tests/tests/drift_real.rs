@@ -13,9 +13,12 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{pubkey, AnchorSerialize};
 use anchor_spl::token::spl_token;
+use hedge_client::{with_accounts, DriftSupport};
 use hedge_drift::{self as drift, pda, MarginAccounts, OrderParams, Remaining, UserView};
+use hedge_localnet::fixture::Fixture;
 use hedge_localnet::pyth::{legacy_price_data_at, Quote};
 use hedge_localnet::{Env, TxResult};
+use hedge_vault::state::{MarginParams, VenueConfig, VenueKind};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -450,4 +453,245 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
         "USDC back {usdc_back}, expected {expected} (sold {proceeds}, bought back {buy_cost})"
     );
     eprintln!("Drift round trip: sold 1 SOL for {proceeds:.6}, bought back for {buy_cost:.6}; {usdc_back:.6} USDC back");
+}
+
+impl Markets {
+    /// Drift's admin re-pegs the AMM at the oracle (PEG_PRECISION 1e6), so the next fill
+    /// is near the new price.
+    async fn repeg(&self, env: &mut Env) {
+        self.publish(env).await;
+        let ix = admin_ix(
+            "repeg_amm_curve",
+            vec![
+                AccountMeta::new_readonly(pda::state(), false),
+                AccountMeta::new(pda::perp_market(SOL_PERP), false),
+                AccountMeta::new_readonly(self.oracle, false),
+                AccountMeta::new_readonly(self.admin.pubkey(), true),
+            ],
+            &u128::from(self.oracle_price()),
+        );
+        self.admin_send(env, ix).await.expect("repeg_amm_curve");
+    }
+
+    /// Mainnet-like lots: 0.01 SOL orders, 0.0001 USD ticks.
+    async fn set_step_and_tick(&self, env: &mut Env, step: u64, tick: u64) {
+        let ix = admin_ix(
+            "update_perp_market_step_size_and_tick_size",
+            vec![
+                AccountMeta::new_readonly(self.admin.pubkey(), true),
+                AccountMeta::new_readonly(pda::state(), false),
+                AccountMeta::new(pda::perp_market(SOL_PERP), false),
+            ],
+            &(step, tick),
+        );
+        self.admin_send(env, ix)
+            .await
+            .expect("update_perp_market_step_size_and_tick_size");
+    }
+}
+
+const SOL: u64 = 1_000_000_000;
+
+/// The users' net position against Drift's AMM (`amm.base_asset_amount_with_amm`,
+/// BASE_PRECISION), read from the raw `PerpMarket` at its IDL offset: Drift's own count,
+/// independent of the vault's `User` reader.
+async fn amm_net_users(env: &mut Env) -> i128 {
+    let acc = env.account(&pda::perp_market(SOL_PERP)).await.unwrap();
+    i128::from_le_bytes(acc.data[336..352].try_into().unwrap())
+}
+
+/// The vault's dollar value, computed here from raw balances: every collateral token it
+/// owns (its token account and the Drift spot vault, which only the vault uses here) at
+/// `price`, plus the perp position's P&L from Drift's raw quote and base amounts.
+async fn dollar_value(env: &mut Env, vault: &Pubkey, collateral_vault: &Pubkey, price: f64) -> f64 {
+    let tokens = env.balance(collateral_vault).await + env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    let user = env.account(&pda::user(vault, 0)).await;
+    let market = env.account(&pda::perp_market(SOL_PERP)).await.unwrap().data;
+    let perp = user.map_or(0.0, |u| {
+        // Perp slot 0 (the vault's only market): last cumulative funding at +0, base at +8,
+        // quote at +16; the market's cumulative funding (long, short) at 608 and 624.
+        let i64_at = |at: usize| i64::from_le_bytes(u.data[at..at + 8].try_into().unwrap());
+        let at = 424;
+        let base = i64_at(at + 8) as f64 / 1e9;
+        let quote = i64_at(at + 16) as f64 / 1e6;
+        let side = if base >= 0.0 { 608 } else { 624 };
+        let cumulative = i128::from_le_bytes(market[side..side + 16].try_into().unwrap()) as f64;
+        // Funding owed: (market's cumulative − the position's) × base, at 1e9 per SOL.
+        let owed = (cumulative - i64_at(at) as f64) / 1e9 * base;
+        base * price + quote - owed
+    });
+    tokens as f64 / 1e9 * price + perp
+}
+
+fn budget() -> Instruction {
+    // A vault instruction that CPIs into Drift needs more than the default 200 k.
+    solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(1_400_000)
+}
+
+#[tokio::test]
+async fn the_vault_hedges_through_the_real_drift_program() {
+    let Some(so) = drift_so() else { return };
+    let mut fx = Fixture::on(Env::with_drift(&so).await, spl_token::ID).await;
+    // Drift's SOL spot market takes the vault's collateral mint.
+    let mut d = Markets::start(&mut fx.env, fx.collateral_mint).await;
+    d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
+    let vault = fx.pdas.vault;
+    let cfg = VenueConfig::new(
+        VenueKind::DriftV2,
+        drift::PROGRAM_ID,
+        pda::perp_market(SOL_PERP),
+        pda::user(&vault, 0),
+        1_000 * SOL,
+    );
+    let mut p = fx.default_params();
+    p.venue_count = 1;
+    p.venues[0] = cfg;
+    p.risk.max_rebalance_units = 1_000 * SOL;
+    p.margin = MarginParams {
+        min_bps: 1_000,
+        target_bps: 2_500,
+        max_bps: 5_000,
+        stress_move_bps: 3_000,
+    };
+    fx.govern(p).await;
+    let support = DriftSupport {
+        perp_oracle: d.oracle,
+        spot_markets: vec![(0, Pubkey::default()), (SOL_SPOT, d.oracle)],
+        collateral_spot: SOL_SPOT,
+    };
+    let read = support.metas(&vault, false);
+    let write = support.metas(&vault, true);
+
+    // The vault opens its Drift account (the keeper pays).
+    let payer = fx.env.payer().pubkey();
+    let open = with_accounts(
+        hedge_client::open_venue_account(vault, &cfg, 0, payer),
+        &DriftSupport::open_metas(&vault),
+    );
+    d.send(&mut fx.env, &[open], &[])
+        .await
+        .expect("open_venue_account");
+    let user = d.user(&mut fx.env, &vault).await;
+    assert_eq!(user.authority, vault);
+
+    // A depositor brings 100 SOL: the vault is long 100 SOL of delta.
+    let u = fx.user(100 * SOL).await;
+    let refresh = with_accounts(hedge_client::refresh_nav(vault, &fx.venues, fx.oracles()), &read);
+    let ixs = [budget(), refresh.clone(), fx.deposit_ix(&u, 100 * SOL, 0)];
+    d.send(&mut fx.env, &ixs, &[&u.kp])
+        .await
+        .expect("refresh_nav + deposit");
+
+    // Margin first: collateral moves into Drift's SOL spot market.
+    let margin = with_accounts(
+        hedge_client::rebalance_margin_via(
+            vault,
+            fx.keys(),
+            &cfg,
+            &fx.venues,
+            fx.oracles(),
+            0,
+            support.pool(),
+        ),
+        &write,
+    );
+    d.send(&mut fx.env, &[budget(), margin.clone()], &[])
+        .await
+        .expect("rebalance_margin into Drift");
+    let at_drift = fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    let at_vault = fx.env.balance(&fx.pdas.collateral_vault).await;
+    assert!(at_drift > 0, "margin posted");
+    assert_eq!(
+        at_drift + at_vault,
+        100 * SOL,
+        "every token is in one place or the other"
+    );
+    let spot = d.user(&mut fx.env, &vault).await.spot;
+    assert_eq!(spot.len(), 1);
+    assert!((tokens(spot[0].scaled_balance, SOL_DECIMALS) - at_drift as f64).abs() < 1.0);
+
+    // The hedge: a band breach, and the vault shorts through Drift.
+    let (k, kc) = fx.keeper().await;
+    let seq = fx.vault().await.sequence;
+    let (keys, oracles, venues) = (fx.keys(), fx.oracles(), fx.venues.clone());
+    let rebalance = |seq| {
+        with_accounts(
+            hedge_client::rebalance(vault, keys, &cfg, &venues, oracles, k.pubkey(), kc, 0, seq),
+            &write,
+        )
+    };
+    d.send(&mut fx.env, &[budget(), rebalance(seq)], &[&k])
+        .await
+        .expect("rebalance on Drift");
+    let v = fx.vault().await;
+    let drift_base = d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP);
+    assert!(drift_base < 0, "short at Drift");
+    assert_eq!(
+        v.venue_positions[0], drift_base,
+        "the vault's record is Drift's position"
+    );
+    assert_eq!(
+        i128::from(drift_base),
+        amm_net_users(&mut fx.env).await,
+        "and Drift's own count"
+    );
+    assert_eq!(drift_base % (SOL as i64 / 100), 0, "in whole 0.01-SOL lots");
+    // Independent exposure: every collateral token the vault owns, plus the perp.
+    let owned = fx.env.balance(&fx.pdas.collateral_vault).await
+        + fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    let net = owned as i64 + drift_base;
+    assert!(
+        net.abs() <= (5 * owned / 100) as i64,
+        "net delta {net} outside the 5 % band"
+    );
+    assert!(
+        net.abs() < (SOL / 100) as i64,
+        "rebalanced to the target, to a lot: {net}"
+    );
+
+    // +10 %, and Drift's AMM re-pegged to it: dollars stay put.
+    let before = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 150.0).await;
+    fx.set_price(165.0).await;
+    d.price = 165.0;
+    d.repeg(&mut fx.env).await;
+    let after = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 165.0).await;
+    assert!(
+        (after - before).abs() < 0.001 * before,
+        "dollar value {before} → {after}"
+    );
+    // What the program marks matches the raw computation.
+    d.send(&mut fx.env, &[budget(), refresh.clone()], &[])
+        .await
+        .expect("refresh_nav");
+    let v = fx.vault().await;
+    let program_usd = (v.total_collateral as f64 + v.hedge_equity as f64) / 1e9 * 165.0;
+    eprintln!(
+        "DBG before {before} after {after} program {program_usd} tc {} he {}",
+        v.total_collateral, v.hedge_equity
+    );
+    assert!(
+        (program_usd - after).abs() < 0.01,
+        "program {program_usd}, raw {after}"
+    );
+
+    // Unwind: governance winds the venue down (cap 0), the keeper's next rebalance closes
+    // the short at Drift, and margin comes back.
+    let mut p = fx.vault().await.params;
+    p.venues[0].cap_units = 0;
+    fx.queue(p).await.expect("queue cap 0");
+    let t = i64::from(fx.vault().await.params.timelock_secs);
+    fx.advance(t).await;
+    let apply = with_accounts(fx.apply_ix(&fx.authority.pubkey()), &read);
+    let a = fx.authority.insecure_clone();
+    d.send(&mut fx.env, &[budget(), apply], &[&a])
+        .await
+        .expect("apply cap 0");
+    fx.sync_venues().await;
+    let seq = fx.vault().await.sequence;
+    d.send(&mut fx.env, &[budget(), rebalance(seq)], &[&k])
+        .await
+        .expect("forced reduction at Drift");
+    assert_eq!(d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP), 0);
+    assert_eq!(fx.vault().await.venue_positions[0], 0);
+    assert_eq!(amm_net_users(&mut fx.env).await, 0);
 }

@@ -246,8 +246,9 @@ pub fn view(
 }
 
 /// Drift's remaining accounts for an instruction on the vault's `User`: the oracles, the
-/// spot market of every balance it holds plus `extra_spot` (writable when in `writable`),
-/// then the perp market (writable). Returns them with their account infos, in order.
+/// quote spot market (Drift's margin arithmetic always needs it), the spot market of every
+/// balance it holds plus `extra_spot` (writable when in `writable`), then the perp market
+/// (writable). Returns them with their account infos, in order.
 fn remaining<'a, 'info>(
     h: &Holder<'a, 'info>,
     user: &d::UserView,
@@ -256,8 +257,8 @@ fn remaining<'a, 'info>(
     extra_spot: &[u16],
     writable: &[u16],
 ) -> Result<(d::Remaining, Vec<AccountInfo<'info>>)> {
-    let mut indexes: Vec<u16> = user.spot.iter().map(|p| p.market_index).collect();
-    for i in extra_spot {
+    let mut indexes: Vec<u16> = vec![QUOTE_SPOT_MARKET];
+    for i in user.spot.iter().map(|p| &p.market_index).chain(extra_spot) {
         if !indexes.contains(i) {
             indexes.push(*i);
         }
