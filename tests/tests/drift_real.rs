@@ -674,6 +674,46 @@ async fn the_vault_hedges_through_the_real_drift_program() {
         "program {program_usd}, raw {after}"
     );
 
+    // A depositor leaves with 60 % of the shares: the exit buys back its share of the
+    // short at Drift and brings back the margin the vault's token account lacks.
+    let shares = fx.env.balance(&u.shares).await;
+    let exit = shares * 6 / 10;
+    let ixs = [budget(), refresh.clone(), fx.request_ix(&u, exit)];
+    d.send(&mut fx.env, &ixs, &[&u.kp])
+        .await
+        .expect("request_withdraw");
+    let delay = i64::from(fx.vault().await.params.limits.withdrawal_delay_secs);
+    fx.advance(delay + 1).await;
+    let usd_before_exit = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 165.0).await;
+    let held = fx.env.balance(&u.collateral).await;
+    let complete = with_accounts(
+        fx.client().complete_withdraw_via(&u.holder(), &[support.pool()]),
+        &write,
+    );
+    d.send(&mut fx.env, &[budget(), refresh.clone(), complete], &[&u.kp])
+        .await
+        .expect("complete_withdraw through Drift");
+    let paid = fx.env.balance(&u.collateral).await - held;
+    let paid_usd = paid as f64 / 1e9 * 165.0;
+    let usd_after_exit = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 165.0).await;
+    // The leaver took 60 % of the dollars (less the exit's own trading cost and the
+    // vault's conservative valuation); who stays keeps the rest.
+    assert!(
+        paid_usd <= 0.6 * usd_before_exit && paid_usd > 0.6 * usd_before_exit * 0.995,
+        "paid {paid_usd} of {usd_before_exit}"
+    );
+    assert!((usd_before_exit - paid_usd - usd_after_exit).abs() < 0.003 * usd_before_exit);
+    let drift_base = d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP);
+    assert_eq!(fx.vault().await.venue_positions[0], drift_base);
+    assert_eq!(i128::from(drift_base), amm_net_users(&mut fx.env).await);
+    assert!(
+        (drift_base + 40 * SOL as i64).abs() <= SOL as i64 / 100,
+        "40 % of the short left: {drift_base}"
+    );
+    let owned = fx.env.balance(&fx.pdas.collateral_vault).await
+        + fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    assert_eq!(owned + paid, 100 * SOL, "every token accounted for");
+
     // Unwind: governance winds the venue down (cap 0), the keeper's next rebalance closes
     // the short at Drift, and margin comes back.
     let mut p = fx.vault().await.params;
@@ -694,4 +734,18 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     assert_eq!(d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP), 0);
     assert_eq!(fx.vault().await.venue_positions[0], 0);
     assert_eq!(amm_net_users(&mut fx.env).await, 0);
+    // With no position, margin beyond what backs the unsettled P&L comes home.
+    let (at_vault, at_drift) = (
+        fx.env.balance(&fx.pdas.collateral_vault).await,
+        fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await,
+    );
+    d.send(&mut fx.env, &[budget(), margin.clone()], &[])
+        .await
+        .expect("rebalance_margin out of Drift");
+    let back = fx.env.balance(&fx.pdas.collateral_vault).await - at_vault;
+    assert!(back > 0, "margin recalled");
+    assert_eq!(
+        fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await,
+        at_drift - back
+    );
 }

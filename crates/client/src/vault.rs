@@ -547,17 +547,24 @@ impl VaultClient {
     /// account, pool]` per venue (the exit unwinds its share of the hedge and may bring
     /// margin back).
     pub fn complete_withdraw(&self, h: &Holder) -> Instruction {
+        let pools: Vec<Pubkey> = self.venues.iter().map(|v| local_perp_pool(&v.market)).collect();
+        self.complete_withdraw_via(h, &pools)
+    }
+
+    /// As [`VaultClient::complete_withdraw`], with each venue's token account that margin
+    /// comes back from (`pools`, in venue order; Drift: [`DriftSupport::pool`], and append
+    /// [`DriftSupport::metas`]).
+    pub fn complete_withdraw_via(&self, h: &Holder, pools: &[Pubkey]) -> Instruction {
         let oracles = (!self.venues.is_empty()).then_some(self.oracles);
         let mut i = ix(
             self.complete_withdraw_accounts(h, oracles),
             instruction::CompleteWithdraw {},
         );
-        for v in &self.venues {
+        for (v, pool) in self.venues.iter().zip(pools) {
             i.accounts.push(AccountMeta::new_readonly(v.program_id, false));
             i.accounts.push(AccountMeta::new(v.market, false));
             i.accounts.push(AccountMeta::new(v.margin_account, false));
-            i.accounts
-                .push(AccountMeta::new(local_perp_pool(&v.market), false));
+            i.accounts.push(AccountMeta::new(*pool, false));
         }
         i
     }

@@ -475,6 +475,7 @@ pub mod layout {
     pub const SPOT_MARKET_VAULT: usize = 104;
     pub const SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST: usize = 464;
     pub const SPOT_MARKET_CUMULATIVE_BORROW_INTEREST: usize = 480;
+    pub const SPOT_MARKET_INITIAL_ASSET_WEIGHT: usize = 640;
     pub const SPOT_MARKET_DECIMALS: usize = 680;
     pub const SPOT_MARKET_MARKET_INDEX: usize = 684;
     pub const PERP_MARKET_LEN: usize = 1_216;
@@ -750,6 +751,8 @@ pub struct SpotMarketView {
     /// Interest indexes (SPOT_CUMULATIVE_INTEREST_PRECISION).
     pub cumulative_deposit_interest: u128,
     pub cumulative_borrow_interest: u128,
+    /// What a deposit counts for initial margin (1e4 = 100 %, that is bps).
+    pub initial_asset_weight: u32,
 }
 
 impl SpotMarketView {
@@ -770,6 +773,7 @@ impl SpotMarketView {
                 data,
                 SPOT_MARKET_CUMULATIVE_BORROW_INTEREST,
             )),
+            initial_asset_weight: u32::from_le_bytes(read(data, SPOT_MARKET_INITIAL_ASSET_WEIGHT)),
         })
     }
 
@@ -1087,6 +1091,7 @@ mod tests {
             // Deposits have earned 5 %, borrows cost 12 %.
             cumulative_deposit_interest: 10_500_000_000,
             cumulative_borrow_interest: 11_200_000_000,
+            initial_asset_weight: 8_000,
         };
         let mut p = SpotPosition {
             market_index: 1,

@@ -446,6 +446,7 @@ fn account_offsets_match_the_idl() {
             SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST,
         ),
         ("cumulativeBorrowInterest", SPOT_MARKET_CUMULATIVE_BORROW_INTEREST),
+        ("initialAssetWeight", SPOT_MARKET_INITIAL_ASSET_WEIGHT),
         ("decimals", SPOT_MARKET_DECIMALS),
         ("marketIndex", SPOT_MARKET_MARKET_INDEX),
     ] {

@@ -171,6 +171,10 @@ pub fn view(
     }
     // Balances: the collateral and the quote token, nothing else.
     let (mut collateral, mut quote) = (0i128, Fix::ZERO);
+    // The collateral's margin weight, whether or not the account holds any yet. Required:
+    // without it the margin arithmetic would have to guess (and a keeper leaving it out
+    // must not shrink what the vault believes it may hold).
+    let weight = spot_market(h, None, &h.collateral_mint)?.1.initial_asset_weight;
     for p in &user.spot {
         let (_, m) = spot_market(h, Some(p.market_index), &Pubkey::default())?;
         let tokens = m.tokens(p).ok_or(VaultError::MathOverflow)?;
@@ -191,6 +195,10 @@ pub fn view(
         .ok_or(VaultError::MathOverflow)?;
     let collateral_value = scaled(collateral, u32::from(h.decimals))?
         .checked_mul(mark.collateral_price)
+        .ok_or(VaultError::MathOverflow)?;
+    let unsettled_pnl = base_whole
+        .checked_mul(price)
+        .and_then(|v| v.checked_add(scaled(perp_quote, 6).ok()?))
         .ok_or(VaultError::MathOverflow)?;
     let equity_quote = base_whole
         .checked_mul(price)
@@ -242,6 +250,8 @@ pub fn view(
         maintenance_margin_bps: u16::try_from(perp.margin_ratio_maintenance).unwrap_or(u16::MAX),
         initial_margin_bps: u16::try_from(perp.margin_ratio_initial).unwrap_or(u16::MAX),
         lot,
+        collateral_haircut_bps: u16::try_from(10_000u32.saturating_sub(weight)).unwrap_or(u16::MAX),
+        unsettled_pnl,
     })
 }
 

@@ -49,6 +49,10 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         maintenance_margin_bps: market.maintenance_margin_bps,
         initial_margin_bps: market.initial_margin_bps,
         lot: 1,
+        collateral_haircut_bps: 0,
+        // The local venue's quote balance is its unsettled P&L (settlement turns it into
+        // collateral).
+        unsettled_pnl: margin.quote_balance(),
     })
 }
 

@@ -61,6 +61,13 @@ pub struct VenueView {
     pub initial_margin_bps: u16,
     /// Orders are whole multiples of this (underlying base units; 1 = any size).
     pub lot: u64,
+    /// How much less than its value the venue counts the collateral for margin (bps;
+    /// Drift: 10 000 − the spot market's initial asset weight; 0 = in full). The vault's
+    /// margin arithmetic ([`VenueView::margin_rate`]) uses the venue's own weight.
+    pub collateral_haircut_bps: u16,
+    /// Profit or loss the venue has not yet settled into a balance (quote units): settling
+    /// a profit before recalling margin turns it into something the venue releases.
+    pub unsettled_pnl: Fix,
 }
 
 impl VenueView {
@@ -255,10 +262,23 @@ pub fn read_all<'info>(
 }
 
 impl VenueView {
+    /// The collateral rate (underlying per collateral token) as the venue counts it for
+    /// margin: `rate · (1 − collateral_haircut_bps)`. Every margin computation (headroom,
+    /// position limit, what a withdrawal may take) uses it, so the vault never plans on
+    /// margin the venue does not grant.
+    pub fn margin_rate(&self, rate: Fix) -> Option<Fix> {
+        if self.collateral_haircut_bps == 0 {
+            return Some(rate);
+        }
+        let keep = 10_000i128.checked_sub(i128::from(self.collateral_haircut_bps))?;
+        rate.checked_mul_int(keep.max(0))?.checked_div_int(10_000)
+    }
+
     /// Collateral the venue would release now (collateral base units, rounded down):
     /// equity above the initial margin, with the notional and the equity taken 2 % against
     /// the position (the venue checks at the adverse end of its oracle's confidence,
-    /// at most 2 %), and never more than the collateral posted.
+    /// at most 2 %), the collateral counted at the venue's weight, and never more than the
+    /// collateral posted.
     pub fn releasable(&self, mark: &Mark, unit: i128) -> Result<u64> {
         let adverse = self
             .notional
@@ -271,16 +291,26 @@ impl VenueView {
             .and_then(|n| n.checked_mul_int(i128::from(self.initial_margin_bps)))
             .and_then(|n| n.checked_div_int(i128::from(crate::constants::BPS)))
             .ok_or(VaultError::MathOverflow)?;
+        // The part of the collateral's value the venue does not count for margin.
+        let weighted_price = self
+            .margin_rate(mark.collateral_price)
+            .ok_or(VaultError::MathOverflow)?;
+        let uncounted = Fix::from_num(self.collateral)
+            .checked_div_int(unit)
+            .and_then(|c| c.checked_mul(mark.collateral_price.checked_sub(weighted_price)?))
+            .ok_or(VaultError::MathOverflow)?;
         let free = self
             .equity_quote
-            .checked_sub(adverse)
+            .checked_sub(uncounted)
+            .and_then(|e| e.checked_sub(adverse))
             .and_then(|e| e.checked_sub(required))
             .ok_or(VaultError::MathOverflow)?;
-        if free <= Fix::ZERO {
+        if free <= Fix::ZERO || weighted_price <= Fix::ZERO {
             return Ok(0);
         }
+        // Each unit withdrawn takes its weighted value off the margin.
         let units = free
-            .checked_div(mark.collateral_price)
+            .checked_div(weighted_price)
             .and_then(|v| v.checked_mul_int(unit))
             .ok_or(VaultError::MathOverflow)?;
         Ok(units.floor().saturating_to_num::<u64>().min(self.collateral))

@@ -76,7 +76,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
             view,
             vault.total_collateral,
             report.price,
-            report.collateral_rate,
+            view.margin_rate(report.collateral_rate).unwrap_or(Fix::ZERO),
             unit,
             vault.params.margin.stress_move_bps,
             short,

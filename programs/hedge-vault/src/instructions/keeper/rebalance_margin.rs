@@ -312,7 +312,10 @@ impl<'info> RebalanceMargin<'info> {
                 pending,
                 available: vault.total_collateral,
                 price: market.underlying.price,
-                collateral_rate: market.collateral_rate,
+                // Collateral as the venue counts it for margin.
+                collateral_rate: view
+                    .margin_rate(market.collateral_rate)
+                    .ok_or(VaultError::MathOverflow)?,
                 unit: 10i128.pow(u32::from(vault.decimals)),
             },
             &vault.params.margin,

@@ -326,7 +326,7 @@ fn recall_margin<'info>(
         }
         // Unsettled profit is not collateral yet: settle it first (the exit that closes
         // the hedge has just realised it).
-        if first.quote_balance > hedge_math::Fix::ZERO {
+        if first.unsettled_pnl > hedge_math::Fix::ZERO {
             venues::settle_pnl(cfg, &va, &auth)?;
         }
         let view = venues::view(cfg, market_acc, margin, &mark, &va.holder)?;
