@@ -135,7 +135,7 @@ pub async fn load<C: Chain>(
             .with_context(|| format!("margin account {} not found", cfg.margin_account))?;
         let view = with_info(&cfg.market, &m, |mi| {
             with_info(&cfg.margin_account, &g, |gi| {
-                venues::view(cfg, mi, gi, &mark, &venues::Holder::of(&vault, &[]))
+                venues::view(cfg, &(mi, gi), &mark, &venues::Holder::of(&vault, &[]))
             })
         })
         .map_err(program_err)?

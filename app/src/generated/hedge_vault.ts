@@ -865,6 +865,59 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "openVenueAccount",
+      "discriminator": [
+        199,
+        60,
+        190,
+        162,
+        165,
+        197,
+        2,
+        244
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "docs": [
+            "Pays the venue's rent (a system account: Drift wants one)."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "Signs the venue's CPI as the owner of the margin account; only read here."
+          ]
+        },
+        {
+          "name": "venueProgram"
+        },
+        {
+          "name": "venueMarket"
+        },
+        {
+          "name": "venueMargin",
+          "writable": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "openVenueAccountArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "proposeAuthority",
       "discriminator": [
         20,
@@ -2138,6 +2191,21 @@ export type HedgeVault = {
       "code": 6096,
       "name": "haircutOutOfBounds",
       "msg": "Frozen-venue haircut above 100 % (10 000 bps)"
+    },
+    {
+      "code": 6097,
+      "name": "venueUnexpectedHolding",
+      "msg": "The venue account holds a position or asset the vault did not put there and cannot value (another market, another token)"
+    },
+    {
+      "code": 6098,
+      "name": "venueSupportAccountMissing",
+      "msg": "An account the venue adapter needs (the venue's state, a market, an oracle, a token vault) was not passed, or is not the venue's"
+    },
+    {
+      "code": 6099,
+      "name": "venueLotSize",
+      "msg": "The order is not a whole number of the venue's lots (its order step size, in the vault's base units)"
     }
   ],
   "types": [
@@ -2877,6 +2945,21 @@ export type HedgeVault = {
               "Hedge notional (quote), I80F48 bits."
             ],
             "type": "i128"
+          }
+        ]
+      }
+    },
+    {
+      "name": "openVenueAccountArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "venueIndex",
+            "docs": [
+              "The configured venue whose margin account to open."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -4590,6 +4673,9 @@ export type HedgeVault = {
         "variants": [
           {
             "name": "localPerp"
+          },
+          {
+            "name": "driftV2"
           }
         ]
       }
@@ -5378,4 +5464,7 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6094: { name: "VenueReduceOnly", msg: "The venue is reduce-only: only trades that shrink the position are accepted" },
   6095: { name: "VenueNotFrozen", msg: "A venue to unfreeze is not frozen" },
   6096: { name: "HaircutOutOfBounds", msg: "Frozen-venue haircut above 100 % (10 000 bps)" },
+  6097: { name: "VenueUnexpectedHolding", msg: "The venue account holds a position or asset the vault did not put there and cannot value (another market, another token)" },
+  6098: { name: "VenueSupportAccountMissing", msg: "An account the venue adapter needs (the venue's state, a market, an oracle, a token vault) was not passed, or is not the venue's" },
+  6099: { name: "VenueLotSize", msg: "The order is not a whole number of the venue's lots (its order step size, in the vault's base units)" },
 };

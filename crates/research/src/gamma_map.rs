@@ -67,7 +67,7 @@ pub fn map(
             let v = with_info(&cfg.market, mkt, |mi| {
                 with_info(&cfg.margin_account, margin, |gi| {
                     // The keeper's snapshot only takes reference venues (two accounts each).
-                    venues::view(cfg, mi, gi, &mark, &venues::Holder::of(&s.vault, &[]))
+                    venues::view(cfg, &(mi, gi), &mark, &venues::Holder::of(&s.vault, &[]))
                 })
             })
             .map_err(program)?

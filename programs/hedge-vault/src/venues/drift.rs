@@ -56,6 +56,7 @@ fn user(info: &AccountInfo) -> Result<d::UserView> {
 }
 
 /// Drift's `State` among the passed accounts.
+#[inline(never)]
 fn state<'a, 'info>(h: &Holder<'a, 'info>) -> Result<(&'a AccountInfo<'info>, d::StateView)> {
     for a in h.accounts.iter().filter(|a| *a.owner == d::PROGRAM_ID) {
         if let Ok(s) = d::StateView::read(a.owner, &a.try_borrow_data()?) {
@@ -67,6 +68,7 @@ fn state<'a, 'info>(h: &Holder<'a, 'info>) -> Result<(&'a AccountInfo<'info>, d:
 
 /// The spot market `index` (or, with `index` `None`, the one of `mint`) among the passed
 /// accounts.
+#[inline(never)]
 fn spot_market<'a, 'info>(
     h: &Holder<'a, 'info>,
     index: Option<u16>,
@@ -87,6 +89,7 @@ fn spot_market<'a, 'info>(
 }
 
 /// The vault's `UserStats` among the passed accounts.
+#[inline(never)]
 fn user_stats<'a, 'info>(h: &Holder<'a, 'info>, authority: &Pubkey) -> Result<&'a AccountInfo<'info>> {
     for a in h.accounts.iter().filter(|a| *a.owner == d::PROGRAM_ID) {
         if d::check_user_stats(a.owner, &a.try_borrow_data()?, authority).is_ok() {
@@ -122,7 +125,8 @@ fn to_drift_base(units: i64, decimals: u8) -> Result<i64> {
         units.checked_mul(pow10(BASE_DECIMALS - dec)?)
     } else {
         let s = pow10(dec - BASE_DECIMALS)?;
-        require!(units % s == 0, VaultError::VenueLotSize);
+        // Unsigned: sBPF has no signed division.
+        require!(units.unsigned_abs() % s.unsigned_abs() == 0, VaultError::VenueLotSize);
         units.checked_div(s)
     }
     .ok_or(VaultError::MathOverflow)?;
@@ -137,6 +141,7 @@ fn scaled(x: i128, n: u32) -> Result<Fix> {
 }
 
 /// The vault's margin account at Drift, read from the `User`, its markets and the State.
+#[inline(never)]
 pub fn view(
     market_info: &AccountInfo,
     margin_info: &AccountInfo,
@@ -259,14 +264,15 @@ pub fn view(
 /// quote spot market (Drift's margin arithmetic always needs it), the spot market of every
 /// balance it holds plus `extra_spot` (writable when in `writable`), then the perp market
 /// (writable). Returns them with their account infos, in order.
+#[inline(never)]
 fn remaining<'a, 'info>(
     h: &Holder<'a, 'info>,
     user: &d::UserView,
     perp: &d::PerpMarketView,
     perp_info: &'a AccountInfo<'info>,
-    extra_spot: &[u16],
-    writable: &[u16],
+    spots: &SpotSet,
 ) -> Result<(d::Remaining, Vec<AccountInfo<'info>>)> {
+    let (extra_spot, writable) = (spots.extra, spots.writable);
     let mut indexes: Vec<u16> = vec![QUOTE_SPOT_MARKET];
     for i in user.spot.iter().map(|p| &p.market_index).chain(extra_spot) {
         if !indexes.contains(i) {
@@ -296,9 +302,17 @@ fn remaining<'a, 'info>(
     Ok((r, infos))
 }
 
+/// Spot markets an instruction needs beyond the ones the `User` holds, and those it
+/// writes (one argument: sBPF passes at most five words).
+struct SpotSet<'s> {
+    extra: &'s [u16],
+    writable: &'s [u16],
+}
+
 /// An immediate-or-cancel limit order at `order.limit`, rounded to the market's tick on
 /// the safe side (a buy's limit down, a sell's up). Drift cancels what it cannot fill;
 /// `verified_trade` then finds the position unchanged and fails.
+#[inline(never)]
 pub fn place_order<'info>(
     a: &VenueAccounts<'_, 'info>,
     auth: &VaultAuthority<'_, 'info>,
@@ -308,8 +322,10 @@ pub fn place_order<'info>(
     let perp = perp_market(a.market)?;
     let u = user(a.margin_account)?;
     let base = to_drift_base(order.size, h.decimals)?;
-    let step = i64::try_from(perp.order_step_size.max(1)).map_err(|_| error!(VaultError::MathOverflow))?;
-    require!(base % step == 0, VaultError::VenueLotSize);
+    require!(
+        base.unsigned_abs() % perp.order_step_size.max(1) == 0,
+        VaultError::VenueLotSize
+    );
     let tick = perp.order_tick_size.max(1);
     let raw = order
         .limit
@@ -324,7 +340,11 @@ pub fn place_order<'info>(
             .ok_or(VaultError::MathOverflow)?
     };
     let params = d::OrderParams::ioc_limit(perp.market_index, base, limit).ok_or(VaultError::ZeroAmount)?;
-    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &[], &[])?;
+    let none = SpotSet {
+        extra: &[],
+        writable: &[],
+    };
+    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &none)?;
     let (state_info, _) = state(h)?;
     let stats = user_stats(h, auth.vault.key)?;
     let ix = d::place_and_take_perp_order(*auth.vault.key, SUB_ACCOUNT, &params, &rem);
@@ -341,6 +361,7 @@ pub fn place_order<'info>(
 
 /// Deposits collateral into (amount > 0) or withdraws it from (< 0) the collateral's spot
 /// market. `t.venue_pool` must be that market's token vault.
+#[inline(never)]
 pub fn move_margin<'info>(
     a: &VenueAccounts<'_, 'info>,
     t: &MarginTransfer<'_, 'info>,
@@ -358,7 +379,11 @@ pub fn move_margin<'info>(
     let (state_info, st) = state(h)?;
     let stats = user_stats(h, auth.vault.key)?;
     let index = spot.market_index;
-    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &[index], &[index])?;
+    let spots = SpotSet {
+        extra: &[index],
+        writable: &[index],
+    };
+    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &spots)?;
     let m = d::MarginAccounts {
         authority: *auth.vault.key,
         sub_account_id: SUB_ACCOUNT,
@@ -388,13 +413,18 @@ pub fn move_margin<'info>(
 }
 
 /// Settles the perp P&L into the quote balance (Drift wants the authority's signature).
+#[inline(never)]
 pub fn settle_pnl<'info>(a: &VenueAccounts<'_, 'info>, auth: &VaultAuthority<'_, 'info>) -> Result<()> {
     let h = &a.holder;
     let perp = perp_market(a.market)?;
     let u = user(a.margin_account)?;
     let (state_info, _) = state(h)?;
     let (_, quote) = spot_market(h, Some(QUOTE_SPOT_MARKET), &Pubkey::default())?;
-    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &[QUOTE_SPOT_MARKET], &[QUOTE_SPOT_MARKET])?;
+    let spots = SpotSet {
+        extra: &[QUOTE_SPOT_MARKET],
+        writable: &[QUOTE_SPOT_MARKET],
+    };
+    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &spots)?;
     let ix = d::settle_pnl(*auth.vault.key, SUB_ACCOUNT, perp.market_index, &rem);
     let mut infos = vec![
         state_info.clone(),
@@ -456,4 +486,225 @@ pub fn open_account<'info>(
         program.clone(),
     ];
     invoke_signed(&ix, &infos, &[auth.seeds]).map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use d::layout::*;
+
+    const SOL: i64 = 1_000_000_000;
+
+    /// A Drift-owned account of type `name` and `len` bytes, written by `fill`.
+    fn account(name: &str, len: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
+        let mut data = vec![0u8; len];
+        data[..8].copy_from_slice(&d::account_discriminator(name));
+        fill(&mut data);
+        data
+    }
+
+    fn put<const N: usize>(data: &mut [u8], at: usize, bytes: [u8; N]) {
+        data[at..at + N].copy_from_slice(&bytes);
+    }
+
+    struct World {
+        keys: Vec<Pubkey>,
+        owners: Vec<Pubkey>,
+        data: Vec<Vec<u8>>,
+        lamports: Vec<u64>,
+        collateral_mint: Pubkey,
+    }
+
+    const PERP: usize = 0;
+    const USER: usize = 1;
+
+    /// Drift's State, SOL-PERP 0, USDC spot 0, the collateral's spot 1 and the vault's
+    /// `User`: short 2 SOL (quote +310), 10 SOL scaled at a 1.05 deposit index (10.5 SOL),
+    /// 100 USDC. `edit` changes the `User` first.
+    fn world(edit: impl FnOnce(&mut [u8])) -> World {
+        let collateral_mint = Pubkey::new_unique();
+        let usdc_mint = Pubkey::new_unique();
+        let oracle = Pubkey::new_unique();
+        let perp = account("PerpMarket", PERP_MARKET_LEN, |m| {
+            put(m, PERP_MARKET_MARKET_INDEX, 0u16.to_le_bytes());
+            put(m, PERP_MARKET_ORACLE, oracle.to_bytes());
+            m[PERP_MARKET_STATUS] = 1; // Active
+            put(m, PERP_MARKET_BASE_ASSET_RESERVE, (50_000 * SOL as u128).to_le_bytes());
+            put(m, PERP_MARKET_ORDER_STEP_SIZE, 10_000_000u64.to_le_bytes());
+            put(m, PERP_MARKET_ORDER_TICK_SIZE, 100u64.to_le_bytes());
+            put(m, PERP_MARKET_BASE_SPREAD, 1_000u32.to_le_bytes()); // 0.1 %
+            put(m, PERP_MARKET_MARGIN_RATIO_INITIAL, 2_000u32.to_le_bytes());
+            put(m, PERP_MARKET_MARGIN_RATIO_MAINTENANCE, 500u32.to_le_bytes());
+        });
+        let mut user = account("User", USER_LEN, |u| {
+            let p = USER_PERP_POSITIONS;
+            put(u, p + PERP_BASE_ASSET_AMOUNT, (-2 * SOL).to_le_bytes());
+            put(u, p + PERP_QUOTE_ASSET_AMOUNT, 310_000_000i64.to_le_bytes());
+            let s = USER_SPOT_POSITIONS;
+            put(u, s + SPOT_MARKET_INDEX, 1u16.to_le_bytes());
+            put(u, s + SPOT_SCALED_BALANCE, (10 * SOL as u64).to_le_bytes());
+            let s = USER_SPOT_POSITIONS + SPOT_POSITION_LEN;
+            put(u, s + SPOT_MARKET_INDEX, 0u16.to_le_bytes());
+            put(u, s + SPOT_SCALED_BALANCE, (100 * SOL as u64).to_le_bytes());
+        });
+        edit(&mut user);
+        let state = account("State", STATE_LEN, |s| {
+            put(s, STATE_PERP_FEE_TIER0, 1u32.to_le_bytes());
+            put(s, STATE_PERP_FEE_TIER0 + 4, 1_000u32.to_le_bytes()); // 10 bps
+        });
+        let spot = |index: u16, mint: Pubkey, decimals: u32, interest: u128, weight: u32| {
+            account("SpotMarket", SPOT_MARKET_LEN, |m| {
+                put(m, SPOT_MARKET_MARKET_INDEX, index.to_le_bytes());
+                put(m, SPOT_MARKET_MINT, mint.to_bytes());
+                put(m, SPOT_MARKET_DECIMALS, decimals.to_le_bytes());
+                put(m, SPOT_MARKET_CUMULATIVE_DEPOSIT_INTEREST, interest.to_le_bytes());
+                put(m, SPOT_MARKET_CUMULATIVE_BORROW_INTEREST, interest.to_le_bytes());
+                put(m, SPOT_MARKET_INITIAL_ASSET_WEIGHT, weight.to_le_bytes());
+            })
+        };
+        let data = vec![
+            perp,
+            user,
+            state,
+            spot(0, usdc_mint, 6, 10_000_000_000, 10_000),
+            spot(1, collateral_mint, 9, 10_500_000_000, 8_000),
+        ];
+        World {
+            keys: (0..data.len()).map(|_| Pubkey::new_unique()).collect(),
+            owners: vec![d::PROGRAM_ID; data.len()],
+            lamports: vec![1; data.len()],
+            data,
+            collateral_mint,
+        }
+    }
+
+    fn mark() -> Mark {
+        Mark {
+            price: Fix::from_num(150),
+            collateral_price: Fix::from_num(150),
+            now: 0,
+        }
+    }
+
+    /// The view of `w`'s `User`, with the accounts `support` (indexes into `w`) passed.
+    fn view_of(w: &mut World, support: &[usize]) -> Result<VenueView> {
+        let mut infos: Vec<AccountInfo> = w
+            .keys
+            .iter()
+            .zip(&w.owners)
+            .zip(w.lamports.iter_mut())
+            .zip(w.data.iter_mut())
+            .map(|(((k, o), l), d)| AccountInfo::new(k, false, false, l, d, o, false))
+            .collect();
+        let (market, rest) = infos.split_at_mut(1);
+        let (margin, rest) = rest.split_at_mut(1);
+        let passed: Vec<AccountInfo> = support.iter().map(|i| rest[i - 2].clone()).collect();
+        let h = Holder {
+            collateral_mint: w.collateral_mint,
+            decimals: 9,
+            accounts: &passed,
+        };
+        view(&market[0], &margin[0], &mark(), &h)
+    }
+
+    fn code(r: Result<VenueView>) -> u32 {
+        match r {
+            Err(Error::AnchorError(e)) => e.error_code_number,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_user_is_valued_from_its_markets_as_drift_books_it() {
+        let mut w = world(|_| {});
+        let v = view_of(&mut w, &[2, 3, 4]).unwrap();
+        // Independently: 10 SOL scaled × 1.05 = 10.5 SOL at 150; 100 USDC; the short:
+        // −2 × 150 + 310 = +10.
+        assert_eq!(v.position, -2 * SOL);
+        assert_eq!(v.collateral, 10_500_000_000);
+        assert_eq!(v.equity_quote, Fix::from_num(10.5 * 150.0 + 100.0 + 10.0));
+        assert_eq!(v.unsettled_pnl, Fix::from_num(10));
+        assert_eq!(v.notional, Fix::from_num(300));
+        assert_eq!(v.status, VenueStatus::Active);
+        // 10 bps taker fee + half of a 0.1 % spread; 0.01-SOL lots; 80 % weight.
+        assert_eq!(v.taker_fee_bps, 15);
+        assert_eq!(v.lot, 10_000_000);
+        assert_eq!(v.collateral_haircut_bps, 2_000);
+        assert_eq!(v.impact_depth, 50_000 * SOL as u64);
+        assert_eq!((v.initial_margin_bps, v.maintenance_margin_bps), (2_000, 500));
+        // The same balances, any order of the support accounts.
+        assert_eq!(view_of(&mut w, &[4, 2, 3]).unwrap(), v);
+    }
+
+    #[test]
+    fn what_the_vault_did_not_put_there_is_refused() {
+        // A position in another perp market.
+        let mut w = world(|u| {
+            put(
+                u,
+                USER_PERP_POSITIONS + PERP_POSITION_LEN + PERP_MARKET_INDEX,
+                3u16.to_le_bytes(),
+            );
+            put(
+                u,
+                USER_PERP_POSITIONS + PERP_POSITION_LEN + PERP_BASE_ASSET_AMOUNT,
+                SOL.to_le_bytes(),
+            );
+        });
+        assert_eq!(
+            code(view_of(&mut w, &[2, 3, 4])),
+            u32::from(VaultError::VenueUnexpectedHolding)
+        );
+        // A balance in a third token (spot market 2): its market is passed, and the
+        // balance is still refused.
+        let mut w = world(|u| {
+            let s = USER_SPOT_POSITIONS + SPOT_POSITION_LEN;
+            put(u, s + SPOT_MARKET_INDEX, 2u16.to_le_bytes());
+        });
+        put(&mut w.data[3], SPOT_MARKET_MARKET_INDEX, 2u16.to_le_bytes());
+        assert_eq!(
+            code(view_of(&mut w, &[2, 3, 4])),
+            u32::from(VaultError::VenueUnexpectedHolding)
+        );
+    }
+
+    #[test]
+    fn missing_or_forged_support_accounts_are_refused() {
+        let missing = u32::from(VaultError::VenueSupportAccountMissing);
+        let mut w = world(|_| {});
+        assert_eq!(code(view_of(&mut w, &[3, 4])), missing, "no State");
+        assert_eq!(code(view_of(&mut w, &[2, 3])), missing, "no collateral market");
+        assert_eq!(code(view_of(&mut w, &[2, 4])), missing, "no USDC market for the USDC");
+        // The same bytes under another owner are not Drift's.
+        w.owners[2] = Pubkey::new_unique();
+        assert_eq!(code(view_of(&mut w, &[2, 3, 4])), missing, "a forged State");
+        // The market and the User themselves must be Drift's and of their type.
+        let mut w = world(|_| {});
+        w.owners[PERP] = Pubkey::new_unique();
+        assert_eq!(
+            code(view_of(&mut w, &[2, 3, 4])),
+            u32::from(VaultError::VenueAccountMismatch)
+        );
+        let mut w = world(|_| {});
+        w.data[USER][..8].copy_from_slice(&d::account_discriminator("UserStats"));
+        assert_eq!(
+            code(view_of(&mut w, &[2, 3, 4])),
+            u32::from(VaultError::VenueAccountMismatch)
+        );
+    }
+
+    #[test]
+    fn sizes_convert_exactly_or_not_at_all() {
+        assert_eq!(to_drift_base(1_500, 6).unwrap(), 1_500_000);
+        assert_eq!(to_drift_base(-7, 9).unwrap(), -7);
+        assert_eq!(to_drift_base(3_000, 12).unwrap(), 3);
+        let e = to_drift_base(3_001, 12).unwrap_err();
+        assert_eq!(
+            e,
+            error!(VaultError::VenueLotSize),
+            "a size Drift cannot express is refused, not rounded"
+        );
+        assert_eq!(to_vault_units(1_999, 6).unwrap(), 1, "towards zero");
+        assert_eq!(to_vault_units(-1_999, 6).unwrap(), -1);
+    }
 }

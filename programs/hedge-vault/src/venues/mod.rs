@@ -256,7 +256,7 @@ pub fn read_all<'info>(
             out.push(written_off_view());
             continue;
         }
-        out.push(view(v, market, margin, mark, &holder)?.under(vault, i));
+        out.push(view(v, &(market, margin), mark, &holder)?.under(vault, i));
     }
     Ok(out)
 }
@@ -456,16 +456,18 @@ pub fn check_accounts(v: &VenueConfig, a: &VenueAccounts) -> Result<()> {
     Ok(())
 }
 
-/// Reads the vault's margin account, marked at `mark`.
+/// Reads the vault's margin account, marked at `mark`: `pair` is the venue's market and
+/// the vault's margin account there, passed as one argument (sBPF passes at most five
+/// words, the returned `Result` included).
 /// Both accounts must be the configured ones and owned by the configured program.
 #[inline(never)]
 pub fn view(
     v: &VenueConfig,
-    market: &AccountInfo,
-    margin_account: &AccountInfo,
+    pair: &(&AccountInfo<'_>, &AccountInfo<'_>),
     mark: &Mark,
     holder: &Holder,
 ) -> Result<VenueView> {
+    let (market, margin_account) = *pair;
     require_keys_eq!(market.key(), v.market, VaultError::VenueAccountMismatch);
     require_keys_eq!(
         margin_account.key(),
@@ -538,7 +540,7 @@ pub fn verified_trade<'info>(
     let (size, max_slippage_bps, decimals) = (req.size, req.max_slippage_bps, req.decimals);
     let mark = Mark::of(req.market, req.now)?;
     let price = mark.price;
-    let before = view(v, a.market, a.margin_account, &mark, &a.holder)?;
+    let before = view(v, &(a.market, a.margin_account), &mark, &a.holder)?;
     // The venue's own status, read before the CPI: a paused or reduce-only venue is
     // refused here with a reason, not reverted into. (The guardian's freeze is the
     // caller's check: it routes nothing to a frozen venue.)
@@ -553,7 +555,7 @@ pub fn verified_trade<'info>(
     };
     let limit = price.checked_mul(factor).ok_or(VaultError::MathOverflow)?;
     place_order(v, a, auth, &Order { size, limit })?;
-    let after = view(v, a.market, a.margin_account, &mark, &a.holder)?;
+    let after = view(v, &(a.market, a.margin_account), &mark, &a.holder)?;
     require!(
         after.position
             == before

@@ -190,11 +190,16 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
 }
 
 /// `size` rounded towards zero to a whole number of `lot`s (a lot of 0 counts as 1).
-fn lots(size: i64, lot: u64) -> i64 {
-    match i64::try_from(lot.max(1)) {
-        Ok(lot) => size.saturating_sub(size.checked_rem(lot).unwrap_or(0)),
-        // A lot beyond i64: no size is a whole number of it.
-        Err(_) => 0,
+/// Unsigned arithmetic on the magnitude: sBPF has no signed division.
+pub fn lots(size: i64, lot: u64) -> i64 {
+    let mag = size.unsigned_abs();
+    let whole = mag.saturating_sub(mag % lot.max(1));
+    // `whole` ≤ |size|, so it fits back (|i64::MIN| only when the lot is 1).
+    let whole = i64::try_from(whole).unwrap_or(i64::MAX);
+    if size < 0 {
+        whole.saturating_neg()
+    } else {
+        whole
     }
 }
 

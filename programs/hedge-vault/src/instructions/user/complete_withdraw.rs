@@ -235,8 +235,7 @@ fn reduce_hedge<'info>(
         // hedge: the exit never waits on it (the keeper re-hedges on the others).
         if !venues::view(
             cfg,
-            market_acc,
-            margin,
+            &(market_acc, margin),
             &mark,
             &venues::Holder::of(vault, remaining),
         )?
@@ -320,7 +319,7 @@ fn recall_margin<'info>(
             holder: venues::Holder::of(vault, remaining),
         };
         // Nothing comes back from a frozen or paused venue.
-        let first = venues::view(cfg, market_acc, margin, &mark, &va.holder)?.under(vault, i);
+        let first = venues::view(cfg, &(market_acc, margin), &mark, &va.holder)?.under(vault, i);
         if !first.accepts_margin() {
             continue;
         }
@@ -329,7 +328,7 @@ fn recall_margin<'info>(
         if first.unsettled_pnl > hedge_math::Fix::ZERO {
             venues::settle_pnl(cfg, &va, &auth)?;
         }
-        let view = venues::view(cfg, market_acc, margin, &mark, &va.holder)?;
+        let view = venues::view(cfg, &(market_acc, margin), &mark, &va.holder)?;
         let amount = left.min(view.releasable(&mark, unit)?);
         if amount == 0 {
             continue;
