@@ -126,7 +126,10 @@ fn to_drift_base(units: i64, decimals: u8) -> Result<i64> {
     } else {
         let s = pow10(dec - BASE_DECIMALS)?;
         // Unsigned: sBPF has no signed division.
-        require!(units.unsigned_abs() % s.unsigned_abs() == 0, VaultError::VenueLotSize);
+        require!(
+            units.unsigned_abs() % s.unsigned_abs() == 0,
+            VaultError::VenueLotSize
+        );
         units.checked_div(s)
     }
     .ok_or(VaultError::MathOverflow)?;
@@ -529,7 +532,11 @@ mod tests {
             put(m, PERP_MARKET_MARKET_INDEX, 0u16.to_le_bytes());
             put(m, PERP_MARKET_ORACLE, oracle.to_bytes());
             m[PERP_MARKET_STATUS] = 1; // Active
-            put(m, PERP_MARKET_BASE_ASSET_RESERVE, (50_000 * SOL as u128).to_le_bytes());
+            put(
+                m,
+                PERP_MARKET_BASE_ASSET_RESERVE,
+                (50_000 * SOL as u128).to_le_bytes(),
+            );
             put(m, PERP_MARKET_ORDER_STEP_SIZE, 10_000_000u64.to_le_bytes());
             put(m, PERP_MARKET_ORDER_TICK_SIZE, 100u64.to_le_bytes());
             put(m, PERP_MARKET_BASE_SPREAD, 1_000u32.to_le_bytes()); // 0.1 %
@@ -674,7 +681,11 @@ mod tests {
         let mut w = world(|_| {});
         assert_eq!(code(view_of(&mut w, &[3, 4])), missing, "no State");
         assert_eq!(code(view_of(&mut w, &[2, 3])), missing, "no collateral market");
-        assert_eq!(code(view_of(&mut w, &[2, 4])), missing, "no USDC market for the USDC");
+        assert_eq!(
+            code(view_of(&mut w, &[2, 4])),
+            missing,
+            "no USDC market for the USDC"
+        );
         // The same bytes under another owner are not Drift's.
         w.owners[2] = Pubkey::new_unique();
         assert_eq!(code(view_of(&mut w, &[2, 3, 4])), missing, "a forged State");
