@@ -47,6 +47,8 @@ struct VaultState {
 /// What one vault's tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VaultTick {
+    /// The vault's margin account was opened at a venue (`open_venue_account`).
+    pub venue_opened: bool,
     pub rebalanced: bool,
     /// Program logs of the landed rebalance (events are decoded from these; empty over
     /// RPC, which does not return logs).
@@ -204,6 +206,28 @@ impl Keeper {
 
         let mut t = VaultTick::default();
         let keeper = self.settings.keeper.pubkey();
+        // A venue where the vault has no margin account yet (a Drift `User`): open it
+        // first; nothing can be posted or traded there before.
+        let s = match ops::open::should_run(&s) {
+            None => s,
+            Some(i) => {
+                match self
+                    .send(
+                        chain,
+                        &w.address,
+                        "open_venue_account",
+                        &ops::open::build(i, &s, keeper),
+                        &[],
+                    )
+                    .await
+                {
+                    Outcome::Landed { .. } => t.venue_opened = true,
+                    Outcome::Benign(_) => t.benign += 1,
+                    Outcome::Failed(e) => anyhow::bail!("open_venue_account: {e}"),
+                }
+                snapshot::load(chain, w.address, oracles).await?
+            }
+        };
         // Large P&L is settled into collateral first: that moves the vault's exposure, so
         // the rebalance decision is made on the state after it.
         let settle = ops::pnl::should_run(&s, self.settings.pnl_settle_bps);

@@ -1,13 +1,14 @@
 //! One consistent read of a vault: its account, the oracle, the venues, and the same
 //! `compute_delta_report` the program runs on-chain.
 use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::instruction::AccountMeta;
 use anchor_lang::AccountDeserialize;
 use anyhow::{anyhow, Context};
-use hedge_client::OracleAccounts;
+use hedge_client::{DriftSupport, OracleAccounts};
 use hedge_math::Fix;
 use hedge_vault::oracle::{load_market, FeedAccounts, MarketSnapshot};
 use hedge_vault::pricing::{compute_delta_report, DeltaReport};
-use hedge_vault::state::{Vault, VenueConfig};
+use hedge_vault::state::{Vault, VenueConfig, VenueKind};
 use hedge_vault::venues::{self, VenueView};
 use solana_account::Account;
 
@@ -27,6 +28,12 @@ pub struct VaultSnapshot {
     pub holdings: hedge_vault::pricing::Holdings,
     /// Per configured venue, its view marked at the oracle.
     pub venues: Vec<(VenueConfig, VenueView)>,
+    /// Per configured venue, what its adapter needs beyond the market and the margin
+    /// account (a Drift venue: [`DriftSupport`]; `None` for the reference venue).
+    pub support: Vec<Option<DriftSupport>>,
+    /// Per configured venue, whether the vault's margin account there exists (a Drift
+    /// `User` is opened by `open_venue_account`).
+    pub opened: Vec<bool>,
 }
 
 impl VaultSnapshot {
@@ -42,6 +49,123 @@ impl VaultSnapshot {
     pub fn unit(&self) -> i128 {
         10i128.pow(u32::from(self.vault.decimals))
     }
+
+    /// Every venue's support accounts, once each, for an instruction that reads the venues
+    /// (`trading`: that may also trade, move margin or settle at them: writable where the
+    /// venue writes).
+    pub fn support_metas(&self, trading: bool) -> Vec<AccountMeta> {
+        let mut out: Vec<AccountMeta> = Vec::new();
+        for s in self.support.iter().flatten() {
+            for m in s.metas(&self.address, trading) {
+                match out.iter_mut().find(|o| o.pubkey == m.pubkey) {
+                    Some(o) => o.is_writable |= m.is_writable,
+                    None => out.push(m),
+                }
+            }
+        }
+        out
+    }
+
+    /// The token account margin moves through at venue `i`.
+    pub fn pool(&self, i: usize) -> Option<Pubkey> {
+        let (cfg, _) = self.venues.get(i)?;
+        Some(match self.support.get(i)? {
+            Some(s) => s.pool(),
+            None => hedge_client::local_perp_pool(&cfg.market),
+        })
+    }
+}
+
+/// Runs `f` with `AccountInfo`s over owned accounts.
+pub fn with_infos<R>(accounts: &[(Pubkey, Account)], f: impl FnOnce(&[AccountInfo]) -> R) -> R {
+    let mut lamports: Vec<u64> = accounts.iter().map(|(_, a)| a.lamports).collect();
+    let mut data: Vec<Vec<u8>> = accounts.iter().map(|(_, a)| a.data.clone()).collect();
+    let infos: Vec<AccountInfo> = accounts
+        .iter()
+        .zip(lamports.iter_mut())
+        .zip(data.iter_mut())
+        .map(|(((k, a), l), d)| AccountInfo::new(k, false, false, l, d, &a.owner, a.executable))
+        .collect();
+    f(&infos)
+}
+
+/// A Drift venue: its view (as the program computes it, from the same accounts) and the
+/// support accounts the vault's instructions need there. The collateral's spot market is
+/// found by mint among Drift's spot markets.
+async fn drift_venue<C: Chain>(
+    chain: &mut C,
+    vault: &Vault,
+    cfg: &VenueConfig,
+    market: &Account,
+    mark: &venues::Mark,
+) -> anyhow::Result<(VenueView, DriftSupport, bool)> {
+    use hedge_drift as d;
+    let perp = d::PerpMarketView::read(&market.owner, &market.data)
+        .map_err(|e| anyhow!("{} is not a Drift perp market: {e:?}", cfg.market))?;
+    let state_key = d::pda::state();
+    let state = chain
+        .account(&state_key)
+        .await?
+        .context("Drift's State not found")?;
+    let n = d::StateView::read(&state.owner, &state.data)
+        .map_err(|e| anyhow!("Drift's State unreadable: {e:?}"))?
+        .number_of_spot_markets;
+    let user = chain.account(&cfg.margin_account).await?;
+    let held: Vec<u16> = match &user {
+        Some(u) => d::UserView::read(&u.owner, &u.data)
+            .map_err(|e| anyhow!("{} is not a Drift User: {e:?}", cfg.margin_account))?
+            .spot
+            .iter()
+            .map(|p| p.market_index)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut accounts = vec![(state_key, state)];
+    let mut spots: Vec<(u16, Pubkey)> = Vec::new();
+    let mut collateral_spot = None;
+    for i in 0..n {
+        let key = d::pda::spot_market(i);
+        let Some(acc) = chain.account(&key).await? else {
+            continue;
+        };
+        let Ok(m) = d::SpotMarketView::read(&acc.owner, &acc.data) else {
+            continue;
+        };
+        let collateral = m.mint == vault.collateral_mint && collateral_spot.is_none();
+        if collateral {
+            collateral_spot = Some(i);
+        }
+        if i == 0 || collateral || held.contains(&i) {
+            spots.push((i, m.oracle));
+            accounts.push((key, acc));
+        }
+    }
+    let collateral_spot = collateral_spot.with_context(|| {
+        format!(
+            "Drift has no spot market for the collateral mint {}",
+            vault.collateral_mint
+        )
+    })?;
+    let opened = user.is_some();
+    // Not opened yet: an empty system account, which the program reads as holding nothing.
+    let margin = user.unwrap_or_else(|| Account {
+        owner: anchor_lang::system_program::ID,
+        ..Account::default()
+    });
+    let view = with_infos(&accounts, |infos| {
+        with_info(&cfg.market, market, |mi| {
+            with_info(&cfg.margin_account, &margin, |gi| {
+                venues::view(cfg, &(mi, gi), mark, &venues::Holder::of(vault, infos))
+            })
+        })
+    })
+    .map_err(program_err)?;
+    let support = DriftSupport {
+        perp_oracle: perp.oracle,
+        spot_markets: spots,
+        collateral_spot,
+    };
+    Ok((view, support, opened))
 }
 
 /// Runs `f` with an `AccountInfo` over an owned account.
@@ -112,23 +236,26 @@ pub async fn load<C: Chain>(
     // The program's own mark (fails where the program would).
     let mark = venues::Mark::of(&market, now).map_err(program_err)?;
     let mut views = Vec::new();
+    let (mut support, mut opened) = (Vec::new(), Vec::new());
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         // A written-off venue is not read (as on chain): it counts for nothing.
         if venues::written_off(&vault, i) {
             views.push((*cfg, venues::written_off_view()));
+            support.push(None);
+            opened.push(true);
             continue;
         }
-        // The keeper reads the reference venue's two accounts; a Drift venue also needs its
-        // State, spot markets and oracles, which this snapshot does not gather yet.
-        anyhow::ensure!(
-            cfg.kind == hedge_vault::state::VenueKind::LocalPerp,
-            "venue {i} is a {:?} venue: the keeper runs the reference venue only so far (docs/venues.md)",
-            cfg.kind
-        );
         let m = chain
             .account(&cfg.market)
             .await?
             .with_context(|| format!("market {} not found", cfg.market))?;
+        if cfg.kind == VenueKind::DriftV2 {
+            let (view, s, open) = drift_venue(chain, &vault, cfg, &m, &mark).await?;
+            views.push((*cfg, view.under(&vault, i)));
+            support.push(Some(s));
+            opened.push(open);
+            continue;
+        }
         let g = chain
             .account(&cfg.margin_account)
             .await?
@@ -142,6 +269,8 @@ pub async fn load<C: Chain>(
         // The vault's own word on the venue (frozen, haircut), as `read_all` adds it.
         .under(&vault, i);
         views.push((*cfg, view));
+        support.push(None);
+        opened.push(true);
     }
     // What the vault holds, from the venues' own accounts, and the program's pricing of it.
     let only_views: Vec<VenueView> = views.iter().map(|(_, v)| *v).collect();
@@ -165,5 +294,7 @@ pub async fn load<C: Chain>(
         market,
         report,
         venues: views,
+        support,
+        opened,
     })
 }

@@ -7,6 +7,7 @@
 pub mod bins;
 pub mod bridge;
 pub mod cu;
+pub mod drift;
 pub mod events;
 pub mod fixture;
 pub mod pyth;

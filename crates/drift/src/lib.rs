@@ -458,6 +458,7 @@ pub mod layout {
     /// `perp_fee_structure.fee_tiers[0].fee_numerator` (u32), then its denominator.
     pub const STATE_PERP_FEE_TIER0: usize = 168;
     pub const STATE_EXCHANGE_STATUS: usize = 974;
+    pub const STATE_NUMBER_OF_SPOT_MARKETS: usize = 968;
     pub const PERP_MARKET_ORACLE: usize = 40;
     pub const PERP_MARKET_BASE_ASSET_RESERVE: usize = 176;
     pub const PERP_MARKET_LAST_FUNDING_RATE: usize = 480;
@@ -636,6 +637,8 @@ pub struct StateView {
     /// Taker fee of the first (highest-fee) perp tier: numerator / denominator.
     pub taker_fee_numerator: u32,
     pub taker_fee_denominator: u32,
+    /// Spot markets 0 .. this exist.
+    pub number_of_spot_markets: u16,
 }
 
 impl StateView {
@@ -647,6 +650,7 @@ impl StateView {
             signer: Pubkey::new_from_array(read(data, STATE_SIGNER)),
             taker_fee_numerator: u32::from_le_bytes(read(data, STATE_PERP_FEE_TIER0)),
             taker_fee_denominator: u32::from_le_bytes(read(data, STATE_PERP_FEE_TIER0 + 4)),
+            number_of_spot_markets: u16::from_le_bytes(read(data, STATE_NUMBER_OF_SPOT_MARKETS)),
         })
     }
 
@@ -1157,6 +1161,7 @@ mod tests {
                 signer: Pubkey::default(),
                 taker_fee_numerator: n,
                 taker_fee_denominator: d,
+                number_of_spot_markets: 0,
             }
             .taker_fee_bps()
         };

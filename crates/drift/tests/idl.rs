@@ -403,6 +403,10 @@ fn account_offsets_match_the_idl() {
     assert_eq!(size_of(&idl, "UserStats", 8), USER_STATS_LEN);
     assert_eq!(offset_in(&idl, "UserStats", "authority", 8), USER_STATS_AUTHORITY);
     assert_eq!(offset_in(&idl, "State", "signer", 8), STATE_SIGNER);
+    assert_eq!(
+        offset_in(&idl, "State", "numberOfSpotMarkets", 8),
+        STATE_NUMBER_OF_SPOT_MARKETS
+    );
     let fee = offset_in(&idl, "State", "perpFeeStructure", 8);
     let tiers = offset_in(&idl, "FeeStructure", "feeTiers", fee);
     assert_eq!(tiers, STATE_PERP_FEE_TIER0);

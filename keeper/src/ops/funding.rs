@@ -1,6 +1,8 @@
 //! Settle venue funding for the vault's margin accounts on a fixed interval.
 use anchor_lang::solana_program::instruction::Instruction;
 
+use hedge_vault::state::VenueKind;
+
 use crate::snapshot::VaultSnapshot;
 
 /// Due when `interval_secs` have passed since `last_settled` (keeper memory).
@@ -8,19 +10,19 @@ pub fn should_run(s: &VaultSnapshot, last_settled: i64, interval_secs: i64) -> b
     s.vault.params.venue_count > 0 && s.now.saturating_sub(last_settled) >= interval_secs
 }
 
-/// One `settle_funding` per venue that takes it (not frozen, not paused), then a
-/// `refresh_nav` (which also feeds the vault's funding policy).
+/// One `settle_funding` per reference venue that takes it (not frozen, not paused; Drift
+/// settles funding itself, with every fill and settlement), then a `refresh_nav` (which
+/// also feeds the vault's funding policy).
 pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = s
         .venues
         .iter()
-        .filter(|(_, view)| view.accepts_margin())
+        .filter(|(cfg, view)| cfg.kind == VenueKind::LocalPerp && view.accepts_margin())
         .map(|(cfg, _)| hedge_client::venue_settle_funding(cfg, s.oracles))
         .collect();
-    ixs.push(hedge_client::refresh_nav(
-        s.address,
-        s.vault.params.live_venues(),
-        s.oracles,
+    ixs.push(hedge_client::with_accounts(
+        hedge_client::refresh_nav(s.address, s.vault.params.live_venues(), s.oracles),
+        &s.support_metas(false),
     ));
     ixs
 }

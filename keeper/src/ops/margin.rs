@@ -22,7 +22,8 @@ pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
             pending,
             available: s.vault.total_collateral,
             price: s.market.underlying.price,
-            collateral_rate: s.market.collateral_rate,
+            // As the program feeds it: the collateral as the venue counts it for margin.
+            collateral_rate: view.margin_rate(s.market.collateral_rate)?,
             unit: s.unit(),
         },
         &s.vault.params.margin,
@@ -39,13 +40,20 @@ pub fn should_run(s: &VaultSnapshot) -> Option<u8> {
 
 pub fn build(venue_index: u8, s: &VaultSnapshot) -> Vec<Instruction> {
     let cfg = &s.vault.params.venues[usize::from(venue_index)];
-    vec![hedge_client::rebalance_margin(
-        s.address,
-        VaultKeys::of(&s.vault),
-        cfg,
-        s.vault.params.live_venues(),
-        s.oracles,
-        venue_index,
+    let Some(pool) = s.pool(usize::from(venue_index)) else {
+        return Vec::new();
+    };
+    vec![hedge_client::with_accounts(
+        hedge_client::rebalance_margin_via(
+            s.address,
+            VaultKeys::of(&s.vault),
+            cfg,
+            s.vault.params.live_venues(),
+            s.oracles,
+            venue_index,
+            pool,
+        ),
+        &s.support_metas(true),
     )]
 }
 

@@ -5,6 +5,7 @@
 //! those rejections as benign.
 pub mod funding;
 pub mod margin;
+pub mod open;
 pub mod pnl;
 pub mod rebalance;
 pub mod vol;

@@ -21,8 +21,11 @@ pub fn should_run(s: &VaultSnapshot, threshold_bps: u32) -> Vec<usize> {
     s.venues
         .iter()
         .enumerate()
+        .filter(|(_, (cfg, _))| cfg.kind == hedge_vault::state::VenueKind::LocalPerp)
         .filter(|(_, (_, v))| {
-            // Nothing is sent to a venue that is frozen or paused.
+            // Nothing is sent to a venue that is frozen or paused. The reference venue's
+            // permissionless settlement only: a Drift venue settles through the vault
+            // (its exits), into USDC that stays there as margin.
             if v.position == 0 || !v.accepts_margin() {
                 return false;
             }
@@ -49,10 +52,9 @@ pub fn build(s: &VaultSnapshot, venues: &[usize]) -> Vec<Instruction> {
         .filter_map(|&i| s.venues.get(i))
         .map(|(cfg, _)| hedge_client::venue_settle_pnl(cfg, s.oracles))
         .collect();
-    ixs.push(hedge_client::refresh_nav(
-        s.address,
-        s.vault.params.live_venues(),
-        s.oracles,
+    ixs.push(hedge_client::with_accounts(
+        hedge_client::refresh_nav(s.address, s.vault.params.live_venues(), s.oracles),
+        &s.support_metas(false),
     ));
     ixs
 }

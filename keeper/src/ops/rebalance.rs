@@ -57,31 +57,42 @@ pub fn should_run(s: &VaultSnapshot) -> Option<RebalancePlan> {
 pub fn build(plan: &RebalancePlan, s: &VaultSnapshot, keeper: Pubkey, reward_to: Pubkey) -> Vec<Instruction> {
     let keys = VaultKeys::of(&s.vault);
     let cfg = &s.vault.params.venues[usize::from(plan.venue_index)];
-    let mut ixs = vec![hedge_client::refresh_nav(
-        s.address,
-        s.vault.params.live_venues(),
-        s.oracles,
+    // What venues beyond the reference one need (Drift: its State, markets, oracles).
+    let (read, write) = (s.support_metas(false), s.support_metas(true));
+    let mut ixs = vec![hedge_client::with_accounts(
+        hedge_client::refresh_nav(s.address, s.vault.params.live_venues(), s.oracles),
+        &read,
     )];
     for &j in &plan.margin_first {
-        ixs.push(hedge_client::rebalance_margin(
-            s.address,
-            keys,
-            &s.vault.params.venues[usize::from(j)],
-            s.vault.params.live_venues(),
-            s.oracles,
-            j,
+        let Some(pool) = s.pool(usize::from(j)) else {
+            continue;
+        };
+        ixs.push(hedge_client::with_accounts(
+            hedge_client::rebalance_margin_via(
+                s.address,
+                keys,
+                &s.vault.params.venues[usize::from(j)],
+                s.vault.params.live_venues(),
+                s.oracles,
+                j,
+                pool,
+            ),
+            &write,
         ));
     }
-    ixs.push(hedge_client::rebalance(
-        s.address,
-        keys,
-        cfg,
-        s.vault.params.live_venues(),
-        s.oracles,
-        keeper,
-        reward_to,
-        plan.venue_index,
-        plan.sequence,
+    ixs.push(hedge_client::with_accounts(
+        hedge_client::rebalance(
+            s.address,
+            keys,
+            cfg,
+            s.vault.params.live_venues(),
+            s.oracles,
+            keeper,
+            reward_to,
+            plan.venue_index,
+            plan.sequence,
+        ),
+        &write,
     ));
     ixs
 }
