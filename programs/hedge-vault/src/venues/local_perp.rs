@@ -50,9 +50,8 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         initial_margin_bps: market.initial_margin_bps,
         lot: 1,
         collateral_haircut_bps: 0,
-        // The local venue's quote balance is its unsettled P&L (settlement turns it into
-        // collateral).
-        unsettled_pnl: margin.quote_balance(),
+        // What the venue's `settle_pnl` turns into collateral: quote + position · price.
+        unsettled_pnl: h.pnl,
     })
 }
 
