@@ -106,31 +106,41 @@ fn pow10(n: u32) -> Result<i128> {
         .ok_or_else(|| error!(VaultError::MathOverflow))
 }
 
+/// How the vault's base unit relates to Drift's: `Finer(s)` when the vault's has more
+/// decimals (one Drift unit is `s` vault units), `Coarser(s)` when it has fewer.
+enum Scale {
+    Finer(i128),
+    Coarser(i128),
+}
+
+fn scale(decimals: u8) -> Result<Scale> {
+    let dec = u32::from(decimals);
+    Ok(match dec.checked_sub(BASE_DECIMALS) {
+        Some(up) => Scale::Finer(pow10(up)?),
+        None => Scale::Coarser(pow10(BASE_DECIMALS.saturating_sub(dec))?),
+    })
+}
+
 /// Drift base (BASE_PRECISION) → the vault's base units, towards zero.
 fn to_vault_units(base: i128, decimals: u8) -> Result<i128> {
-    let dec = u32::from(decimals);
-    if dec >= BASE_DECIMALS {
-        base.checked_mul(pow10(dec - BASE_DECIMALS)?)
-    } else {
-        base.checked_div(pow10(BASE_DECIMALS - dec)?)
+    match scale(decimals)? {
+        Scale::Finer(s) => base.checked_mul(s),
+        Scale::Coarser(s) => base.checked_div(s),
     }
     .ok_or_else(|| error!(VaultError::MathOverflow))
 }
 
 /// The vault's base units → Drift base, exactly (a size Drift cannot express is refused).
 fn to_drift_base(units: i64, decimals: u8) -> Result<i64> {
-    let dec = u32::from(decimals);
     let units = i128::from(units);
-    let base = if dec <= BASE_DECIMALS {
-        units.checked_mul(pow10(BASE_DECIMALS - dec)?)
-    } else {
-        let s = pow10(dec - BASE_DECIMALS)?;
-        // Unsigned: sBPF has no signed division.
-        require!(
-            units.unsigned_abs() % s.unsigned_abs() == 0,
-            VaultError::VenueLotSize
-        );
-        units.checked_div(s)
+    let base = match scale(decimals)? {
+        Scale::Coarser(s) => units.checked_mul(s),
+        Scale::Finer(s) => {
+            // Unsigned: sBPF has no signed division.
+            let rest = units.unsigned_abs().checked_rem(s.unsigned_abs());
+            require!(rest == Some(0), VaultError::VenueLotSize);
+            units.checked_div(s)
+        }
     }
     .ok_or(VaultError::MathOverflow)?;
     i64::try_from(base).map_err(|_| error!(VaultError::MathOverflow))
@@ -230,13 +240,12 @@ pub fn view(
         .saturating_add(u64::from(perp.base_spread).div_ceil(200));
     let lot = {
         // A step in vault units, rounded up (never a size Drift would refuse).
-        let dec = u32::from(h.decimals);
         let step = i128::from(perp.order_step_size.max(1));
-        let units = if dec >= BASE_DECIMALS {
-            step.checked_mul(pow10(dec - BASE_DECIMALS)?)
-        } else {
-            let s = pow10(BASE_DECIMALS - dec)?;
-            step.checked_add(s - 1).and_then(|x| x.checked_div(s))
+        let units = match scale(h.decimals)? {
+            Scale::Finer(s) => step.checked_mul(s),
+            Scale::Coarser(s) => step
+                .checked_add(s.saturating_sub(1))
+                .and_then(|x| x.checked_div(s)),
         }
         .ok_or(VaultError::MathOverflow)?;
         u64::try_from(units.max(1)).unwrap_or(u64::MAX)
@@ -326,7 +335,7 @@ pub fn place_order<'info>(
     let u = user(a.margin_account)?;
     let base = to_drift_base(order.size, h.decimals)?;
     require!(
-        base.unsigned_abs() % perp.order_step_size.max(1) == 0,
+        base.unsigned_abs().checked_rem(perp.order_step_size.max(1)) == Some(0),
         VaultError::VenueLotSize
     );
     let tick = perp.order_tick_size.max(1);
@@ -336,7 +345,9 @@ pub fn place_order<'info>(
         .ok_or(VaultError::MathOverflow)?;
     let raw = if order.size > 0 { raw.floor() } else { raw.ceil() }.saturating_to_num::<u64>();
     let limit = if order.size > 0 {
-        raw / tick * tick
+        raw.checked_div(tick)
+            .and_then(|x| x.checked_mul(tick))
+            .ok_or(VaultError::MathOverflow)?
     } else {
         raw.div_ceil(tick)
             .checked_mul(tick)
@@ -492,6 +503,8 @@ pub fn open_account<'info>(
 }
 
 #[cfg(test)]
+// Test fixtures and expectations, written as plain arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use d::layout::*;

@@ -193,7 +193,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
 /// Unsigned arithmetic on the magnitude: sBPF has no signed division.
 pub fn lots(size: i64, lot: u64) -> i64 {
     let mag = size.unsigned_abs();
-    let whole = mag.saturating_sub(mag % lot.max(1));
+    let whole = mag.saturating_sub(mag.checked_rem(lot.max(1)).unwrap_or(0));
     // `whole` ≤ |size|, so it fits back (|i64::MIN| only when the lot is 1).
     let whole = i64::try_from(whole).unwrap_or(i64::MAX);
     if size < 0 {
