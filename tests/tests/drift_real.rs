@@ -16,7 +16,8 @@ use hedge_client::{with_accounts, DriftSupport};
 use hedge_drift::{self as drift, pda, MarginAccounts, OrderParams, UserView};
 use hedge_localnet::drift::*;
 use hedge_localnet::fixture::Fixture;
-use hedge_localnet::Env;
+use hedge_localnet::{assert_vault_err, Env};
+use hedge_vault::error::VaultError;
 use hedge_vault::state::{MarginParams, VenueConfig, VenueKind};
 use solana_signer::Signer;
 
@@ -293,6 +294,13 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &ixs, &[&u.kp])
         .await
         .expect("refresh_nav + deposit");
+
+    // Without Drift's State and markets the vault cannot value its account: refused.
+    let bare = hedge_client::refresh_nav(vault, &fx.venues, fx.oracles());
+    assert_vault_err(
+        &d.send(&mut fx.env, &[bare], &[]).await,
+        VaultError::VenueSupportAccountMissing,
+    );
 
     // Margin first: collateral moves into Drift's SOL spot market.
     let margin = with_accounts(

@@ -1,7 +1,7 @@
 //! Settle venue funding for the vault's margin accounts on a fixed interval.
 use anchor_lang::solana_program::instruction::Instruction;
 
-use hedge_vault::state::VenueKind;
+use hedge_vault::venues::capabilities;
 
 use crate::snapshot::VaultSnapshot;
 
@@ -17,7 +17,7 @@ pub fn build(s: &VaultSnapshot) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = s
         .venues
         .iter()
-        .filter(|(cfg, view)| cfg.kind == VenueKind::LocalPerp && view.accepts_margin())
+        .filter(|(cfg, view)| capabilities(cfg.kind).permissionless_settlement && view.accepts_margin())
         .map(|(cfg, _)| hedge_client::venue_settle_funding(cfg, s.oracles))
         .collect();
     ixs.push(hedge_client::with_accounts(

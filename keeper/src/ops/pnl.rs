@@ -21,7 +21,7 @@ pub fn should_run(s: &VaultSnapshot, threshold_bps: u32) -> Vec<usize> {
     s.venues
         .iter()
         .enumerate()
-        .filter(|(_, (cfg, _))| cfg.kind == hedge_vault::state::VenueKind::LocalPerp)
+        .filter(|(_, (cfg, _))| hedge_vault::venues::capabilities(cfg.kind).permissionless_settlement)
         .filter(|(_, (_, v))| {
             // Nothing is sent to a venue that is frozen or paused. The reference venue's
             // permissionless settlement only: a Drift venue settles through the vault

@@ -13,6 +13,53 @@ use crate::state::{VenueConfig, VenueKind};
 pub mod drift;
 pub mod local_perp;
 
+/// What an adapter supports: callers (the keeper, tooling) ask this rather than match on
+/// the venue kind. docs/venues.md has the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Orders fill within the instruction that places them (`verified_trade` re-reads the
+    /// venue and checks the fill).
+    pub immediate_fills: bool,
+    /// The venue also takes orders that fill later (an auction, a keeper-filled request).
+    /// The vault does not place them; whatever fills is reconciled from the venue's
+    /// account (`reconcile`).
+    pub deferred_fills: bool,
+    /// The vault opens its margin account itself (`open_venue_account`): the venue wants
+    /// the owner's signature.
+    pub vault_opens_account: bool,
+    /// Settled P&L becomes the vault's collateral (otherwise a quote-token balance that
+    /// stays at the venue as margin).
+    pub pnl_settles_to_collateral: bool,
+    /// Anyone may settle the vault's P&L and funding there (the keeper cranks them);
+    /// otherwise only the vault does, in its own instructions.
+    pub permissionless_settlement: bool,
+    /// Its instructions need accounts beyond the market and the margin account, found by
+    /// content among the remaining accounts ([`Holder`]).
+    pub support_accounts: bool,
+}
+
+/// What the adapter of `kind` supports.
+pub fn capabilities(kind: VenueKind) -> Capabilities {
+    match kind {
+        VenueKind::LocalPerp => Capabilities {
+            immediate_fills: true,
+            deferred_fills: false,
+            vault_opens_account: false,
+            pnl_settles_to_collateral: true,
+            permissionless_settlement: true,
+            support_accounts: false,
+        },
+        VenueKind::DriftV2 => Capabilities {
+            immediate_fills: true,
+            deferred_fills: true,
+            vault_opens_account: true,
+            pnl_settles_to_collateral: false,
+            permissionless_settlement: false,
+            support_accounts: true,
+        },
+    }
+}
+
 /// What a venue accepts now, as the venue itself reports it (its market and exchange
 /// status bits), read before any CPI so a paused venue is detected, not reverted into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -620,5 +667,37 @@ pub fn move_margin<'info>(
     match v.kind {
         VenueKind::LocalPerp => local_perp::move_margin(a, t, auth),
         VenueKind::DriftV2 => drift::move_margin(a, t, auth),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_adapter_says_what_it_supports() {
+        let local = capabilities(VenueKind::LocalPerp);
+        let drift = capabilities(VenueKind::DriftV2);
+        // Both fill at once (what `verified_trade` needs); only Drift also fills later.
+        assert!(local.immediate_fills && drift.immediate_fills);
+        assert!(!local.deferred_fills && drift.deferred_fills);
+        // Drift wants the owner's signature to open an account, its P&L settles in USDC,
+        // only the vault settles it, and it needs its State and markets passed along.
+        assert!(drift.vault_opens_account && !local.vault_opens_account);
+        assert!(local.pnl_settles_to_collateral && !drift.pnl_settles_to_collateral);
+        assert!(local.permissionless_settlement && !drift.permissionless_settlement);
+        assert!(drift.support_accounts && !local.support_accounts);
+    }
+
+    #[test]
+    fn lots_round_towards_zero_on_both_sides() {
+        use crate::instructions::keeper::rebalance::lots;
+        assert_eq!(lots(1_234, 100), 1_200);
+        assert_eq!(lots(-1_234, 100), -1_200);
+        assert_eq!(lots(99, 100), 0);
+        assert_eq!(lots(-99, 100), 0);
+        assert_eq!(lots(7, 0), 7, "a lot of 0 counts as 1");
+        assert_eq!(lots(i64::MIN, 1), -i64::MAX, "saturates, never wraps");
+        assert_eq!(lots(5, u64::MAX), 0);
     }
 }
