@@ -187,3 +187,38 @@ async fn apply_is_refused_before_the_vault_exists_and_before_the_timelock() {
     let v: hedge_vault::state::Vault = env.anchor_account(&plan.vault).await;
     assert_eq!(v.params.venue_count, 0, "still not applied");
 }
+
+#[test]
+fn a_drift_venue_names_drifts_program_and_the_vaults_user() {
+    let mint = anchor_lang::prelude::Pubkey::new_unique().to_string();
+    let auth = anchor_lang::prelude::Pubkey::new_unique();
+    let market = anchor_lang::prelude::Pubkey::new_unique();
+    let text = example(&mint, Some(&market.to_string()));
+    // The reference venue by default.
+    let file: VaultFile = toml::from_str(&text).unwrap();
+    let plan = file.plan(auth, 0).unwrap();
+    assert_eq!(
+        plan.params.venues[0].kind,
+        hedge_vault::state::VenueKind::LocalPerp
+    );
+    assert_eq!(plan.params.venues[0].program_id, perp_venue::ID);
+    // `kind = "drift"`: Drift's program, and the vault PDA's User (sub-account 0).
+    let drift = text.replace("[[venues]]\n", "[[venues]]\nkind = \"drift\"\n");
+    let file: VaultFile = toml::from_str(&drift).unwrap();
+    let plan = file.plan(auth, 0).unwrap();
+    let v = plan.params.venues[0];
+    assert_eq!(
+        (v.kind, v.program_id, v.market),
+        (
+            hedge_vault::state::VenueKind::DriftV2,
+            hedge_drift::PROGRAM_ID,
+            market
+        )
+    );
+    assert_eq!(v.margin_account, hedge_drift::pda::user(&plan.vault, 0));
+    // Anything else is refused by name.
+    let bad = text.replace("[[venues]]\n", "[[venues]]\nkind = \"mango\"\n");
+    let file: VaultFile = toml::from_str(&bad).unwrap();
+    let e = file.plan(auth, 0).unwrap_err().to_string();
+    assert!(e.contains("venues[0].kind") && e.contains("mango"), "{e}");
+}

@@ -61,7 +61,12 @@ pub struct OracleFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VenueFile {
-    /// Market account on the local perp venue.
+    /// Which venue: `local` (the reference venue, `programs/perp-venue`; the default) or
+    /// `drift` (Drift v2: `market` is its `PerpMarket`, and the vault's account there is
+    /// its `User`, opened by the keeper with `open_venue_account`).
+    #[serde(default = "default_venue_kind")]
+    pub kind: String,
+    /// Market account: the reference venue's market, or Drift's `PerpMarket`.
     pub market: String,
     /// Largest |position| on this venue (underlying base units).
     pub cap_units: u64,
@@ -69,6 +74,10 @@ pub struct VenueFile {
     /// default 5 000: a frozen venue counts at half its equity until governance decides).
     #[serde(default = "default_frozen_haircut_bps")]
     pub frozen_haircut_bps: u16,
+}
+
+fn default_venue_kind() -> String {
+    "local".into()
 }
 
 fn default_frozen_haircut_bps() -> u16 {
@@ -266,18 +275,25 @@ impl VaultFile {
         let mut venues = [VenueConfig::default(); MAX_VENUES];
         for (i, v) in self.venues.iter().enumerate() {
             let market = key(&format!("venues[{i}].market"), &v.market)?;
-            venues[i] = VenueConfig::new(
-                VenueKind::LocalPerp,
-                perp_venue::ID,
-                market,
-                Pubkey::find_program_address(
-                    &[perp_venue::state::MARGIN_SEED, market.as_ref(), vault.as_ref()],
-                    &perp_venue::ID,
-                )
-                .0,
-                v.cap_units,
-            )
-            .with_frozen_haircut(v.frozen_haircut_bps);
+            let (kind, program, margin) = match v.kind.as_str() {
+                "local" => (
+                    VenueKind::LocalPerp,
+                    perp_venue::ID,
+                    Pubkey::find_program_address(
+                        &[perp_venue::state::MARGIN_SEED, market.as_ref(), vault.as_ref()],
+                        &perp_venue::ID,
+                    )
+                    .0,
+                ),
+                "drift" => (
+                    VenueKind::DriftV2,
+                    hedge_drift::PROGRAM_ID,
+                    hedge_drift::pda::user(&vault, 0),
+                ),
+                other => bail!("venues[{i}].kind: '{other}' is neither local nor drift"),
+            };
+            venues[i] = VenueConfig::new(kind, program, market, margin, v.cap_units)
+                .with_frozen_haircut(v.frozen_haircut_bps);
         }
         let mut legs = [OptionLeg::default(); MAX_LEGS];
         for (i, l) in self.legs.iter().enumerate() {
