@@ -8,10 +8,9 @@ use hedge_keeper::config::WatchedVault;
 use hedge_keeper::keeper::{Keeper, KeeperSettings};
 use hedge_keeper::metrics::Metrics;
 use hedge_keeper::sender::SendPolicy;
-use hedge_localnet::drift::{binary, Markets, SOL_PERP, SOL_SPOT};
+use hedge_localnet::drift::{binary, hedged_on_drift, Markets, SOL_PERP, SOL_SPOT};
 use hedge_localnet::fixture::Fixture;
 use hedge_localnet::Env;
-use hedge_vault::state::{MarginParams, VenueConfig, VenueKind};
 
 const SOL: u64 = 1_000_000_000;
 
@@ -21,23 +20,7 @@ async fn the_keeper_opens_margins_and_hedges_at_drift() {
     let mut fx = Fixture::on(Env::with_drift(&so).await, anchor_spl::token::spl_token::ID).await;
     let mut d = Markets::start(&mut fx.env, fx.collateral_mint).await;
     let vault = fx.pdas.vault;
-    let cfg = VenueConfig::new(
-        VenueKind::DriftV2,
-        hedge_drift::PROGRAM_ID,
-        hedge_drift::pda::perp_market(SOL_PERP),
-        hedge_drift::pda::user(&vault, 0),
-        1_000 * SOL,
-    );
-    let mut p = fx.default_params();
-    p.venue_count = 1;
-    p.venues[0] = cfg;
-    p.risk.max_rebalance_units = 1_000 * SOL;
-    p.margin = MarginParams {
-        min_bps: 1_000,
-        target_bps: 2_500,
-        max_bps: 5_000,
-        stress_move_bps: 3_000,
-    };
+    let (_, p) = hedged_on_drift(&fx, 1_000 * SOL);
     fx.govern(p).await;
     let u = fx.user(100 * SOL).await;
     // The depositor's own refresh reads the (not yet opened) Drift account.

@@ -299,3 +299,31 @@ impl Markets {
             .expect("update_perp_market_step_size_and_tick_size");
     }
 }
+
+/// The fixture's parameters with one venue: Drift's SOL-PERP, capped at `cap` (underlying
+/// base units), with the margin bounds the venue tests use. Returns the venue and the
+/// parameters to govern in.
+pub fn hedged_on_drift(
+    fx: &crate::fixture::Fixture,
+    cap: u64,
+) -> (hedge_vault::state::VenueConfig, hedge_vault::state::VaultParams) {
+    use hedge_vault::state::{MarginParams, VenueConfig, VenueKind};
+    let cfg = VenueConfig::new(
+        VenueKind::DriftV2,
+        drift::PROGRAM_ID,
+        pda::perp_market(SOL_PERP),
+        pda::user(&fx.pdas.vault, 0),
+        cap,
+    );
+    let mut p = fx.default_params();
+    p.venue_count = 1;
+    p.venues[0] = cfg;
+    p.risk.max_rebalance_units = cap;
+    p.margin = MarginParams {
+        min_bps: 1_000,
+        target_bps: 2_500,
+        max_bps: 5_000,
+        stress_move_bps: 3_000,
+    };
+    (cfg, p)
+}

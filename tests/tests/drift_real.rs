@@ -18,7 +18,6 @@ use hedge_localnet::drift::*;
 use hedge_localnet::fixture::Fixture;
 use hedge_localnet::{assert_vault_err, Env};
 use hedge_vault::error::VaultError;
-use hedge_vault::state::{MarginParams, VenueConfig, VenueKind};
 use solana_signer::Signer;
 
 /// Tokens (mint base units) behind a spot position: scaled balance (1e9) × the
@@ -26,6 +25,17 @@ use solana_signer::Signer;
 /// mint's decimals. Independent of the adapter: Drift's documented precisions.
 fn tokens(scaled_balance: u64, decimals: u8) -> f64 {
     scaled_balance as f64 / 1e9 * 10f64.powi(i32::from(decimals))
+}
+
+/// `authority`'s margin at spot market `market`, moved through `token_account`.
+fn margin(authority: Pubkey, market: u16, token_account: Pubkey) -> MarginAccounts {
+    MarginAccounts {
+        authority,
+        sub_account_id: 0,
+        market_index: market,
+        token_account,
+        token_program: spl_token::ID,
+    }
 }
 
 #[tokio::test]
@@ -65,14 +75,7 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
         (0u16, usdc_ata, 10_000_000_000u64),
         (SOL_SPOT, sol_ata, 10_000_000_000),
     ] {
-        let m = MarginAccounts {
-            authority: t,
-            sub_account_id: 0,
-            market_index: market,
-            token_account: ata,
-            token_program: spl_token::ID,
-        };
-        let ix = drift::deposit(&m, amount, &d.remaining(&[market], false));
+        let ix = drift::deposit(&margin(t, market, ata), amount, &d.remaining(&[market], false));
         d.send(&mut env, &[ix], &[&trader]).await.expect("deposit");
     }
     assert_eq!(env.balance(&usdc_ata).await, 0);
@@ -180,14 +183,7 @@ async fn a_hedge_cycle_runs_against_the_real_drift_program() {
         };
         let decimals = if market == 0 { QUOTE_DECIMALS } else { SOL_DECIMALS };
         let amount = tokens(p.scaled_balance, decimals).floor() as u64;
-        let m = MarginAccounts {
-            authority: t,
-            sub_account_id: 0,
-            market_index: market,
-            token_account: ata,
-            token_program: spl_token::ID,
-        };
-        let ix = drift::withdraw(&m, amount, &d.remaining(&[market], false));
+        let ix = drift::withdraw(&margin(t, market, ata), amount, &d.remaining(&[market], false));
         d.send(&mut env, &[ix], &[&trader]).await.expect("withdraw");
     }
     let sol_back = env.balance(&sol_ata).await as f64 / 1e9;
@@ -249,23 +245,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     let mut d = Markets::start(&mut fx.env, fx.collateral_mint).await;
     d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
     let vault = fx.pdas.vault;
-    let cfg = VenueConfig::new(
-        VenueKind::DriftV2,
-        drift::PROGRAM_ID,
-        pda::perp_market(SOL_PERP),
-        pda::user(&vault, 0),
-        1_000 * SOL,
-    );
-    let mut p = fx.default_params();
-    p.venue_count = 1;
-    p.venues[0] = cfg;
-    p.risk.max_rebalance_units = 1_000 * SOL;
-    p.margin = MarginParams {
-        min_bps: 1_000,
-        target_bps: 2_500,
-        max_bps: 5_000,
-        stress_move_bps: 3_000,
-    };
+    let (cfg, p) = hedged_on_drift(&fx, 1_000 * SOL);
     fx.govern(p).await;
     let support = DriftSupport {
         perp_oracle: d.oracle,

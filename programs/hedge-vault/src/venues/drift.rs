@@ -473,7 +473,9 @@ pub fn open_account<'info>(
         }
         ix
     };
+    // Every account either CPI names (the runtime matches them by key).
     let infos = [
+        margin.clone(),
         stats.clone(),
         state_info.clone(),
         auth.vault.clone(),
@@ -489,16 +491,6 @@ pub fn open_account<'info>(
     let mut name = [b' '; 32];
     name[..11].copy_from_slice(b"hedge vault");
     let ix = sign(d::initialize_user(vault, *payer.key, SUB_ACCOUNT, name));
-    let infos = [
-        margin.clone(),
-        stats.clone(),
-        state_info.clone(),
-        auth.vault.clone(),
-        payer.clone(),
-        rent.clone(),
-        system.clone(),
-        program.clone(),
-    ];
     invoke_signed(&ix, &infos, &[auth.seeds]).map_err(Into::into)
 }
 
