@@ -146,19 +146,38 @@ impl Env {
     /// program binary (`drift_so`, an sBPF v0 `.so`, never committed) loaded as an
     /// upgradeable program at Drift's address, as program-test's genesis allows.
     pub async fn with_drift(drift_so: &std::path::Path) -> Self {
-        let mut pt = Self::program_test(&Programs::Native);
-        // program-test looks for `drift.so` in SBF_OUT_DIR: give it a folder of its own,
-        // copied and named once per process (tests run in parallel and share the env).
+        Self::with_drift_on(drift_so, Programs::Native).await
+    }
+
+    /// As [`Env::with_drift`], with the vault and the venue built natively or loaded from
+    /// their sBPF files (real compute units for instructions that CPI into Drift).
+    pub async fn with_drift_on(drift_so: &std::path::Path, programs: Programs) -> Self {
+        // program-test looks for `<name>.so` in SBF_OUT_DIR: one folder of our own, made
+        // and named once per process (tests run in parallel and share the env).
         static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-        DIR.get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("hedge-drift-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            std::fs::copy(drift_so, dir.join("drift.so"))
-                .unwrap_or_else(|e| panic!("{}: {e}", drift_so.display()));
-            // SAFETY: set once, before any chain (and its threads) start.
-            unsafe { std::env::set_var("SBF_OUT_DIR", &dir) };
-            dir
-        });
+        let dir = DIR
+            .get_or_init(|| {
+                let dir = std::env::temp_dir().join(format!("hedge-drift-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                std::fs::copy(drift_so, dir.join("drift.so"))
+                    .unwrap_or_else(|e| panic!("{}: {e}", drift_so.display()));
+                // SAFETY: set once, before any chain (and its threads) start.
+                unsafe { std::env::set_var("SBF_OUT_DIR", &dir) };
+                dir
+            })
+            .clone();
+        let programs = match programs {
+            Programs::Sbf(from) => {
+                for name in ["hedge_vault.so", "perp_venue.so"] {
+                    std::fs::copy(from.join(name), dir.join(name)).unwrap_or_else(|e| {
+                        panic!("{}: {e} (run scripts/build-sbf.sh)", from.join(name).display())
+                    });
+                }
+                Programs::Sbf(dir)
+            }
+            native => native,
+        };
+        let mut pt = Self::program_test(&programs);
         pt.add_upgradeable_program_to_genesis("drift", &hedge_drift::PROGRAM_ID);
         Self::start(pt).await
     }

@@ -16,7 +16,7 @@ use hedge_client::{with_accounts, DriftSupport};
 use hedge_drift::{self as drift, pda, MarginAccounts, OrderParams, UserView};
 use hedge_localnet::drift::*;
 use hedge_localnet::fixture::Fixture;
-use hedge_localnet::{assert_vault_err, Env};
+use hedge_localnet::{assert_vault_err, Env, Programs};
 use hedge_vault::error::VaultError;
 use solana_signer::Signer;
 
@@ -240,7 +240,38 @@ fn budget() -> Instruction {
 #[tokio::test]
 async fn the_vault_hedges_through_the_real_drift_program() {
     let Some(so) = binary() else { return };
-    let mut fx = Fixture::on(Env::with_drift(&so).await, spl_token::ID).await;
+    vault_cycle(&so, Programs::Native).await;
+}
+
+/// The same cycle with the vault's sBPF build (`scripts/build-sbf.sh`): the Drift adapter
+/// as it runs on chain, and the compute units of each transaction (vault + Drift).
+#[tokio::test]
+async fn the_sbf_vault_hedges_through_the_real_drift_program() {
+    let Some(so) = binary() else { return };
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    if !deploy.join("hedge_vault.so").exists() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
+            deploy.display()
+        );
+        return;
+    }
+    let units = vault_cycle(&so, Programs::Sbf(deploy)).await;
+    let mut table = String::from("| transaction | compute units (vault + Drift) |\n|---|---|\n");
+    for (name, cu) in &units {
+        assert!(*cu > 0, "{name}: sBPF reports units");
+        table.push_str(&format!("| {name} | {cu} |\n"));
+    }
+    eprintln!("{table}");
+}
+
+/// Set-up, margin, hedge, a price move, an exit, the unwind: returns each transaction's
+/// compute units.
+async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static str, u64)> {
+    let mut cu: Vec<(&'static str, u64)> = Vec::new();
+    let mut fx = Fixture::on(Env::with_drift_on(so, programs).await, spl_token::ID).await;
     // Drift's SOL spot market takes the vault's collateral mint.
     let mut d = Markets::start(&mut fx.env, fx.collateral_mint).await;
     d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
@@ -264,6 +295,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[open], &[])
         .await
         .expect("open_venue_account");
+    cu.push(("open_venue_account", fx.env.last_units));
     let user = d.user(&mut fx.env, &vault).await;
     assert_eq!(user.authority, vault);
 
@@ -274,6 +306,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &ixs, &[&u.kp])
         .await
         .expect("refresh_nav + deposit");
+    cu.push(("refresh_nav + deposit", fx.env.last_units));
 
     // Without Drift's State and markets the vault cannot value its account: refused.
     let bare = hedge_client::refresh_nav(vault, &fx.venues, fx.oracles());
@@ -298,6 +331,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), margin.clone()], &[])
         .await
         .expect("rebalance_margin into Drift");
+    cu.push(("rebalance_margin (deposit at Drift)", fx.env.last_units));
     let at_drift = fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
     let at_vault = fx.env.balance(&fx.pdas.collateral_vault).await;
     assert!(at_drift > 0, "margin posted");
@@ -323,6 +357,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), rebalance(seq)], &[&k])
         .await
         .expect("rebalance on Drift");
+    cu.push(("rebalance (IOC short at Drift)", fx.env.last_units));
     let v = fx.vault().await;
     let drift_base = d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP);
     assert!(drift_base < 0, "short at Drift");
@@ -363,12 +398,9 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), refresh.clone()], &[])
         .await
         .expect("refresh_nav");
+    cu.push(("refresh_nav", fx.env.last_units));
     let v = fx.vault().await;
     let program_usd = (v.total_collateral as f64 + v.hedge_equity as f64) / 1e9 * 165.0;
-    eprintln!(
-        "DBG before {before} after {after} program {program_usd} tc {} he {}",
-        v.total_collateral, v.hedge_equity
-    );
     assert!(
         (program_usd - after).abs() < 0.01,
         "program {program_usd}, raw {after}"
@@ -393,6 +425,10 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), refresh.clone(), complete], &[&u.kp])
         .await
         .expect("complete_withdraw through Drift");
+    cu.push((
+        "refresh_nav + complete_withdraw (buy-back, margin recall)",
+        fx.env.last_units,
+    ));
     let paid = fx.env.balance(&u.collateral).await - held;
     let paid_usd = paid as f64 / 1e9 * 165.0;
     let usd_after_exit = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 165.0).await;
@@ -431,6 +467,7 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), rebalance(seq)], &[&k])
         .await
         .expect("forced reduction at Drift");
+    cu.push(("rebalance (forced reduction at Drift)", fx.env.last_units));
     assert_eq!(d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP), 0);
     assert_eq!(fx.vault().await.venue_positions[0], 0);
     assert_eq!(amm_net_users(&mut fx.env).await, 0);
@@ -442,10 +479,12 @@ async fn the_vault_hedges_through_the_real_drift_program() {
     d.send(&mut fx.env, &[budget(), margin.clone()], &[])
         .await
         .expect("rebalance_margin out of Drift");
+    cu.push(("rebalance_margin (withdraw from Drift)", fx.env.last_units));
     let back = fx.env.balance(&fx.pdas.collateral_vault).await - at_vault;
     assert!(back > 0, "margin recalled");
     assert_eq!(
         fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await,
         at_drift - back
     );
+    cu
 }
