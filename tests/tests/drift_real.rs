@@ -384,6 +384,26 @@ async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static 
         "rebalanced to the target, to a lot: {net}"
     );
 
+    // Drift pauses fills: the vault reads it from Drift's own bits and refuses before any
+    // CPI, with its own error (the logs show no Drift invocation).
+    d.set_exchange_status(&mut fx.env, drift::exchange::FILL_PAUSED)
+        .await;
+    let r = d.send(&mut fx.env, &[budget(), margin.clone()], &[]).await;
+    assert_vault_err(&r, VaultError::VenuePaused);
+    let vault_id = hedge_vault::ID.to_string();
+    assert!(
+        fx.env.last_logs.iter().any(|l| l.contains(&vault_id)),
+        "the failed transaction's logs are there"
+    );
+    assert!(
+        !fx.env
+            .last_logs
+            .iter()
+            .any(|l| l.contains("dRiftyHA39MWEi3m9aunc5MzRF1JYuBsbn6VPcn33UH invoke")),
+        "nothing was sent to Drift"
+    );
+    d.set_exchange_status(&mut fx.env, 0).await;
+
     // +10 %, and Drift's AMM re-pegged to it: dollars stay put.
     let before = dollar_value(&mut fx.env, &vault, &fx.pdas.collateral_vault, 150.0).await;
     fx.set_price(165.0).await;
