@@ -25,6 +25,9 @@ else
 fi
 step "Drift's published interface (npm registry) for crates/drift's encoding checks"
 scripts/drift-idl.sh || echo "scripts/test.sh: could not fetch @drift-labs/sdk: crates/drift's IDL checks will say NOT RUN" >&2
+step "Phoenix's published interface: crates/phoenix against phoenix-rise-ix / phoenix-rise-accounts"
+# A workspace of its own (its lockfile cannot share `fixed` with this one): crates/phoenix/conformance.
+CARGO_TARGET_DIR="$PWD/target/conformance" cargo test --locked -q --manifest-path crates/phoenix/conformance/Cargo.toml
 step "native tests"
 if [ -z "${DRIFT_PROGRAM_SO:-}" ]; then
   echo "scripts/test.sh: DRIFT_PROGRAM_SO is not set: the tests against a real Drift v2 binary will say NOT RUN (docs/venues.md)" >&2
