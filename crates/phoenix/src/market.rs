@@ -64,6 +64,12 @@ pub mod map_offset {
     pub const ASSET_ID_LOW: usize = 960;
     pub const BASE_LOT_DECIMALS: usize = 962;
     pub const ASSET_ID_HIGH: usize = 964;
+    /// `RiskParams.leverage_tiers[i].max_leverage` (u64) is at `LEVERAGE_TIERS + 24·i + 8`.
+    pub const LEVERAGE_TIERS: usize = 1_032;
+    pub const LEVERAGE_TIER_LEN: usize = 24;
+    /// `RiskParams.risk_factors[0]` (u16, bps of the initial margin): the maintenance
+    /// (liquidation) threshold.
+    pub const MAINTENANCE_RISK_FACTOR: usize = 1_208;
     /// `FundingAccumulator.cumulative_funding_rate` (i64, quote lots per base lot).
     pub const CUMULATIVE_FUNDING: usize = 1_328;
     pub const OPEN_INTEREST: usize = 1_440;
@@ -75,6 +81,21 @@ pub mod map_offset {
     pub const VARIANT: usize = 1_583;
     /// The whole account: the header and 1,024 slots.
     pub const ACCOUNT_LEN: usize = ENTRIES + 1_024 * ENTRY_LEN;
+    /// A spot slot (variant 1) holds up to four spot collateral entries of 344 bytes,
+    /// from this offset in the slot.
+    pub const SPOT_ENTRIES: usize = 24;
+    pub const SPOT_ENTRY_LEN: usize = 344;
+    /// Within a spot entry: its asset index (u32, 0 = unused), then the metadata from
+    /// `SPOT_METADATA`.
+    pub const SPOT_ASSET_INDEX: usize = 16;
+    pub const SPOT_METADATA: usize = 24;
+    /// Within the spot metadata.
+    pub const SPOT_MINT: usize = 0;
+    pub const SPOT_DECIMALS: usize = 32;
+    pub const SPOT_MAX_PER_TRADER: usize = 40;
+    pub const SPOT_MIN_MARGIN_DISCOUNT: usize = 64;
+    pub const SPOT_MAX_MARGIN_DISCOUNT: usize = 68;
+    pub const SPOT_FLAGS: usize = 104;
 }
 
 /// One perp asset's entry in the perp asset map.
@@ -95,6 +116,44 @@ pub struct AssetView {
     pub open_interest_cap: u64,
     /// The mark price Phoenix last finalized (ticks).
     pub finalized_mark_price: u64,
+    /// The lowest maximum leverage over the market's leverage tiers (0 when none is set):
+    /// the initial margin is the notional over the tier's leverage.
+    pub min_max_leverage: u64,
+    /// Maintenance margin as a fraction of the initial margin (bps).
+    pub maintenance_risk_factor_bps: u16,
+}
+
+impl AssetView {
+    /// The initial margin as bps of the notional at the most demanding tier, rounded up
+    /// (10 000 when no tier is set).
+    pub fn initial_margin_bps(&self) -> u64 {
+        if self.min_max_leverage == 0 {
+            return 10_000;
+        }
+        10_000u64.div_ceil(self.min_max_leverage)
+    }
+
+    /// The maintenance margin as bps of the notional, rounded up.
+    pub fn maintenance_margin_bps(&self) -> u64 {
+        (self.initial_margin_bps() * u64::from(self.maintenance_risk_factor_bps)).div_ceil(10_000)
+    }
+}
+
+/// One SPL spot collateral asset of the perp asset map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SpotView {
+    /// Its index in the trader's position map (the `0xFFFE_xxxx` band).
+    pub asset_index: u32,
+    pub mint: Address,
+    pub decimals: u32,
+    /// Largest accounted balance per trader (the asset's native units).
+    pub max_per_trader_balance: u64,
+    /// How much less than its value Phoenix counts it for margin (bps): between these two,
+    /// depending on size.
+    pub min_margin_discount_bps: u32,
+    pub max_margin_discount_bps: u32,
+    /// Engaged in margin.
+    pub active: bool,
 }
 
 impl AssetView {
@@ -138,7 +197,57 @@ pub fn find_asset(data: &[u8], asset_id: u32) -> Result<Option<AssetView>, ReadE
             open_interest: u64_at(e, o::OPEN_INTEREST)?,
             open_interest_cap: u64_at(e, o::OPEN_INTEREST_CAP)?,
             finalized_mark_price: u64_at(e, o::FINALIZED_MARK_PRICE)?,
+            min_max_leverage: (0..4)
+                .filter_map(|t| u64_at(e, o::LEVERAGE_TIERS + t * o::LEVERAGE_TIER_LEN + 8).ok())
+                .filter(|l| *l > 0)
+                .min()
+                .unwrap_or(0),
+            maintenance_risk_factor_bps: u16::from_le_bytes(read(e, o::MAINTENANCE_RISK_FACTOR)?),
         }));
+    }
+    Ok(None)
+}
+
+fn slots(data: &[u8], expected: [u8; 8]) -> Result<usize, ReadError> {
+    check_discriminant(data, expected)?;
+    if data.len() < map_offset::ACCOUNT_LEN {
+        return Err(ReadError::TooShort);
+    }
+    let n = usize::try_from(u32::from_le_bytes(read(data, map_offset::SLOTS_USED)?))
+        .map_err(|_| ReadError::Corrupt)?;
+    if n > 1_024 {
+        return Err(ReadError::Corrupt);
+    }
+    Ok(n)
+}
+
+/// The SPL spot collateral asset of `mint` in the perp asset map; `Ok(None)` when Phoenix
+/// does not take that mint as collateral.
+pub fn find_spot(data: &[u8], mint: &Address) -> Result<Option<SpotView>, ReadError> {
+    use map_offset as o;
+    let n = slots(data, discriminant::PERP_ASSET_MAP_ACCOUNT)?;
+    for i in 0..n {
+        let slot = &data[o::ENTRIES + i * o::ENTRY_LEN..o::ENTRIES + (i + 1) * o::ENTRY_LEN];
+        if slot[o::VARIANT] != 1 {
+            continue;
+        }
+        for j in 0..4 {
+            let e = &slot[o::SPOT_ENTRIES + j * o::SPOT_ENTRY_LEN..][..o::SPOT_ENTRY_LEN];
+            let asset_index = u32::from_le_bytes(read(e, o::SPOT_ASSET_INDEX)?);
+            let m = &e[o::SPOT_METADATA..];
+            if asset_index == 0 || read::<32>(m, o::SPOT_MINT)? != *mint {
+                continue;
+            }
+            return Ok(Some(SpotView {
+                asset_index,
+                mint: *mint,
+                decimals: u32::from_le_bytes(read(m, o::SPOT_DECIMALS)?),
+                max_per_trader_balance: u64_at(m, o::SPOT_MAX_PER_TRADER)?,
+                min_margin_discount_bps: u32::from_le_bytes(read(m, o::SPOT_MIN_MARGIN_DISCOUNT)?),
+                max_margin_discount_bps: u32::from_le_bytes(read(m, o::SPOT_MAX_MARGIN_DISCOUNT)?),
+                active: m[o::SPOT_FLAGS] & 1 != 0,
+            }));
+        }
     }
     Ok(None)
 }
@@ -174,6 +283,38 @@ pub mod fixture {
         d
     }
 
+    /// A perp asset map holding `assets`, in order, then one spot slot holding `spots`
+    /// (at most four).
+    pub fn asset_map_with_spot(assets: &[AssetView], spots: &[SpotView]) -> Vec<u8> {
+        use map_offset as o;
+        let mut d = asset_map(assets);
+        if spots.is_empty() {
+            return d;
+        }
+        let i = assets.len();
+        let n = (i + 1) as u32;
+        d[o::SLOTS_USED..o::SLOTS_USED + 4].copy_from_slice(&n.to_le_bytes());
+        let slot = &mut d[o::ENTRIES + i * o::ENTRY_LEN..o::ENTRIES + (i + 1) * o::ENTRY_LEN];
+        slot[..4].copy_from_slice(b"SPOT");
+        slot[o::VARIANT] = 1;
+        for (j, sp) in spots.iter().take(4).enumerate() {
+            let e = &mut slot[o::SPOT_ENTRIES + j * o::SPOT_ENTRY_LEN..][..o::SPOT_ENTRY_LEN];
+            e[..4].copy_from_slice(b"LST\0");
+            e[o::SPOT_ASSET_INDEX..o::SPOT_ASSET_INDEX + 4].copy_from_slice(&sp.asset_index.to_le_bytes());
+            let m = &mut e[o::SPOT_METADATA..];
+            m[o::SPOT_MINT..o::SPOT_MINT + 32].copy_from_slice(&sp.mint);
+            m[o::SPOT_DECIMALS..o::SPOT_DECIMALS + 4].copy_from_slice(&sp.decimals.to_le_bytes());
+            m[o::SPOT_MAX_PER_TRADER..o::SPOT_MAX_PER_TRADER + 8]
+                .copy_from_slice(&sp.max_per_trader_balance.to_le_bytes());
+            m[o::SPOT_MIN_MARGIN_DISCOUNT..o::SPOT_MIN_MARGIN_DISCOUNT + 4]
+                .copy_from_slice(&sp.min_margin_discount_bps.to_le_bytes());
+            m[o::SPOT_MAX_MARGIN_DISCOUNT..o::SPOT_MAX_MARGIN_DISCOUNT + 4]
+                .copy_from_slice(&sp.max_margin_discount_bps.to_le_bytes());
+            m[o::SPOT_FLAGS] = u8::from(sp.active);
+        }
+        d
+    }
+
     /// A perp asset map holding `assets`, in order.
     pub fn asset_map(assets: &[AssetView]) -> Vec<u8> {
         use map_offset as o;
@@ -201,6 +342,15 @@ pub mod fixture {
             e[o::FINALIZED_MARK_PRICE..o::FINALIZED_MARK_PRICE + 8]
                 .copy_from_slice(&a.finalized_mark_price.to_le_bytes());
             e[1_464..1_466].copy_from_slice(&(i as u16).to_le_bytes()); // map index
+                                                                        // One tier at the minimum leverage, a looser one below it.
+            let t0 = o::LEVERAGE_TIERS;
+            e[t0..t0 + 8].copy_from_slice(&1_000u64.to_le_bytes());
+            e[t0 + 8..t0 + 16].copy_from_slice(&a.min_max_leverage.saturating_mul(2).to_le_bytes());
+            let t1 = o::LEVERAGE_TIERS + o::LEVERAGE_TIER_LEN;
+            e[t1..t1 + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+            e[t1 + 8..t1 + 16].copy_from_slice(&a.min_max_leverage.to_le_bytes());
+            e[o::MAINTENANCE_RISK_FACTOR..o::MAINTENANCE_RISK_FACTOR + 2]
+                .copy_from_slice(&a.maintenance_risk_factor_bps.to_le_bytes());
         }
         d
     }
@@ -229,7 +379,53 @@ mod tests {
             open_interest: 1_000,
             open_interest_cap: 9_000,
             finalized_mark_price: 15_000,
+            min_max_leverage: 20,
+            maintenance_risk_factor_bps: 5_000,
         }
+    }
+
+    #[test]
+    fn margins_from_the_most_demanding_tier() {
+        // 20x: 5 % initial; maintenance at half of it: 2.5 %.
+        assert_eq!(sol().initial_margin_bps(), 500);
+        assert_eq!(sol().maintenance_margin_bps(), 250);
+        // 3x rounds up (3,334 bps), and no tier at all is 100 %.
+        let three = AssetView {
+            min_max_leverage: 3,
+            ..sol()
+        };
+        assert_eq!(three.initial_margin_bps(), 3_334);
+        assert_eq!(
+            AssetView {
+                min_max_leverage: 0,
+                ..sol()
+            }
+            .initial_margin_bps(),
+            10_000
+        );
+    }
+
+    #[test]
+    fn finds_spot_collateral_by_mint() {
+        let lst = SpotView {
+            asset_index: 0xFFFE_0003,
+            mint: [77; 32],
+            decimals: 9,
+            max_per_trader_balance: 1 << 40,
+            min_margin_discount_bps: 500,
+            max_margin_discount_bps: 1_500,
+            active: true,
+        };
+        let other = SpotView {
+            asset_index: 0xFFFE_0001,
+            mint: [78; 32],
+            ..lst
+        };
+        let map = fixture::asset_map_with_spot(&[sol()], &[other, lst]);
+        assert_eq!(find_spot(&map, &[77; 32]).unwrap(), Some(lst));
+        assert_eq!(find_spot(&map, &[79; 32]).unwrap(), None);
+        // The spot slot is not a perp.
+        assert_eq!(find_asset(&map, sol().asset_id).unwrap(), Some(sol()));
     }
 
     #[test]

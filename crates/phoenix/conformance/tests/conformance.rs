@@ -327,11 +327,28 @@ fn perp_asset_map_decodes_the_same_with_phoenix_reader() {
         open_interest: 0x1111,
         open_interest_cap: 0x2222,
         finalized_mark_price: 0x3333_4444,
+        min_max_leverage: 25,
+        maintenance_risk_factor_bps: 0x1357,
     };
     let mut btc = sol;
     btc.symbol[..3].copy_from_slice(b"BTC");
     btc.asset_id = 1;
-    let raw = ours::market::fixture::asset_map(&[btc, sol]);
+    let lst = ours::market::SpotView {
+        asset_index: 0xFFFE_0005,
+        mint: [0x5a; 32],
+        decimals: 9,
+        max_per_trader_balance: 0x0102_0304_0506,
+        min_margin_discount_bps: 0x0708,
+        max_margin_discount_bps: 0x090a,
+        active: true,
+    };
+    let other = ours::market::SpotView {
+        asset_index: 0xFFFE_0001,
+        mint: [0x11; 32],
+        active: false,
+        ..lst
+    };
+    let raw = ours::market::fixture::asset_map_with_spot(&[btc, sol], &[other, lst]);
     let words = aligned(&raw);
     let bytes = &bytemuck::cast_slice::<u128, u8>(&words)[..raw.len()];
     let map = acc::perp_asset_map::PerpAssetMap::try_from_account_bytes(bytes).expect("Phoenix reads it");
@@ -357,7 +374,33 @@ fn perp_asset_map_decodes_the_same_with_phoenix_reader() {
     assert_eq!(m.finalized_mark_price().as_inner(), sol.finalized_mark_price);
     assert!(m.is_perp() && !m.is_tombstoned());
     assert_eq!(m.map_index(), 1);
+    let r = m.risk_params();
+    let lowest = r
+        .leverage_tiers
+        .iter()
+        .map(|t| t.max_leverage.as_inner())
+        .filter(|l| *l > 0)
+        .min()
+        .unwrap();
+    assert_eq!(lowest, sol.min_max_leverage);
+    assert_eq!(r.risk_factors[0], sol.maintenance_risk_factor_bps);
     assert_eq!(ours::market::find_asset(&raw, sol.asset_id).unwrap(), Some(sol));
+    // The spot collateral slot, through Phoenix's own iterator.
+    let spots: Vec<_> = map.spot_collaterals().map(|s| s.unwrap()).collect();
+    assert_eq!(spots.len(), 2);
+    for (theirs, ours) in spots.iter().zip([other, lst]) {
+        let md = &theirs.metadata;
+        assert_eq!(theirs.asset_index, ours.asset_index);
+        assert_eq!(md.mint_address(), ours.mint);
+        assert_eq!(md.decimals(), ours.decimals);
+        assert_eq!(md.max_per_trader_balance(), ours.max_per_trader_balance);
+        assert_eq!(md.min_margin_discount().as_inner(), ours.min_margin_discount_bps);
+        assert_eq!(md.max_margin_discount().as_inner(), ours.max_margin_discount_bps);
+        assert_eq!(md.is_active(), ours.active);
+    }
+    assert_eq!(ours::market::find_spot(&raw, &lst.mint).unwrap(), Some(lst));
+    // Phoenix's reader still sees exactly the two perps.
+    assert_eq!(map.iter().count(), 2);
 }
 
 #[test]
