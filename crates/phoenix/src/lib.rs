@@ -64,6 +64,13 @@ pub const TOKEN_PROGRAM_ID: Address = [
 /// for the mint.
 pub const WALLET_SEED: &[u8] = b"wallet";
 
+/// Seeds of a trader account (`["trader", wallet, [pda_index, subaccount_index]]`,
+/// Phoenix's program): the vault's is the vault PDA's, index 0, sub-account 0 (cross
+/// margin), as Phoenix's onboarding (Flight's `onboard_trader`) opens it.
+pub const TRADER_SEED: &[u8] = b"trader";
+/// The vault's trader account indexes: PDA index 0, sub-account 0 (cross margin).
+pub const TRADER_INDEXES: [u8; 2] = [0, 0];
+
 /// Phoenix's 8-byte instruction discriminants: the first 8 bytes of
 /// sha256("global:<snake_case name>") (checked in tests and in conformance/).
 pub mod discriminant {

@@ -441,3 +441,33 @@ fn exchange_status_reads_the_same_with_phoenix_reader() {
         );
     }
 }
+
+#[test]
+fn trader_account_seeds_match_phoenix_onboarding() {
+    let wallet = k(21);
+    let program = Pubkey::new_from_array(ours::PROGRAM_ID);
+    let (ours_trader, _) = Pubkey::find_program_address(
+        &[ours::TRADER_SEED, wallet.as_ref(), &ours::TRADER_INDEXES],
+        &program,
+    );
+    let params = theirs::flight::OnboardTraderParams::builder()
+        .builder_authority(k(22))
+        .onboarder_signer(k(23))
+        .payer(k(24))
+        .trader_wallet(wallet)
+        .risk_authority(k(25))
+        .market_authority(k(26))
+        .max_positions(8)
+        .trader_preference_bits(0)
+        .global_trader_index(keys(&GTI))
+        .active_trader_buffer(keys(&ATB))
+        .build()
+        .unwrap();
+    let ix = theirs::flight::create_onboard_trader_ix(params).unwrap();
+    assert!(
+        ix.accounts
+            .iter()
+            .any(|m| m.pubkey == ours_trader && m.is_writable),
+        "Phoenix's onboarding opens the trader account hedge-phoenix derives"
+    );
+}
