@@ -88,6 +88,12 @@ pub mod discriminant {
     pub const PERP_ASSET_MAP_ACCOUNT: [u8; 8] = [142, 54, 115, 223, 124, 239, 108, 38];
     /// A market's orderbook account: sha256("account:orderbook").
     pub const ORDERBOOK_ACCOUNT: [u8; 8] = [65, 1, 40, 241, 166, 14, 86, 188];
+    /// The global trader index header and its arenas, the active trader buffer header and
+    /// its arenas: sha256("account:global_trader_index"), "…_arena", and so on.
+    pub const GLOBAL_TRADER_INDEX_ACCOUNT: [u8; 8] = [145, 92, 169, 6, 5, 144, 1, 205];
+    pub const GLOBAL_TRADER_INDEX_ARENA_ACCOUNT: [u8; 8] = [98, 110, 179, 71, 203, 120, 200, 235];
+    pub const ACTIVE_TRADER_BUFFER_ACCOUNT: [u8; 8] = [192, 255, 205, 165, 80, 154, 131, 5];
+    pub const ACTIVE_TRADER_BUFFER_ARENA_ACCOUNT: [u8; 8] = [6, 249, 57, 137, 82, 121, 191, 107];
     /// The global configuration: sha256("account:global_configuration").
     pub const GLOBAL_CONFIGURATION_ACCOUNT: [u8; 8] = [37, 146, 212, 210, 47, 136, 111, 20];
 }
@@ -158,6 +164,16 @@ mod tests {
         assert_eq!(TRADER_ACCOUNT, sha8("account:trader"));
         assert_eq!(PERP_ASSET_MAP_ACCOUNT, sha8("account:perp_asset_map"));
         assert_eq!(ORDERBOOK_ACCOUNT, sha8("account:orderbook"));
+        assert_eq!(GLOBAL_TRADER_INDEX_ACCOUNT, sha8("account:global_trader_index"));
+        assert_eq!(
+            GLOBAL_TRADER_INDEX_ARENA_ACCOUNT,
+            sha8("account:global_trader_index_arena")
+        );
+        assert_eq!(ACTIVE_TRADER_BUFFER_ACCOUNT, sha8("account:active_trader_buffer"));
+        assert_eq!(
+            ACTIVE_TRADER_BUFFER_ARENA_ACCOUNT,
+            sha8("account:active_trader_buffer_arena")
+        );
         assert_eq!(GLOBAL_CONFIGURATION_ACCOUNT, sha8("account:global_configuration"));
     }
 

@@ -255,13 +255,53 @@ pub fn find_spot(data: &[u8], mint: &Address) -> Result<Option<SpotView>, ReadEr
 /// Offset of `exchange_status` in the global configuration.
 pub const EXCHANGE_STATUS: usize = 504;
 
+/// Offsets of the exchange-wide account keys in the global configuration.
+pub mod config_offset {
+    pub const PERP_ASSET_MAP: usize = 360;
+    pub const GLOBAL_TRADER_INDEX_HEADER: usize = 392;
+    pub const ACTIVE_TRADER_BUFFER_HEADER: usize = 424;
+    pub const WITHDRAW_QUEUE: usize = 472;
+    /// The prefix every reader needs.
+    pub const PREFIX_LEN: usize = 1_104;
+}
+
+/// The exchange-wide accounts the global configuration names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConfigView {
+    pub perp_asset_map: Address,
+    pub global_trader_index_header: Address,
+    pub active_trader_buffer_header: Address,
+    pub withdraw_queue: Address,
+    pub exchange_status: u8,
+}
+
+impl ConfigView {
+    pub fn read(data: &[u8]) -> Result<Self, ReadError> {
+        use config_offset as o;
+        check_discriminant(data, discriminant::GLOBAL_CONFIGURATION_ACCOUNT)?;
+        if data.len() < o::PREFIX_LEN {
+            return Err(ReadError::TooShort);
+        }
+        Ok(ConfigView {
+            perp_asset_map: read(data, o::PERP_ASSET_MAP)?,
+            global_trader_index_header: read(data, o::GLOBAL_TRADER_INDEX_HEADER)?,
+            active_trader_buffer_header: read(data, o::ACTIVE_TRADER_BUFFER_HEADER)?,
+            withdraw_queue: read(data, o::WITHDRAW_QUEUE)?,
+            exchange_status: read::<1>(data, EXCHANGE_STATUS)?[0],
+        })
+    }
+
+    /// [`exchange_active`] of this status.
+    pub fn active(&self) -> bool {
+        self.exchange_status & 0b1000_0001 == 0b1000_0001 && self.exchange_status & 0b100 == 0
+    }
+}
+
 /// Whether Phoenix's persisted exchange status says it is trading: initialized and active
 /// (bits 7 and 0) and not in maintenance (bit 2). Phoenix also halts after a cluster
 /// restart it has not acknowledged; that needs the restart slot and is not read here.
 pub fn exchange_active(global_configuration: &[u8]) -> Result<bool, ReadError> {
-    check_discriminant(global_configuration, discriminant::GLOBAL_CONFIGURATION_ACCOUNT)?;
-    let status = read::<1>(global_configuration, EXCHANGE_STATUS)?[0];
-    Ok(status & 0b1000_0001 == 0b1000_0001 && status & 0b100 == 0)
+    ConfigView::read(global_configuration).map(|c| c.active())
 }
 
 /// Bytes of market-side accounts laid out as Phoenix lays them out: for tests and
@@ -357,9 +397,24 @@ pub mod fixture {
 
     /// A global configuration account (its prefix) with `exchange_status`.
     pub fn global_configuration(exchange_status: u8) -> Vec<u8> {
-        let mut d = vec![0u8; 1_104];
+        config(&ConfigView {
+            exchange_status,
+            ..ConfigView::default()
+        })
+    }
+
+    /// A global configuration account (its prefix) with these fields.
+    pub fn config(c: &ConfigView) -> Vec<u8> {
+        use config_offset as o;
+        let mut d = vec![0u8; o::PREFIX_LEN];
         d[..8].copy_from_slice(&discriminant::GLOBAL_CONFIGURATION_ACCOUNT);
-        d[EXCHANGE_STATUS] = exchange_status;
+        d[o::PERP_ASSET_MAP..o::PERP_ASSET_MAP + 32].copy_from_slice(&c.perp_asset_map);
+        d[o::GLOBAL_TRADER_INDEX_HEADER..o::GLOBAL_TRADER_INDEX_HEADER + 32]
+            .copy_from_slice(&c.global_trader_index_header);
+        d[o::ACTIVE_TRADER_BUFFER_HEADER..o::ACTIVE_TRADER_BUFFER_HEADER + 32]
+            .copy_from_slice(&c.active_trader_buffer_header);
+        d[o::WITHDRAW_QUEUE..o::WITHDRAW_QUEUE + 32].copy_from_slice(&c.withdraw_queue);
+        d[EXCHANGE_STATUS] = c.exchange_status;
         d
     }
 }

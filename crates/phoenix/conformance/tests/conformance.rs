@@ -471,3 +471,22 @@ fn trader_account_seeds_match_phoenix_onboarding() {
         "Phoenix's onboarding opens the trader account hedge-phoenix derives"
     );
 }
+
+#[test]
+fn global_configuration_keys_read_the_same_with_phoenix_reader() {
+    let c = ours::market::ConfigView {
+        perp_asset_map: [61; 32],
+        global_trader_index_header: [62; 32],
+        active_trader_buffer_header: [63; 32],
+        withdraw_queue: [64; 32],
+        exchange_status: 0b1000_0001,
+    };
+    let raw = ours::market::fixture::config(&c);
+    let g = acc::global_config::GlobalConfig::try_from_account_bytes(&raw).unwrap();
+    assert_eq!(g.perp_asset_map_key(), c.perp_asset_map);
+    assert_eq!(g.global_trader_index_header_key(), c.global_trader_index_header);
+    assert_eq!(g.active_trader_buffer_header_key(), c.active_trader_buffer_header);
+    assert_eq!(g.withdraw_queue_key(), c.withdraw_queue);
+    assert_eq!(g.exchange_status(), c.exchange_status);
+    assert_eq!(ours::market::ConfigView::read(&raw).unwrap(), c);
+}
