@@ -2206,6 +2206,11 @@ export type HedgeVault = {
       "code": 6099,
       "name": "venueLotSize",
       "msg": "The order is not a whole number of the venue's lots (its order step size, in the vault's base units)"
+    },
+    {
+      "code": 6100,
+      "name": "venueAccountGated",
+      "msg": "The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there"
     }
   ],
   "types": [
@@ -4676,6 +4681,9 @@ export type HedgeVault = {
           },
           {
             "name": "driftV2"
+          },
+          {
+            "name": "phoenixRise"
           }
         ]
       }
@@ -5467,4 +5475,5 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6097: { name: "VenueUnexpectedHolding", msg: "The venue account holds a position or asset the vault did not put there and cannot value (another market, another token)" },
   6098: { name: "VenueSupportAccountMissing", msg: "An account the venue adapter needs (the venue's state, a market, an oracle, a token vault) was not passed, or is not the venue's" },
   6099: { name: "VenueLotSize", msg: "The order is not a whole number of the venue's lots (its order step size, in the vault's base units)" },
+  6100: { name: "VenueAccountGated", msg: "The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there" },
 };

@@ -58,6 +58,16 @@ pub const TOKEN_PROGRAM_ID: Address = [
     55, 145, 58, 140, 245, 133, 126, 255, 0, 169,
 ];
 
+/// The associated token account program (`ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL`):
+/// a custody account is the wallet PDA's associated token account, seeds
+/// `[wallet, TOKEN_PROGRAM_ID, mint]` under this program.
+pub const ASSOCIATED_TOKEN_PROGRAM_ID: Address = [
+    140, 151, 37, 143, 78, 36, 137, 241, 187, 61, 16, 41, 20, 142, 13, 131, 11, 90, 19, 153, 218, 255, 16,
+    132, 4, 142, 123, 216, 219, 233, 248, 89,
+];
+/// Seeds of a market's spline collection: `["spline", orderbook]` (Phoenix's program).
+pub const SPLINE_SEED: &[u8] = b"spline";
+
 /// Seeds of the trader's wallet PDA (`["wallet", trader_account]`, Phoenix's program): the
 /// owner of the custody token accounts of its spot collateral. Derive with the caller's
 /// `find_program_address`; the custody account is the wallet's associated token account
@@ -187,6 +197,10 @@ mod tests {
                 "2zskx2iyCvb6Stg7RBZkt1f6MrF4dpYtMG3yMvKwqtUZ",
             ),
             (TOKEN_PROGRAM_ID, "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+            (
+                ASSOCIATED_TOKEN_PROGRAM_ID,
+                "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+            ),
         ] {
             assert_eq!(bs58::encode(bytes).into_string(), text);
         }

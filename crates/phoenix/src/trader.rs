@@ -162,6 +162,26 @@ impl<'a> TraderView<'a> {
             .count()
     }
 
+    /// Live entries that hold something other than the perp `asset_id` and the spot
+    /// collateral `spot_index`: a position (or booked quote) in another market, a balance
+    /// of another asset. The locked deposit is not a holding.
+    pub fn other_holdings(&self, asset_id: u32, spot_index: u32) -> usize {
+        self.entries()
+            .filter(|e| {
+                let a = asset_of(e);
+                if a < POSITION_ASSET_INDEX_BOUND {
+                    a != asset_id
+                        && (i64_at(e, offset::ENTRY_BASE_LOTS).unwrap_or(1) != 0
+                            || i64_at(e, offset::ENTRY_VIRTUAL_QUOTE_LOTS).unwrap_or(1) != 0)
+                } else if a == NATIVE_SOL_ASSET_INDEX || a & 0xFFFF_0000 == SPOT_ASSET_INDEX_PREFIX {
+                    a != spot_index && u64_at(e, offset::ENTRY_SPOT_BALANCE).unwrap_or(1) != 0
+                } else {
+                    false
+                }
+            })
+            .count()
+    }
+
     /// The accounted balance of spot collateral `asset_index` (its native units; 0 when
     /// none). Tokens in the custody account beyond it are not collateral.
     pub fn spot_balance(&self, asset_index: u32) -> u64 {
@@ -296,6 +316,10 @@ mod tests {
         assert_eq!(t.spot_balance(0xFFFE_0002), 777);
         assert_eq!(t.spot_balance(NATIVE_SOL_ASSET_INDEX), 5);
         assert_eq!(t.spot_balance(3), 0, "a perp index is not spot collateral");
+        // Holding perp 3 and spot 0xFFFE_0002: perp 9 (1 lot) and native SOL (5) are
+        // other holdings.
+        assert_eq!(t.other_holdings(3, 0xFFFE_0002), 2);
+        assert_eq!(t.other_holdings(9, NATIVE_SOL_ASSET_INDEX), 2);
     }
 
     #[test]
@@ -318,6 +342,20 @@ mod tests {
         huge[offset::MAP_CAPACITY..offset::MAP_CAPACITY + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         huge[offset::MAP_LEN..offset::MAP_LEN + 8].copy_from_slice(&0u64.to_le_bytes());
         assert!(TraderView::read(&huge).is_err());
+    }
+
+    #[test]
+    fn empty_entries_and_the_locked_deposit_are_not_holdings() {
+        let f = TraderFixture {
+            positions: vec![(3, Position::default()), (4, Position::default())],
+            spot: vec![(0xFFFE_0002, 0), (0xFFFF_0001, 500)],
+            ..sample()
+        };
+        let bytes = f.bytes();
+        assert_eq!(
+            TraderView::read(&bytes).unwrap().other_holdings(3, 0xFFFE_0009),
+            0
+        );
     }
 
     #[test]

@@ -221,6 +221,8 @@ pub enum VaultError {
     VenueSupportAccountMissing,
     #[msg("The order is not a whole number of the venue's lots (its order step size, in the vault's base units)")]
     VenueLotSize,
+    #[msg("The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there")]
+    VenueAccountGated,
 }
 
 impl From<MathError> for VaultError {

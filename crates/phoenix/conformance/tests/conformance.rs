@@ -162,7 +162,8 @@ fn cancel_all_matches() {
 fn custody(mint: Pubkey) -> ours::ix::Custody {
     let program = Pubkey::new_from_array(ours::PROGRAM_ID);
     let (wallet, _) = Pubkey::find_program_address(&[ours::WALLET_SEED, &[2u8; 32]], &program);
-    let ata_program = theirs::constants::ASSOCIATED_TOKEN_PROGRAM_ID;
+    let ata_program = Pubkey::new_from_array(ours::ASSOCIATED_TOKEN_PROGRAM_ID);
+    assert_eq!(ata_program, theirs::constants::ASSOCIATED_TOKEN_PROGRAM_ID);
     let (ata, _) = Pubkey::find_program_address(
         &[wallet.as_ref(), &ours::TOKEN_PROGRAM_ID, mint.as_ref()],
         &ata_program,
@@ -440,6 +441,16 @@ fn exchange_status_reads_the_same_with_phoenix_reader() {
             "status {status:#010b}"
         );
     }
+}
+
+#[test]
+fn spline_collection_seeds_match() {
+    let program = Pubkey::new_from_array(ours::PROGRAM_ID);
+    let (ours_spline, _) = Pubkey::find_program_address(&[ours::SPLINE_SEED, k(4).as_ref()], &program);
+    assert_eq!(
+        ours_spline,
+        theirs::constants::get_spline_collection_address(&k(4)).unwrap()
+    );
 }
 
 #[test]

@@ -95,6 +95,10 @@ pub enum VenueKind {
     /// Drift v2 (and its successors on the v2 interface): `market` is the `PerpMarket`,
     /// `margin_account` the vault PDA's `User` (sub-account 0). docs/venues.md.
     DriftV2,
+    /// Phoenix Rise (Phoenix perpetuals): `market` is the market's orderbook,
+    /// `margin_account` the vault PDA's trader account (index 0, sub-account 0), which
+    /// Phoenix's onboarding registers. docs/venues.md.
+    PhoenixRise,
 }
 
 /// One perp venue the vault may hedge on.

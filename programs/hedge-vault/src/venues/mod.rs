@@ -12,6 +12,7 @@ use crate::state::{VenueConfig, VenueKind};
 
 pub mod drift;
 pub mod local_perp;
+pub mod phoenix;
 
 /// What an adapter supports: callers (the keeper, tooling) ask this rather than match on
 /// the venue kind. docs/venues.md has the table.
@@ -53,6 +54,15 @@ pub fn capabilities(kind: VenueKind) -> Capabilities {
             immediate_fills: true,
             deferred_fills: true,
             vault_opens_account: true,
+            pnl_settles_to_collateral: false,
+            permissionless_settlement: false,
+            support_accounts: true,
+        },
+        VenueKind::PhoenixRise => Capabilities {
+            immediate_fills: true,
+            // Phoenix's limit orders rest on the book, but the vault sends only IOC orders.
+            deferred_fills: false,
+            vault_opens_account: false,
             pnl_settles_to_collateral: false,
             permissionless_settlement: false,
             support_accounts: true,
@@ -488,6 +498,7 @@ pub fn validate_config(v: &VenueConfig, vault: &Pubkey) -> Result<()> {
     match v.kind {
         VenueKind::LocalPerp => local_perp::validate_config(v, vault),
         VenueKind::DriftV2 => drift::validate_config(v, vault),
+        VenueKind::PhoenixRise => phoenix::validate_config(v, vault),
     }
 }
 
@@ -522,9 +533,10 @@ pub fn view(
         VaultError::VenueAccountMismatch
     );
     require_keys_eq!(*market.owner, v.program_id, VaultError::VenueProgramMismatch);
-    // A Drift `User` is opened by the vault itself (`open_venue_account`) once the venue is
-    // configured; until then its address is an empty system account, which holds nothing.
-    let unopened = v.kind == VenueKind::DriftV2
+    // A Drift `User` is opened by the vault itself (`open_venue_account`), a Phoenix trader
+    // account by Phoenix's onboarding, once the venue is configured; until then its address
+    // is an empty system account, which holds nothing.
+    let unopened = matches!(v.kind, VenueKind::DriftV2 | VenueKind::PhoenixRise)
         && margin_account.data_is_empty()
         && *margin_account.owner == anchor_lang::system_program::ID;
     if !unopened {
@@ -537,6 +549,7 @@ pub fn view(
     match v.kind {
         VenueKind::LocalPerp => local_perp::view(market, margin_account, mark),
         VenueKind::DriftV2 => drift::view(market, margin_account, mark, holder),
+        VenueKind::PhoenixRise => phoenix::view(market, margin_account, mark, holder),
     }
 }
 
@@ -559,6 +572,7 @@ pub fn place_order<'info>(
     match v.kind {
         VenueKind::LocalPerp => local_perp::place_order(a, auth, order),
         VenueKind::DriftV2 => drift::place_order(a, auth, order),
+        VenueKind::PhoenixRise => phoenix::place_order(a, auth, order),
     }
 }
 
@@ -653,6 +667,8 @@ pub fn settle_pnl<'info>(
     match v.kind {
         VenueKind::LocalPerp => local_perp::settle_pnl(a),
         VenueKind::DriftV2 => drift::settle_pnl(a, auth),
+        // Phoenix books P&L into the quote collateral itself: nothing to settle.
+        VenueKind::PhoenixRise => Ok(()),
     }
 }
 
@@ -667,6 +683,7 @@ pub fn move_margin<'info>(
     match v.kind {
         VenueKind::LocalPerp => local_perp::move_margin(a, t, auth),
         VenueKind::DriftV2 => drift::move_margin(a, t, auth),
+        VenueKind::PhoenixRise => phoenix::move_margin(a, t, auth),
     }
 }
 
@@ -687,6 +704,12 @@ mod tests {
         assert!(local.pnl_settles_to_collateral && !drift.pnl_settles_to_collateral);
         assert!(local.permissionless_settlement && !drift.permissionless_settlement);
         assert!(drift.support_accounts && !local.support_accounts);
+        // Phoenix fills at once (IOC against the book), registers accounts itself, books
+        // P&L into its quote collateral and needs its configuration and index accounts.
+        let phoenix = capabilities(VenueKind::PhoenixRise);
+        assert!(phoenix.immediate_fills && !phoenix.deferred_fills);
+        assert!(!phoenix.vault_opens_account && !phoenix.pnl_settles_to_collateral);
+        assert!(phoenix.support_accounts && !phoenix.permissionless_settlement);
     }
 
     #[test]

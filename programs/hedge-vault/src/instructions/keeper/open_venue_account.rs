@@ -74,6 +74,7 @@ impl<'info> OpenVenueAccount<'info> {
                 )
                 .with_remaining_accounts(vec![a.venue_program.to_account_info()]),
             ),
+            VenueKind::PhoenixRise => err!(VaultError::VenueAccountGated),
             VenueKind::DriftV2 => venues::drift::open_account(
                 &a.venue_program,
                 &a.venue_margin,
