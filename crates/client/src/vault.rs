@@ -180,6 +180,75 @@ impl DriftSupport {
     }
 }
 
+/// What a Phoenix Rise venue needs beyond its orderbook and the vault's trader account.
+/// The program finds each by address or type among the remaining accounts (and derives
+/// the spline collection and the custody accounts itself, checking the passed ones), so
+/// they go after everything else, in any order, except that each index's arenas follow
+/// their header in Phoenix's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoenixSupport {
+    /// The perp asset map (the global configuration names it).
+    pub perp_asset_map: Pubkey,
+    /// The global trader index: its header, then its arenas.
+    pub global_trader_index: Vec<Pubkey>,
+    /// The active trader buffer: its header, then its arenas.
+    pub active_trader_buffer: Vec<Pubkey>,
+    /// Phoenix's withdraw queue (the global configuration names it).
+    pub withdraw_queue: Pubkey,
+}
+
+impl PhoenixSupport {
+    /// Everything an instruction reading, trading or moving margin at Phoenix needs for
+    /// the vault at `vault` with collateral `mint` on the market `orderbook`: writable
+    /// where Phoenix writes when `trading`.
+    pub fn metas(
+        &self,
+        vault: &Pubkey,
+        orderbook: &Pubkey,
+        mint: &Pubkey,
+        trading: bool,
+    ) -> Vec<AccountMeta> {
+        use hedge_phoenix as p;
+        let w = |k: Pubkey| {
+            if trading {
+                AccountMeta::new(k, false)
+            } else {
+                AccountMeta::new_readonly(k, false)
+            }
+        };
+        let program = Pubkey::new_from_array(p::PROGRAM_ID);
+        let (c, custody) = Self::custody(vault, mint);
+        let spline = Pubkey::find_program_address(&[p::SPLINE_SEED, orderbook.as_ref()], &program).0;
+        let mut out = vec![
+            w(Pubkey::new_from_array(p::GLOBAL_CONFIGURATION)),
+            AccountMeta::new_readonly(Pubkey::new_from_array(p::LOG_AUTHORITY), false),
+            w(self.perp_asset_map),
+            w(spline),
+            AccountMeta::new_readonly(c, false),
+            w(custody),
+            w(self.withdraw_queue),
+        ];
+        out.extend(self.global_trader_index.iter().map(|k| w(*k)));
+        out.extend(self.active_trader_buffer.iter().map(|k| w(*k)));
+        out
+    }
+
+    /// The vault's trader account's wallet PDA and its custody token account for `mint`:
+    /// `rebalance_margin_via`'s pool is the custody account.
+    pub fn custody(vault: &Pubkey, mint: &Pubkey) -> (Pubkey, Pubkey) {
+        use hedge_phoenix as p;
+        let program = Pubkey::new_from_array(p::PROGRAM_ID);
+        let trader = hedge_vault::venues::phoenix::trader_address(vault);
+        let wallet = Pubkey::find_program_address(&[p::WALLET_SEED, trader.as_ref()], &program).0;
+        let ata = Pubkey::find_program_address(
+            &[wallet.as_ref(), &p::TOKEN_PROGRAM_ID, mint.as_ref()],
+            &Pubkey::new_from_array(p::ASSOCIATED_TOKEN_PROGRAM_ID),
+        )
+        .0;
+        (wallet, ata)
+    }
+}
+
 /// `open_venue_account` for venue `venue_index` (`v`), paid by `payer`; append what the
 /// venue needs ([`DriftSupport::open_metas`]).
 pub fn open_venue_account(address: Pubkey, v: &VenueConfig, venue_index: u8, payer: Pubkey) -> Instruction {
