@@ -5,9 +5,11 @@
 //! through the real instructions: the mark, the reconciliation of an out-of-band position,
 //! every refusal, and Phoenix's maintenance bit stopping a margin move before any CPI.
 use anchor_lang::prelude::Pubkey;
+use anchor_spl::token::spl_token;
 use hedge_client::{with_accounts, PhoenixSupport};
 use hedge_localnet::assert_vault_err;
 use hedge_localnet::fixture::Fixture;
+use hedge_localnet::{Env, Programs};
 use hedge_phoenix as p;
 use hedge_phoenix::market::{fixture as mf, AssetView, BookView, ConfigView, SpotView};
 use hedge_phoenix::trader::{capability as cap, fixture::TraderFixture, Position};
@@ -57,8 +59,8 @@ fn config(exchange_status: u8, s: &PhoenixSupport) -> Vec<u8> {
 /// 10 micro-USDC per lot), the asset map (10x, maintenance at half the initial margin,
 /// cumulative funding 150) with the vault's collateral as spot collateral, and the global
 /// configuration (active). The vault's trader account is not registered yet.
-async fn vault_on_phoenix() -> (Fixture, Phoenix) {
-    let mut fx = Fixture::new().await;
+async fn vault_on_phoenix(programs: Programs) -> (Fixture, Phoenix) {
+    let mut fx = Fixture::on(Env::with_programs(programs).await, spl_token::ID).await;
     let book = Pubkey::new_unique();
     let map = Pubkey::new_unique();
     let support = PhoenixSupport {
@@ -171,7 +173,32 @@ fn raw_dollars(t: &TraderFixture, cumulative_funding: i64, price: f64) -> f64 {
 
 #[tokio::test]
 async fn the_program_marks_the_phoenix_account_as_its_raw_balances_say() {
-    let (mut fx, ph) = vault_on_phoenix().await;
+    marks_as_raw(Programs::Native).await;
+}
+
+/// The same on the vault's sBPF build (`scripts/build-sbf.sh`), which reads the 1.6 MB
+/// asset map as it would on chain; prints `refresh_nav`'s compute units.
+#[tokio::test]
+async fn the_sbf_program_marks_the_phoenix_account_as_its_raw_balances_say() {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    if !deploy.join("hedge_vault.so").exists() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
+            deploy.display()
+        );
+        return;
+    }
+    let units = marks_as_raw(Programs::Sbf(deploy)).await;
+    assert!(units > 0, "sBPF reports units");
+    eprintln!("refresh_nav with a Phoenix venue (sBPF): {units} CU");
+}
+
+/// Marks the vault's Phoenix account at three prices and compares with the raw
+/// computation; returns the last `refresh_nav`'s compute units.
+async fn marks_as_raw(programs: Programs) -> u64 {
+    let (mut fx, ph) = vault_on_phoenix(programs).await;
     let vault = fx.pdas.vault;
     let read = ph.support.metas(&vault, &ph.book, &fx.collateral_mint, false);
     let t = trader(&fx);
@@ -199,13 +226,15 @@ async fn the_program_marks_the_phoenix_account_as_its_raw_balances_say() {
         assert_eq!(v.venue_positions[0], -2 * SOL as i64);
         assert_eq!(v.hedge_position, -2 * SOL as i64);
     }
+    let units = fx.env.last_units;
     // What the vault holds itself is untouched by the venue's mark.
     assert_eq!(fx.vault().await.total_collateral, 100 * SOL);
+    units
 }
 
 #[tokio::test]
 async fn every_phoenix_refusal_comes_from_the_vault() {
-    let (mut fx, ph) = vault_on_phoenix().await;
+    let (mut fx, ph) = vault_on_phoenix(Programs::Native).await;
     let vault = fx.pdas.vault;
     let read = ph.support.metas(&vault, &ph.book, &fx.collateral_mint, false);
     let bare = hedge_client::refresh_nav(vault, &fx.venues, fx.oracles());
