@@ -3,7 +3,7 @@
 use anchor_lang::prelude::{AccountInfo, Pubkey};
 use anchor_lang::solana_program::instruction::AccountMeta;
 use anchor_lang::AccountDeserialize;
-use anyhow::{anyhow, Context};
+use anyhow::{anyhow, bail, Context};
 use hedge_client::{DriftSupport, OracleAccounts};
 use hedge_math::Fix;
 use hedge_vault::oracle::{load_market, FeedAccounts, MarketSnapshot};
@@ -249,6 +249,13 @@ pub async fn load<C: Chain>(
             .account(&cfg.market)
             .await?
             .with_context(|| format!("market {} not found", cfg.market))?;
+        if cfg.kind == VenueKind::PhoenixRise {
+            bail!(
+                "venue {i} is Phoenix Rise ({}): this keeper does not run Phoenix venues yet \
+                 (it needs Phoenix's index arena addresses; docs/venues.md#phoenix-rise)",
+                cfg.market
+            );
+        }
         if cfg.kind == VenueKind::DriftV2 {
             let (view, s, open) = drift_venue(chain, &vault, cfg, &m, &mark).await?;
             views.push((*cfg, view.under(&vault, i)));

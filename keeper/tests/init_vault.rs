@@ -216,6 +216,23 @@ fn a_drift_venue_names_drifts_program_and_the_vaults_user() {
         )
     );
     assert_eq!(v.margin_account, hedge_drift::pda::user(&plan.vault, 0));
+    // `kind = "phoenix"`: Phoenix's program, and the vault PDA's trader account (index 0,
+    // sub-account 0), derived here from Phoenix's published seeds.
+    let phoenix = text.replace("[[venues]]\n", "[[venues]]\nkind = \"phoenix\"\n");
+    let file: VaultFile = toml::from_str(&phoenix).unwrap();
+    let plan = file.plan(auth, 0).unwrap();
+    let v = plan.params.venues[0];
+    let program = anchor_lang::prelude::Pubkey::new_from_array(hedge_phoenix::PROGRAM_ID);
+    assert_eq!(
+        (v.kind, v.program_id, v.market),
+        (hedge_vault::state::VenueKind::PhoenixRise, program, market)
+    );
+    let trader = anchor_lang::prelude::Pubkey::find_program_address(
+        &[b"trader", plan.vault.as_ref(), &[0, 0]],
+        &program,
+    )
+    .0;
+    assert_eq!(v.margin_account, trader);
     // Anything else is refused by name.
     let bad = text.replace("[[venues]]\n", "[[venues]]\nkind = \"mango\"\n");
     let file: VaultFile = toml::from_str(&bad).unwrap();

@@ -290,7 +290,12 @@ impl VaultFile {
                     hedge_drift::PROGRAM_ID,
                     hedge_drift::pda::user(&vault, 0),
                 ),
-                other => bail!("venues[{i}].kind: '{other}' is neither local nor drift"),
+                "phoenix" => (
+                    VenueKind::PhoenixRise,
+                    hedge_vault::venues::phoenix::PROGRAM_ID,
+                    hedge_vault::venues::phoenix::trader_address(&vault),
+                ),
+                other => bail!("venues[{i}].kind: '{other}' is none of local, drift, phoenix"),
             };
             venues[i] = VenueConfig::new(kind, program, market, margin, v.cap_units)
                 .with_frozen_haircut(v.frozen_haircut_bps);
