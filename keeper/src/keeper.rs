@@ -49,6 +49,8 @@ struct VaultState {
 pub struct VaultTick {
     /// The vault's margin account was opened at a venue (`open_venue_account`).
     pub venue_opened: bool,
+    /// Expired open orders were cancelled at a venue (`cancel_venue_orders`).
+    pub orders_cancelled: bool,
     pub rebalanced: bool,
     /// Program logs of the landed rebalance (events are decoded from these; empty over
     /// RPC, which does not return logs).
@@ -224,6 +226,28 @@ impl Keeper {
                     Outcome::Landed { .. } => t.venue_opened = true,
                     Outcome::Benign(_) => t.benign += 1,
                     Outcome::Failed(e) => anyhow::bail!("open_venue_account: {e}"),
+                }
+                snapshot::load(chain, w.address, oracles).await?
+            }
+        };
+        // Orders that expired unfilled are cancelled before anything is planned: until then
+        // the program counts them as traded.
+        let s = match ops::cancel::should_run(&s) {
+            None => s,
+            Some(i) => {
+                match self
+                    .send(
+                        chain,
+                        &w.address,
+                        "cancel_venue_orders",
+                        &ops::cancel::build(i, &s),
+                        &[],
+                    )
+                    .await
+                {
+                    Outcome::Landed { .. } => t.orders_cancelled = true,
+                    Outcome::Benign(_) => t.benign += 1,
+                    Outcome::Failed(e) => anyhow::bail!("cancel_venue_orders: {e}"),
                 }
                 snapshot::load(chain, w.address, oracles).await?
             }

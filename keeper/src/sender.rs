@@ -73,6 +73,11 @@ pub fn benign(err: &TransactionError) -> Option<VaultError> {
         VaultError::CooldownActive,
         VaultError::MarginWithinBounds,
         VaultError::SigmaUpdateTooSoon,
+        // Orders already on their way cover the trade; or another keeper cancelled them
+        // first; or the chain's clock is a little behind the keeper's.
+        VaultError::VenueOrdersPending,
+        VaultError::NoOpenOrders,
+        VaultError::OrdersNotExpired,
     ]
     .into_iter()
     .find(|e| u32::from(*e) == *code)

@@ -18,6 +18,7 @@ use hedge_localnet::drift::*;
 use hedge_localnet::fixture::Fixture;
 use hedge_localnet::{assert_vault_err, Env, Programs};
 use hedge_vault::error::VaultError;
+use hedge_vault::events::DeferredOrderPlaced;
 use solana_signer::Signer;
 
 /// Tokens (mint base units) behind a spot position: scaled balance (1e9) × the
@@ -507,4 +508,202 @@ async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static 
         at_drift - back
     );
     cu
+}
+
+/// Deferred fills through the vault: `rebalance_deferred` places the hedge as a Drift
+/// auction (`place_perp_order`). The order rests; the vault counts it as traded, so no
+/// second order goes out; nobody may cancel it before it expires. A Drift filler fills it
+/// later (`fill_perp_order` against the AMM, once the auction is over) and the vault
+/// reconciles the position from its `User`, to the lot. A second auction that nobody
+/// fills is cancelled by anyone once expired, and the hedge goes on with an IOC order.
+#[tokio::test]
+async fn the_vault_places_an_order_that_drift_fills_later() {
+    let Some(so) = binary() else { return };
+    let mut fx = Fixture::on(Env::with_drift(&so).await, spl_token::ID).await;
+    let d = Markets::start(&mut fx.env, fx.collateral_mint).await;
+    d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
+    let vault = fx.pdas.vault;
+    let (cfg, mut p) = hedged_on_drift(&fx, 1_000 * SOL);
+    // The shortest cooldown (10 s): the order's life is the 30-second minimum, and a second
+    // rebalance may follow the first before it expires (and must find nothing to order).
+    p.risk.rebalance_cooldown_secs = 10;
+    fx.govern(p).await;
+    let support = DriftSupport {
+        perp_oracle: d.oracle,
+        spot_markets: vec![(0, Pubkey::default()), (SOL_SPOT, d.oracle)],
+        collateral_spot: SOL_SPOT,
+    };
+    let (read, write) = (support.metas(&vault, false), support.metas(&vault, true));
+    let payer = fx.env.payer().pubkey();
+    let open = with_accounts(
+        hedge_client::open_venue_account(vault, &cfg, 0, payer),
+        &DriftSupport::open_metas(&vault),
+    );
+    d.send(&mut fx.env, &[open], &[])
+        .await
+        .expect("open_venue_account");
+    let u = fx.user(150 * SOL).await;
+    let refresh = with_accounts(hedge_client::refresh_nav(vault, &fx.venues, fx.oracles()), &read);
+    let dep = fx.deposit_ix(&u, 100 * SOL, 0);
+    d.send(&mut fx.env, &[budget(), refresh.clone(), dep], &[&u.kp])
+        .await
+        .expect("refresh_nav + deposit");
+    let margin = with_accounts(
+        hedge_client::rebalance_margin_via(
+            vault,
+            fx.keys(),
+            &cfg,
+            &fx.venues,
+            fx.oracles(),
+            0,
+            support.pool(),
+        ),
+        &write,
+    );
+    d.send(&mut fx.env, &[budget(), margin.clone()], &[])
+        .await
+        .expect("rebalance_margin into Drift");
+
+    let (k, kc) = fx.keeper().await;
+    let (keys, oracles, venues) = (fx.keys(), fx.oracles(), fx.venues.clone());
+    let deferred = |seq| {
+        with_accounts(
+            hedge_client::rebalance_deferred(vault, &cfg, &venues, oracles, k.pubkey(), 0, seq),
+            &write,
+        )
+    };
+    let ioc = |seq| {
+        with_accounts(
+            hedge_client::rebalance(vault, keys, &cfg, &venues, oracles, k.pubkey(), kc, 0, seq),
+            &write,
+        )
+    };
+    let cancel = with_accounts(hedge_client::cancel_venue_orders(vault, &cfg, oracles, 0), &write);
+
+    // The deferred hedge: an auction at Drift, nothing filled yet.
+    let seq = fx.vault().await.sequence;
+    let placed_at = fx.env.now().await;
+    let logs = d
+        .send(&mut fx.env, &[budget(), deferred(seq)], &[&k])
+        .await
+        .expect("rebalance_deferred");
+    let ev: DeferredOrderPlaced = hedge_localnet::events::one(&logs);
+    let p = d.user(&mut fx.env, &vault).await.perp[0];
+    assert_eq!((p.base_asset_amount, p.open_orders), (0, 1), "rests, unfilled");
+    let ordered = p.open_asks;
+    assert_eq!(
+        (ev.size, ev.pending),
+        (ordered, ordered),
+        "the event says what Drift holds"
+    );
+    assert_eq!(ev.expires_at, placed_at + 30, "the 30-second minimum life");
+    assert!(ordered < 0, "a sell: {ordered}");
+    assert_eq!(ordered % (SOL as i64 / 100), 0, "in whole 0.01-SOL lots");
+    // Independent sizing: the vault owns 100 SOL of collateral and no perp, so the order
+    // sells about 100 SOL (to the lot, within the band it aims inside).
+    assert!(
+        (95 * SOL as i64..=100 * SOL as i64).contains(&-ordered),
+        "ordered {ordered}"
+    );
+    assert_eq!(fx.vault().await.venue_positions[0], 0, "no position recorded");
+
+    // Counted as traded: a second rebalance (IOC or deferred) after the cooldown, before
+    // the order expires, orders nothing more.
+    fx.advance(10).await;
+    let seq = fx.vault().await.sequence;
+    assert_vault_err(
+        &d.send(&mut fx.env, &[budget(), ioc(seq)], &[&k]).await,
+        VaultError::VenueOrdersPending,
+    );
+    assert_vault_err(
+        &d.send(&mut fx.env, &[budget(), deferred(seq)], &[&k]).await,
+        VaultError::VenueOrdersPending,
+    );
+    // Nobody cancels it before it expires.
+    assert_vault_err(
+        &d.send(&mut fx.env, &[budget(), cancel.clone()], &[]).await,
+        VaultError::OrdersNotExpired,
+    );
+
+    // A Drift filler fills it once its auction is over (ten slots), within its life.
+    let filler = fx.env.funded_keypair().await;
+    let f = filler.pubkey();
+    let mut init = [
+        drift::initialize_user_stats(f, payer),
+        drift::initialize_user(f, payer, 0, name32("filler")),
+    ];
+    for ix in &mut init {
+        for m in ix.accounts.iter_mut().filter(|m| m.pubkey == f) {
+            m.is_signer = true;
+        }
+    }
+    fx.env.send(&init, &[&filler]).await.expect("filler account");
+    for _ in 0..12 {
+        fx.env.next_slot().await;
+    }
+    let fill = drift::fill_perp_order(f, 0, vault, None, &d.remaining(&[], true));
+    d.send(&mut fx.env, &[budget(), fill], &[&filler])
+        .await
+        .expect("fill_perp_order");
+    let p = d.user(&mut fx.env, &vault).await.perp[0];
+    assert_eq!(p.open_orders, 0, "filled in full");
+    assert_eq!(p.base_asset_amount, ordered, "the whole order filled");
+
+    // The vault learns it from Drift: the next read reconciles the position.
+    d.send(&mut fx.env, &[budget(), refresh.clone()], &[])
+        .await
+        .expect("refresh_nav");
+    let v = fx.vault().await;
+    assert_eq!((v.venue_positions[0], v.hedge_position), (ordered, ordered));
+    // Independent exposure from raw balances: collateral tokens owned plus the perp.
+    let owned = fx.env.balance(&fx.pdas.collateral_vault).await
+        + fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    let net = owned as i64 + ordered;
+    assert!(
+        net.abs() <= (5 * owned / 100) as i64,
+        "net delta {net} within the band"
+    );
+    // Nothing left open: cancelling finds nothing.
+    assert_vault_err(
+        &d.send(&mut fx.env, &[budget(), cancel.clone()], &[]).await,
+        VaultError::NoOpenOrders,
+    );
+
+    // Another 50 SOL arrive: a second auction, which nobody fills.
+    let dep = fx.deposit_ix(&u, 50 * SOL, 0);
+    d.send(&mut fx.env, &[budget(), refresh.clone(), dep], &[&u.kp])
+        .await
+        .expect("second deposit");
+    d.send(&mut fx.env, &[budget(), margin.clone()], &[])
+        .await
+        .expect("margin for the larger hedge");
+    let seq = fx.vault().await.sequence;
+    d.send(&mut fx.env, &[budget(), deferred(seq)], &[&k])
+        .await
+        .expect("second rebalance_deferred");
+    let second = d.user(&mut fx.env, &vault).await.perp[0].open_asks;
+    assert!(second < 0);
+    // Expired: anyone cancels it, and the vault checks nothing is left open.
+    fx.advance(31).await;
+    d.send(&mut fx.env, &[budget(), cancel.clone()], &[])
+        .await
+        .expect("cancel_venue_orders once expired");
+    let p = d.user(&mut fx.env, &vault).await.perp[0];
+    assert_eq!((p.open_orders, p.open_asks), (0, 0));
+    assert_eq!(p.base_asset_amount, ordered, "the first fill stays");
+    // And the hedge goes on at once, IOC.
+    let seq = fx.vault().await.sequence;
+    d.send(&mut fx.env, &[budget(), ioc(seq)], &[&k])
+        .await
+        .expect("IOC rebalance after the cancellation");
+    let base = d.user(&mut fx.env, &vault).await.perp_base(SOL_PERP);
+    let owned = fx.env.balance(&fx.pdas.collateral_vault).await
+        + fx.env.balance(&pda::spot_market_vault(SOL_SPOT)).await;
+    assert!(base < ordered, "shorter after the IOC");
+    let net = owned as i64 + base;
+    assert!(
+        net.abs() <= (5 * owned / 100) as i64,
+        "net delta {net} within the band"
+    );
+    assert_eq!(fx.vault().await.venue_positions[0], base);
 }

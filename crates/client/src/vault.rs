@@ -351,6 +351,61 @@ pub fn rebalance(
     with_venues_for_trading(i, v, venues)
 }
 
+/// `rebalance_deferred` at `v` (entry `venue_index`: the plan's primary venue), by
+/// `keeper`; the vault's venues are appended as for [`rebalance`], then the venue's
+/// support accounts (e.g. [`DriftSupport::metas`] with `trading`) with [`with_accounts`].
+pub fn rebalance_deferred(
+    address: Pubkey,
+    v: &VenueConfig,
+    venues: &[VenueConfig],
+    oracles: OracleAccounts,
+    keeper: Pubkey,
+    venue_index: u8,
+    sequence: u64,
+) -> Instruction {
+    let i = ix(
+        accounts::RebalanceDeferred {
+            keeper,
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+            venue_program: v.program_id,
+            venue_market: v.market,
+            venue_margin: v.margin_account,
+        },
+        instruction::RebalanceDeferred {
+            args: hedge_vault::RebalanceDeferredArgs {
+                expected_sequence: sequence,
+                venue_index,
+            },
+        },
+    );
+    with_venues_for_trading(i, v, venues)
+}
+
+/// `cancel_venue_orders` at `v` (entry `venue_index`); append the venue's support accounts
+/// (e.g. [`DriftSupport::metas`] with `trading`).
+pub fn cancel_venue_orders(
+    address: Pubkey,
+    v: &VenueConfig,
+    oracles: OracleAccounts,
+    venue_index: u8,
+) -> Instruction {
+    ix(
+        accounts::CancelVenueOrders {
+            vault: address,
+            underlying_oracle: oracles.underlying,
+            collateral_oracle: oracles.collateral,
+            venue_program: v.program_id,
+            venue_market: v.market,
+            venue_margin: v.margin_account,
+        },
+        instruction::CancelVenueOrders {
+            args: hedge_vault::CancelVenueOrdersArgs { venue_index },
+        },
+    )
+}
+
 /// `rebalance_margin` on `v` (entry `venue_index` of the vault's venues); `venues` (the
 /// vault's `params.live_venues()`) are appended for the program to read. The reference
 /// venue's pool is derived; for another venue use [`rebalance_margin_via`].

@@ -413,6 +413,33 @@ pub fn settle_pnl(
     ix("settle_pnl", accounts, &market_index, remaining)
 }
 
+/// `fill_perp_order`: a filler (`filler_authority`'s sub-account `filler_sub_account`)
+/// fills order `order_id` of `user_authority`'s sub-account 0 against Drift's AMM (or the
+/// makers in `remaining`). What Drift's keepers do with an auction order; the vault's
+/// tests use it to deliver a deferred fill.
+pub fn fill_perp_order(
+    filler_authority: Pubkey,
+    filler_sub_account: u16,
+    user_authority: Pubkey,
+    order_id: Option<u32>,
+    remaining: &Remaining,
+) -> Instruction {
+    let accounts = vec![
+        AccountMeta::new_readonly(pda::state(), false),
+        AccountMeta::new_readonly(filler_authority, true),
+        AccountMeta::new(pda::user(&filler_authority, filler_sub_account), false),
+        AccountMeta::new(pda::user_stats(&filler_authority), false),
+        AccountMeta::new(pda::user(&user_authority, 0), false),
+        AccountMeta::new(pda::user_stats(&user_authority), false),
+    ];
+    ix(
+        "fill_perp_order",
+        accounts,
+        &(order_id, Option::<u32>::None),
+        remaining,
+    )
+}
+
 /// `cancel_orders` on perp market `market_index` (all directions).
 pub fn cancel_orders(
     authority: Pubkey,

@@ -263,6 +263,13 @@ fn instructions_match_the_idl() {
 
     let a = check_ix(&idl, "settlePnl", &settle_pnl(vault, 0, 2, &none), 4);
     assert_eq!(a["marketIndex"], 2);
+    let a = check_ix(
+        &idl,
+        "fillPerpOrder",
+        &fill_perp_order(payer, 0, vault, Some(7), &none),
+        6,
+    );
+    assert_eq!((&a["orderId"], &a["makerOrderId"]), (&7.into(), &Value::Null));
     let a = check_ix(&idl, "cancelOrders", &cancel_orders(vault, 0, 2, &none), 3);
     assert_eq!(
         (&a["marketType"], &a["marketIndex"], &a["direction"]),

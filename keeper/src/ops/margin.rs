@@ -7,7 +7,8 @@ use hedge_vault::{margin_move, MarginState};
 use crate::snapshot::VaultSnapshot;
 
 /// The collateral `rebalance_margin` would move for venue `i` now: the program's own
-/// `margin_move`, fed what the program feeds it (the pending trade from `plan`).
+/// `margin_move`, fed what the program feeds it (`pending_trade`: the next leg there plus
+/// the orders still open there).
 pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
     let (_, view) = s.venues.get(i)?;
     // Frozen by the guardian or paused at the venue: the program refuses, so nothing is due.
@@ -15,7 +16,7 @@ pub fn margin_needed(s: &VaultSnapshot, i: usize) -> Option<i64> {
         return None;
     }
     let views: Vec<_> = s.venues.iter().map(|(_, v)| *v).collect();
-    let pending = hedge_vault::plan(&s.vault, &s.report, &views).map_or(0, |p| p.leg(i));
+    let pending = hedge_vault::pending_trade(&s.vault, &s.report, &views, i);
     margin_move(
         &MarginState {
             view: *view,

@@ -3,6 +3,7 @@
 //! builders); [`crate::sender::send`] does the sending. Operations are idempotent: the
 //! program rejects a repeat (sequence, band, cooldown, interval), and the sender treats
 //! those rejections as benign.
+pub mod cancel;
 pub mod funding;
 pub mod margin;
 pub mod open;

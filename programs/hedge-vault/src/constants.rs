@@ -55,6 +55,11 @@ pub const ORACLE_DEAD_SECS: i64 = 86_400;
 #[constant]
 pub const ROUTE_FUNDING_HORIZON_SECS: u32 = 7 * 86_400;
 
+/// Shortest life of an order placed by `rebalance_deferred` (seconds): the venue's
+/// keepers get at least this long to fill it before anyone may cancel it.
+#[constant]
+pub const MIN_DEFERRED_TTL_SECS: i64 = 30;
+
 /// Basis points in 100 %.
 #[constant]
 pub const BPS: u64 = 10_000;

@@ -223,6 +223,14 @@ pub enum VaultError {
     VenueLotSize,
     #[msg("The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there")]
     VenueAccountGated,
+    #[msg("The venue's adapter places no order that fills later (it fills at once or not at all)")]
+    VenueNoDeferredFills,
+    #[msg("Orders the vault placed earlier are still open at the venue: they cover the trade until they fill, or are cancelled once expired (cancel_venue_orders)")]
+    VenueOrdersPending,
+    #[msg("The vault has no open order at this venue")]
+    NoOpenOrders,
+    #[msg("The vault's open orders at the venue have not expired yet")]
+    OrdersNotExpired,
 }
 
 impl From<MathError> for VaultError {

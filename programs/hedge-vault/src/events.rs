@@ -226,6 +226,37 @@ pub struct Rebalanced {
     pub timestamp: i64,
 }
 
+/// Emitted by `rebalance_deferred`: an order that fills later was placed (its fill shows
+/// up as a `HedgeReconciled` when a later instruction reads the venue).
+#[event]
+pub struct DeferredOrderPlaced {
+    pub vault: Pubkey,
+    pub keeper: Pubkey,
+    pub venue_index: u8,
+    /// Perp order (underlying base units): > 0 buys, < 0 sells.
+    pub size: i64,
+    /// Oracle price at placement (quote per whole token), I80F48 bits.
+    pub oracle_price_fx: i128,
+    /// The venue's open orders after it, net (underlying base units).
+    pub pending: i64,
+    /// The order is valid until then (unix seconds); afterwards anyone may cancel it.
+    pub expires_at: i64,
+    /// Vault sequence after the placement.
+    pub sequence: u64,
+    pub timestamp: i64,
+}
+
+/// Emitted by `cancel_venue_orders`.
+#[event]
+pub struct VenueOrdersCancelled {
+    pub vault: Pubkey,
+    pub venue_index: u8,
+    /// The open orders cancelled, net (underlying base units).
+    pub pending: i64,
+    pub sequence: u64,
+    pub timestamp: i64,
+}
+
 /// Emitted by `rebalance_margin`.
 #[event]
 pub struct MarginRebalanced {

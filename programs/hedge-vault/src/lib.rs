@@ -122,6 +122,20 @@ pub mod hedge_vault {
         Rebalance::handler(ctx, args)
     }
 
+    pub fn rebalance_deferred<'info>(
+        ctx: Context<'info, RebalanceDeferred<'info>>,
+        args: RebalanceDeferredArgs,
+    ) -> Result<()> {
+        RebalanceDeferred::handler(ctx, args)
+    }
+
+    pub fn cancel_venue_orders<'info>(
+        ctx: Context<'info, CancelVenueOrders<'info>>,
+        args: CancelVenueOrdersArgs,
+    ) -> Result<()> {
+        CancelVenueOrders::handler(ctx, args)
+    }
+
     pub fn rebalance_margin<'info>(
         ctx: Context<'info, RebalanceMargin<'info>>,
         args: RebalanceMarginArgs,

@@ -415,6 +415,18 @@ impl Vault {
             .ok_or_else(|| error!(VaultError::MathOverflow))
     }
 
+    /// How long an order placed by `rebalance_deferred` stays valid (seconds): the
+    /// rebalance cooldown, at least [`crate::constants::MIN_DEFERRED_TTL_SECS`].
+    pub fn deferred_ttl(&self) -> i64 {
+        i64::from(self.params.risk.rebalance_cooldown_secs).max(crate::constants::MIN_DEFERRED_TTL_SECS)
+    }
+
+    /// Whether the orders the last rebalance may have left open have expired at `now`, so
+    /// that anyone may cancel them (`cancel_venue_orders`).
+    pub fn deferred_expired(&self, now: i64) -> bool {
+        now >= self.last_rebalance_at.saturating_add(self.deferred_ttl())
+    }
+
     /// Whether a rebalance may run at `now`: not paused, and the cooldown since the last
     /// one has passed. The instruction and the keeper's `should_run` both call it.
     pub fn rebalance_gate(&self, now: i64) -> Result<()> {

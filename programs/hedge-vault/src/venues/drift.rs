@@ -175,7 +175,7 @@ pub fn view(
         d::VenueStatus::Paused => VenueStatus::Paused,
     };
     // The perp position: only the configured market's.
-    let (mut base, mut perp_quote) = (0i64, 0i128);
+    let (mut base, mut perp_quote, mut open) = (0i64, 0i128, 0i128);
     for p in &user.perp {
         require!(
             p.market_index == perp.market_index,
@@ -183,6 +183,10 @@ pub fn view(
         );
         let owed = perp.unsettled_funding(p).ok_or(VaultError::MathOverflow)?;
         base = p.base_asset_amount;
+        // Open orders still to fill: bids ≥ 0, asks ≤ 0 (Drift's own tallies).
+        open = i128::from(p.open_bids)
+            .checked_add(i128::from(p.open_asks))
+            .ok_or(VaultError::MathOverflow)?;
         perp_quote = i128::from(p.quote_asset_amount)
             .checked_sub(owed)
             .ok_or(VaultError::MathOverflow)?;
@@ -269,6 +273,8 @@ pub fn view(
         lot,
         collateral_haircut_bps: u16::try_from(10_000u32.saturating_sub(weight)).unwrap_or(u16::MAX),
         unsettled_pnl,
+        pending: i64::try_from(to_vault_units(open, h.decimals)?)
+            .map_err(|_| error!(VaultError::MathOverflow))?,
     })
 }
 
@@ -368,6 +374,77 @@ pub fn place_order<'info>(
         stats.clone(),
         auth.vault.clone(),
     ];
+    infos.extend(rem_infos);
+    infos.push(a.program.clone());
+    invoke_signed(&ix, &infos, &[auth.seeds]).map_err(Into::into)
+}
+
+/// Slots an order placed by `rebalance_deferred` auctions over, from the oracle price to the
+/// vault's slippage limit (about four seconds); Drift's keepers fill it during or after.
+pub const DEFERRED_AUCTION_SLOTS: u8 = 10;
+
+/// `place_perp_order`: an auction of `req.size` from the oracle price to the vault's
+/// slippage limit, valid until `expires_at`, filled later by Drift's keepers (the vault
+/// reads the fill from its `User`).
+#[inline(never)]
+pub fn place_deferred<'info>(
+    a: &VenueAccounts<'_, 'info>,
+    auth: &VaultAuthority<'_, 'info>,
+    req: &super::TradeRequest,
+    expires_at: i64,
+) -> Result<()> {
+    let h = &a.holder;
+    let perp = perp_market(a.market)?;
+    let u = user(a.margin_account)?;
+    let base = to_drift_base(req.size, h.decimals)?;
+    require!(
+        base.unsigned_abs().checked_rem(perp.order_step_size.max(1)) == Some(0),
+        VaultError::VenueLotSize
+    );
+    let oracle = req
+        .market
+        .underlying
+        .price
+        .checked_mul_int(i128::from(d::PRICE_PRECISION))
+        .ok_or(VaultError::MathOverflow)?
+        .round()
+        .saturating_to_num::<u64>();
+    let params = d::OrderParams::auction_at_oracle(
+        perp.market_index,
+        base,
+        oracle,
+        req.max_slippage_bps,
+        DEFERRED_AUCTION_SLOTS,
+        expires_at,
+    )
+    .ok_or(VaultError::ZeroAmount)?;
+    let none = SpotSet {
+        extra: &[],
+        writable: &[],
+    };
+    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &none)?;
+    let (state_info, _) = state(h)?;
+    let ix = d::place_perp_order(*auth.vault.key, SUB_ACCOUNT, &params, &rem);
+    let mut infos = vec![state_info.clone(), a.margin_account.clone(), auth.vault.clone()];
+    infos.extend(rem_infos);
+    infos.push(a.program.clone());
+    invoke_signed(&ix, &infos, &[auth.seeds]).map_err(Into::into)
+}
+
+/// `cancel_orders` on the vault's perp market: every open order there.
+#[inline(never)]
+pub fn cancel_orders<'info>(a: &VenueAccounts<'_, 'info>, auth: &VaultAuthority<'_, 'info>) -> Result<()> {
+    let h = &a.holder;
+    let perp = perp_market(a.market)?;
+    let u = user(a.margin_account)?;
+    let none = SpotSet {
+        extra: &[],
+        writable: &[],
+    };
+    let (rem, rem_infos) = remaining(h, &u, &perp, a.market, &none)?;
+    let (state_info, _) = state(h)?;
+    let ix = d::cancel_orders(*auth.vault.key, SUB_ACCOUNT, perp.market_index, &rem);
+    let mut infos = vec![state_info.clone(), a.margin_account.clone(), auth.vault.clone()];
     infos.extend(rem_infos);
     infos.push(a.program.clone());
     invoke_signed(&ix, &infos, &[auth.seeds]).map_err(Into::into)

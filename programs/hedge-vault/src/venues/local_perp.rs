@@ -52,6 +52,8 @@ pub fn view(market_info: &AccountInfo, margin_info: &AccountInfo, mark: &Mark) -
         collateral_haircut_bps: 0,
         // What the venue's `settle_pnl` turns into collateral: quote + position · price.
         unsettled_pnl: h.pnl,
+        // Fills at once or not at all: nothing ever rests.
+        pending: 0,
     })
 }
 

@@ -125,6 +125,11 @@ pub struct VenueView {
     /// Profit or loss the venue has not yet settled into a balance (quote units): settling
     /// a profit before recalling margin turns it into something the venue releases.
     pub unsettled_pnl: Fix,
+    /// The vault's open orders at the venue, net (underlying base units, towards zero):
+    /// trades on their way that have not filled yet (a deferred order placed by
+    /// `rebalance_deferred`). Read from the venue (Drift: the position's open bids and
+    /// asks); `plan` counts them as already traded so nothing is ordered twice.
+    pub pending: i64,
 }
 
 impl VenueView {
@@ -644,6 +649,56 @@ pub fn verified_trade<'info>(
         price: fill,
         cost,
     })
+}
+
+/// Places an order of `req.size` that fills later (Drift: an auction from the oracle to
+/// the vault's slippage limit, `place_perp_order`), valid until `expires_at` (unix
+/// seconds). Verified by re-reading the venue: the open orders moved by exactly the size,
+/// the position not at all. Returns the venue's pending total after it.
+#[inline(never)]
+pub fn place_deferred<'info>(
+    v: &VenueConfig,
+    a: &VenueAccounts<'_, 'info>,
+    auth: &VaultAuthority<'_, 'info>,
+    req: &TradeRequest,
+    expires_at: i64,
+) -> Result<i64> {
+    check_accounts(v, a)?;
+    require!(
+        capabilities(v.kind).deferred_fills,
+        VaultError::VenueNoDeferredFills
+    );
+    let mark = Mark::of(req.market, req.now)?;
+    let before = view(v, &(a.market, a.margin_account), &mark, &a.holder)?;
+    before.require_order(req.size)?;
+    match v.kind {
+        VenueKind::DriftV2 => drift::place_deferred(a, auth, req, expires_at)?,
+        VenueKind::LocalPerp | VenueKind::PhoenixRise => return err!(VaultError::VenueNoDeferredFills),
+    }
+    let after = view(v, &(a.market, a.margin_account), &mark, &a.holder)?;
+    require!(
+        after.position == before.position
+            && after.pending
+                == before
+                    .pending
+                    .checked_add(req.size)
+                    .ok_or(VaultError::MathOverflow)?,
+        VaultError::VenueFillMismatch
+    );
+    Ok(after.pending)
+}
+
+/// Cancels the vault's open orders on its market at the venue.
+pub fn cancel_orders<'info>(
+    v: &VenueConfig,
+    a: &VenueAccounts<'_, 'info>,
+    auth: &VaultAuthority<'_, 'info>,
+) -> Result<()> {
+    check_accounts(v, a)?;
+    match v.kind {
+        VenueKind::DriftV2 => drift::cancel_orders(a, auth),
+        VenueKind::LocalPerp | VenueKind::PhoenixRise => err!(VaultError::VenueNoDeferredFills),
+    }
 }
 
 /// A margin transfer: its token accounts and amount.

@@ -265,6 +265,8 @@ pub fn view(
         // Phoenix books P&L into the quote collateral as positions close; there is nothing
         // to settle separately.
         unsettled_pnl: Fix::ZERO,
+        // The vault sends IOC orders only: nothing of its own rests on the book.
+        pending: 0,
     })
 }
 

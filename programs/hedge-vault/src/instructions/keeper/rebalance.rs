@@ -111,6 +111,11 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
             .map_or(0, |c| i64::try_from(c.cap_units).unwrap_or(i64::MAX))
     };
     for (i, view) in views.iter().enumerate() {
+        // A venue with orders still open takes nothing more until they fill or are
+        // cancelled: what it will hold is not known yet.
+        if view.pending != 0 {
+            continue;
+        }
         let pos = view.position;
         let allowed = within(i, view, pos).clamp(cap(i).saturating_neg(), cap(i));
         if allowed != pos {
@@ -128,12 +133,22 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         return None;
     }
     let max = i64::try_from(vault.params.risk.max_rebalance_units).unwrap_or(i64::MAX);
-    let wanted: i64 = report
+    let gap: i64 = report
         .deviation
         .round_to_zero()
         .saturating_to_num::<i64>()
         .clamp(max.saturating_neg(), max);
-    if wanted == 0 {
+    // Orders already on their way count as traded: only what they leave is ordered, and
+    // nothing against them (an order that would undo one waits for it to fill or expire).
+    // A frozen venue's orders are not counted: nothing can be sent there to cancel them,
+    // and the hedge must go on elsewhere.
+    let on_the_way = views
+        .iter()
+        .filter(|v| !v.frozen)
+        .map(|v| v.pending)
+        .fold(0i64, i64::saturating_add);
+    let wanted = gap.saturating_sub(on_the_way);
+    if wanted == 0 || (on_the_way != 0 && wanted.signum() != gap.signum()) {
         return None;
     }
     // Each venue's room for this trade: cap, margin, depth within the slippage limit, and
@@ -147,7 +162,7 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         let room = within(i, view, new).saturating_sub(pos);
         let depth = i64::try_from(venues::max_size_within(view, slippage)).unwrap_or(i64::MAX);
         let size = room.clamp(depth.saturating_neg(), depth);
-        let room = if size.signum() == wanted.signum() && view.accepts_order(size) {
+        let room = if size.signum() == wanted.signum() && view.pending == 0 && view.accepts_order(size) {
             size.unsigned_abs()
         } else {
             0
@@ -187,6 +202,20 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         }
     }
     Some(plan)
+}
+
+/// Why [`plan`] decided nothing: no breach, withdraw-only, orders still open at a venue,
+/// or no venue with room.
+pub fn no_plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> VaultError {
+    if !report.breached {
+        VaultError::NoBreach
+    } else if vault.withdraw_only {
+        VaultError::WithdrawOnly
+    } else if views.iter().any(|v| v.pending != 0 && !v.frozen) {
+        VaultError::VenueOrdersPending
+    } else {
+        VaultError::NoVenueCapacity
+    }
 }
 
 /// `size` rounded towards zero to a whole number of `lot`s (a lot of 0 counts as 1).
@@ -281,13 +310,7 @@ impl<'info> Rebalance<'info> {
         venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
         super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
         let report = compute_band_report(&vault, &h, &market, now)?;
-        let decided = plan(&vault, &report, &views).ok_or(if !report.breached {
-            VaultError::NoBreach
-        } else if vault.withdraw_only {
-            VaultError::WithdrawOnly
-        } else {
-            VaultError::NoVenueCapacity
-        })?;
+        let decided = plan(&vault, &report, &views).ok_or_else(|| no_plan(&vault, &report, &views))?;
         let (venue_index, _) = decided.primary().ok_or(VaultError::NoVenueCapacity)?;
         require!(
             usize::from(args.venue_index) == venue_index,

@@ -41,14 +41,28 @@ pub struct RebalanceMargin<'info> {
     pub token_program: Interface<'info, TokenInterface>,
 }
 
+/// What venue `idx` is about to trade (underlying base units, signed): the next
+/// rebalance's leg there plus the vault's orders still open there. Margin is sized for it
+/// so neither finds the account short. Pure: the keeper calls the same function.
+pub fn pending_trade(
+    vault: &crate::state::Vault,
+    report: &crate::pricing::DeltaReport,
+    views: &[VenueView],
+    idx: usize,
+) -> i64 {
+    crate::instructions::keeper::rebalance::plan(vault, report, views)
+        .map_or(0, |p| p.leg(idx))
+        .saturating_add(views.get(idx).map_or(0, |v| v.pending))
+}
+
 /// The state [`margin_move`] sizes a transfer from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarginState {
     /// The venue account, read in this instruction.
     pub view: VenueView,
-    /// Trade the next rebalance would make on this venue (underlying base units, signed;
-    /// 0 = none): margin is sized for the larger of the open position and the one after it,
-    /// so the trade finds its margin in place.
+    /// Trade the venue is about to make (underlying base units, signed; 0 = none; see
+    /// [`pending_trade`]): margin is sized for the larger of the open position and the one
+    /// after it, so the trade finds its margin in place.
     pub pending: i64,
     /// Collateral the vault could deposit (collateral base units).
     pub available: u64,
@@ -304,8 +318,7 @@ impl<'info> RebalanceMargin<'info> {
         // Frozen by the guardian or paused at the venue: nothing is sent there.
         view.require_margin()?;
         let report = compute_band_report(&vault, &h, &market, now)?;
-        let pending =
-            crate::instructions::keeper::rebalance::plan(&vault, &report, &views).map_or(0, |p| p.leg(idx));
+        let pending = pending_trade(&vault, &report, &views, idx);
         let amount = margin_move(
             &MarginState {
                 view,
