@@ -442,3 +442,57 @@ async fn hedge_gains_lift_the_share_price_and_collateral_in_margin_limits_payout
         ev.shares
     );
 }
+
+/// `rebalance_deferred` and `cancel_venue_orders` on the reference venue, which fills at
+/// once or not at all: every refusal with its reason, and nothing changed. (The deferred
+/// cycle itself runs against a real Drift binary: tests/tests/drift_real.rs.)
+#[tokio::test]
+async fn deferred_orders_are_refused_where_the_venue_takes_none() {
+    let (mut fx, ms, _u) = hedged_vault(1, 1_000 * SOL).await;
+    seed_margin(&mut fx, &ms[0], 0).await;
+    let (k, _) = fx.keeper().await;
+    let vault = fx.pdas.vault;
+    let cfg = ms[0].config(0);
+    let before: Vault = fx.vault().await;
+    let seq = before.sequence;
+    let deferred = |fx: &Fixture, seq: u64, venue_index: u8| {
+        hedge_client::rebalance_deferred(
+            vault,
+            &cfg,
+            &fx.venues,
+            fx.oracles(),
+            k.pubkey(),
+            venue_index,
+            seq,
+        )
+    };
+    // The plan's venue takes no deferred order.
+    let ix = deferred(&fx, seq, 0);
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::VenueNoDeferredFills);
+    // The checks before it, each with its reason.
+    let ix = deferred(&fx, seq + 1, 0);
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::StaleSequence);
+    let ix = deferred(&fx, seq, 1);
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::WrongVenue);
+    let mut ix = deferred(&fx, seq, 0);
+    ix.accounts[4].pubkey = hedge_vault::ID;
+    assert_vault_err(&fx.send(&[ix], &[&k]).await, VaultError::VenueProgramMismatch);
+
+    // Cancelling: no such venue, and a venue that takes no deferred orders.
+    let oracles = fx.oracles();
+    let cancel = |i: u8| hedge_client::cancel_venue_orders(vault, &cfg, oracles, i);
+    assert_vault_err(
+        &fx.send(&[cancel(3)], &[]).await,
+        VaultError::VenueIndexOutOfRange,
+    );
+    assert_vault_err(
+        &fx.send(&[cancel(0)], &[]).await,
+        VaultError::VenueNoDeferredFills,
+    );
+
+    // Nothing moved: the same sequence, positions and NAV.
+    let after: Vault = fx.vault().await;
+    assert_eq!(after.sequence, before.sequence);
+    assert_eq!(after.venue_positions, before.venue_positions);
+    assert_eq!(after.hedge_equity, before.hedge_equity);
+}

@@ -227,6 +227,53 @@ export type HedgeVault = {
       "args": []
     },
     {
+      "name": "cancelVenueOrders",
+      "discriminator": [
+        74,
+        0,
+        192,
+        103,
+        223,
+        59,
+        132,
+        131
+      ],
+      "accounts": [
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "underlyingOracle"
+        },
+        {
+          "name": "collateralOracle",
+          "optional": true
+        },
+        {
+          "name": "venueProgram"
+        },
+        {
+          "name": "venueMarket",
+          "writable": true
+        },
+        {
+          "name": "venueMargin",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "cancelVenueOrdersArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "cancelWithdraw",
       "discriminator": [
         112,
@@ -1127,6 +1174,57 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "rebalanceDeferred",
+      "discriminator": [
+        155,
+        236,
+        84,
+        193,
+        37,
+        196,
+        252,
+        249
+      ],
+      "accounts": [
+        {
+          "name": "keeper",
+          "signer": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "underlyingOracle"
+        },
+        {
+          "name": "collateralOracle",
+          "optional": true
+        },
+        {
+          "name": "venueProgram"
+        },
+        {
+          "name": "venueMarket",
+          "writable": true
+        },
+        {
+          "name": "venueMargin",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "rebalanceDeferredArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "rebalanceMargin",
       "discriminator": [
         233,
@@ -1459,6 +1557,19 @@ export type HedgeVault = {
       ]
     },
     {
+      "name": "deferredOrderPlaced",
+      "discriminator": [
+        214,
+        77,
+        125,
+        49,
+        124,
+        228,
+        3,
+        14
+      ]
+    },
+    {
       "name": "deltaChecked",
       "discriminator": [
         112,
@@ -1651,6 +1762,19 @@ export type HedgeVault = {
         184,
         237,
         135
+      ]
+    },
+    {
+      "name": "venueOrdersCancelled",
+      "discriminator": [
+        37,
+        172,
+        254,
+        226,
+        172,
+        84,
+        69,
+        65
       ]
     },
     {
@@ -2211,6 +2335,26 @@ export type HedgeVault = {
       "code": 6100,
       "name": "venueAccountGated",
       "msg": "The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there"
+    },
+    {
+      "code": 6101,
+      "name": "venueNoDeferredFills",
+      "msg": "The venue's adapter places no order that fills later (it fills at once or not at all)"
+    },
+    {
+      "code": 6102,
+      "name": "venueOrdersPending",
+      "msg": "Orders the vault placed earlier are still open at the venue: they cover the trade until they fill, or are cancelled once expired (cancel_venue_orders)"
+    },
+    {
+      "code": 6103,
+      "name": "noOpenOrders",
+      "msg": "The vault has no open order at this venue"
+    },
+    {
+      "code": 6104,
+      "name": "ordersNotExpired",
+      "msg": "The vault's open orders at the venue have not expired yet"
     }
   ],
   "types": [
@@ -2269,6 +2413,21 @@ export type HedgeVault = {
           {
             "name": "proposed",
             "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "cancelVenueOrdersArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "venueIndex",
+            "docs": [
+              "The configured venue whose open orders to cancel."
+            ],
+            "type": "u8"
           }
         ]
       }
@@ -2346,6 +2505,69 @@ export type HedgeVault = {
                 "name": "marginParams"
               }
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "deferredOrderPlaced",
+      "docs": [
+        "Emitted by `rebalance_deferred`: an order that fills later was placed (its fill shows",
+        "up as a `HedgeReconciled` when a later instruction reads the venue)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "keeper",
+            "type": "pubkey"
+          },
+          {
+            "name": "venueIndex",
+            "type": "u8"
+          },
+          {
+            "name": "size",
+            "docs": [
+              "Perp order (underlying base units): > 0 buys, < 0 sells."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "oraclePriceFx",
+            "docs": [
+              "Oracle price at placement (quote per whole token), I80F48 bits."
+            ],
+            "type": "i128"
+          },
+          {
+            "name": "pending",
+            "docs": [
+              "The venue's open orders after it, net (underlying base units)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "docs": [
+              "The order is valid until then (unix seconds); afterwards anyone may cancel it."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "sequence",
+            "docs": [
+              "Vault sequence after the placement."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "timestamp",
+            "type": "i64"
           }
         ]
       }
@@ -3664,6 +3886,29 @@ export type HedgeVault = {
       }
     },
     {
+      "name": "rebalanceDeferredArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "expectedSequence",
+            "docs": [
+              "The vault `sequence` the keeper saw; a racing keeper that lost fails at once."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "venueIndex",
+            "docs": [
+              "The venue of the plan's largest leg ([`super::RebalancePlan::primary`]): the only",
+              "order placed; what is left is planned once it is known."
+            ],
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
       "name": "rebalanceMarginArgs",
       "type": {
         "kind": "struct",
@@ -4689,6 +4934,40 @@ export type HedgeVault = {
       }
     },
     {
+      "name": "venueOrdersCancelled",
+      "docs": [
+        "Emitted by `cancel_venue_orders`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "vault",
+            "type": "pubkey"
+          },
+          {
+            "name": "venueIndex",
+            "type": "u8"
+          },
+          {
+            "name": "pending",
+            "docs": [
+              "The open orders cancelled, net (underlying base units)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "sequence",
+            "type": "u64"
+          },
+          {
+            "name": "timestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
       "name": "volParams",
       "docs": [
         "Bounds on the vol updater."
@@ -5126,6 +5405,15 @@ export type HedgeVault = {
       "value": "604800"
     },
     {
+      "name": "minDeferredTtlSecs",
+      "docs": [
+        "Shortest life of an order placed by `rebalance_deferred` (seconds): the venue's",
+        "keepers get at least this long to fill it before anyone may cancel it."
+      ],
+      "type": "i64",
+      "value": "30"
+    },
+    {
       "name": "minDeltaBandBps",
       "docs": [
         "Delta band half-width: 0.01 % to 50 % of the collateral's underlying exposure (bps)."
@@ -5332,6 +5620,9 @@ export const HEDGE_VAULT_CONSTANTS = {
   MAX_TIMELOCK_SECS: 2592000,
   /** Withdrawal delay: at most 7 days (seconds). */
   MAX_WITHDRAWAL_DELAY_SECS: 604800,
+  /** Shortest life of an order placed by `rebalance_deferred` (seconds): the venue's */
+  /** keepers get at least this long to fill it before anyone may cancel it. */
+  MIN_DEFERRED_TTL_SECS: 30n,
   /** Delta band half-width: 0.01 % to 50 % of the collateral's underlying exposure (bps). */
   MIN_DELTA_BAND_BPS: 1,
   /** Delta target: between −100 % and +200 % of the collateral's underlying exposure (bps). */
@@ -5476,4 +5767,8 @@ export const HEDGE_VAULT_ERRORS: Record<number, { name: string; msg: string }> =
   6098: { name: "VenueSupportAccountMissing", msg: "An account the venue adapter needs (the venue's state, a market, an oracle, a token vault) was not passed, or is not the venue's" },
   6099: { name: "VenueLotSize", msg: "The order is not a whole number of the venue's lots (its order step size, in the vault's base units)" },
   6100: { name: "VenueAccountGated", msg: "The venue registers trader accounts itself (gated onboarding): register the vault PDA's account there" },
+  6101: { name: "VenueNoDeferredFills", msg: "The venue's adapter places no order that fills later (it fills at once or not at all)" },
+  6102: { name: "VenueOrdersPending", msg: "Orders the vault placed earlier are still open at the venue: they cover the trade until they fill, or are cancelled once expired (cancel_venue_orders)" },
+  6103: { name: "NoOpenOrders", msg: "The vault has no open order at this venue" },
+  6104: { name: "OrdersNotExpired", msg: "The vault's open orders at the venue have not expired yet" },
 };

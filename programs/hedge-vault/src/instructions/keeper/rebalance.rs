@@ -471,3 +471,128 @@ impl<'info> Rebalance<'info> {
         vault.commit()
     }
 }
+
+#[cfg(test)]
+// Test fixtures and expectations, written as plain arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::pricing::Pricing;
+
+    const SOL: i64 = 1_000_000_000;
+
+    /// Two venues with room for anything: caps of 1 000 SOL, no margin limit (no
+    /// maintenance margin, no stress move), no fee, no impact, lots of one base unit.
+    fn vault() -> Vault {
+        let mut v: Vault = bytemuck::Zeroable::zeroed();
+        v.decimals = 9;
+        v.total_collateral = 100 * SOL as u64;
+        v.params.venue_count = 2;
+        for c in v.params.venues.iter_mut().take(2) {
+            c.cap_units = 1_000 * SOL as u64;
+        }
+        v.params.risk.max_rebalance_units = 1_000 * SOL as u64;
+        v.params.risk.max_slippage_bps = 100;
+        v
+    }
+
+    /// A breach whose closing trade is `gap` (base units).
+    fn report(gap: i64) -> DeltaReport {
+        let z = Fix::ZERO;
+        DeltaReport {
+            price: Fix::from_num(150),
+            conf: z,
+            collateral_rate: Fix::ONE,
+            collateral_underlying: z,
+            nav_underlying: z,
+            perp_position: 0,
+            net_delta: z,
+            target_delta: z,
+            band: z,
+            deviation: Fix::from_num(gap),
+            breached: true,
+            book_gamma: z,
+            book_vega: z,
+            book_theta: z,
+            gamma_exposure: z,
+            live_legs: 0,
+            funding_cut: false,
+            pricing: Pricing::Band,
+        }
+    }
+
+    fn venue(pending: i64) -> VenueView {
+        VenueView {
+            impact_depth: u64::MAX,
+            lot: 1,
+            pending,
+            ..VenueView::default()
+        }
+    }
+
+    #[test]
+    fn open_orders_count_as_already_traded() {
+        let v = vault();
+        // Nothing open: the whole gap is ordered.
+        let p = plan(&v, &report(-100 * SOL), &[venue(0), venue(0)]).unwrap();
+        assert_eq!(p.total(), -100 * SOL);
+        // 60 SOL already on their way at venue 0: only the other 40 are ordered, and not
+        // there (a venue with open orders takes nothing more until they fill or expire).
+        let p = plan(&v, &report(-100 * SOL), &[venue(-60 * SOL), venue(0)]).unwrap();
+        assert_eq!((p.leg(0), p.leg(1)), (0, -40 * SOL));
+        // The open orders cover the gap: nothing is ordered, and the reason says so.
+        let views = [venue(-100 * SOL), venue(0)];
+        assert_eq!(plan(&v, &report(-100 * SOL), &views), None);
+        assert_eq!(
+            u32::from(no_plan(&v, &report(-100 * SOL), &views)),
+            u32::from(VaultError::VenueOrdersPending)
+        );
+        // More than the gap is open: nothing against it (it waits for the fill or expiry).
+        assert_eq!(
+            plan(&v, &report(-100 * SOL), &[venue(-150 * SOL), venue(0)]),
+            None
+        );
+        // A buy still open makes the sell larger by as much: when both fill, the gap closes.
+        let p = plan(&v, &report(-100 * SOL), &[venue(10 * SOL), venue(0)]).unwrap();
+        assert_eq!((p.leg(0), p.leg(1)), (0, -110 * SOL));
+    }
+
+    #[test]
+    fn a_frozen_venues_open_orders_hold_nothing_back() {
+        let v = vault();
+        let frozen = VenueView {
+            frozen: true,
+            ..venue(-100 * SOL)
+        };
+        // Nothing can be sent there to cancel them: the hedge goes on at the other venue.
+        let p = plan(&v, &report(-100 * SOL), &[frozen, venue(0)]).unwrap();
+        assert_eq!((p.leg(0), p.leg(1)), (0, -100 * SOL));
+        let mut calm = report(0);
+        calm.breached = false;
+        assert_eq!(
+            u32::from(no_plan(&v, &calm, &[frozen, venue(0)])),
+            u32::from(VaultError::NoBreach)
+        );
+    }
+
+    #[test]
+    fn no_forced_reduction_while_orders_are_open_there() {
+        let mut v = vault();
+        v.params.venues[0].cap_units = 10 * SOL as u64;
+        let over = VenueView {
+            position: -50 * SOL,
+            ..venue(0)
+        };
+        // Over its cap with nothing open: reduced first, whatever the band says.
+        let p = plan(&v, &report(0), &[over, venue(0)]).unwrap();
+        assert_eq!(p.leg(0), 40 * SOL);
+        // With an order open there, what it will hold is not known yet: no forced trade.
+        let waiting = VenueView {
+            pending: 5 * SOL,
+            ..over
+        };
+        let mut r = report(0);
+        r.breached = false;
+        assert_eq!(plan(&v, &r, &[waiting, venue(0)]), None);
+    }
+}
