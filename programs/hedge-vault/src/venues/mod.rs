@@ -611,8 +611,8 @@ pub fn verified_trade<'info>(
     // refused here with a reason, not reverted into. (The guardian's freeze is the
     // caller's check: it routes nothing to a frozen venue.)
     before.require_order(size)?;
-    let slip = Fix::from_num(max_slippage_bps)
-        .checked_div_int(i128::from(crate::constants::BPS))
+    // 64-bit divisions (`ratio`): an i128 division is costly on sBPF.
+    let slip = hedge_math::ops::ratio_u64(u64::from(max_slippage_bps), crate::constants::BPS)
         .ok_or(VaultError::MathOverflow)?;
     let factor = if size > 0 {
         Fix::ONE.saturating_add(slip)
@@ -630,9 +630,10 @@ pub fn verified_trade<'info>(
                 .ok_or(VaultError::MathOverflow)?,
         VaultError::VenueFillMismatch
     );
-    let size_whole = Fix::from_num(size)
-        .checked_div_int(10i128.pow(u32::from(decimals)))
+    let unit = 10u64
+        .checked_pow(u32::from(decimals))
         .ok_or(VaultError::MathOverflow)?;
+    let size_whole = hedge_math::ops::ratio(size, unit).ok_or(VaultError::MathOverflow)?;
     let paid = before
         .quote_balance
         .checked_sub(after.quote_balance)

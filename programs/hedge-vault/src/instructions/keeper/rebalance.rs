@@ -85,10 +85,13 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
     };
     // Each venue's limit on the side of its open position, computed once (it costs a
     // division on-chain) and reused below when the trade stays on that side.
-    let open_limits: Vec<i64> = views
-        .iter()
-        .map(|v| if v.position == 0 { 0 } else { limit(v, v.position) })
-        .collect();
+    // (An array, not a `Vec`: no allocation on-chain.)
+    let mut open_limits = [0i64; MAX_VENUES];
+    for (l, v) in open_limits.iter_mut().zip(views) {
+        if v.position != 0 {
+            *l = limit(v, v.position);
+        }
+    }
     let within = |i: usize, view: &VenueView, pos: i64| -> i64 {
         if pos == 0 {
             return 0;
@@ -110,10 +113,17 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
             .get(i)
             .map_or(0, |c| i64::try_from(c.cap_units).unwrap_or(i64::MAX))
     };
+    // Orders already on their way, tallied in the same pass. A frozen venue's are not
+    // counted: nothing can be sent there to cancel them, and the hedge must go on
+    // elsewhere.
+    let mut on_the_way = 0i64;
     for (i, view) in views.iter().enumerate() {
         // A venue with orders still open takes nothing more until they fill or are
         // cancelled: what it will hold is not known yet.
         if view.pending != 0 {
+            if !view.frozen {
+                on_the_way = on_the_way.saturating_add(view.pending);
+            }
             continue;
         }
         let pos = view.position;
@@ -140,13 +150,6 @@ pub fn plan(vault: &Vault, report: &DeltaReport, views: &[VenueView]) -> Option<
         .clamp(max.saturating_neg(), max);
     // Orders already on their way count as traded: only what they leave is ordered, and
     // nothing against them (an order that would undo one waits for it to fill or expire).
-    // A frozen venue's orders are not counted: nothing can be sent there to cancel them,
-    // and the hedge must go on elsewhere.
-    let on_the_way = views
-        .iter()
-        .filter(|v| !v.frozen)
-        .map(|v| v.pending)
-        .fold(0i64, i64::saturating_add);
     let wanted = gap.saturating_sub(on_the_way);
     if wanted == 0 || (on_the_way != 0 && wanted.signum() != gap.signum()) {
         return None;
