@@ -1,6 +1,7 @@
 //! The production keeper runs a vault hedged on a real Drift v2 program (when
 //! `DRIFT_PROGRAM_SO` names one; otherwise NOT RUN): it opens the vault's Drift account,
-//! posts margin and shorts at Drift on a breach, and then finds nothing to do.
+//! posts margin and shorts at Drift on a breach, and then finds nothing to do; an auction
+//! left open by someone else holds it back until it expires, then it cancels it and hedges.
 use std::sync::Arc;
 
 use hedge_keeper::chain::local::LocalChain;
@@ -11,6 +12,7 @@ use hedge_keeper::sender::SendPolicy;
 use hedge_localnet::drift::{binary, hedged_on_drift, Markets, SOL_PERP, SOL_SPOT};
 use hedge_localnet::fixture::Fixture;
 use hedge_localnet::Env;
+use solana_signer::Signer;
 
 const SOL: u64 = 1_000_000_000;
 
@@ -84,7 +86,67 @@ async fn the_keeper_opens_margins_and_hedges_at_drift() {
     // In band now: the next pass sends nothing.
     fx.env.next_slot().await;
     d.publish(&mut fx.env).await;
-    let mut chain = LocalChain { env: &mut fx.env };
-    let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.expect("tick");
-    assert!(!t.rebalanced && !t.venue_opened && !t.margin_moved, "{t:?}");
+    {
+        let mut chain = LocalChain { env: &mut fx.env };
+        let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.expect("tick");
+        assert!(!t.rebalanced && !t.venue_opened && !t.margin_moved, "{t:?}");
+    }
+
+    // Another 50 SOL arrive, and someone hedges them with a Drift auction that nobody
+    // fills (`rebalance_deferred`). While it is open the keeper orders nothing more; once it
+    // has expired the keeper cancels it and hedges at once.
+    let write = support.metas(&vault, true);
+    let refresh = hedge_client::with_accounts(
+        hedge_client::refresh_nav(vault, &fx.venues, fx.oracles()),
+        &support.metas(&vault, false),
+    );
+    let u2 = fx.user(50 * SOL).await;
+    let dep = fx.deposit_ix(&u2, 50 * SOL, 0);
+    fx.advance(60).await;
+    d.send(&mut fx.env, &[refresh, dep], &[&u2.kp])
+        .await
+        .expect("second deposit");
+    let cfg = fx.venues[0];
+    let seq = fx.vault().await.sequence;
+    let place = hedge_client::with_accounts(
+        hedge_client::rebalance_deferred(vault, &cfg, &fx.venues, fx.oracles(), k.pubkey(), 0, seq),
+        &write,
+    );
+    let budget = solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(1_400_000);
+    d.send(&mut fx.env, &[budget, place], &[&k])
+        .await
+        .expect("rebalance_deferred");
+    let open = d.user(&mut fx.env, &vault).await.perp[0].open_asks;
+    assert!(open < 0, "an auction rests at Drift");
+    fx.advance(10).await;
+    d.publish(&mut fx.env).await;
+    {
+        let mut chain = LocalChain { env: &mut fx.env };
+        let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.expect("tick");
+        assert!(
+            !t.rebalanced && !t.orders_cancelled,
+            "the open order covers it: {t:?}"
+        );
+    }
+    fx.advance(60).await;
+    d.publish(&mut fx.env).await;
+    {
+        let mut chain = LocalChain { env: &mut fx.env };
+        let t = keeper.tick(&mut chain, &[w]).await.remove(0).1.expect("tick");
+        assert!(
+            t.orders_cancelled && t.rebalanced,
+            "cancelled, then hedged: {t:?}"
+        );
+    }
+    let p = d.user(&mut fx.env, &vault).await.perp[0];
+    assert_eq!((p.open_orders, p.open_asks), (0, 0));
+    let owned = fx.env.balance(&fx.pdas.collateral_vault).await
+        + fx.env
+            .balance(&hedge_drift::pda::spot_market_vault(SOL_SPOT))
+            .await;
+    assert!(
+        (owned as i64 + p.base_asset_amount).abs() <= SOL as i64 / 100,
+        "net {}",
+        owned as i64 + p.base_asset_amount
+    );
 }
