@@ -519,7 +519,36 @@ async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static 
 #[tokio::test]
 async fn the_vault_places_an_order_that_drift_fills_later() {
     let Some(so) = binary() else { return };
-    let mut fx = Fixture::on(Env::with_drift(&so).await, spl_token::ID).await;
+    deferred_cycle(&so, Programs::Native).await;
+}
+
+/// The same on the vault's sBPF build, with the compute units of the deferred steps.
+#[tokio::test]
+async fn the_sbf_vault_places_an_order_that_drift_fills_later() {
+    let Some(so) = binary() else { return };
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    if !deploy.join("hedge_vault.so").exists() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
+            deploy.display()
+        );
+        return;
+    }
+    let units = deferred_cycle(&so, Programs::Sbf(deploy)).await;
+    let mut table = String::from("| transaction | compute units (vault + Drift) |\n|---|---|\n");
+    for (name, cu) in &units {
+        assert!(*cu > 0, "{name}: sBPF reports units");
+        table.push_str(&format!("| {name} | {cu} |\n"));
+    }
+    eprintln!("{table}");
+}
+
+/// The deferred cycle; returns the compute units of its vault instructions.
+async fn deferred_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static str, u64)> {
+    let mut cu: Vec<(&'static str, u64)> = Vec::new();
+    let mut fx = Fixture::on(Env::with_drift_on(so, programs).await, spl_token::ID).await;
     let d = Markets::start(&mut fx.env, fx.collateral_mint).await;
     d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
     let vault = fx.pdas.vault;
@@ -587,6 +616,7 @@ async fn the_vault_places_an_order_that_drift_fills_later() {
         .send(&mut fx.env, &[budget(), deferred(seq)], &[&k])
         .await
         .expect("rebalance_deferred");
+    cu.push(("rebalance_deferred (auction at Drift)", fx.env.last_units));
     let ev: DeferredOrderPlaced = hedge_localnet::events::one(&logs);
     let p = d.user(&mut fx.env, &vault).await.perp[0];
     assert_eq!((p.base_asset_amount, p.open_orders), (0, 1), "rests, unfilled");
@@ -688,6 +718,7 @@ async fn the_vault_places_an_order_that_drift_fills_later() {
     d.send(&mut fx.env, &[budget(), cancel.clone()], &[])
         .await
         .expect("cancel_venue_orders once expired");
+    cu.push(("cancel_venue_orders (at Drift)", fx.env.last_units));
     let p = d.user(&mut fx.env, &vault).await.perp[0];
     assert_eq!((p.open_orders, p.open_asks), (0, 0));
     assert_eq!(p.base_asset_amount, ordered, "the first fill stays");
@@ -706,4 +737,5 @@ async fn the_vault_places_an_order_that_drift_fills_later() {
         "net delta {net} within the band"
     );
     assert_eq!(fx.vault().await.venue_positions[0], base);
+    cu
 }
