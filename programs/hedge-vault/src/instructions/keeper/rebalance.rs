@@ -275,6 +275,56 @@ impl RebalancePlan {
     }
 }
 
+/// What `rebalance` and `rebalance_deferred` decide before they place anything.
+pub struct Decision {
+    pub market: crate::oracle::MarketSnapshot,
+    pub mark: Mark,
+    pub report: DeltaReport,
+    pub plan: RebalancePlan,
+    /// The plan's primary venue (checked against the instruction's `venue_index`).
+    pub venue_index: usize,
+    pub now: i64,
+}
+
+/// The decision both rebalance instructions start with: the racing keeper's check (the
+/// `sequence` it saw), the pause and cooldown gate, the oracle, every venue read and
+/// reconciled, expired legs rolled, the band report, and [`plan`] — whose primary venue
+/// must be the one the instruction names (`expected`: sequence, venue index).
+#[inline(never)]
+pub fn decide(
+    vault: &mut Vault,
+    address: &Pubkey,
+    feeds: &FeedAccounts,
+    remaining: &[AccountInfo],
+    expected: (u64, u8),
+) -> Result<Decision> {
+    // Cheapest checks first: a keeper that lost the race fails here.
+    require!(vault.sequence == expected.0, VaultError::StaleSequence);
+    let now = Clock::get()?.unix_timestamp;
+    vault.rebalance_gate(now)?;
+    let market = load_market(&vault.oracle, &vault.params.oracle, feeds, now)?;
+    vault.observe_publish_time(market.underlying.publish_time)?;
+    let mark = Mark::of(&market, now)?;
+    // Every venue, read now: positions changed by anyone else (a liquidation, a
+    // deleveraging, a fill that arrived later) are reconciled and priced before anything
+    // is decided.
+    let (views, h) = read_holdings(vault, remaining, &mark)?;
+    venues::reconcile(*address, vault, &views, now)?;
+    super::refresh_nav::roll_legs(*address, vault, now, &market, &h)?;
+    let report = compute_band_report(vault, &h, &market, now)?;
+    let decided = plan(vault, &report, &views).ok_or_else(|| no_plan(vault, &report, &views))?;
+    let (venue_index, _) = decided.primary().ok_or(VaultError::NoVenueCapacity)?;
+    require!(usize::from(expected.1) == venue_index, VaultError::WrongVenue);
+    Ok(Decision {
+        market,
+        mark,
+        report,
+        plan: decided,
+        venue_index,
+        now,
+    })
+}
+
 impl<'info> Rebalance<'info> {
     /// Reads every venue (remaining accounts: `[market, margin account]` per configured
     /// venue, in order, writable; then any venue program other than `venue_program`),
@@ -286,39 +336,24 @@ impl<'info> Rebalance<'info> {
     pub fn handler(ctx: Context<'info, Rebalance<'info>>, args: RebalanceArgs) -> Result<()> {
         let a = ctx.accounts;
         let mut vault = Staged::load(&a.vault)?;
-        // Cheapest checks first: a keeper that lost the race fails here.
-        require!(
-            vault.sequence == args.expected_sequence,
-            VaultError::StaleSequence
-        );
-        let clock = Clock::get()?;
-        let now = clock.unix_timestamp;
-        vault.rebalance_gate(now)?;
-
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
-        let market = load_market(
-            &vault.oracle,
-            &vault.params.oracle,
+        let Decision {
+            market,
+            mark,
+            report,
+            plan: decided,
+            venue_index,
+            now,
+        } = decide(
+            &mut vault,
+            &a.vault.key(),
             &FeedAccounts {
                 underlying: &a.underlying_oracle,
                 collateral: collateral_oracle,
             },
-            now,
+            ctx.remaining_accounts,
+            (args.expected_sequence, args.venue_index),
         )?;
-        vault.observe_publish_time(market.underlying.publish_time)?;
-        let mark = Mark::of(&market, now)?;
-        // Every venue, read now: positions changed by anyone else (a liquidation, a
-        // deleveraging) are reconciled and priced before anything is decided.
-        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
-        venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
-        super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
-        let report = compute_band_report(&vault, &h, &market, now)?;
-        let decided = plan(&vault, &report, &views).ok_or_else(|| no_plan(&vault, &report, &views))?;
-        let (venue_index, _) = decided.primary().ok_or(VaultError::NoVenueCapacity)?;
-        require!(
-            usize::from(args.venue_index) == venue_index,
-            VaultError::WrongVenue
-        );
 
         let price = market.underlying.price;
         let seeds = vault.signer_seeds();

@@ -2,12 +2,11 @@ use anchor_lang::prelude::*;
 
 use crate::error::VaultError;
 use crate::events::DeferredOrderPlaced;
-use crate::oracle::{load_market, FeedAccounts};
-use crate::pricing::{compute_band_report, read_holdings};
+use crate::oracle::FeedAccounts;
 use crate::state::Staged;
-use crate::venues::{self, Mark, VenueAccounts};
+use crate::venues::{self, VenueAccounts};
 
-use super::rebalance::{no_plan, plan};
+use super::rebalance::{decide, Decision};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RebalanceDeferredArgs {
@@ -50,34 +49,24 @@ impl<'info> RebalanceDeferred<'info> {
     pub fn handler(ctx: Context<'info, RebalanceDeferred<'info>>, args: RebalanceDeferredArgs) -> Result<()> {
         let a = ctx.accounts;
         let mut vault = Staged::load(&a.vault)?;
-        require!(
-            vault.sequence == args.expected_sequence,
-            VaultError::StaleSequence
-        );
-        let now = Clock::get()?.unix_timestamp;
-        vault.rebalance_gate(now)?;
         let collateral_oracle = a.collateral_oracle.as_ref().map(|x| x.as_ref());
-        let market = load_market(
-            &vault.oracle,
-            &vault.params.oracle,
+        let Decision {
+            market,
+            plan,
+            venue_index,
+            now,
+            ..
+        } = decide(
+            &mut vault,
+            &a.vault.key(),
             &FeedAccounts {
                 underlying: &a.underlying_oracle,
                 collateral: collateral_oracle,
             },
-            now,
+            ctx.remaining_accounts,
+            (args.expected_sequence, args.venue_index),
         )?;
-        vault.observe_publish_time(market.underlying.publish_time)?;
-        let mark = Mark::of(&market, now)?;
-        let (views, h) = read_holdings(&vault, ctx.remaining_accounts, &mark)?;
-        venues::reconcile(a.vault.key(), &mut vault, &views, now)?;
-        super::refresh_nav::roll_legs(a.vault.key(), &mut vault, now, &market, &h)?;
-        let report = compute_band_report(&vault, &h, &market, now)?;
-        let decided = plan(&vault, &report, &views).ok_or_else(|| no_plan(&vault, &report, &views))?;
-        let (venue_index, size) = decided.primary().ok_or(VaultError::NoVenueCapacity)?;
-        require!(
-            usize::from(args.venue_index) == venue_index,
-            VaultError::WrongVenue
-        );
+        let size = plan.leg(venue_index);
         let cfg = *vault
             .params
             .live_venues()
