@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use hedge_client::OracleAccounts;
 use hedge_math::Fix;
 use solana_keypair::Keypair;
@@ -175,6 +176,27 @@ impl Keeper {
         out
     }
 
+    /// Sends an operation the rest of the pass depends on (the caller reads the vault
+    /// again after it): whether it landed; a benign refusal is counted, a failure ends the
+    /// pass for this vault.
+    async fn send_prerequisite<C: Chain>(
+        &mut self,
+        chain: &mut C,
+        vault: Pubkey,
+        op: &str,
+        ixs: &[Instruction],
+        benign: &mut u32,
+    ) -> anyhow::Result<bool> {
+        match self.send(chain, &vault, op, ixs, &[]).await {
+            Outcome::Landed { .. } => Ok(true),
+            Outcome::Benign(_) => {
+                *benign += 1;
+                Ok(false)
+            }
+            Outcome::Failed(e) => anyhow::bail!("{op}: {e}"),
+        }
+    }
+
     /// Runs every operation for one vault.
     pub async fn tick_vault<C: Chain>(
         &mut self,
@@ -213,20 +235,10 @@ impl Keeper {
         let s = match ops::open::should_run(&s) {
             None => s,
             Some(i) => {
-                match self
-                    .send(
-                        chain,
-                        &w.address,
-                        "open_venue_account",
-                        &ops::open::build(i, &s, keeper),
-                        &[],
-                    )
-                    .await
-                {
-                    Outcome::Landed { .. } => t.venue_opened = true,
-                    Outcome::Benign(_) => t.benign += 1,
-                    Outcome::Failed(e) => anyhow::bail!("open_venue_account: {e}"),
-                }
+                let ixs = ops::open::build(i, &s, keeper);
+                t.venue_opened = self
+                    .send_prerequisite(chain, w.address, "open_venue_account", &ixs, &mut t.benign)
+                    .await?;
                 snapshot::load(chain, w.address, oracles).await?
             }
         };
@@ -235,20 +247,10 @@ impl Keeper {
         let s = match ops::cancel::should_run(&s) {
             None => s,
             Some(i) => {
-                match self
-                    .send(
-                        chain,
-                        &w.address,
-                        "cancel_venue_orders",
-                        &ops::cancel::build(i, &s),
-                        &[],
-                    )
-                    .await
-                {
-                    Outcome::Landed { .. } => t.orders_cancelled = true,
-                    Outcome::Benign(_) => t.benign += 1,
-                    Outcome::Failed(e) => anyhow::bail!("cancel_venue_orders: {e}"),
-                }
+                let ixs = ops::cancel::build(i, &s);
+                t.orders_cancelled = self
+                    .send_prerequisite(chain, w.address, "cancel_venue_orders", &ixs, &mut t.benign)
+                    .await?;
                 snapshot::load(chain, w.address, oracles).await?
             }
         };

@@ -78,6 +78,23 @@ pub enum Programs {
     Sbf(std::path::PathBuf),
 }
 
+/// The sBPF builds `scripts/build-sbf.sh` leaves in `target/deploy` (with
+/// `hedge_vault.so`), or `None` after saying plainly, past the test harness's capture,
+/// that the test did not run.
+pub fn sbf_build() -> Option<std::path::PathBuf> {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
+    if deploy.join("hedge_vault.so").exists() {
+        return Some(deploy);
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
+        deploy.display()
+    );
+    None
+}
+
 /// A running in-process chain with the vault program loaded.
 pub struct Env {
     pub ctx: ProgramTestContext,

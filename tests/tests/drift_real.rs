@@ -249,16 +249,9 @@ async fn the_vault_hedges_through_the_real_drift_program() {
 #[tokio::test]
 async fn the_sbf_vault_hedges_through_the_real_drift_program() {
     let Some(so) = binary() else { return };
-    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
-    if !deploy.join("hedge_vault.so").exists() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
-            deploy.display()
-        );
+    let Some(deploy) = hedge_localnet::sbf_build() else {
         return;
-    }
+    };
     let units = vault_cycle(&so, Programs::Sbf(deploy)).await;
     let mut table = String::from("| transaction | compute units (vault + Drift) |\n|---|---|\n");
     for (name, cu) in &units {
@@ -526,16 +519,9 @@ async fn the_vault_places_an_order_that_drift_fills_later() {
 #[tokio::test]
 async fn the_sbf_vault_places_an_order_that_drift_fills_later() {
     let Some(so) = binary() else { return };
-    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
-    if !deploy.join("hedge_vault.so").exists() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
-            deploy.display()
-        );
+    let Some(deploy) = hedge_localnet::sbf_build() else {
         return;
-    }
+    };
     let units = deferred_cycle(&so, Programs::Sbf(deploy)).await;
     let mut table = String::from("| transaction | compute units (vault + Drift) |\n|---|---|\n");
     for (name, cu) in &units {

@@ -180,16 +180,9 @@ async fn the_program_marks_the_phoenix_account_as_its_raw_balances_say() {
 /// asset map as it would on chain; prints `refresh_nav`'s compute units.
 #[tokio::test]
 async fn the_sbf_program_marks_the_phoenix_account_as_its_raw_balances_say() {
-    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy");
-    if !deploy.join("hedge_vault.so").exists() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOT RUN: no sBPF build in {} (scripts/build-sbf.sh)",
-            deploy.display()
-        );
+    let Some(deploy) = hedge_localnet::sbf_build() else {
         return;
-    }
+    };
     let units = marks_as_raw(Programs::Sbf(deploy)).await;
     assert!(units > 0, "sBPF reports units");
     eprintln!("refresh_nav with a Phoenix venue (sBPF): {units} CU");

@@ -120,6 +120,23 @@ fn index(h: &Holder, c: &p::market::ConfigView) -> Result<(Vec<p::Address>, Vec<
     Ok((gti, atb))
 }
 
+/// The vault as Phoenix's trader: its PDA signs, its trader account, the asset map the
+/// configuration names and the index accounts (`index`).
+fn trader<'t>(
+    a: &VenueAccounts,
+    auth: &VaultAuthority,
+    cfg: &p::market::ConfigView,
+    index: (&'t [p::Address], &'t [p::Address]),
+) -> p::ix::Trader<'t> {
+    p::ix::Trader {
+        authority: auth.vault.key.to_bytes(),
+        trader_account: a.margin_account.key.to_bytes(),
+        perp_asset_map: cfg.perp_asset_map,
+        global_trader_index: index.0,
+        active_trader_buffer: index.1,
+    }
+}
+
 /// One base lot in the vault's base units: 10^(decimals − base_lot_decimals). A market
 /// whose lot is finer than the vault's base unit is refused.
 pub fn lot_units(decimals: u8, base_lot_decimals: i8) -> Result<u64> {
@@ -326,13 +343,7 @@ pub fn place_order<'info>(
     let buy = order.size > 0;
     let ticks = limit_ticks(order.limit, &book, buy)?;
     let (gti, atb) = index(h, &cfg)?;
-    let trader = p::ix::Trader {
-        authority: auth.vault.key.to_bytes(),
-        trader_account: a.margin_account.key.to_bytes(),
-        perp_asset_map: cfg.perp_asset_map,
-        global_trader_index: &gti,
-        active_trader_buffer: &atb,
-    };
+    let trader = trader(a, auth, &cfg, (&gti, &atb));
     let spline = Pubkey::find_program_address(&[p::SPLINE_SEED, a.market.key.as_ref()], &PROGRAM_ID).0;
     let ix = p::ix::place_market_order(
         &trader,
@@ -393,13 +404,7 @@ pub fn move_margin<'info>(
         VaultError::VenueSupportAccountMissing
     );
     let (gti, atb) = index(h, &cfg)?;
-    let trader = p::ix::Trader {
-        authority: auth.vault.key.to_bytes(),
-        trader_account: a.margin_account.key.to_bytes(),
-        perp_asset_map: cfg.perp_asset_map,
-        global_trader_index: &gti,
-        active_trader_buffer: &atb,
-    };
+    let trader = trader(a, auth, &cfg, (&gti, &atb));
     let amount = t.amount.unsigned_abs();
     let known = [
         a.program,
