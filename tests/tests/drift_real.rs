@@ -261,22 +261,34 @@ async fn the_sbf_vault_hedges_through_the_real_drift_program() {
     eprintln!("{table}");
 }
 
-/// Set-up, margin, hedge, a price move, an exit, the unwind: returns each transaction's
-/// compute units.
-async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static str, u64)> {
-    let mut cu: Vec<(&'static str, u64)> = Vec::new();
+/// A vault hedged on Drift's SOL-PERP (cap 1 000 SOL, Drift's SOL spot market taking the
+/// vault's collateral, 0.01-SOL lots and 0.0001-USD ticks), its parameters edited by `edit`
+/// and governed in, with the support accounts its instructions need there.
+async fn drift_vault(
+    so: &std::path::Path,
+    programs: Programs,
+    edit: impl FnOnce(&mut hedge_vault::state::VaultParams),
+) -> (Fixture, Markets, hedge_vault::state::VenueConfig, DriftSupport) {
     let mut fx = Fixture::on(Env::with_drift_on(so, programs).await, spl_token::ID).await;
-    // Drift's SOL spot market takes the vault's collateral mint.
-    let mut d = Markets::start(&mut fx.env, fx.collateral_mint).await;
+    let d = Markets::start(&mut fx.env, fx.collateral_mint).await;
     d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
-    let vault = fx.pdas.vault;
-    let (cfg, p) = hedged_on_drift(&fx, 1_000 * SOL);
+    let (cfg, mut p) = hedged_on_drift(&fx, 1_000 * SOL);
+    edit(&mut p);
     fx.govern(p).await;
     let support = DriftSupport {
         perp_oracle: d.oracle,
         spot_markets: vec![(0, Pubkey::default()), (SOL_SPOT, d.oracle)],
         collateral_spot: SOL_SPOT,
     };
+    (fx, d, cfg, support)
+}
+
+/// Set-up, margin, hedge, a price move, an exit, the unwind: returns each transaction's
+/// compute units.
+async fn vault_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static str, u64)> {
+    let mut cu: Vec<(&'static str, u64)> = Vec::new();
+    let (mut fx, mut d, cfg, support) = drift_vault(so, programs, |_| {}).await;
+    let vault = fx.pdas.vault;
     let read = support.metas(&vault, false);
     let write = support.metas(&vault, true);
 
@@ -534,20 +546,10 @@ async fn the_sbf_vault_places_an_order_that_drift_fills_later() {
 /// The deferred cycle; returns the compute units of its vault instructions.
 async fn deferred_cycle(so: &std::path::Path, programs: Programs) -> Vec<(&'static str, u64)> {
     let mut cu: Vec<(&'static str, u64)> = Vec::new();
-    let mut fx = Fixture::on(Env::with_drift_on(so, programs).await, spl_token::ID).await;
-    let d = Markets::start(&mut fx.env, fx.collateral_mint).await;
-    d.set_step_and_tick(&mut fx.env, SOL / 100, 100).await;
-    let vault = fx.pdas.vault;
-    let (cfg, mut p) = hedged_on_drift(&fx, 1_000 * SOL);
     // The shortest cooldown (10 s): the order's life is the 30-second minimum, and a second
     // rebalance may follow the first before it expires (and must find nothing to order).
-    p.risk.rebalance_cooldown_secs = 10;
-    fx.govern(p).await;
-    let support = DriftSupport {
-        perp_oracle: d.oracle,
-        spot_markets: vec![(0, Pubkey::default()), (SOL_SPOT, d.oracle)],
-        collateral_spot: SOL_SPOT,
-    };
+    let (mut fx, d, cfg, support) = drift_vault(so, programs, |p| p.risk.rebalance_cooldown_secs = 10).await;
+    let vault = fx.pdas.vault;
     let (read, write) = (support.metas(&vault, false), support.metas(&vault, true));
     let payer = fx.env.payer().pubkey();
     let open = with_accounts(
