@@ -123,9 +123,11 @@ async fn drift_venue<C: Chain>(
     let mut accounts = vec![(state_key, state)];
     let mut spots: Vec<(u16, Pubkey)> = Vec::new();
     let mut collateral_spot = None;
-    for i in 0..n {
-        let key = d::pda::spot_market(i);
-        let Some(acc) = chain.account(&key).await? else {
+    // Every spot market in one request (getMultipleAccounts over RPC).
+    let keys: Vec<Pubkey> = (0..n).map(d::pda::spot_market).collect();
+    let fetched = chain.accounts(&keys).await?;
+    for ((i, key), acc) in (0..n).zip(keys).zip(fetched) {
+        let Some(acc) = acc else {
             continue;
         };
         let Ok(m) = d::SpotMarketView::read(&acc.owner, &acc.data) else {

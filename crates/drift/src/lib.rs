@@ -232,8 +232,23 @@ impl OrderParams {
     }
 }
 
-fn data(name: &str, args: &impl AnchorSerialize) -> Vec<u8> {
-    let mut d = discriminator(name).to_vec();
+/// The instruction discriminators the builders use, as constants (no sha256 per CPI
+/// on-chain); `tests/idl.rs` checks each built instruction's against sha256 of its IDL
+/// name, and a unit test each constant against its name.
+pub mod ix_discriminator {
+    pub const INITIALIZE_USER_STATS: [u8; 8] = [254, 243, 72, 98, 251, 130, 168, 213];
+    pub const INITIALIZE_USER: [u8; 8] = [111, 17, 185, 250, 60, 122, 38, 254];
+    pub const DEPOSIT: [u8; 8] = [242, 35, 198, 137, 82, 225, 242, 182];
+    pub const WITHDRAW: [u8; 8] = [183, 18, 70, 156, 148, 109, 161, 34];
+    pub const PLACE_AND_TAKE_PERP_ORDER: [u8; 8] = [213, 51, 1, 187, 108, 220, 230, 224];
+    pub const PLACE_PERP_ORDER: [u8; 8] = [69, 161, 93, 202, 120, 126, 76, 185];
+    pub const SETTLE_PNL: [u8; 8] = [43, 61, 234, 45, 15, 95, 152, 153];
+    pub const CANCEL_ORDERS: [u8; 8] = [238, 225, 95, 158, 227, 103, 8, 194];
+    pub const FILL_PERP_ORDER: [u8; 8] = [13, 188, 248, 103, 134, 217, 106, 240];
+}
+
+fn data(discriminator: [u8; 8], args: &impl AnchorSerialize) -> Vec<u8> {
+    let mut d = discriminator.to_vec();
     // Serialising into a Vec cannot fail.
     args.serialize(&mut d).expect("borsh into a Vec");
     d
@@ -271,7 +286,7 @@ impl Remaining {
 }
 
 fn ix(
-    name: &str,
+    discriminator: [u8; 8],
     accounts: Vec<AccountMeta>,
     args: &impl AnchorSerialize,
     remaining: &Remaining,
@@ -281,7 +296,7 @@ fn ix(
     Instruction {
         program_id: PROGRAM_ID,
         accounts,
-        data: data(name, args),
+        data: data(discriminator, args),
     }
 }
 
@@ -305,7 +320,12 @@ pub fn initialize_user_stats(authority: Pubkey, payer: Pubkey) -> Instruction {
         AccountMeta::new_readonly(RENT_SYSVAR, false),
         AccountMeta::new_readonly(anchor_lang::system_program::ID, false),
     ];
-    ix("initialize_user_stats", accounts, &(), &Remaining::default())
+    ix(
+        ix_discriminator::INITIALIZE_USER_STATS,
+        accounts,
+        &(),
+        &Remaining::default(),
+    )
 }
 
 /// `initialize_user` (sub-account `sub_account_id`, a 32-byte name) for `authority`.
@@ -320,7 +340,7 @@ pub fn initialize_user(authority: Pubkey, payer: Pubkey, sub_account_id: u16, na
         AccountMeta::new_readonly(anchor_lang::system_program::ID, false),
     ];
     ix(
-        "initialize_user",
+        ix_discriminator::INITIALIZE_USER,
         accounts,
         &(sub_account_id, name),
         &Remaining::default(),
@@ -349,7 +369,12 @@ pub fn deposit(m: &MarginAccounts, amount: u64, remaining: &Remaining) -> Instru
         AccountMeta::new(m.token_account, false),
         AccountMeta::new_readonly(m.token_program, false),
     ];
-    ix("deposit", accounts, &(m.market_index, amount, false), remaining)
+    ix(
+        ix_discriminator::DEPOSIT,
+        accounts,
+        &(m.market_index, amount, false),
+        remaining,
+    )
 }
 
 /// `withdraw` of `amount` from spot market `market_index` (reduce-only: never borrows).
@@ -364,7 +389,12 @@ pub fn withdraw(m: &MarginAccounts, amount: u64, remaining: &Remaining) -> Instr
         AccountMeta::new(m.token_account, false),
         AccountMeta::new_readonly(m.token_program, false),
     ];
-    ix("withdraw", accounts, &(m.market_index, amount, true), remaining)
+    ix(
+        ix_discriminator::WITHDRAW,
+        accounts,
+        &(m.market_index, amount, true),
+        remaining,
+    )
 }
 
 /// `place_and_take_perp_order`: fills now or not at all (IOC; Drift cancels silently when
@@ -382,7 +412,7 @@ pub fn place_and_take_perp_order(
         AccountMeta::new_readonly(authority, true),
     ];
     ix(
-        "place_and_take_perp_order",
+        ix_discriminator::PLACE_AND_TAKE_PERP_ORDER,
         accounts,
         &(*params, Option::<u32>::None),
         remaining,
@@ -397,7 +427,7 @@ pub fn place_perp_order(
     remaining: &Remaining,
 ) -> Instruction {
     let accounts = trader(authority, sub_account_id);
-    ix("place_perp_order", accounts, params, remaining)
+    ix(ix_discriminator::PLACE_PERP_ORDER, accounts, params, remaining)
 }
 
 /// `settle_pnl` of perp market `market_index` (a profit may fail when the market's P&L
@@ -410,7 +440,7 @@ pub fn settle_pnl(
 ) -> Instruction {
     let mut accounts = trader(authority, sub_account_id);
     accounts.push(AccountMeta::new_readonly(pda::spot_market_vault(0), false));
-    ix("settle_pnl", accounts, &market_index, remaining)
+    ix(ix_discriminator::SETTLE_PNL, accounts, &market_index, remaining)
 }
 
 /// `fill_perp_order`: a filler (`filler_authority`'s sub-account `filler_sub_account`)
@@ -433,7 +463,7 @@ pub fn fill_perp_order(
         AccountMeta::new(pda::user_stats(&user_authority), false),
     ];
     ix(
-        "fill_perp_order",
+        ix_discriminator::FILL_PERP_ORDER,
         accounts,
         &(order_id, Option::<u32>::None),
         remaining,
@@ -453,7 +483,7 @@ pub fn cancel_orders(
         Some(market_index),
         Option::<PositionDirection>::None,
     );
-    ix("cancel_orders", accounts, &args, remaining)
+    ix(ix_discriminator::CANCEL_ORDERS, accounts, &args, remaining)
 }
 
 /// Byte offsets in Drift's zero-copy accounts (discriminator included), checked against
@@ -529,14 +559,29 @@ fn read<const N: usize>(d: &[u8], at: usize) -> [u8; N] {
     b
 }
 
-fn check(owner: &Pubkey, data: &[u8], name: &str, len: usize) -> std::result::Result<(), ReadError> {
+/// The account discriminators the readers check, as constants: sha256 once, at compile
+/// time of this table, not on every read on-chain (a test recomputes each).
+pub mod discriminator_of {
+    pub const USER: [u8; 8] = [159, 117, 95, 227, 239, 151, 58, 236];
+    pub const PERP_MARKET: [u8; 8] = [10, 223, 12, 44, 107, 245, 55, 247];
+    pub const SPOT_MARKET: [u8; 8] = [100, 177, 8, 107, 168, 65, 65, 39];
+    pub const STATE: [u8; 8] = [216, 146, 107, 94, 104, 75, 182, 177];
+    pub const USER_STATS: [u8; 8] = [176, 223, 136, 27, 122, 79, 32, 227];
+}
+
+fn check(
+    owner: &Pubkey,
+    data: &[u8],
+    discriminator: [u8; 8],
+    len: usize,
+) -> std::result::Result<(), ReadError> {
     if *owner != PROGRAM_ID {
         return Err(ReadError::WrongOwner);
     }
     if data.len() < len {
         return Err(ReadError::TooShort);
     }
-    if data[..8] != account_discriminator(name) {
+    if data[..8] != discriminator {
         return Err(ReadError::WrongType);
     }
     Ok(())
@@ -599,7 +644,7 @@ pub struct UserView {
 impl UserView {
     pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
         use layout::*;
-        check(owner, data, "User", USER_LEN)?;
+        check(owner, data, discriminator_of::USER, USER_LEN)?;
         let i64_at = |at: usize| i64::from_le_bytes(read(data, at));
         let perp = (0..POSITIONS)
             .map(|k| {
@@ -671,7 +716,7 @@ pub struct StateView {
 impl StateView {
     pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
         use layout::*;
-        check(owner, data, "State", STATE_LEN)?;
+        check(owner, data, discriminator_of::STATE, STATE_LEN)?;
         Ok(StateView {
             exchange_status: data[STATE_EXCHANGE_STATUS],
             signer: Pubkey::new_from_array(read(data, STATE_SIGNER)),
@@ -724,7 +769,7 @@ pub struct PerpMarketView {
 impl PerpMarketView {
     pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
         use layout::*;
-        check(owner, data, "PerpMarket", PERP_MARKET_LEN)?;
+        check(owner, data, discriminator_of::PERP_MARKET, PERP_MARKET_LEN)?;
         let u32_at = |at| u32::from_le_bytes(read(data, at));
         let u64_at = |at| u64::from_le_bytes(read(data, at));
         Ok(PerpMarketView {
@@ -789,7 +834,7 @@ pub struct SpotMarketView {
 impl SpotMarketView {
     pub fn read(owner: &Pubkey, data: &[u8]) -> std::result::Result<Self, ReadError> {
         use layout::*;
-        check(owner, data, "SpotMarket", SPOT_MARKET_LEN)?;
+        check(owner, data, discriminator_of::SPOT_MARKET, SPOT_MARKET_LEN)?;
         Ok(SpotMarketView {
             market_index: u16::from_le_bytes(read(data, SPOT_MARKET_MARKET_INDEX)),
             mint: Pubkey::new_from_array(read(data, SPOT_MARKET_MINT)),
@@ -836,7 +881,7 @@ pub fn check_user_stats(
     authority: &Pubkey,
 ) -> std::result::Result<(), ReadError> {
     use layout::*;
-    check(owner, data, "UserStats", USER_STATS_LEN)?;
+    check(owner, data, discriminator_of::USER_STATS, USER_STATS_LEN)?;
     if data[USER_STATS_AUTHORITY..USER_STATS_AUTHORITY + 32] != authority.to_bytes() {
         return Err(ReadError::WrongType);
     }
@@ -928,8 +973,13 @@ impl Health {
         market_index: u16,
     ) -> std::result::Result<Self, ReadError> {
         use layout::*;
-        check(state_owner, state, "State", STATE_LEN)?;
-        check(market_owner, market, "PerpMarket", PERP_MARKET_LEN)?;
+        check(state_owner, state, discriminator_of::STATE, STATE_LEN)?;
+        check(
+            market_owner,
+            market,
+            discriminator_of::PERP_MARKET,
+            PERP_MARKET_LEN,
+        )?;
         if u16::from_le_bytes(read(market, PERP_MARKET_MARKET_INDEX)) != market_index {
             return Err(ReadError::WrongType);
         }
@@ -991,6 +1041,40 @@ mod tests {
         let mut d = vec![0u8; len];
         d[..8].copy_from_slice(&account_discriminator(name));
         d
+    }
+
+    #[test]
+    fn instruction_discriminator_constants_are_sha256_of_the_names() {
+        use ix_discriminator::*;
+        for (name, constant) in [
+            ("initialize_user_stats", INITIALIZE_USER_STATS),
+            ("initialize_user", INITIALIZE_USER),
+            ("deposit", DEPOSIT),
+            ("withdraw", WITHDRAW),
+            ("place_and_take_perp_order", PLACE_AND_TAKE_PERP_ORDER),
+            ("place_perp_order", PLACE_PERP_ORDER),
+            ("settle_pnl", SETTLE_PNL),
+            ("cancel_orders", CANCEL_ORDERS),
+            ("fill_perp_order", FILL_PERP_ORDER),
+        ] {
+            assert_eq!(constant, discriminator(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn discriminator_constants_are_sha256_of_the_account_names() {
+        use sha2::{Digest, Sha256};
+        for (name, constant) in [
+            ("User", discriminator_of::USER),
+            ("PerpMarket", discriminator_of::PERP_MARKET),
+            ("SpotMarket", discriminator_of::SPOT_MARKET),
+            ("State", discriminator_of::STATE),
+            ("UserStats", discriminator_of::USER_STATS),
+        ] {
+            let h = Sha256::digest(format!("account:{name}").as_bytes());
+            assert_eq!(constant[..], h[..8], "{name}");
+            assert_eq!(constant, account_discriminator(name), "{name}");
+        }
     }
 
     #[test]

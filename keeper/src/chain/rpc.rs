@@ -50,7 +50,12 @@ impl Chain for RpcChain {
     }
 
     async fn accounts(&mut self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, ChainError> {
-        self.client.get_multiple_accounts(keys).await.map_err(map_err)
+        // `getMultipleAccounts` takes at most 100 keys per request.
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            out.extend(self.client.get_multiple_accounts(chunk).await.map_err(map_err)?);
+        }
+        Ok(out)
     }
 
     async fn clock(&mut self) -> Result<(u64, i64), ChainError> {

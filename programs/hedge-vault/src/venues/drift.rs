@@ -787,6 +787,54 @@ mod tests {
     }
 
     #[test]
+    fn open_orders_are_read_as_pending_in_vault_units() {
+        // An auction selling 0.5 SOL and a bid for 0.25 SOL still open, as Drift tallies
+        // them on the position (bids ≥ 0, asks ≤ 0): 0.25 SOL net on its way out.
+        let mut w = world(|u| {
+            let p = USER_PERP_POSITIONS;
+            put(u, p + PERP_OPEN_ASKS, (-SOL / 2).to_le_bytes());
+            put(u, p + PERP_OPEN_BIDS, (SOL / 4).to_le_bytes());
+            u[p + PERP_OPEN_ORDERS] = 2;
+        });
+        let v = view_of(&mut w, &[2, 3, 4]).unwrap();
+        assert_eq!(v.pending, -SOL / 4);
+        assert_eq!(v.position, -2 * SOL, "open orders are not a position");
+        // Nothing open: nothing pending.
+        let mut w = world(|_| {});
+        assert_eq!(view_of(&mut w, &[2, 3, 4]).unwrap().pending, 0);
+    }
+
+    #[test]
+    fn configuration_names_drifts_program_and_the_vaults_user() {
+        let vault = Pubkey::new_unique();
+        let mut v = VenueConfig::new(
+            crate::state::VenueKind::DriftV2,
+            d::PROGRAM_ID,
+            d::pda::perp_market(0),
+            d::pda::user(&vault, SUB_ACCOUNT),
+            1,
+        );
+        assert!(validate_config(&v, &vault).is_ok());
+        assert_eq!(
+            validate_config(&v, &Pubkey::new_unique()).unwrap_err(),
+            error!(VaultError::VenueMarginAccountMismatch),
+            "another vault's User"
+        );
+        v.margin_account = d::pda::user(&vault, 1);
+        assert_eq!(
+            validate_config(&v, &vault).unwrap_err(),
+            error!(VaultError::VenueMarginAccountMismatch),
+            "another sub-account"
+        );
+        v.margin_account = d::pda::user(&vault, SUB_ACCOUNT);
+        v.program_id = Pubkey::new_unique();
+        assert_eq!(
+            validate_config(&v, &vault).unwrap_err(),
+            error!(VaultError::VenueProgramMismatch)
+        );
+    }
+
+    #[test]
     fn sizes_convert_exactly_or_not_at_all() {
         assert_eq!(to_drift_base(1_500, 6).unwrap(), 1_500_000);
         assert_eq!(to_drift_base(-7, 9).unwrap(), -7);
