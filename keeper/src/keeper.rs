@@ -228,6 +228,19 @@ impl Keeper {
             .with_label_values(&[&label])
             .set(s.report.gamma_exposure.to_num());
 
+        // What each venue would liquidate the vault's account at, from its own account.
+        if let Ok(mark) = hedge_vault::venues::Mark::of(&s.market, s.now) {
+            for (i, (_, view)) in s.venues.iter().enumerate() {
+                let price = view
+                    .liquidation_price(&mark, unit)
+                    .map_or(0.0, |p| p.to_num::<f64>());
+                self.metrics
+                    .liquidation_price
+                    .with_label_values(&[&label, &i.to_string()])
+                    .set(price);
+            }
+        }
+
         let mut t = VaultTick::default();
         let keeper = self.settings.keeper.pubkey();
         // A venue where the vault has no margin account yet (a Drift `User`): open it

@@ -28,6 +28,9 @@ pub struct Metrics {
     pub target_delta: GaugeVec,
     pub band: GaugeVec,
     pub gamma_exposure: GaugeVec,
+    /// Per vault and venue: the underlying price at which the venue would liquidate the
+    /// vault's account there (quote; 0 = none: no position, or no price liquidates it).
+    pub liquidation_price: GaugeVec,
     /// Priority fees paid (micro-lamports per CU, summed over landed transactions).
     pub priority_fees: IntCounterVec,
     /// Last observed slot and when it was observed (unix seconds).
@@ -77,6 +80,17 @@ impl Metrics {
             band: gauge("band_tokens", "Band half-width (tokens)")?,
             gamma_exposure: gauge("gamma_exposure_quote", "Book gamma exposure per 1 % move (quote)")?,
             priority_fees: counter("priority_fee_microlamports_total", "Priority fees paid", &["op"])?,
+            liquidation_price: {
+                let g = GaugeVec::new(
+                    Opts::new(
+                        "venue_liquidation_price_quote",
+                        "Underlying price at which the venue would liquidate the vault's account (0 = none)",
+                    ),
+                    &["vault", "venue"],
+                )?;
+                registry.register(Box::new(g.clone()))?;
+                g
+            },
             registry,
             last_slot: AtomicU64::new(0),
             last_slot_seen_at: AtomicI64::new(unix_now()),

@@ -80,7 +80,18 @@ async fn decision_matches_the_program_and_a_breach_gives_exactly_one_rebalance()
     assert!(!t.rebalanced && t.benign == 0);
     let v = fx.vault().await;
     assert_eq!((v.sequence, v.hedge_position), (1, -100 * SOL as i64));
-    assert!(metrics.render().contains("hedge_keeper_rebalances_total"));
+    let body = metrics.render();
+    assert!(body.contains("hedge_keeper_rebalances_total"));
+    // The second pass saw the short: the venue would liquidate it above the price (the
+    // figure itself is checked against the venue's own liquidation in
+    // tests/tests/hedge_correctness.rs).
+    let liq: f64 = body
+        .lines()
+        .find(|l| l.starts_with("hedge_keeper_venue_liquidation_price_quote{"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|x| x.parse().ok())
+        .expect("the liquidation price gauge");
+    assert!(liq > 150.0, "{liq}");
 }
 
 #[tokio::test]

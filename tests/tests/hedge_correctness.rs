@@ -10,7 +10,7 @@
 //!   removed: `audit.rs`, f4).
 use hedge_localnet::fixture::{Fixture, User};
 use hedge_localnet::venue::{market_args, VenueMarket};
-use hedge_localnet::{assert_vault_err, events};
+use hedge_localnet::{assert_vault_err, custom_code, events};
 use hedge_math::Fix;
 use hedge_vault::error::VaultError;
 use hedge_vault::events::{DeltaChecked, HedgeReconciled, LegRolled, Rebalanced};
@@ -286,4 +286,67 @@ async fn performance_fees_are_measured_in_dollars() {
     let fee_usd = fee_shares as f64 * usd_per_share / 1e9;
     // 100 SOL: 15 000 → 22 500 USD, gain 7 500, 20 % = 1 500 USD.
     assert!((fee_usd - 1_500.0).abs() < 0.01, "{fee_usd}");
+}
+
+/// What the venue would liquidate at, as the vault computes it from the venue's own
+/// account (`VenueView::liquidation_price`), is where the venue itself starts to
+/// liquidate: 0.1 % below it the reference venue refuses to, 0.1 % above it the
+/// liquidation goes through.
+#[tokio::test]
+async fn the_liquidation_price_the_vault_reads_is_the_venues_own() {
+    let (mut fx, m, _u) = neutral_vault(None).await;
+    hedge(&mut fx, &m).await;
+    // The program's own view of the margin account, from the raw accounts.
+    let cfg = fx.vault().await.params.venues[0];
+    let vault = fx.vault().await;
+    let mut market = fx.env.account(&m.market).await.expect("market");
+    let mut margin = fx.env.account(&m.margin).await.expect("margin account");
+    let (mut lm, mut lg) = (market.lamports, margin.lamports);
+    let mi = anchor_lang::prelude::AccountInfo::new(
+        &m.market,
+        false,
+        false,
+        &mut lm,
+        &mut market.data,
+        &market.owner,
+        false,
+    );
+    let gi = anchor_lang::prelude::AccountInfo::new(
+        &m.margin,
+        false,
+        false,
+        &mut lg,
+        &mut margin.data,
+        &margin.owner,
+        false,
+    );
+    let mark = hedge_vault::venues::Mark {
+        price: Fix::from_num(150),
+        collateral_price: Fix::from_num(150),
+        now: fx.env.now().await,
+    };
+    let holder = hedge_vault::venues::Holder::of(&vault, &[]);
+    let view = hedge_vault::venues::view(&cfg, &(&mi, &gi), &mark, &holder).expect("view");
+    let at = view
+        .liquidation_price(&mark, i128::from(SOL))
+        .expect("a hedged short has a liquidation price")
+        .to_num::<f64>();
+    assert!(at > 150.0, "a short is liquidated on the way up: {at}");
+
+    let (liq, liq_margin) = fx.liquidator(&m).await;
+    fx.set_price(at * 0.999).await;
+    let refused = fx
+        .send(&[fx.liquidate_vault_ix(&m, &liq.pubkey(), liq_margin)], &[&liq])
+        .await;
+    assert_eq!(
+        custom_code(&refused),
+        Some(u32::from(perp_venue::error::VenueError::NotLiquidatable)),
+        "below {at}: {refused:?}"
+    );
+    fx.set_price(at * 1.001).await;
+    fx.send(&[fx.liquidate_vault_ix(&m, &liq.pubkey(), liq_margin)], &[&liq])
+        .await
+        .expect("above the liquidation price the venue liquidates");
+    let acc: MarginAccount = fx.env.anchor_account(&m.margin).await;
+    assert_eq!(acc.position, 0);
 }

@@ -378,6 +378,35 @@ impl VenueView {
         Ok(units.floor().saturating_to_num::<u64>().min(self.collateral))
     }
 
+    /// The underlying price at which the venue would liquidate this account (quote per
+    /// whole token): where its equity meets the maintenance requirement,
+    /// `quote + P·S + c·k·S = mm·|P|·S`, with the position `P`, the collateral `c` counted
+    /// at the venue's weight (`k`: collateral per underlying at that weight,
+    /// [`VenueView::margin_rate`]) and the quote balance, funding included. `None` without
+    /// a position, or when no positive price liquidates it (the collateral alone covers
+    /// the position whichever way the price goes). Not used on-chain: what the keeper and
+    /// tooling report (conservative where the venue weighs collateral higher for
+    /// liquidation than for withdrawals, as Drift does).
+    pub fn liquidation_price(&self, mark: &Mark, unit: i128) -> Option<Fix> {
+        if self.position == 0 || mark.price <= Fix::ZERO {
+            return None;
+        }
+        let rate = mark.collateral_price.checked_div(mark.price)?;
+        let k = self.margin_rate(rate)?;
+        let p = Fix::from_num(self.position).checked_div_int(unit)?;
+        let c = Fix::from_num(self.collateral).checked_div_int(unit)?;
+        let mm = Fix::from_num(self.maintenance_margin_bps).checked_div_int(10_000)?;
+        // q + S·(P + c·k − mm·|P|) = 0.
+        let slope = p
+            .checked_add(c.checked_mul(k)?)?
+            .checked_sub(mm.checked_mul(p.abs())?)?;
+        if slope == Fix::ZERO {
+            return None;
+        }
+        let s = self.quote_balance.checked_neg()?.checked_div(slope)?;
+        (s > Fix::ZERO).then_some(s)
+    }
+
     /// Funding this position pays (bps per year; negative when it receives).
     pub fn funding_paid_bps(&self) -> i64 {
         i64::from(self.funding_rate_bps).saturating_mul(self.position.signum())
@@ -766,6 +795,60 @@ mod tests {
         assert!(phoenix.immediate_fills && !phoenix.deferred_fills);
         assert!(!phoenix.vault_opens_account && !phoenix.pnl_settles_to_collateral);
         assert!(phoenix.support_accounts && !phoenix.permissionless_settlement);
+    }
+
+    #[test]
+    fn liquidation_price_where_equity_meets_maintenance() {
+        let mark = Mark {
+            price: Fix::from_num(150),
+            collateral_price: Fix::from_num(150),
+            now: 0,
+        };
+        let unit = 1_000_000_000i128;
+        // Short 2 sold at 150 (quote +300), 0.5 of collateral, 5 % maintenance:
+        // 300 − 2·S + 0.5·S = 0.05·2·S → S = 187.5 (independently: equity 18.75 =
+        // requirement 18.75 there).
+        let short = VenueView {
+            position: -2_000_000_000,
+            quote_balance: Fix::from_num(300),
+            collateral: 500_000_000,
+            maintenance_margin_bps: 500,
+            ..VenueView::default()
+        };
+        let close = |v: &VenueView, want: f64| {
+            let s = v.liquidation_price(&mark, unit).unwrap().to_num::<f64>();
+            assert!((s - want).abs() < 1e-9, "{s} vs {want}");
+        };
+        close(&short, 187.5);
+        // The collateral counted at an 80 % weight: 300 − 2·S + 0.4·S = 0.1·S → 176.47…
+        let weighted = VenueView {
+            collateral_haircut_bps: 2_000,
+            ..short
+        };
+        close(&weighted, 300.0 / 1.7);
+        // Long 1 bought at 150 with 50 of quote posted (quote −100), 10 %: liquidated on
+        // the way down, at −100 + S = 0.1·S → 111.11.
+        let long = VenueView {
+            position: 1_000_000_000,
+            quote_balance: Fix::from_num(-100),
+            maintenance_margin_bps: 1_000,
+            ..VenueView::default()
+        };
+        close(&long, 100.0 / 0.9);
+        // A short fully covered by collateral with enough quote: no price liquidates it.
+        let covered = VenueView {
+            position: -1_000_000_000,
+            quote_balance: Fix::from_num(150),
+            collateral: 2_000_000_000,
+            maintenance_margin_bps: 500,
+            ..VenueView::default()
+        };
+        assert_eq!(covered.liquidation_price(&mark, unit), None);
+        assert_eq!(
+            VenueView::default().liquidation_price(&mark, unit),
+            None,
+            "no position"
+        );
     }
 
     #[test]
