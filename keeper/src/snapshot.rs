@@ -260,7 +260,12 @@ pub async fn load<C: Chain>(
         }
         if cfg.kind == VenueKind::DriftV2 {
             let (view, s, open) = drift_venue(chain, &vault, cfg, &m, &mark).await?;
-            views.push((*cfg, view.under(&vault, i)));
+            views.push((
+                *cfg,
+                view.capped(&vault, i, &mark)
+                    .map_err(program_err)?
+                    .under(&vault, i),
+            ));
             support.push(Some(s));
             opened.push(open);
             continue;
@@ -275,7 +280,10 @@ pub async fn load<C: Chain>(
             })
         })
         .map_err(program_err)?
-        // The vault's own word on the venue (frozen, haircut), as `read_all` adds it.
+        // The vault's own word on the venue (what it put there, frozen, haircut), as
+        // `read_all` adds it.
+        .capped(&vault, i, &mark)
+        .map_err(program_err)?
         .under(&vault, i);
         views.push((*cfg, view));
         support.push(None);

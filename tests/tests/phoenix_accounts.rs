@@ -160,6 +160,19 @@ fn trader(fx: &Fixture) -> TraderFixture {
     }
 }
 
+/// Sets what the vault's books say it put into the Phoenix account (its
+/// `venue_collateral_in`), as `rebalance_margin` would after a deposit: the deposit itself
+/// is a CPI into Phoenix, and no Phoenix binary is available here.
+async fn put_in(fx: &mut Fixture, amount: u64) {
+    let key = fx.pdas.vault;
+    let mut acc = fx.env.account(&key).await.expect("vault");
+    let body = 8..8 + std::mem::size_of::<hedge_vault::state::Vault>();
+    let mut v: hedge_vault::state::Vault = bytemuck::pod_read_unaligned(&acc.data[body.clone()]);
+    v.venue_collateral_in[0] = amount;
+    acc.data[body].copy_from_slice(bytemuck::bytes_of(&v));
+    fx.env.put_account(&key, acc);
+}
+
 /// The trader account's dollar value from its raw fields, computed here: base lots at the
 /// price, the booked quote, the funding (Phoenix's sign), the quote collateral and the
 /// spot collateral at the price.
@@ -196,6 +209,8 @@ async fn marks_as_raw(programs: Programs) -> u64 {
     let read = ph.support.metas(&vault, &ph.book, &fx.collateral_mint, false);
     let t = trader(&fx);
     phoenix_account(&mut fx, &ph.cfg.margin_account, t.bytes());
+    // The 3 SOL of spot collateral are what the vault put there.
+    put_in(&mut fx, 3 * SOL).await;
     let u = fx.user(100 * SOL).await;
     let refresh = with_accounts(hedge_client::refresh_nav(vault, &fx.venues, fx.oracles()), &read);
     let deposit = with_accounts(fx.deposit_ix(&u, 100 * SOL, 0), &read);
@@ -330,4 +345,51 @@ async fn every_phoenix_refusal_comes_from_the_vault() {
             .any(|l| l.contains(&format!("{phoenix_id} invoke"))),
         "nothing was sent to Phoenix"
     );
+}
+
+/// Phoenix lets anyone credit the vault's trader account (tokens sent to the custody
+/// account, then its permissionless `sync_spot`). The vault counts no more collateral
+/// there than it put in: a donation never moves NAV. A liquidation that takes some lowers
+/// the count for good, so a later donation cannot refill it.
+#[tokio::test]
+async fn a_donation_through_phoenix_never_moves_nav() {
+    let (mut fx, ph) = vault_on_phoenix(Programs::Native).await;
+    let vault = fx.pdas.vault;
+    let read = ph.support.metas(&vault, &ph.book, &fx.collateral_mint, false);
+    let refresh = with_accounts(hedge_client::refresh_nav(vault, &fx.venues, fx.oracles()), &read);
+    let t = trader(&fx);
+    phoenix_account(&mut fx, &ph.cfg.margin_account, t.bytes());
+    put_in(&mut fx, 3 * SOL).await;
+    fx.send(std::slice::from_ref(&refresh), &[])
+        .await
+        .expect("refresh_nav");
+    let honest = fx.vault().await.hedge_equity;
+    assert!((honest as f64 - raw_dollars(&t, 150, 150.0) / 150.0 * 1e9).abs() <= 1.0);
+
+    // Someone donates 2 SOL and syncs them: the account now holds 5 SOL of spot collateral.
+    let mut gifted = t.clone();
+    gifted.spot = vec![(SPOT, 5 * SOL)];
+    phoenix_account(&mut fx, &ph.cfg.margin_account, gifted.bytes());
+    fx.send(std::slice::from_ref(&refresh), &[])
+        .await
+        .expect("refresh_nav");
+    assert_eq!(fx.vault().await.hedge_equity, honest, "the gift is not counted");
+
+    // A liquidation takes 1 SOL of it: 2 SOL left, and the vault's count follows it down.
+    let mut seized = t.clone();
+    seized.spot = vec![(SPOT, 2 * SOL)];
+    phoenix_account(&mut fx, &ph.cfg.margin_account, seized.bytes());
+    fx.send(std::slice::from_ref(&refresh), &[])
+        .await
+        .expect("refresh_nav");
+    let v = fx.vault().await;
+    assert_eq!(v.venue_collateral_in[0], 2 * SOL);
+    assert!((v.hedge_equity as f64 - raw_dollars(&seized, 150, 150.0) / 150.0 * 1e9).abs() <= 1.0);
+    // A donation afterwards cannot refill it.
+    phoenix_account(&mut fx, &ph.cfg.margin_account, gifted.bytes());
+    fx.send(std::slice::from_ref(&refresh), &[])
+        .await
+        .expect("refresh_nav");
+    let v = fx.vault().await;
+    assert!((v.hedge_equity as f64 - raw_dollars(&seized, 150, 150.0) / 150.0 * 1e9).abs() <= 1.0);
 }

@@ -4380,6 +4380,22 @@ export type HedgeVault = {
             }
           },
           {
+            "name": "venueCollateralIn",
+            "docs": [
+              "Collateral the vault moved into each venue's margin account, net (collateral base",
+              "units; lowered to what the venue reports when that is less, e.g. after a",
+              "liquidation). At a venue where anyone can credit the vault's account (Phoenix's",
+              "permissionless `sync_spot`), the vault counts no more collateral than this: a",
+              "donation never moves NAV ([`crate::venues::VenueView::capped`])."
+            ],
+            "type": {
+              "array": [
+                "u64",
+                2
+              ]
+            }
+          },
+          {
             "name": "hedgeEquity",
             "docs": [
               "Equity of all venue margin accounts, marked to the oracle (collateral base units,",

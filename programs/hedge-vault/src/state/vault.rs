@@ -171,6 +171,12 @@ pub struct Vault {
     pub hedge_position: i64,
     /// Position per configured venue (underlying base units).
     pub venue_positions: [i64; MAX_VENUES],
+    /// Collateral the vault moved into each venue's margin account, net (collateral base
+    /// units; lowered to what the venue reports when that is less, e.g. after a
+    /// liquidation). At a venue where anyone can credit the vault's account (Phoenix's
+    /// permissionless `sync_spot`), the vault counts no more collateral than this: a
+    /// donation never moves NAV ([`crate::venues::VenueView::capped`]).
+    pub venue_collateral_in: [u64; MAX_VENUES],
     /// Equity of all venue margin accounts, marked to the oracle (collateral base units,
     /// may be negative), as of `nav_slot`.
     pub hedge_equity: i64,
@@ -413,6 +419,24 @@ impl Vault {
         share_supply
             .checked_add(self.accrued_fee_shares)
             .ok_or_else(|| error!(VaultError::MathOverflow))
+    }
+
+    /// Books a margin move of `amount` (collateral base units: > 0 into venue `i`, < 0
+    /// back) in [`Vault::venue_collateral_in`]; what comes back beyond it (a profit, a
+    /// gift) leaves it at 0.
+    pub fn track_margin(&mut self, i: usize, amount: i64) -> Result<()> {
+        let tracked = self
+            .venue_collateral_in
+            .get_mut(i)
+            .ok_or(VaultError::VenueIndexOutOfRange)?;
+        *tracked = if amount >= 0 {
+            tracked
+                .checked_add(amount.unsigned_abs())
+                .ok_or(VaultError::MathOverflow)?
+        } else {
+            tracked.saturating_sub(amount.unsigned_abs())
+        };
+        Ok(())
     }
 
     /// How long an order placed by `rebalance_deferred` stays valid (seconds): the

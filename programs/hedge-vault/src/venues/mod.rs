@@ -37,6 +37,10 @@ pub struct Capabilities {
     /// Its instructions need accounts beyond the market and the margin account, found by
     /// content among the remaining accounts ([`Holder`]).
     pub support_accounts: bool,
+    /// Anyone can credit collateral to the vault's account there (Phoenix: tokens sent to
+    /// the custody account, then its permissionless `sync_spot`): the vault counts no
+    /// more than it put there ([`VenueView::capped`]).
+    pub anyone_credits_collateral: bool,
 }
 
 /// What the adapter of `kind` supports.
@@ -49,6 +53,7 @@ pub fn capabilities(kind: VenueKind) -> Capabilities {
             pnl_settles_to_collateral: true,
             permissionless_settlement: true,
             support_accounts: false,
+            anyone_credits_collateral: false,
         },
         VenueKind::DriftV2 => Capabilities {
             immediate_fills: true,
@@ -57,6 +62,7 @@ pub fn capabilities(kind: VenueKind) -> Capabilities {
             pnl_settles_to_collateral: false,
             permissionless_settlement: false,
             support_accounts: true,
+            anyone_credits_collateral: false,
         },
         VenueKind::PhoenixRise => Capabilities {
             immediate_fills: true,
@@ -66,6 +72,7 @@ pub fn capabilities(kind: VenueKind) -> Capabilities {
             pnl_settles_to_collateral: false,
             permissionless_settlement: false,
             support_accounts: true,
+            anyone_credits_collateral: true,
         },
     }
 }
@@ -144,6 +151,38 @@ impl VenueView {
                 .map_or(0, |c| c.frozen_haircut_bps),
             ..self
         }
+    }
+
+    /// At a venue where anyone can credit the vault's account
+    /// ([`Capabilities::anyone_credits_collateral`]), the collateral counted no larger than
+    /// what the vault put there ([`crate::state::Vault::venue_collateral_in`]), the equity
+    /// less what is cut at the collateral price: a donation never moves NAV. Elsewhere the
+    /// view as it is.
+    pub fn capped(self, vault: &crate::state::Vault, i: usize, mark: &Mark) -> Result<Self> {
+        let Some(cfg) = vault.params.live_venues().get(i) else {
+            return Ok(self);
+        };
+        if !capabilities(cfg.kind).anyone_credits_collateral {
+            return Ok(self);
+        }
+        let tracked = vault.venue_collateral_in.get(i).copied().unwrap_or(0);
+        let Some(excess) = self.collateral.checked_sub(tracked).filter(|x| *x > 0) else {
+            return Ok(self);
+        };
+        let unit = 10u64
+            .checked_pow(u32::from(vault.decimals))
+            .ok_or(VaultError::MathOverflow)?;
+        let cut = hedge_math::ops::ratio_u64(excess, unit)
+            .and_then(|x| x.checked_mul(mark.collateral_price))
+            .ok_or(VaultError::MathOverflow)?;
+        Ok(VenueView {
+            collateral: tracked,
+            equity_quote: self
+                .equity_quote
+                .checked_sub(cut)
+                .ok_or(VaultError::MathOverflow)?,
+            ..self
+        })
     }
 
     /// Whether an order of `size` may be sent now: the venue is not frozen, not paused,
@@ -250,6 +289,19 @@ pub fn reconcile(
 ) -> Result<()> {
     let mut positions = vault.venue_positions;
     for (i, view) in views.iter().enumerate() {
+        // Where anyone can credit the account, what the vault put there is lowered to what
+        // the venue now reports when that is less (a liquidation took some): the cap then
+        // follows the venue down, never up.
+        let credits = vault
+            .params
+            .live_venues()
+            .get(i)
+            .is_some_and(|c| capabilities(c.kind).anyone_credits_collateral);
+        if credits && !view.frozen {
+            if let Some(t) = vault.venue_collateral_in.get_mut(i) {
+                *t = (*t).min(view.collateral);
+            }
+        }
         let recorded = positions.get_mut(i).ok_or(VaultError::MissingVenueAccounts)?;
         if *recorded != view.position {
             crate::events::emit(&crate::events::HedgeReconciled {
@@ -318,7 +370,11 @@ pub fn read_all<'info>(
             out.push(written_off_view());
             continue;
         }
-        out.push(view(v, &(market, margin), mark, &holder)?.under(vault, i));
+        out.push(
+            view(v, &(market, margin), mark, &holder)?
+                .capped(vault, i, mark)?
+                .under(vault, i),
+        );
     }
     Ok(out)
 }
@@ -795,6 +851,10 @@ mod tests {
         assert!(phoenix.immediate_fills && !phoenix.deferred_fills);
         assert!(!phoenix.vault_opens_account && !phoenix.pnl_settles_to_collateral);
         assert!(phoenix.support_accounts && !phoenix.permissionless_settlement);
+        // Only at Phoenix can anyone credit the vault's account (its permissionless
+        // `sync_spot`): only there is the collateral counted capped.
+        assert!(phoenix.anyone_credits_collateral);
+        assert!(!drift.anyone_credits_collateral && !local.anyone_credits_collateral);
     }
 
     #[test]

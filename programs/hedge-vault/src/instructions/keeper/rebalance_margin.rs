@@ -353,6 +353,7 @@ impl<'info> RebalanceMargin<'info> {
         venues::move_margin(&cfg, &va, &t, &auth)?;
 
         let v = &mut vault;
+        v.track_margin(idx, amount)?;
         v.total_collateral = v
             .total_collateral
             .checked_add_signed(amount.checked_neg().ok_or(VaultError::MathOverflow)?)

@@ -295,6 +295,7 @@ fn recall_margin<'info>(
     );
     let mut left = shortfall;
     let mut recalled = 0u64;
+    let mut recalled_at = [0u64; crate::constants::MAX_VENUES];
     for (i, cfg) in vault.params.live_venues().iter().enumerate() {
         if left == 0 {
             break;
@@ -346,6 +347,13 @@ fn recall_margin<'info>(
         venues::move_margin(cfg, &va, &t, &auth)?;
         left = left.checked_sub(amount).ok_or(VaultError::MathOverflow)?;
         recalled = recalled.checked_add(amount).ok_or(VaultError::MathOverflow)?;
+        if let Some(r) = recalled_at.get_mut(i) {
+            *r = amount;
+        }
+    }
+    for (i, r) in recalled_at.iter().enumerate() {
+        let back = i64::try_from(*r).map_err(|_| VaultError::MathOverflow)?;
+        vault.track_margin(i, back.checked_neg().ok_or(VaultError::MathOverflow)?)?;
     }
     vault.total_collateral = vault
         .total_collateral
