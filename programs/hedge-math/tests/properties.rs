@@ -83,9 +83,13 @@ proptest! {
     }
 
     #[test]
-    fn delta_and_gamma_match_finite_differences((s, m, vol, t, r, q) in domain()) {
-        // Away from expiry, so the central differences are well conditioned.
-        prop_assume!(vol * t.sqrt() > 0.05);
+    fn delta_and_gamma_match_finite_differences(
+        // Away from expiry, so the central differences are well conditioned. A filter on
+        // the strategy, not `prop_assume!`: about a third of the domain is near expiry,
+        // and a third of 2 000 cases is close to proptest's limit of 1 024 global rejects
+        // (the test failed on that limit, by chance, on a clean-clone CI run).
+        (s, m, vol, t, r, q) in domain().prop_filter("away from expiry", |d| d.2 * d.3.sqrt() > 0.05)
+    ) {
         let k = s * m;
         let h = s * 1e-4;
         for kind in [OptionKind::Call, OptionKind::Put] {
